@@ -1,0 +1,89 @@
+package org.flytebeam.task;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A typed Java task: a name, an input record, an output record and a function. The task's Flyte
+ * interface is derived from the records: each record component is one variable, named as the
+ * component, typed by {@link org.flytebeam.types.LiteralTypes}.
+ *
+ * <p>Tasks are found by name through {@link java.util.ServiceLoader}, so a worker resolves a task
+ * from its name alone. Register one with {@code @AutoService(JavaTask.class)}:
+ *
+ * <pre>{@code
+ * @AutoService(JavaTask.class)
+ * public class SayHello extends JavaTask<SayHello.Input, SayHello.Output> {
+ *   public record Input(String name) {}
+ *   public record Output(String o0) {}
+ *
+ *   public SayHello() {
+ *     super("say_hello", Input.class, Output.class);
+ *   }
+ *
+ *   @Override
+ *   public Output run(Input input, TaskContext context) {
+ *     return new Output("hello " + input.name() + "!");
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Errors: a {@link RecoverableException} thrown by {@link #run} is a recoverable user error,
+ * retried up to {@link #retries()} more times. Any other exception is a non-recoverable user error
+ * and fails the element at once, as flytekit treats a plain Python exception.
+ *
+ * @param <I> the input record
+ * @param <O> the output record
+ */
+public abstract class JavaTask<I extends Record, O extends Record> implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String name;
+  private final Class<I> inputType;
+  private final Class<O> outputType;
+
+  protected JavaTask(String name, Class<I> inputType, Class<O> outputType) {
+    this.name = requireNonNull(name, "name");
+    this.inputType = requireNonNull(inputType, "inputType");
+    this.outputType = requireNonNull(outputType, "outputType");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("task name must not be blank");
+    }
+  }
+
+  /** Runs one invocation; called once per element attempt. */
+  public abstract O run(I input, TaskContext context) throws Exception;
+
+  /** The name this task is registered and resolved under. */
+  public final String name() {
+    return name;
+  }
+
+  public final Class<I> inputType() {
+    return inputType;
+  }
+
+  public final Class<O> outputType() {
+    return outputType;
+  }
+
+  /** How many more attempts a recoverable failure gets; Flyte's {@code TaskMetadata.retries}. */
+  public int retries() {
+    return 0;
+  }
+
+  /** The limit of one attempt; Flyte's {@code TaskMetadata.timeout}. Empty means none. */
+  public Optional<Duration> timeout() {
+    return Optional.empty();
+  }
+
+  /**
+   * The cache version ({@code discovery_version}); present makes the task cacheable per element.
+   */
+  public Optional<String> cacheVersion() {
+    return Optional.empty();
+  }
+}
