@@ -53,6 +53,23 @@ public record SubTask(
     return template.getType();
   }
 
+  /**
+   * The registered name of a {@code java-task}: {@code custom.javaTask}, else the argument after
+   * {@code --task} in the container args.
+   */
+  public String javaTaskName() {
+    com.google.protobuf.Value name = template.getCustom().getFieldsMap().get("javaTask");
+    if (name != null && name.hasStringValue()) {
+      return name.getStringValue();
+    }
+    List<String> args = template.getContainer().getArgsList();
+    int at = args.indexOf("--task");
+    if (at >= 0 && at + 1 < args.size()) {
+      return args.get(at + 1);
+    }
+    return template.getId().getName();
+  }
+
   public boolean isJavaTask() {
     return JAVA_TASK_TYPE.equals(template.getType());
   }

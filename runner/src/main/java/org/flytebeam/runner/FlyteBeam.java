@@ -1,0 +1,172 @@
+package org.flytebeam.runner;
+
+import flyteidl.core.Literals.LiteralMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.apache.beam.runners.spark.SparkRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.flytebeam.beam.MapResult;
+import org.flytebeam.beam.MapRunPlan;
+import org.flytebeam.beam.MapTaskTransform;
+import org.flytebeam.beam.MapVerdict;
+import org.flytebeam.exec.ErrorGroups;
+import org.flytebeam.spec.MapTaskSpec;
+
+/**
+ * Runs a map task on a Beam runner and returns its result.
+ *
+ * <pre>{@code
+ * MapTaskSpec spec = MapTask.of(new SayHello()).build();
+ * MapResult result = FlyteBeam.run(spec, inputs, RunOptions.defaults());
+ * LiteralMap outputs = result.outputs();
+ * }</pre>
+ */
+public final class FlyteBeam {
+  /** Java 17 module openings Spark needs, for the driver and every executor. */
+  public static final String SPARK_JAVA17_FLAGS =
+      String.join(
+          " ",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.net=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+          "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+          "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED");
+
+  private FlyteBeam() {}
+
+  /**
+   * Runs {@code spec} over the workflow inputs {@code inputs}. The result's outcomes are read from
+   * the run folder; with no folder given, a temporary one is left for the caller to remove ({@link
+   * MapResult#plan()}{@code .workDir()}).
+   */
+  public static MapResult run(MapTaskSpec spec, LiteralMap inputs, RunOptions options) {
+    PipelineOptions pipelineOptions = pipelineOptions(spec, options);
+    FileSystems.setDefaultPipelineOptions(pipelineOptions);
+    String runId = UUID.randomUUID().toString();
+    String workDir = options.workDir().orElseGet(FlyteBeam::temporaryFolder);
+    MapRunPlan plan = MapRunPlan.prepare(spec, inputs, workDir, runId);
+    try {
+      if (plan.size() == 0) {
+        // Empty lists: success at once, whatever the criteria.
+        return MapResult.withoutRun(plan, new MapVerdict(0, 0, 0, 0, 0, 0, new ErrorGroups()));
+      }
+      if (plan.required() > plan.size()) {
+        ErrorGroups errors = new ErrorGroups();
+        String message =
+            String.format(
+                "min_successes [%d] is more than the number of elements [%d]: the map cannot succeed",
+                plan.required(), plan.size());
+        for (long i = 0; i < plan.size(); i++) {
+          errors.add(i, message);
+        }
+        return MapResult.withoutRun(
+            plan, new MapVerdict(plan.size(), plan.required(), 0, 0, 0, plan.size(), errors));
+      }
+      Pipeline pipeline = Pipeline.create(pipelineOptions);
+      pipeline.apply("Map[" + spec.name() + "]", MapTaskTransform.of(plan));
+      PipelineResult.State state;
+      try {
+        state = pipeline.run().waitUntilFinish();
+      } catch (RuntimeException e) {
+        throw new InfrastructureException(
+            "the " + options.runner() + " failed: " + rootMessage(e), e);
+      }
+      if (state != PipelineResult.State.DONE) {
+        throw new InfrastructureException(
+            "the " + options.runner() + " ended in state " + state + " before the map finished", null);
+      }
+      return MapResult.read(plan);
+    } finally {
+      plan.release();
+    }
+  }
+
+  static PipelineOptions pipelineOptions(MapTaskSpec spec, RunOptions options) {
+    String[] args = options.beamArgs().toArray(new String[0]);
+    switch (options.runner()) {
+      case DirectRunner:
+        {
+          DirectOptions direct = PipelineOptionsFactory.fromArgs(args).as(DirectOptions.class);
+          direct.setRunner(DirectRunner.class);
+          direct.setBlockOnRun(true);
+          direct.setTargetParallelism(Math.max(2, Runtime.getRuntime().availableProcessors()));
+          return direct;
+        }
+      case SparkRunner:
+        {
+          if (System.getProperty("spark.executor.extraJavaOptions") == null) {
+            System.setProperty("spark.executor.extraJavaOptions", SPARK_JAVA17_FLAGS);
+          }
+          SparkPipelineOptions spark =
+              PipelineOptionsFactory.fromArgs(args).as(SparkPipelineOptions.class);
+          spark.setRunner(SparkRunner.class);
+          spark.setSparkMaster(options.sparkMaster());
+          // Never recompute an element because a cached collection was evicted.
+          spark.setStorageLevel("MEMORY_AND_DISK");
+          spark.setAppName("flyte-beam " + spec.name());
+          spark.setEnableSparkMetricSinks(false);
+          return spark;
+        }
+      default:
+        throw new AssertionError(options.runner());
+    }
+  }
+
+  private static String temporaryFolder() {
+    try {
+      return Files.createTempDirectory("flyte-beam-run-").toAbsolutePath().toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a run folder", e);
+    }
+  }
+
+  /** Removes a local run folder and everything in it. */
+  public static void deleteLocalFolder(String folder) {
+    Path root = Path.of(folder);
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    List<Path> paths = new ArrayList<>();
+    try (var walk = Files.walk(root)) {
+      walk.forEach(paths::add);
+    } catch (IOException e) {
+      return;
+    }
+    for (int i = paths.size() - 1; i >= 0; i--) {
+      try {
+        Files.deleteIfExists(paths.get(i));
+      } catch (IOException e) {
+        // Best effort: a leftover temporary folder is harmless.
+      }
+    }
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

@@ -1,0 +1,47 @@
+package org.flytebeam.runner;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code flyte-beam} command line. */
+@Command(
+    name = "flyte-beam",
+    mixinStandardHelpOptions = true,
+    version = "flyte-beam 0.1.0",
+    description = "Run Flyte map tasks on Apache Beam: the DirectRunner or Spark.",
+    subcommands = {RunCommand.class, DescribeCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line and returns its exit code. */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          err.println("error: " + e.getMessage() + " (see flyte-beam " + subcommandName(e) + "--help)");
+          return ExitCode.INVALID;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          err.println("error: " + e.getMessage());
+          return ExitCode.INFRASTRUCTURE;
+        });
+    return cli.execute(args);
+  }
+
+  private static String subcommandName(CommandLine.ParameterException e) {
+    CommandLine command = e.getCommandLine();
+    return command == null || command.getParent() == null ? "" : command.getCommandName() + " ";
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.err);
+  }
+}

@@ -1,0 +1,48 @@
+package org.flytebeam.runner;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How to run a map.
+ *
+ * @param runner the Beam runner
+ * @param sparkMaster for the SparkRunner: {@code local[N]}, {@code local[*]} or {@code
+ *     spark://host:port}
+ * @param workDir the run folder (on any Beam FileSystems path every worker can reach); empty: a new
+ *     temporary folder, removed after the run
+ * @param beamArgs further Beam pipeline options ({@code --name=value})
+ */
+public record RunOptions(
+    RunnerKind runner, String sparkMaster, Optional<String> workDir, List<String> beamArgs) {
+
+  public RunOptions {
+    requireNonNull(runner, "runner");
+    requireNonNull(sparkMaster, "sparkMaster");
+    requireNonNull(workDir, "workDir");
+    beamArgs = List.copyOf(beamArgs);
+  }
+
+  /** The embedded default: the DirectRunner, a temporary run folder. */
+  public static RunOptions defaults() {
+    return new RunOptions(RunnerKind.DirectRunner, "local[*]", Optional.empty(), List.of());
+  }
+
+  public RunOptions withRunner(RunnerKind runner) {
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs);
+  }
+
+  public RunOptions withSparkMaster(String sparkMaster) {
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs);
+  }
+
+  public RunOptions withWorkDir(String workDir) {
+    return new RunOptions(runner, sparkMaster, Optional.of(workDir), beamArgs);
+  }
+
+  public RunOptions withBeamArgs(List<String> beamArgs) {
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs);
+  }
+}

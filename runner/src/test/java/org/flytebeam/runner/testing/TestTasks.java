@@ -1,0 +1,181 @@
+package org.flytebeam.runner.testing;
+
+import com.google.auto.service.AutoService;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.flytebeam.task.JavaTask;
+import org.flytebeam.task.RecoverableException;
+import org.flytebeam.task.TaskContext;
+
+/**
+ * Tasks the runner tests map over. Each records what it saw in static state, which every worker
+ * shares on the DirectRunner and on Spark {@code local[N]} (one JVM).
+ */
+public final class TestTasks {
+  private TestTasks() {}
+
+  /** Invocations per task name and per index: to prove what ran and how often. */
+  public static final Map<String, Map<Long, AtomicInteger>> CALLS = new ConcurrentHashMap<>();
+
+  /** Start and end nanos of each invocation of {@code timed}. */
+  public static final List<long[]> INTERVALS = new CopyOnWriteArrayList<>();
+
+  public static void reset() {
+    CALLS.clear();
+    INTERVALS.clear();
+  }
+
+  public static int calls(String task) {
+    return CALLS.getOrDefault(task, Map.of()).values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
+  public static int calls(String task, long index) {
+    AtomicInteger n = CALLS.getOrDefault(task, Map.of()).get(index);
+    return n == null ? 0 : n.get();
+  }
+
+  static void count(String task, long index) {
+    CALLS.computeIfAbsent(task, t -> new ConcurrentHashMap<>())
+        .computeIfAbsent(index, i -> new AtomicInteger())
+        .incrementAndGet();
+  }
+
+  public record X(long x) {}
+
+  public record Y(long o0) {}
+
+  /** Fails recoverably on its first attempt, succeeds on the next; retries 2. */
+  @AutoService(JavaTask.class)
+  public static final class Flaky extends JavaTask<X, Y> {
+    private static final long serialVersionUID = 1L;
+
+    public Flaky() {
+      super("test_flaky", X.class, Y.class);
+    }
+
+    @Override
+    public int retries() {
+      return 2;
+    }
+
+    @Override
+    public Y run(X input, TaskContext context) {
+      count(name(), context.arrayIndex());
+      if (context.attemptNumber() == 0) {
+        throw new RecoverableException("try again");
+      }
+      return new Y(input.x());
+    }
+  }
+
+  /** Sleeps {@code x} milliseconds; timeout 300 ms, retries 1. */
+  @AutoService(JavaTask.class)
+  public static final class Sleepy extends JavaTask<X, Y> {
+    private static final long serialVersionUID = 1L;
+
+    public Sleepy() {
+      super("test_sleepy", X.class, Y.class);
+    }
+
+    @Override
+    public int retries() {
+      return 1;
+    }
+
+    @Override
+    public Optional<Duration> timeout() {
+      return Optional.of(Duration.ofMillis(300));
+    }
+
+    @Override
+    public Y run(X input, TaskContext context) throws InterruptedException {
+      count(name(), context.arrayIndex());
+      Thread.sleep(input.x());
+      return new Y(input.x());
+    }
+  }
+
+  public record Where(long index, long attempt) {}
+
+  /** Returns its array index and attempt number; fails recoverably on attempt 0 of odd indices. */
+  @AutoService(JavaTask.class)
+  public static final class WhereAmI extends JavaTask<X, Where> {
+    private static final long serialVersionUID = 1L;
+
+    public WhereAmI() {
+      super("test_where_am_i", X.class, Where.class);
+    }
+
+    @Override
+    public int retries() {
+      return 1;
+    }
+
+    @Override
+    public Where run(X input, TaskContext context) {
+      if (context.arrayIndex() % 2 == 1 && context.attemptNumber() == 0) {
+        throw new RecoverableException("odd index, first attempt");
+      }
+      return new Where(context.arrayIndex(), context.attemptNumber());
+    }
+  }
+
+  /** Records its start and end, sleeping {@code x} ms in between. */
+  @AutoService(JavaTask.class)
+  public static final class Timed extends JavaTask<X, Y> {
+    private static final long serialVersionUID = 1L;
+
+    public Timed() {
+      super("test_timed", X.class, Y.class);
+    }
+
+    @Override
+    public Y run(X input, TaskContext context) throws InterruptedException {
+      long start = System.nanoTime();
+      Thread.sleep(input.x());
+      INTERVALS.add(new long[] {start, System.nanoTime()});
+      return new Y(input.x());
+    }
+  }
+
+  /** Counts its calls; fails non-recoverably when {@code x} is negative. */
+  @AutoService(JavaTask.class)
+  public static final class Counted extends JavaTask<X, Y> {
+    private static final long serialVersionUID = 1L;
+
+    public Counted() {
+      super("test_counted", X.class, Y.class);
+    }
+
+    @Override
+    public Y run(X input, TaskContext context) {
+      count(name(), context.arrayIndex());
+      if (input.x() < 0) {
+        throw new IllegalStateException("negative: " + input.x());
+      }
+      return new Y(input.x() * 10);
+    }
+  }
+
+  /** Most elements running at once in {@link #INTERVALS}. */
+  public static int maxOverlap() {
+    List<long[]> events = new java.util.ArrayList<>();
+    for (long[] interval : INTERVALS) {
+      events.add(new long[] {interval[0], 1});
+      events.add(new long[] {interval[1], -1});
+    }
+    events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    int running = 0;
+    int max = 0;
+    for (long[] e : events) {
+      running += (int) e[1];
+      max = Math.max(max, running);
+    }
+    return max;
+  }
+}

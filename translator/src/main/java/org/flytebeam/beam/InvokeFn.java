@@ -1,0 +1,108 @@
+package org.flytebeam.beam;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.flytebeam.exec.ElementInvoker;
+import org.flytebeam.exec.ElementOutcome;
+import org.flytebeam.exec.ElementRunner;
+import org.flytebeam.exec.ErrorGroups;
+import org.flytebeam.exec.Invokers;
+import org.flytebeam.exec.MapInputs;
+import org.flytebeam.exec.RangeResults;
+import org.flytebeam.exec.RunControl;
+import org.flytebeam.spec.SubTask;
+
+/**
+ * Runs a lane: each of its ranges, element by element, each element its own invocation with its own
+ * retries, timeout and outcome. Failures are data: every outcome goes to the range's result file and
+ * into the summary this emits. A range whose result file already exists (Spark re-running a task
+ * after a lost executor) is read back, not run again.
+ */
+final class InvokeFn extends DoFn<Shard, RangeSummary> {
+  private static final long serialVersionUID = 1L;
+
+  private final MapRunPlan plan;
+  private transient ElementInvoker invoker;
+  private transient ElementRunner runner;
+  private transient RunControl control;
+  private transient MapInputs inputs;
+
+  InvokeFn(MapRunPlan plan) {
+    this.plan = plan;
+  }
+
+  @Setup
+  public void setup() {
+    SubTask subTask = plan.spec().subTask();
+    inputs = plan.inputs();
+    control =
+        RunControl.forRun(plan.runId(), plan.size(), plan.required(), plan.spec().runAllSubNodes());
+    invoker = Invokers.create(subTask);
+    runner = new ElementRunner(invoker, subTask.retries(), subTask.timeout(), control);
+  }
+
+  @ProcessElement
+  public void processElement(@Element Shard shard, OutputReceiver<RangeSummary> out) {
+    for (IndexRange range : shard.ranges()) {
+      out.output(runRange(range));
+    }
+  }
+
+  private RangeSummary runRange(IndexRange range) {
+    Optional<List<ElementOutcome>> done =
+        RangeResults.read(plan.resultsDir(), range.start(), range.end());
+    List<ElementOutcome> outcomes;
+    long executed = 0;
+    if (done.isPresent()) {
+      outcomes = done.get();
+    } else {
+      outcomes = new ArrayList<>((int) range.length());
+      for (long i = range.start(); i < range.end(); i++) {
+        ElementOutcome outcome =
+            control.stopped() ? ElementOutcome.aborted(i) : runner.run(i, inputs.element(i));
+        control.finished(i, outcome.status());
+        executed += outcome.attempts();
+        outcomes.add(outcome);
+      }
+      RangeResults.write(plan.resultsDir(), range.start(), range.end(), outcomes);
+    }
+    return summarize(range, outcomes, executed);
+  }
+
+  static RangeSummary summarize(IndexRange range, List<ElementOutcome> outcomes, long executed) {
+    long succeeded = 0;
+    long failed = 0;
+    long timedOut = 0;
+    long aborted = 0;
+    ErrorGroups errors = new ErrorGroups();
+    for (ElementOutcome o : outcomes) {
+      switch (o.status()) {
+        case SUCCEEDED:
+          succeeded++;
+          continue;
+        case FAILED:
+          failed++;
+          break;
+        case TIMED_OUT:
+          timedOut++;
+          break;
+        case ABORTED:
+          aborted++;
+          break;
+        default:
+          throw new AssertionError(o.status());
+      }
+      errors.add(o.index(), o.error());
+    }
+    return new RangeSummary(range, succeeded, failed, timedOut, aborted, executed, errors);
+  }
+
+  @Teardown
+  public void teardown() {
+    if (invoker != null) {
+      invoker.close();
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package org.flytebeam.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import flyteidl.core.Literals.Literal;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What became of one element: its status, how many attempts it took, when it started, how long it
+ * ran, the error of its last attempt, and its outputs in the sub-task's output order (empty unless it
+ * succeeded).
+ */
+public record ElementOutcome(
+    long index,
+    ElementStatus status,
+    int attempts,
+    long startEpochMillis,
+    long durationMillis,
+    String error,
+    List<Literal> outputs)
+    implements Serializable {
+
+  public ElementOutcome {
+    requireNonNull(status, "status");
+    requireNonNull(error, "error");
+    outputs = List.copyOf(outputs);
+  }
+
+  public static ElementOutcome aborted(long index) {
+    return new ElementOutcome(index, ElementStatus.ABORTED, 0, 0, 0, "aborted: the map could no longer succeed", List.of());
+  }
+}

@@ -1,0 +1,152 @@
+package org.flytebeam.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import flyteidl.core.Literals.Literal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.flytebeam.types.Literals;
+import org.junit.jupiter.api.Test;
+
+class ElementRunnerTest {
+
+  /** Fails with the given kinds in order, then succeeds; records the attempt numbers it saw. */
+  static final class ScriptedInvoker implements ElementInvoker {
+    final List<FailureKind> failures;
+    final List<Integer> attempts = new ArrayList<>();
+
+    ScriptedInvoker(FailureKind... failures) {
+      this.failures = List.of(failures);
+    }
+
+    @Override
+    public List<Literal> invoke(
+        long index, int attempt, Map<String, Literal> inputs, Optional<Duration> timeout)
+        throws AttemptFailedException {
+      attempts.add(attempt);
+      if (attempt < failures.size()) {
+        throw new AttemptFailedException(failures.get(attempt), "Boom: attempt " + attempt);
+      }
+      return List.of(Literals.of(index));
+    }
+  }
+
+  private static RunControl control(boolean runAll) {
+    return RunControl.forRun(UUID.randomUUID().toString(), 10, 10, runAll);
+  }
+
+  private static ElementOutcome run(ScriptedInvoker invoker, int retries) {
+    return new ElementRunner(invoker, retries, Optional.empty(), control(true)).run(3, Map.of());
+  }
+
+  @Test
+  void shouldNeverRetryWhenTheFailureIsNonRecoverable() {
+    ScriptedInvoker invoker = new ScriptedInvoker(FailureKind.NON_RECOVERABLE);
+
+    ElementOutcome outcome = run(invoker, 5);
+
+    assertThat(outcome.status()).isEqualTo(ElementStatus.FAILED);
+    assertThat(outcome.attempts()).isEqualTo(1);
+    assertThat(outcome.error()).isEqualTo("Boom: attempt 0");
+    assertThat(outcome.outputs()).isEmpty();
+  }
+
+  @Test
+  void shouldRetryRecoverableUserFailuresUpToTheRetries() {
+    ScriptedInvoker invoker =
+        new ScriptedInvoker(FailureKind.RECOVERABLE_USER, FailureKind.RECOVERABLE_USER, FailureKind.RECOVERABLE_USER);
+
+    ElementOutcome outcome = run(invoker, 2);
+
+    assertThat(outcome.status()).isEqualTo(ElementStatus.FAILED);
+    assertThat(invoker.attempts).containsExactly(0, 1, 2);
+    assertThat(outcome.error()).isEqualTo("Boom: attempt 2");
+  }
+
+  @Test
+  void shouldSucceedOnTheSecondAttemptWhenTheFirstWasRecoverable() {
+    ScriptedInvoker invoker = new ScriptedInvoker(FailureKind.RECOVERABLE_USER);
+
+    ElementOutcome outcome = run(invoker, 1);
+
+    assertThat(outcome.status()).isEqualTo(ElementStatus.SUCCEEDED);
+    assertThat(outcome.attempts()).isEqualTo(2);
+    assertThat(outcome.outputs()).containsExactly(Literals.of(3L));
+  }
+
+  @Test
+  void shouldGiveSystemFailuresABudgetOfTheirOwnWhenUserRetriesAreZero() {
+    ScriptedInvoker invoker =
+        new ScriptedInvoker(
+            FailureKind.RECOVERABLE_SYSTEM, FailureKind.RECOVERABLE_SYSTEM, FailureKind.RECOVERABLE_SYSTEM);
+
+    ElementOutcome outcome = run(invoker, 0);
+
+    assertThat(outcome.status()).isEqualTo(ElementStatus.SUCCEEDED);
+    assertThat(invoker.attempts).containsExactly(0, 1, 2, 3);
+  }
+
+  @Test
+  void shouldFailAfterFourSystemFailures() {
+    ScriptedInvoker invoker =
+        new ScriptedInvoker(
+            FailureKind.RECOVERABLE_SYSTEM, FailureKind.RECOVERABLE_SYSTEM,
+            FailureKind.RECOVERABLE_SYSTEM, FailureKind.RECOVERABLE_SYSTEM);
+
+    ElementOutcome outcome = run(invoker, 0);
+
+    assertThat(outcome.status()).isEqualTo(ElementStatus.FAILED);
+    assertThat(outcome.attempts()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldReportTimedOutWhenTheLastAttemptTimedOut() {
+    ScriptedInvoker invoker = new ScriptedInvoker(FailureKind.TIMED_OUT, FailureKind.TIMED_OUT);
+
+    ElementOutcome outcome = run(invoker, 1);
+
+    assertThat(outcome.status()).isEqualTo(ElementStatus.TIMED_OUT);
+    assertThat(outcome.attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldAbortWithoutRunningWhenTheMapCanNoLongerSucceed() {
+    RunControl control = RunControl.forRun(UUID.randomUUID().toString(), 4, 4, false);
+    control.finished(0, ElementStatus.FAILED);
+    ScriptedInvoker invoker = new ScriptedInvoker();
+
+    ElementOutcome outcome = new ElementRunner(invoker, 0, Optional.empty(), control).run(1, Map.of());
+
+    assertThat(control.stopped()).isTrue();
+    assertThat(outcome.status()).isEqualTo(ElementStatus.ABORTED);
+    assertThat(invoker.attempts).isEmpty();
+  }
+
+  @Test
+  void shouldCountAnIndexOnceWhenItsFailureIsReportedTwice() {
+    RunControl control = RunControl.forRun(UUID.randomUUID().toString(), 4, 2, false);
+
+    control.finished(1, ElementStatus.FAILED);
+    control.finished(1, ElementStatus.FAILED);
+
+    assertThat(control.stopped()).isFalse();
+    control.finished(2, ElementStatus.TIMED_OUT);
+    assertThat(control.stopped()).isFalse();
+    control.finished(3, ElementStatus.FAILED);
+    assertThat(control.stopped()).isTrue();
+  }
+
+  @Test
+  void shouldNeverStopWhenRunAllSubNodesIsSet() {
+    RunControl control = RunControl.forRun(UUID.randomUUID().toString(), 2, 2, true);
+
+    control.finished(0, ElementStatus.FAILED);
+    control.finished(1, ElementStatus.FAILED);
+
+    assertThat(control.stopped()).isFalse();
+  }
+}
