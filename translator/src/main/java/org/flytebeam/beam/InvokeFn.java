@@ -39,7 +39,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     inputs = plan.inputs();
     control =
         RunControl.forRun(plan.runId(), plan.size(), plan.required(), plan.spec().runAllSubNodes());
-    invoker = Invokers.create(subTask);
+    invoker = Invokers.create(plan.invokerContext());
     runner = new ElementRunner(invoker, subTask.retries(), subTask.timeout(), control);
   }
 

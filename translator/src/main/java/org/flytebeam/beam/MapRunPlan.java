@@ -15,8 +15,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.util.MimeTypes;
+import org.flytebeam.exec.InvokerContext;
 import org.flytebeam.exec.Invokers;
 import org.flytebeam.exec.MapInputs;
+import org.flytebeam.exec.ProcessSettings;
 import org.flytebeam.spec.MapTaskSpec;
 
 /**
@@ -30,9 +32,18 @@ import org.flytebeam.spec.MapTaskSpec;
  * @param size number of elements
  * @param required successes needed
  * @param shards lanes of index ranges
+ * @param process how sub-tasks that run as processes are run
+ * @param warnings what the driver should say once before the run, e.g. that an image is not used
  */
 public record MapRunPlan(
-    String runId, String workDir, MapTaskSpec spec, long size, long required, List<Shard> shards)
+    String runId,
+    String workDir,
+    MapTaskSpec spec,
+    long size,
+    long required,
+    List<Shard> shards,
+    ProcessSettings process,
+    List<String> warnings)
     implements Serializable {
 
   /** Longest range: enough elements that Beam's per-element cost is spread thin. */
@@ -47,6 +58,8 @@ public record MapRunPlan(
     requireNonNull(workDir, "workDir");
     requireNonNull(spec, "spec");
     shards = List.copyOf(shards);
+    requireNonNull(process, "process");
+    warnings = List.copyOf(warnings);
   }
 
   /**
@@ -55,9 +68,20 @@ public record MapRunPlan(
    */
   public static MapRunPlan prepare(
       MapTaskSpec spec, LiteralMap workflowInputs, String workDir, String runId) {
+    return prepare(spec, workflowInputs, workDir, runId, ProcessSettings.defaults());
+  }
+
+  /** As {@link #prepare(MapTaskSpec, LiteralMap, String, String)}, processes run by {@code process}. */
+  public static MapRunPlan prepare(
+      MapTaskSpec spec,
+      LiteralMap workflowInputs,
+      String workDir,
+      String runId,
+      ProcessSettings process) {
     LiteralMap nodeInputs = MapInputs.resolveNodeInputs(spec, workflowInputs);
     MapInputs inputs = MapInputs.of(spec, nodeInputs);
-    Invokers.checkRunnable(spec.subTask());
+    List<String> warnings =
+        Invokers.checkRunnable(invokerContext(spec, workDir, runId, process));
     long size = inputs.size();
     MapRunPlan plan =
         new MapRunPlan(
@@ -66,9 +90,33 @@ public record MapRunPlan(
             spec,
             size,
             spec.requiredSuccesses(size),
-            planShards(size, spec.parallelism().orElse(0)));
+            planShards(size, spec.parallelism().orElse(0)),
+            process,
+            warnings);
     writeBytes(plan.inputsFile(), nodeInputs.toByteArray());
     return plan;
+  }
+
+  /** What a worker's invoker is told of this run. */
+  public InvokerContext invokerContext() {
+    return invokerContext(spec, workDir, runId, process);
+  }
+
+  private static InvokerContext invokerContext(
+      MapTaskSpec spec, String workDir, String runId, ProcessSettings process) {
+    return new InvokerContext(
+        spec.subTask(),
+        spec.form(),
+        spec.dataMode(),
+        spec.name(),
+        runId,
+        workDir,
+        inputsFile(workDir),
+        process);
+  }
+
+  private static String inputsFile(String workDir) {
+    return join(workDir, "inputs.pb");
   }
 
   static List<Shard> planShards(long size, int parallelism) {
@@ -93,7 +141,7 @@ public record MapRunPlan(
   }
 
   public String inputsFile() {
-    return join(workDir, "inputs.pb");
+    return inputsFile(workDir);
   }
 
   public String resultsDir() {

@@ -43,6 +43,15 @@ public final class RunControl {
     }
   }
 
+  /**
+   * Whether run {@code runId} asked every element to stop; false for a run this JVM does not know.
+   * For invokers that can abandon an attempt midway (a process is killed).
+   */
+  public static boolean stopped(String runId) {
+    RunControl control = RUNS.get(runId);
+    return control != null && control.stopped;
+  }
+
   /** Forgets a finished run. */
   public static void release(String runId) {
     RUNS.remove(runId);
