@@ -179,7 +179,8 @@ public final class Literals {
                 ? "multipart_blob"
                 : "blob";
         String format = type.getFormat().isEmpty() ? "" : "[" + type.getFormat() + "]";
-        return name + format + " " + scalar.getBlob().getUri();
+        String uri = scalar.getBlob().getUri();
+        return name + format + (uri.isEmpty() ? " without uri" : " " + uri);
       case BINARY:
         return "binary of " + scalar.getBinary().getValue().size() + " bytes";
       case SCHEMA:
