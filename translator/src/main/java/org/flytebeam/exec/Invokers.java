@@ -11,7 +11,7 @@ public final class Invokers {
   /** Fails with a clear message if the sub-task cannot run here; called before anything runs. */
   public static void checkRunnable(SubTask subTask) {
     if (subTask.isJavaTask()) {
-      TaskRegistry.current().get(subTask.javaTaskName());
+      TaskRegistry.current().get(subTask.javaTaskName().orElseThrow());
       return;
     }
     throw new InvalidDefinitionException(
@@ -23,6 +23,6 @@ public final class Invokers {
 
   public static ElementInvoker create(SubTask subTask) {
     checkRunnable(subTask);
-    return new JavaTaskInvoker(TaskRegistry.current().get(subTask.javaTaskName()));
+    return new JavaTaskInvoker(TaskRegistry.current().get(subTask.javaTaskName().orElseThrow()));
   }
 }

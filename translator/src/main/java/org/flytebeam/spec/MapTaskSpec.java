@@ -78,6 +78,14 @@ public record MapTaskSpec(
         .toList();
   }
 
+  /**
+   * The map task's own interface (SPEC section 2): inputs not bound become lists, bound inputs keep
+   * their type, outputs become lists ({@code List[Optional[T]]} when a ratio other than 1 is set).
+   */
+  public TypedInterface mappedInterface() {
+    return MappedInterface.of(subTask.scalarInterface(), boundInputs, minSuccessRatio);
+  }
+
   /** The number of elements that must succeed for a map of {@code size} elements. */
   public long requiredSuccesses(long size) {
     return SuccessCriteria.requiredSuccesses(size, minSuccesses, minSuccessRatio);

@@ -2,12 +2,15 @@ package org.flytebeam.spec;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.Value;
 import flyteidl.core.Interface.TypedInterface;
+import flyteidl.core.Tasks.TaskMetadata;
 import flyteidl.core.Tasks.TaskTemplate;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The task a map runs once per element.
@@ -34,6 +37,12 @@ public record SubTask(
   /** The template type of a task implemented in Java and run in-process. */
   public static final String JAVA_TASK_TYPE = "java-task";
 
+  /** The key of the Java task's name in a {@code java-task} template's {@code custom} struct. */
+  public static final String JAVA_TASK_CUSTOM_KEY = "javaTask";
+
+  /** The image a Java task's container names: the flyte-beam CLI, which runs it by name. */
+  public static final String JAVA_TASK_IMAGE = "flyte-beam";
+
   public SubTask {
     requireNonNull(template, "template");
     requireNonNull(scalarInterface, "scalarInterface");
@@ -45,6 +54,34 @@ public record SubTask(
     }
   }
 
+  /**
+   * A sub-task for {@code template}, its retries, timeout and cache settings read from the
+   * template's metadata.
+   *
+   * @param nodeRetries the sub-node's retries, which win over the template's when present
+   */
+  public static SubTask of(
+      TaskTemplate template, TypedInterface scalarInterface, OptionalInt nodeRetries) {
+    TaskMetadata metadata = template.getMetadata();
+    int retries =
+        nodeRetries.isPresent() ? nodeRetries.getAsInt() : metadata.getRetries().getRetries();
+    Optional<Duration> timeout =
+        metadata.hasTimeout()
+            ? Optional.of(
+                Duration.ofSeconds(
+                    metadata.getTimeout().getSeconds(), metadata.getTimeout().getNanos()))
+            : Optional.empty();
+    Optional<String> cacheVersion =
+        metadata.getDiscoverable() ? Optional.of(metadata.getDiscoveryVersion()) : Optional.empty();
+    return new SubTask(
+        template,
+        scalarInterface,
+        retries,
+        timeout,
+        cacheVersion,
+        metadata.getCacheIgnoreInputVarsList());
+  }
+
   public TaskId id() {
     return TaskId.fromProto(template.getId());
   }
@@ -54,23 +91,31 @@ public record SubTask(
   }
 
   /**
-   * The registered name of a {@code java-task}: {@code custom.javaTask}, else the argument after
-   * {@code --task} in the container args.
+   * Whether the sub-task is a Java task, run in-process by name: a {@code java-task} template, or a
+   * container (a legacy {@code container_array} one, say) that runs {@code flyte-beam execute
+   * --task NAME}.
    */
-  public String javaTaskName() {
-    com.google.protobuf.Value name = template.getCustom().getFieldsMap().get("javaTask");
-    if (name != null && name.hasStringValue()) {
-      return name.getStringValue();
-    }
-    List<String> args = template.getContainer().getArgsList();
-    int at = args.indexOf("--task");
-    if (at >= 0 && at + 1 < args.size()) {
-      return args.get(at + 1);
-    }
-    return template.getId().getName();
+  public boolean isJavaTask() {
+    return javaTaskName().isPresent();
   }
 
-  public boolean isJavaTask() {
-    return JAVA_TASK_TYPE.equals(template.getType());
+  /**
+   * The name of the Java task this sub-task runs: {@code custom.javaTask}, else the value after
+   * {@code --task} in a container whose args start with {@code flyte-beam execute}.
+   */
+  public Optional<String> javaTaskName() {
+    Value custom = template.getCustom().getFieldsMap().get(JAVA_TASK_CUSTOM_KEY);
+    if (custom != null && custom.getKindCase() == Value.KindCase.STRING_VALUE) {
+      return Optional.of(custom.getStringValue());
+    }
+    List<String> args = template.getContainer().getArgsList();
+    if (args.size() >= 2 && "flyte-beam".equals(args.get(0)) && "execute".equals(args.get(1))) {
+      for (int i = 2; i + 1 < args.size() && !"--".equals(args.get(i)); i++) {
+        if ("--task".equals(args.get(i))) {
+          return Optional.of(args.get(i + 1));
+        }
+      }
+    }
+    return Optional.empty();
   }
 }
