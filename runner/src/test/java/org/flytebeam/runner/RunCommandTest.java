@@ -172,8 +172,9 @@ class RunCommandTest {
     Path badDef = Cli.write(dir, "bad.def.json", "{\"workflow\": ");
     Path unknownTask =
         Cli.write(dir, "unknown.def.json", Files.readString(def).replace("say_hello", "no_such_task"));
-    Path nanRatio =
-        Cli.write(dir, "nan.def.json", Files.readString(def).replace("\"minSuccessRatio\": 1.0", "\"minSuccessRatio\": \"NaN\""));
+    String half = Files.readString(definition(MapTask.of(new SayHello()).minSuccessRatio(0.5f).build(), "half.def.json"));
+    assertThat(half).contains("\"minSuccessRatio\": 0.5");
+    Path nanRatio = Cli.write(dir, "nan.def.json", half.replace("\"minSuccessRatio\": 0.5", "\"minSuccessRatio\": \"NaN\""));
 
     String[][] cases = {
       {def.toString(), malformed.toString(), "not valid JSON"},

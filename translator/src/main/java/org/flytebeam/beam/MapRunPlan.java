@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.flytebeam.exec.Invokers;
+import org.flytebeam.idl.DefinitionReader;
+import org.flytebeam.idl.DefinitionWriter;
 import org.flytebeam.exec.MapInputs;
 import org.flytebeam.spec.MapTaskSpec;
 
@@ -24,16 +26,11 @@ import org.flytebeam.spec.MapTaskSpec;
  * size and threshold, and how the elements are cut into lanes of ranges. Made on the driver by
  * {@link #prepare}, which checks the inputs and writes them once to the run folder.
  *
- * @param runId unique per run; names the run's fail-fast control
- * @param workDir the run's folder, on any path Beam's FileSystems can open from every worker
- * @param spec the map task
- * @param size number of elements
- * @param required successes needed
- * @param shards lanes of index ranges
+ * <p>The run id names the run's fail-fast control; the run folder is on any path Beam's FileSystems
+ * can open from every worker; shards are the lanes of index ranges.
  */
-public record MapRunPlan(
-    String runId, String workDir, MapTaskSpec spec, long size, long required, List<Shard> shards)
-    implements Serializable {
+public final class MapRunPlan implements Serializable {
+  private static final long serialVersionUID = 1L;
 
   /** Longest range: enough elements that Beam's per-element cost is spread thin. */
   static final int MAX_RANGE = 2048;
@@ -42,11 +39,60 @@ public record MapRunPlan(
 
   private static final Map<String, MapInputs> INPUTS = new ConcurrentHashMap<>();
 
-  public MapRunPlan {
-    requireNonNull(runId, "runId");
-    requireNonNull(workDir, "workDir");
-    requireNonNull(spec, "spec");
-    shards = List.copyOf(shards);
+  private final String runId;
+  private final String workDir;
+  // Travels as its flyteidl bytes: the spec holds Optionals, which Java serialization refuses.
+  private transient MapTaskSpec spec;
+  private final long size;
+  private final long required;
+  private final List<Shard> shards;
+
+  public MapRunPlan(
+      String runId, String workDir, MapTaskSpec spec, long size, long required, List<Shard> shards) {
+    this.runId = requireNonNull(runId, "runId");
+    this.workDir = requireNonNull(workDir, "workDir");
+    this.spec = requireNonNull(spec, "spec");
+    this.size = size;
+    this.required = required;
+    this.shards = List.copyOf(shards);
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public String workDir() {
+    return workDir;
+  }
+
+  public MapTaskSpec spec() {
+    return spec;
+  }
+
+  public long size() {
+    return size;
+  }
+
+  public long required() {
+    return required;
+  }
+
+  public List<Shard> shards() {
+    return shards;
+  }
+
+  private void writeObject(java.io.ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    byte[] bytes = DefinitionWriter.toBinary(spec);
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    byte[] bytes = new byte[in.readInt()];
+    in.readFully(bytes);
+    spec = DefinitionReader.read(bytes, false);
   }
 
   /**
