@@ -101,7 +101,8 @@ class RecordCodecTest {
             "l", "i", "s", "d", "f", "flag", "text", "at", "took", "maybe", "grid", "scores",
             "config", "mode", "file");
     assertThat(literals.get("mode")).isEqualTo(Literals.of("SLOW"));
-    assertThat(literals.get("scores").getMap().getLiteralsMap().get("y")).isEqualTo(Literals.none());
+    assertThat(literals.get("scores").getMap().getLiteralsMap().get("y"))
+        .isEqualTo(Literals.none());
     assertThat(codec.fromLiterals(literals)).isEqualTo(value);
   }
 
@@ -110,7 +111,9 @@ class RecordCodecTest {
     RecordCodec<AllTypes> codec = RecordCodec.of(AllTypes.class);
     Map<String, Literal> literals = codec.toLiterals(sample());
 
-    codec.variables().forEach((name, type) -> Literals.check("output", name, literals.get(name), type));
+    codec
+        .variables()
+        .forEach((name, type) -> Literals.check("output", name, literals.get(name), type));
 
     assertThat(codec.variables()).hasSameSizeAs(literals);
   }
@@ -128,7 +131,8 @@ class RecordCodecTest {
 
   @Test
   void shouldWriteNoneWhenOptionalComponentIsNull() {
-    Map<String, Literal> literals = RecordCodec.of(Input.class).toLiterals(new Input(1, null, List.of()));
+    Map<String, Literal> literals =
+        RecordCodec.of(Input.class).toLiterals(new Input(1, null, List.of()));
 
     assertThat(literals.get("b")).isEqualTo(Literals.none());
   }
@@ -151,7 +155,10 @@ class RecordCodecTest {
 
     assertThat(map.getVariablesMap().keySet()).containsExactly("a", "b", "c");
     assertThat(map.getVariablesMap().get("c"))
-        .isEqualTo(Variable.newBuilder().setType(LiteralTypes.listOf(LiteralTypes.of(double.class))).build());
+        .isEqualTo(
+            Variable.newBuilder()
+                .setType(LiteralTypes.listOf(LiteralTypes.of(double.class)))
+                .build());
   }
 
   @Test
@@ -165,7 +172,9 @@ class RecordCodecTest {
 
   @Test
   void shouldIgnoreExtraVariablesWhenReading() {
-    Map<String, Literal> literals = new HashMap<>(RecordCodec.of(Input.class).toLiterals(new Input(2, Optional.of("x"), List.of())));
+    Map<String, Literal> literals =
+        new HashMap<>(
+            RecordCodec.of(Input.class).toLiterals(new Input(2, Optional.of("x"), List.of())));
     literals.put("extra", Literals.of("ignored"));
 
     assertThat(RecordCodec.of(Input.class).fromLiterals(literals))
@@ -202,7 +211,9 @@ class RecordCodecTest {
 
   @Test
   void shouldNamePathWhenNestedLiteralDoesNotFit() {
-    Map<String, Literal> literals = new HashMap<>(RecordCodec.of(Input.class).toLiterals(new Input(1, Optional.empty(), List.of(1.0))));
+    Map<String, Literal> literals =
+        new HashMap<>(
+            RecordCodec.of(Input.class).toLiterals(new Input(1, Optional.empty(), List.of(1.0))));
     literals.put("c", Literals.collection(List.of(Literals.of(1.0), Literals.of("x"))));
 
     assertThatThrownBy(() -> RecordCodec.of(Input.class).fromLiterals(literals))
@@ -214,10 +225,12 @@ class RecordCodecTest {
 
   @Test
   void shouldNameComponentWhenValueIsNullButNotOptional() {
-    assertThatThrownBy(() -> RecordCodec.of(Input.class).toLiterals(new Input(1, Optional.empty(), null)))
+    assertThatThrownBy(
+            () -> RecordCodec.of(Input.class).toLiterals(new Input(1, Optional.empty(), null)))
         .isInstanceOf(LiteralTypeException.class)
         .hasMessage(
-            "variable [c] of record [RecordCodecTest.Input] expects [List[float]] but found [null]");
+            "variable [c] of record [RecordCodecTest.Input] expects [List[float]] but found"
+                + " [null]");
   }
 
   @Test
@@ -226,9 +239,11 @@ class RecordCodecTest {
     withNull.add(1.0);
     withNull.add(null);
 
-    assertThatThrownBy(() -> RecordCodec.of(Input.class).toLiterals(new Input(1, Optional.empty(), withNull)))
+    assertThatThrownBy(
+            () -> RecordCodec.of(Input.class).toLiterals(new Input(1, Optional.empty(), withNull)))
         .hasMessage(
-            "variable [c] of record [RecordCodecTest.Input] at [1] expects [float] but found [null]");
+            "variable [c] of record [RecordCodecTest.Input] at [1] expects [float] but found"
+                + " [null]");
   }
 
   @Test
@@ -240,7 +255,8 @@ class RecordCodecTest {
 
   @Test
   void shouldWrapWhenRecordConstructorRejectsValues() {
-    assertThatThrownBy(() -> RecordCodec.of(Positive.class).fromLiterals(Map.of("n", Literals.of(-1L))))
+    assertThatThrownBy(
+            () -> RecordCodec.of(Positive.class).fromLiterals(Map.of("n", Literals.of(-1L))))
         .isInstanceOf(FlyteBeamException.class)
         .hasMessage(
             "record [RecordCodecTest.Positive] rejected its values:"
@@ -254,7 +270,8 @@ class RecordCodecTest {
         .isInstanceOf(LiteralTypeException.class)
         .hasMessageStartingWith(
             "variable [tags] of record [RecordCodecTest.Unsupported]: Java type"
-                + " [java.util.Set<java.lang.String>] is not supported; supported types are: long,");
+                + " [java.util.Set<java.lang.String>] is not supported; supported types are:"
+                + " long,");
   }
 
   @Test
@@ -281,7 +298,8 @@ class RecordCodecTest {
   void shouldReturnSameCodecWhenAskedTwice() {
     assertThat(RecordCodec.of(Input.class)).isSameAs(RecordCodec.of(Input.class));
     assertThat(RecordCodec.of(Input.class).type()).isEqualTo(Input.class);
-    assertThat(RecordCodec.of(Input.class)).hasToString("RecordCodec[" + Input.class.getName() + " [a, b, c]]");
+    assertThat(RecordCodec.of(Input.class))
+        .hasToString("RecordCodec[" + Input.class.getName() + " [a, b, c]]");
   }
 
   @Test
@@ -293,7 +311,8 @@ class RecordCodecTest {
     }
 
     Object back;
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       back = in.readObject();
     }
 
@@ -327,7 +346,8 @@ class RecordCodecTest {
     long sum = 0;
     long start = System.nanoTime();
     for (int i = 0; i < n; i++) {
-      Input back = codec.fromLiterals(codec.toLiterals(new Input(i, Optional.of("s"), List.of(0.5))));
+      Input back =
+          codec.fromLiterals(codec.toLiterals(new Input(i, Optional.of("s"), List.of(0.5))));
       sum += back.a();
     }
     long elapsed = System.nanoTime() - start;
