@@ -190,7 +190,8 @@ public final class Literals {
       case ERROR:
         return "error " + quote(scalar.getError().getMessage());
       case GENERIC:
-        return "struct of " + scalar.getGeneric().getFieldsCount() + " fields";
+        int fields = scalar.getGeneric().getFieldsCount();
+        return "struct of " + fields + (fields == 1 ? " field" : " fields");
       case STRUCTURED_DATASET:
         return "structured_dataset " + scalar.getStructuredDataset().getUri();
       case UNION:

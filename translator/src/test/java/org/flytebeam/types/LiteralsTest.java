@@ -113,7 +113,7 @@ class LiteralsTest {
                 Struct.newBuilder()
                     .putFields("k", Value.newBuilder().setBoolValue(true).build())
                     .build()),
-            "struct of 1 fields"),
+            "struct of 1 field"),
         Arguments.of(Literals.of(Blob.of("s3://b/k")), "blob s3://b/k"),
         Arguments.of(
             Literals.of(new Blob("s3://b/d", "csv", true)), "multipart_blob[csv] s3://b/d"),
