@@ -83,16 +83,25 @@ class JavaLiteralsTest {
             Instant.parse("2024-01-31T12:00:00.123456789Z"),
             Instant.class,
             Literals.of(Instant.parse("2024-01-31T12:00:00.123456789Z"))),
-        Arguments.of(Duration.ofMillis(-1500), Duration.class, Literals.of(Duration.ofMillis(-1500))),
+        Arguments.of(
+            Duration.ofMillis(-1500), Duration.class, Literals.of(Duration.ofMillis(-1500))),
         Arguments.of(Color.GREEN, Color.class, Literals.of("GREEN")),
         Arguments.of(struct, Struct.class, Literals.of(struct)),
-        Arguments.of(new Blob("s3://b/k.csv", "csv", false), Blob.class, Literals.of(new Blob("s3://b/k.csv", "csv", false))),
-        Arguments.of(new Blob("s3://b/dir", "", true), Blob.class, Literals.of(new Blob("s3://b/dir", "", true))),
+        Arguments.of(
+            new Blob("s3://b/k.csv", "csv", false),
+            Blob.class,
+            Literals.of(new Blob("s3://b/k.csv", "csv", false))),
+        Arguments.of(
+            new Blob("s3://b/dir", "", true),
+            Blob.class,
+            Literals.of(new Blob("s3://b/dir", "", true))),
         Arguments.of(Optional.of(5L), declared("maybe"), Literals.of(5L)),
         Arguments.of(Optional.empty(), declared("maybe"), Literals.none()),
         Arguments.of(Optional.of(Color.RED), declared("maybeColor"), Literals.of("RED")),
         Arguments.of(
-            Optional.of(List.of(1L)), declared("maybeList"), Literals.collection(List.of(Literals.of(1L)))),
+            Optional.of(List.of(1L)),
+            declared("maybeList"),
+            Literals.collection(List.of(Literals.of(1L)))),
         Arguments.of(
             List.of(1L, 2L, 3L),
             declared("longs"),
@@ -102,7 +111,9 @@ class JavaLiteralsTest {
             List.of(List.of(1L), List.of()),
             declared("nested"),
             Literals.collection(
-                List.of(Literals.collection(List.of(Literals.of(1L))), Literals.collection(List.of())))),
+                List.of(
+                    Literals.collection(List.of(Literals.of(1L))),
+                    Literals.collection(List.of())))),
         Arguments.of(
             List.of(Optional.of(1L), Optional.empty()),
             declared("sparse"),
@@ -150,8 +161,10 @@ class JavaLiteralsTest {
     Object list = roundTrip(List.of(1L), declared("longs"));
     Object map = roundTrip(Map.of("x", 1.0), declared("doubles"));
 
-    assertThatThrownBy(() -> ((List<?>) list).clear()).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> ((Map<?, ?>) map).clear()).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> ((List<?>) list).clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> ((Map<?, ?>) map).clear())
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
@@ -168,10 +181,13 @@ class JavaLiteralsTest {
   @Test
   void shouldReadEmptyWhenNoneIsWrappedInUnion() {
     Literal wrappedNone = LiteralsTest.union(Literals.none(), LiteralTypes.simple(SimpleType.NONE));
-    Literal wrappedFive = LiteralsTest.union(Literals.of(5L), LiteralTypes.simple(SimpleType.INTEGER));
+    Literal wrappedFive =
+        LiteralsTest.union(Literals.of(5L), LiteralTypes.simple(SimpleType.INTEGER));
 
-    assertThat(JavaLiterals.fromLiteral("v", wrappedNone, declared("maybe"))).isEqualTo(Optional.empty());
-    assertThat(JavaLiterals.fromLiteral("v", wrappedFive, declared("maybe"))).isEqualTo(Optional.of(5L));
+    assertThat(JavaLiterals.fromLiteral("v", wrappedNone, declared("maybe")))
+        .isEqualTo(Optional.empty());
+    assertThat(JavaLiterals.fromLiteral("v", wrappedFive, declared("maybe")))
+        .isEqualTo(Optional.of(5L));
     assertThat(JavaLiterals.fromLiteral("v", wrappedFive, long.class)).isEqualTo(5L);
   }
 
@@ -213,7 +229,8 @@ class JavaLiteralsTest {
     assertThatThrownBy(() -> JavaLiterals.fromLiteral("c", Literals.of("BLUE"), Color.class))
         .isInstanceOf(LiteralTypeException.class)
         .hasMessage(
-            "variable [c] expects [enum[RED, GREEN]] but found [str \"BLUE\"]; use one of [RED, GREEN]");
+            "variable [c] expects [enum[RED, GREEN]] but found [str \"BLUE\"]; use one of [RED,"
+                + " GREEN]");
     assertThatThrownBy(() -> JavaLiterals.fromLiteral("c", Literals.of(1L), Color.class))
         .hasMessage(
             "variable [c] expects [enum[RED, GREEN]] but found [int 1]; use one of [RED, GREEN]");
@@ -221,21 +238,39 @@ class JavaLiteralsTest {
 
   static List<Arguments> wrongLiterals() {
     return List.of(
-        Arguments.of(Literals.of("x"), long.class, "variable [a] expects [int] but found [str \"x\"]"),
-        Arguments.of(Literals.of(1.5), int.class, "variable [a] expects [int] but found [float 1.5]"),
-        Arguments.of(Literals.of("x"), double.class, "variable [a] expects [float] but found [str \"x\"]"),
+        Arguments.of(
+            Literals.of("x"), long.class, "variable [a] expects [int] but found [str \"x\"]"),
+        Arguments.of(
+            Literals.of(1.5), int.class, "variable [a] expects [int] but found [float 1.5]"),
+        Arguments.of(
+            Literals.of("x"), double.class, "variable [a] expects [float] but found [str \"x\"]"),
         Arguments.of(Literals.of(1L), String.class, "variable [a] expects [str] but found [int 1]"),
-        Arguments.of(Literals.of(1L), boolean.class, "variable [a] expects [bool] but found [int 1]"),
-        Arguments.of(Literals.of("x"), Instant.class, "variable [a] expects [datetime] but found [str \"x\"]"),
-        Arguments.of(Literals.of("x"), Duration.class, "variable [a] expects [duration] but found [str \"x\"]"),
+        Arguments.of(
+            Literals.of(1L), boolean.class, "variable [a] expects [bool] but found [int 1]"),
+        Arguments.of(
+            Literals.of("x"),
+            Instant.class,
+            "variable [a] expects [datetime] but found [str \"x\"]"),
+        Arguments.of(
+            Literals.of("x"),
+            Duration.class,
+            "variable [a] expects [duration] but found [str \"x\"]"),
         Arguments.of(Literals.of(1L), Void.class, "variable [a] expects [none] but found [int 1]"),
-        Arguments.of(Literals.of("x"), Struct.class, "variable [a] expects [struct] but found [str \"x\"]"),
-        Arguments.of(Literals.of("s3://x"), Blob.class, "variable [a] expects [blob] but found [str \"s3://x\"]"),
         Arguments.of(
-            Literals.none(), long.class,
-            "variable [a] expects [int] but found [none]; declare the Java type Optional<...> to allow none"),
+            Literals.of("x"), Struct.class, "variable [a] expects [struct] but found [str \"x\"]"),
         Arguments.of(
-            Literals.of(1L), declared("longs"), "variable [a] expects [List[int]] but found [int 1]"),
+            Literals.of("s3://x"),
+            Blob.class,
+            "variable [a] expects [blob] but found [str \"s3://x\"]"),
+        Arguments.of(
+            Literals.none(),
+            long.class,
+            "variable [a] expects [int] but found [none]; declare the Java type Optional<...> to"
+                + " allow none"),
+        Arguments.of(
+            Literals.of(1L),
+            declared("longs"),
+            "variable [a] expects [List[int]] but found [int 1]"),
         Arguments.of(
             Literals.collection(List.of(Literals.of(1L), Literals.of("x"))),
             declared("longs"),
@@ -250,10 +285,13 @@ class JavaLiteralsTest {
             declared("deep"),
             "variable [a] at [\"b\"][0] expects [str] but found [int 1]"),
         Arguments.of(
-            Literals.collection(List.of()), declared("doubles"),
+            Literals.collection(List.of()),
+            declared("doubles"),
             "variable [a] expects [Dict[str, float]] but found [List of 0]"),
         Arguments.of(
-            Literals.of("x"), declared("maybe"), "variable [a] expects [int] but found [str \"x\"]"));
+            Literals.of("x"),
+            declared("maybe"),
+            "variable [a] expects [int] but found [str \"x\"]"));
   }
 
   @ParameterizedTest
@@ -274,29 +312,44 @@ class JavaLiteralsTest {
         Arguments.of(null, long.class, "variable [a] expects [int] but found [null]"),
         Arguments.of("x", double.class, "variable [a] expects [float] but found [String \"x\"]"),
         Arguments.of(1, String.class, "variable [a] expects [str] but found [Integer 1]"),
-        Arguments.of("true", boolean.class, "variable [a] expects [bool] but found [String \"true\"]"),
+        Arguments.of(
+            "true", boolean.class, "variable [a] expects [bool] but found [String \"true\"]"),
         Arguments.of(1L, Instant.class, "variable [a] expects [datetime] but found [Long 1]"),
         Arguments.of(1L, Duration.class, "variable [a] expects [duration] but found [Long 1]"),
-        Arguments.of("x", Void.class, "variable [a] expects [none] but found [String \"x\"]; a Void value can only be null"),
-        Arguments.of("x", Struct.class, "variable [a] expects [struct] but found [String \"x\"]"),
-        Arguments.of("RED", Color.class, "variable [a] expects [enum[RED, GREEN]] but found [String \"RED\"]"),
-        Arguments.of("s3://x", Blob.class, "variable [a] expects [blob] but found [String \"s3://x\"]"),
         Arguments.of(
-            5L, declared("maybe"),
+            "x",
+            Void.class,
+            "variable [a] expects [none] but found [String \"x\"]; a Void value can only be null"),
+        Arguments.of("x", Struct.class, "variable [a] expects [struct] but found [String \"x\"]"),
+        Arguments.of(
+            "RED",
+            Color.class,
+            "variable [a] expects [enum[RED, GREEN]] but found [String \"RED\"]"),
+        Arguments.of(
+            "s3://x", Blob.class, "variable [a] expects [blob] but found [String \"s3://x\"]"),
+        Arguments.of(
+            5L,
+            declared("maybe"),
             "variable [a] expects [Optional[int]] but found [Long 5]; wrap it: Optional.of(value)"),
         Arguments.of(
-            Optional.of("x"), declared("maybe"), "variable [a] expects [int] but found [String \"x\"]"),
+            Optional.of("x"),
+            declared("maybe"),
+            "variable [a] expects [int] but found [String \"x\"]"),
         Arguments.of(
             withNull, declared("longs"), "variable [a] at [1] expects [int] but found [null]"),
         Arguments.of(1L, declared("longs"), "variable [a] expects [List[int]] but found [Long 1]"),
         Arguments.of(
-            new java.util.HashSet<>(List.of(1L)), declared("longs"),
+            new java.util.HashSet<>(List.of(1L)),
+            declared("longs"),
             "variable [a] expects [List[int]] but found [HashSet of 1]"),
         Arguments.of(
-            longKey, declared("doubles"),
-            "variable [a] expects [Dict[str, float]] but found [a key Long 1]; Flyte map keys are strings"),
+            longKey,
+            declared("doubles"),
+            "variable [a] expects [Dict[str, float]] but found [a key Long 1]; Flyte map keys are"
+                + " strings"),
         Arguments.of(
-            Map.of("k", List.of(Optional.of(1L))), declared("deep"),
+            Map.of("k", List.of(Optional.of(1L))),
+            declared("deep"),
             "variable [a] at [\"k\"][0] expects [str] but found [Long 1]"));
   }
 
@@ -330,6 +383,7 @@ class JavaLiteralsTest {
 
     assertThatThrownBy(() -> JavaLiterals.fromLiteral("b", noUri, Blob.class))
         .isInstanceOf(LiteralTypeException.class)
-        .hasMessage("variable [b] expects [blob] but found [blob without uri]; the blob has no uri");
+        .hasMessage(
+            "variable [b] expects [blob] but found [blob without uri]; the blob has no uri");
   }
 }

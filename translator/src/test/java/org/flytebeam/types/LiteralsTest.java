@@ -33,7 +33,9 @@ class LiteralsTest {
   static final LiteralType BOOL = LiteralTypes.simple(SimpleType.BOOLEAN);
   static final LiteralType NONE = LiteralTypes.simple(SimpleType.NONE);
   static final LiteralType COLORS =
-      LiteralType.newBuilder().setEnumType(EnumType.newBuilder().addValues("RED").addValues("GREEN")).build();
+      LiteralType.newBuilder()
+          .setEnumType(EnumType.newBuilder().addValues("RED").addValues("GREEN"))
+          .build();
 
   static Literal union(Literal value, LiteralType stored) {
     return Literal.newBuilder()
@@ -61,7 +63,8 @@ class LiteralsTest {
     assertThat(Literals.of(Duration.ofMillis(1500)).getScalar().getPrimitive().getDuration())
         .isEqualTo(
             com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(500_000_000).build());
-    flyteidl.core.Literals.Blob b = Literals.of(new Blob("s3://b/k", "csv", true)).getScalar().getBlob();
+    flyteidl.core.Literals.Blob b =
+        Literals.of(new Blob("s3://b/k", "csv", true)).getScalar().getBlob();
     assertThat(b.getUri()).isEqualTo("s3://b/k");
     assertThat(b.getMetadata().getType().getFormat()).isEqualTo("csv");
     assertThat(b.getMetadata().getType().getDimensionality())
@@ -97,25 +100,36 @@ class LiteralsTest {
         Arguments.of(Literals.of("a"), "str \"a\""),
         Arguments.of(Literals.of("x".repeat(70)), "str \"" + "x".repeat(60) + "...\""),
         Arguments.of(Literals.of(true), "bool true"),
-        Arguments.of(Literals.of(Instant.parse("2024-01-01T00:00:00Z")), "datetime 2024-01-01T00:00:00Z"),
+        Arguments.of(
+            Literals.of(Instant.parse("2024-01-01T00:00:00Z")), "datetime 2024-01-01T00:00:00Z"),
         Arguments.of(Literals.of(Duration.ofSeconds(30)), "duration PT30S"),
         Arguments.of(Literals.none(), "none"),
-        Arguments.of(Literals.collection(List.of(Literals.of(1L), Literals.of(2L), Literals.of(3L))), "List of 3"),
+        Arguments.of(
+            Literals.collection(List.of(Literals.of(1L), Literals.of(2L), Literals.of(3L))),
+            "List of 3"),
         Arguments.of(Literals.map(Map.of("a", Literals.of(1L), "b", Literals.of(2L))), "Dict of 2"),
         Arguments.of(
-            Literals.of(Struct.newBuilder().putFields("k", Value.newBuilder().setBoolValue(true).build()).build()),
-            "struct of 1 fields"),
+            Literals.of(
+                Struct.newBuilder()
+                    .putFields("k", Value.newBuilder().setBoolValue(true).build())
+                    .build()),
+            "struct of 1 field"),
         Arguments.of(Literals.of(Blob.of("s3://b/k")), "blob s3://b/k"),
-        Arguments.of(Literals.of(new Blob("s3://b/d", "csv", true)), "multipart_blob[csv] s3://b/d"),
+        Arguments.of(
+            Literals.of(new Blob("s3://b/d", "csv", true)), "multipart_blob[csv] s3://b/d"),
         Arguments.of(union(Literals.of(7L), INT), "int 7"),
         Arguments.of(
             Literal.newBuilder()
-                .setScalar(Scalar.newBuilder().setBinary(Binary.newBuilder().setValue(ByteString.copyFromUtf8("abc"))))
+                .setScalar(
+                    Scalar.newBuilder()
+                        .setBinary(Binary.newBuilder().setValue(ByteString.copyFromUtf8("abc"))))
                 .build(),
             "binary of 3 bytes"),
         Arguments.of(
             Literal.newBuilder()
-                .setScalar(Scalar.newBuilder().setError(flyteidl.core.Types.Error.newBuilder().setMessage("boom")))
+                .setScalar(
+                    Scalar.newBuilder()
+                        .setError(flyteidl.core.Types.Error.newBuilder().setMessage("boom")))
                 .build(),
             "error \"boom\""),
         Arguments.of(
@@ -155,7 +169,9 @@ class LiteralsTest {
             Literals.collection(List.of(Literals.of(1L), Literals.none())),
             LiteralTypes.listOf(LiteralTypes.optionalOf(INT))),
         Arguments.of(
-            Literals.collection(List.of(Literals.collection(List.of(Literals.of(1L))), Literals.collection(List.of()))),
+            Literals.collection(
+                List.of(
+                    Literals.collection(List.of(Literals.of(1L))), Literals.collection(List.of()))),
             LiteralTypes.listOf(LiteralTypes.listOf(INT))),
         Arguments.of(
             Literals.map(Map.of("a", Literals.collection(List.of(Literals.of("x"))))),
@@ -181,85 +197,115 @@ class LiteralsTest {
         Arguments.of(Literals.of("x"), INT, "input [a] expects [int] but found [str \"x\"]"),
         Arguments.of(Literals.of(1.5), INT, "input [a] expects [int] but found [float 1.5]"),
         Arguments.of(
-            Literals.of(5L), FLOAT,
+            Literals.of(5L),
+            FLOAT,
             "input [a] expects [float] but found [int 5]; write it as a float, e.g. 5.0"),
         Arguments.of(Literals.of(1L), STR, "input [a] expects [str] but found [int 1]"),
-        Arguments.of(Literals.of("true"), BOOL, "input [a] expects [bool] but found [str \"true\"]"),
         Arguments.of(
-            Literals.of("2024-01-01"), LiteralTypes.of(Instant.class),
+            Literals.of("true"), BOOL, "input [a] expects [bool] but found [str \"true\"]"),
+        Arguments.of(
+            Literals.of("2024-01-01"),
+            LiteralTypes.of(Instant.class),
             "input [a] expects [datetime] but found [str \"2024-01-01\"]"),
         Arguments.of(
-            Literals.of(30L), LiteralTypes.of(Duration.class),
+            Literals.of(30L),
+            LiteralTypes.of(Duration.class),
             "input [a] expects [duration] but found [int 30]"),
         Arguments.of(Literals.of(1L), NONE, "input [a] expects [none] but found [int 1]"),
         Arguments.of(
-            Literals.none(), INT,
-            "input [a] expects [int] but found [none]; declare the type Optional[int] to allow none"),
+            Literals.none(),
+            INT,
+            "input [a] expects [int] but found [none]; declare the type Optional[int] to allow"
+                + " none"),
         Arguments.of(
-            Literals.of("x"), LiteralTypes.of(Struct.class),
+            Literals.of("x"),
+            LiteralTypes.of(Struct.class),
             "input [a] expects [struct] but found [str \"x\"]"),
         Arguments.of(
-            Literals.of("BLUE"), COLORS,
-            "input [a] expects [enum[RED, GREEN]] but found [str \"BLUE\"]; use one of [RED, GREEN]"),
+            Literals.of("BLUE"),
+            COLORS,
+            "input [a] expects [enum[RED, GREEN]] but found [str \"BLUE\"]; use one of [RED,"
+                + " GREEN]"),
         Arguments.of(
-            Literals.of(1L), COLORS,
+            Literals.of(1L),
+            COLORS,
             "input [a] expects [enum[RED, GREEN]] but found [int 1]; use one of [RED, GREEN]"),
         Arguments.of(
-            Literals.of("x"), LiteralTypes.optionalOf(INT),
+            Literals.of("x"),
+            LiteralTypes.optionalOf(INT),
             "input [a] expects [int] but found [str \"x\"]"),
         Arguments.of(
-            Literals.of(true), intOrStr(), "input [a] expects [Union[int, str]] but found [bool true]"),
+            Literals.of(true),
+            intOrStr(),
+            "input [a] expects [Union[int, str]] but found [bool true]"),
         Arguments.of(
-            union(Literals.of(1.5), FLOAT), intOrStr(),
+            union(Literals.of(1.5), FLOAT),
+            intOrStr(),
             "input [a] expects [Union[int, str]] but found [float 1.5]; the value is stored as"
                 + " [float], which is not a variant of the union"),
         Arguments.of(
-            union(Literals.of("x"), INT), intOrStr(),
+            union(Literals.of("x"), INT),
+            intOrStr(),
             "input [a] expects [int] but found [str \"x\"]"),
         Arguments.of(
-            Literals.none(), intOrStr(),
+            Literals.none(),
+            intOrStr(),
             "input [a] expects [Union[int, str]] but found [none]; declare the type"
                 + " Optional[Union[int, str]] to allow none"),
         Arguments.of(
-            Literals.of(1L), LiteralTypes.listOf(INT), "input [a] expects [List[int]] but found [int 1]"),
+            Literals.of(1L),
+            LiteralTypes.listOf(INT),
+            "input [a] expects [List[int]] but found [int 1]"),
         Arguments.of(
             Literals.collection(List.of(Literals.of(1L), Literals.of(2L), Literals.of("x"))),
             LiteralTypes.listOf(INT),
             "input [a] at [2] expects [int] but found [str \"x\"]"),
         Arguments.of(
-            Literals.collection(List.of(Literals.collection(List.of()), Literals.collection(List.of(Literals.none())))),
+            Literals.collection(
+                List.of(
+                    Literals.collection(List.of()), Literals.collection(List.of(Literals.none())))),
             LiteralTypes.listOf(LiteralTypes.listOf(INT)),
-            "input [a] at [1][0] expects [int] but found [none]; declare the type Optional[int] to allow none"),
+            "input [a] at [1][0] expects [int] but found [none]; declare the type Optional[int] to"
+                + " allow none"),
         Arguments.of(
-            Literals.collection(List.of(Literals.of(1L))), INT,
+            Literals.collection(List.of(Literals.of(1L))),
+            INT,
             "input [a] expects [int] but found [List of 1]"),
         Arguments.of(
             Literals.map(Map.of("k", Literals.collection(List.of(Literals.of(1.5))))),
             LiteralTypes.mapOf(LiteralTypes.listOf(INT)),
             "input [a] at [\"k\"][0] expects [int] but found [float 1.5]"),
         Arguments.of(
-            Literals.collection(List.of()), LiteralTypes.mapOf(INT),
+            Literals.collection(List.of()),
+            LiteralTypes.mapOf(INT),
             "input [a] expects [Dict[str, int]] but found [List of 0]"),
         Arguments.of(
-            Literals.of("s3://b/k"), LiteralTypes.of(Blob.class),
+            Literals.of("s3://b/k"),
+            LiteralTypes.of(Blob.class),
             "input [a] expects [blob] but found [str \"s3://b/k\"]"),
         Arguments.of(
-            blob("s3://b/k", "parquet"), blobType("csv"),
+            blob("s3://b/k", "parquet"),
+            blobType("csv"),
             "input [a] expects [blob[csv]] but found [blob[parquet] s3://b/k]; the blob format"
                 + " [parquet] is not [csv]"),
         Arguments.of(
-            Literal.newBuilder().setOffloadedMetadata(LiteralOffloadedMetadata.newBuilder().setUri("s3://o")).build(),
+            Literal.newBuilder()
+                .setOffloadedMetadata(LiteralOffloadedMetadata.newBuilder().setUri("s3://o"))
+                .build(),
             INT,
             "input [a] expects [int] but found [offloaded literal s3://o]; offloaded literals are"
                 + " not supported; pass the value inline"),
         Arguments.of(
-            Literals.of(1L), LiteralType.getDefaultInstance(),
-            "input [a] expects [unset] but found [int 1]; the declared type is empty; declare a type"));
+            Literals.of(1L),
+            LiteralType.getDefaultInstance(),
+            "input [a] expects [unset] but found [int 1]; the declared type is empty; declare a"
+                + " type"));
   }
 
   @ParameterizedTest
   @MethodSource("mismatches")
-  void shouldNameVariableTypeAndValueWhenValueDoesNotFit(Literal value, LiteralType type, String message) {
+  void shouldNameVariableTypeAndValueWhenValueDoesNotFit(
+      Literal value, LiteralType type, String message) {
     assertThatThrownBy(() -> Literals.check("input", "a", value, type))
         .isInstanceOf(LiteralTypeException.class)
         .hasMessage(message);
