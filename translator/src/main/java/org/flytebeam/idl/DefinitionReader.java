@@ -11,6 +11,7 @@ import flyteidl.core.Interface.Variable;
 import flyteidl.core.Literals.Binding;
 import flyteidl.core.Literals.BindingData;
 import flyteidl.core.Tasks.TaskTemplate;
+import flyteidl.core.Types.LiteralType;
 import flyteidl.core.Workflow.ArrayNode;
 import flyteidl.core.Workflow.ArrayNode.DataMode;
 import flyteidl.core.Workflow.Node;
@@ -37,6 +38,9 @@ import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.spec.MappedInterface;
 import org.flytebeam.spec.SubTask;
 import org.flytebeam.spec.TaskId;
+import org.flytebeam.types.LiteralTypeException;
+import org.flytebeam.types.LiteralTypes;
+import org.flytebeam.types.Literals;
 
 /**
  * Reads a map task from a flyteidl definition, as flytekit (or anyone) serializes it, into one
@@ -334,7 +338,8 @@ public final class DefinitionReader {
     List<Binding> nodeInputs =
         node.getInputsCount() > 0 ? node.getInputsList() : subNode.getInputsList();
     Map<String, BindingData> inputBindings =
-        inputBindings(nodeInputs, scalar, workflow.getInterface(), node.getId(), where, problems);
+        inputBindings(
+            nodeInputs, boundInputs, scalar, workflow.getInterface(), node.getId(), where, problems);
     Map<String, String> workflowOutputs = workflowOutputs(workflow, node.getId(), scalar, problems);
 
     String name =
@@ -468,6 +473,7 @@ public final class DefinitionReader {
 
   private static Map<String, BindingData> inputBindings(
       List<Binding> bindings,
+      List<String> boundInputs,
       TypedInterface scalar,
       TypedInterface workflowInterface,
       String nodeId,
@@ -506,6 +512,17 @@ public final class DefinitionReader {
                 "input [%s] of node [%s] is bound to [%s]: only workflow inputs (promises on"
                     + " [start-node]) and values are supported",
                 binding.getVar(), nodeId, Bindings.describe(data)));
+      } else {
+        // A value written in the node: whole for a bound input, the list to map over otherwise.
+        LiteralType type = inputs.get(binding.getVar()).getType();
+        if (!boundInputs.contains(binding.getVar())) {
+          type = LiteralTypes.listOf(type);
+        }
+        try {
+          Literals.check("input", binding.getVar(), Bindings.toLiteral(data), type);
+        } catch (LiteralTypeException e) {
+          problems.add(e.getMessage() + " (the value written in node [" + nodeId + "])");
+        }
       }
     }
     Map<String, BindingData> ordered = new LinkedHashMap<>();

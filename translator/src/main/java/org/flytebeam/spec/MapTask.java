@@ -458,11 +458,10 @@ public final class MapTask {
     }
     VariableMap.Builder wfOutputs = VariableMap.newBuilder();
     Map<String, String> outputs = new LinkedHashMap<>();
-    int i = 0;
+    // The workflow's outputs keep the task's output names: a Java user reads results by them.
     for (Map.Entry<String, Variable> out : mapped.getOutputs().getVariablesMap().entrySet()) {
-      String wfName = "o" + i++;
-      wfOutputs.putVariables(wfName, out.getValue());
-      outputs.put(wfName, out.getKey());
+      wfOutputs.putVariables(out.getKey(), out.getValue());
+      outputs.put(out.getKey(), out.getKey());
     }
     TypedInterface workflowInterface =
         TypedInterface.newBuilder().setInputs(wfInputs).setOutputs(wfOutputs).build();

@@ -9,6 +9,7 @@ import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import flyteidl.core.IdentifierOuterClass.Identifier;
 import flyteidl.core.Literals.Binding;
+import flyteidl.core.Literals.Literal;
 import flyteidl.core.Tasks.TaskTemplate;
 import flyteidl.core.Workflow.Node;
 import flyteidl.core.Workflow.TaskNode;
@@ -186,6 +187,39 @@ class DefinitionReaderTest {
 
     assertThat(spec.boundInputs()).containsExactly("k");
     assertThat(Bindings.toLiteral(spec.inputBindings().get("k"))).isEqualTo(Literals.of(7));
+  }
+
+  @Test
+  void shouldCheckValuesWrittenInTheNodeWhenTheyDoNotFit() throws Exception {
+    WorkflowClosure.Builder b = closure(RAW_CONTAINER).toBuilder();
+    var node = b.getWorkflowBuilder().getNodesBuilder(0);
+    // k is bound whole (int), x is mapped (List[int])
+    node.setInputs(0, Binding.newBuilder().setVar("x").setBinding(Bindings.of(Literals.of(1))));
+    node.setInputs(1, Binding.newBuilder().setVar("k").setBinding(Bindings.of(Literals.of("three"))));
+
+    assertThatThrownBy(() -> DefinitionReader.read(b.build()))
+        .isInstanceOfSatisfying(
+            InvalidDefinitionException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(2)
+                    .allSatisfy(p -> assertThat(p).endsWith("(the value written in node [n0])"))
+                    .anySatisfy(p -> assertThat(p).startsWith("input [x] expects [List[int]]"))
+                    .anySatisfy(p -> assertThat(p).startsWith("input [k] expects [int]")));
+  }
+
+  @Test
+  void shouldAcceptListValueWrittenInTheNodeWhenTheInputIsMapped() throws Exception {
+    WorkflowClosure.Builder b = closure(RAW_CONTAINER).toBuilder();
+    Literal xs = Literals.collection(List.of(Literals.of(1), Literals.of(2)));
+    b.getWorkflowBuilder()
+        .getNodesBuilder(0)
+        .setInputs(0, Binding.newBuilder().setVar("x").setBinding(Bindings.of(xs)));
+
+    MapTaskSpec spec = DefinitionReader.read(b.build());
+
+    assertThat(Bindings.toLiteral(spec.inputBindings().get("x"))).isEqualTo(xs);
+    assertThat(spec.mappedInputs()).containsExactly("x");
   }
 
   @Test

@@ -223,11 +223,12 @@ class MapTaskTest {
     assertThat(types(spec.mappedInterface().getOutputs()))
         .containsExactly(
             Map.entry("half", "List[Optional[int]]"), Map.entry("label", "List[Optional[str]]"));
+    // the workflow's outputs keep the task's output names
     assertThat(types(spec.workflowInterface().getOutputs()))
         .containsExactly(
-            Map.entry("o0", "List[Optional[int]]"), Map.entry("o1", "List[Optional[str]]"));
+            Map.entry("half", "List[Optional[int]]"), Map.entry("label", "List[Optional[str]]"));
     assertThat(spec.workflowOutputs())
-        .containsExactly(Map.entry("o0", "half"), Map.entry("o1", "label"));
+        .containsExactly(Map.entry("half", "half"), Map.entry("label", "label"));
   }
 
   @Test
