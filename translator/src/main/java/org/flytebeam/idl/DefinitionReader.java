@@ -49,8 +49,8 @@ import org.flytebeam.types.Literals;
  * <p>Two shapes are supported:
  *
  * <ul>
- *   <li>a {@code WorkflowClosure} whose workflow holds exactly one node, an ArrayNode whose sub-node
- *       is a TaskNode referencing a template among the closure's {@code tasks};
+ *   <li>a {@code WorkflowClosure} whose workflow holds exactly one node, an ArrayNode whose
+ *       sub-node is a TaskNode referencing a template among the closure's {@code tasks};
  *   <li>a {@code TaskTemplate} of type {@code container_array} (flytekit's legacy map task) whose
  *       {@code custom} is an {@code ArrayJob}.
  * </ul>
@@ -161,10 +161,7 @@ public final class DefinitionReader {
     try {
       JsonFormat.parser().merge(text, builder);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw parseProblem(
-          source,
-          "JSON " + builder.getDescriptorForType().getName(),
-          e);
+      throw parseProblem(source, "JSON " + builder.getDescriptorForType().getName(), e);
     }
     return builder.build();
   }
@@ -216,9 +213,7 @@ public final class DefinitionReader {
 
   private static InvalidDefinitionException parseProblem(String source, String what, Exception e) {
     return new InvalidDefinitionException(
-        String.format(
-            "cannot parse %s as %s: %s", source, what, oneLine(e)),
-        e);
+        String.format("cannot parse %s as %s: %s", source, what, oneLine(e)), e);
   }
 
   private static MapTaskSpec fromClosure(WorkflowClosure closure) {
@@ -290,7 +285,8 @@ public final class DefinitionReader {
     OptionalLong minSuccesses = OptionalLong.empty();
     Optional<Float> minSuccessRatio = Optional.empty();
     switch (arrayNode.getSuccessCriteriaCase()) {
-      case MIN_SUCCESSES -> minSuccesses = OptionalLong.of(arrayNode.getMinSuccesses() & 0xFFFFFFFFL);
+      case MIN_SUCCESSES ->
+          minSuccesses = OptionalLong.of(arrayNode.getMinSuccesses() & 0xFFFFFFFFL);
       case MIN_SUCCESS_RATIO -> minSuccessRatio = Optional.of(arrayNode.getMinSuccessRatio());
       case SUCCESSCRITERIA_NOT_SET -> {}
       default -> throw new AssertionError(arrayNode.getSuccessCriteriaCase());
@@ -327,8 +323,7 @@ public final class DefinitionReader {
     TypedInterface scalar =
         original
             ? template.getInterface()
-            : toScalar(
-                template.getInterface(), boundInputs, minSuccessRatio, where, problems);
+            : toScalar(template.getInterface(), boundInputs, minSuccessRatio, where, problems);
     checkBoundInputs(boundInputs, scalar, where, problems);
 
     OptionalInt nodeRetries =
@@ -339,7 +334,13 @@ public final class DefinitionReader {
         node.getInputsCount() > 0 ? node.getInputsList() : subNode.getInputsList();
     Map<String, BindingData> inputBindings =
         inputBindings(
-            nodeInputs, boundInputs, scalar, workflow.getInterface(), node.getId(), where, problems);
+            nodeInputs,
+            boundInputs,
+            scalar,
+            workflow.getInterface(),
+            node.getId(),
+            where,
+            problems);
     Map<String, String> workflowOutputs = workflowOutputs(workflow, node.getId(), scalar, problems);
 
     String name =
@@ -405,8 +406,7 @@ public final class DefinitionReader {
     List<String> boundInputs =
         boundInputsFromArgs(template.getContainer().getArgsList()).orElse(List.of());
     TypedInterface mapped = template.getInterface();
-    TypedInterface scalar =
-        toScalar(mapped, boundInputs, minSuccessRatio, where, problems);
+    TypedInterface scalar = toScalar(mapped, boundInputs, minSuccessRatio, where, problems);
     checkBoundInputs(boundInputs, scalar, where, problems);
 
     // The custom struct is kept in its canonical form, so that writing it back reads back equal.
@@ -490,8 +490,7 @@ public final class DefinitionReader {
         continue;
       }
       if (byVar.put(binding.getVar(), binding.getBinding()) != null) {
-        problems.add(
-            String.format("node [%s] binds input [%s] twice", nodeId, binding.getVar()));
+        problems.add(String.format("node [%s] binds input [%s] twice", nodeId, binding.getVar()));
       }
       BindingData data = binding.getBinding();
       Optional<String> workflowInput = Bindings.workflowInputName(data);

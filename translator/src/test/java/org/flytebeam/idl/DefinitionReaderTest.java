@@ -60,7 +60,8 @@ class DefinitionReaderTest {
     return file;
   }
 
-  private static String describe(Map<String, flyteidl.core.Interface.Variable> variables, String name) {
+  private static String describe(
+      Map<String, flyteidl.core.Interface.Variable> variables, String name) {
     return LiteralTypes.describe(variables.get(name).getType());
   }
 
@@ -85,7 +86,8 @@ class DefinitionReaderTest {
     assertThat(spec.parallelism()).isEqualTo(OptionalInt.of(4));
     assertThat(spec.minSuccessRatio()).contains(1.0f);
     assertThat(spec.minSuccesses()).isEmpty();
-    assertThat(spec.inputBindings()).containsExactly(Map.entry("word", Bindings.workflowInput("word")));
+    assertThat(spec.inputBindings())
+        .containsExactly(Map.entry("word", Bindings.workflowInput("word")));
     assertThat(spec.workflowOutputs()).containsExactly(Map.entry("o0", "o0"));
     assertThat(spec.subTask().retries()).isZero();
     assertThat(spec.subTask().timeout()).isEmpty();
@@ -101,7 +103,8 @@ class DefinitionReaderTest {
     assertThat(spec.name()).isEqualTo("scale");
     assertThat(spec.subTask().type()).isEqualTo("raw-container");
     assertThat(spec.originalSubNodeInterface()).isTrue();
-    assertThat(spec.subTask().scalarInterface()).isEqualTo(spec.subTask().template().getInterface());
+    assertThat(spec.subTask().scalarInterface())
+        .isEqualTo(spec.subTask().template().getInterface());
     assertThat(spec.boundInputs()).containsExactly("k");
     assertThat(spec.mappedInputs()).containsExactly("x");
     assertThat(spec.minSuccessRatio()).contains(0.8f);
@@ -110,12 +113,14 @@ class DefinitionReaderTest {
     assertThat(spec.subTask().timeout()).contains(Duration.ofSeconds(30));
     assertThat(spec.inputBindings())
         .containsExactly(
-            Map.entry("x", Bindings.workflowInput("x")), Map.entry("k", Bindings.workflowInput("k")));
+            Map.entry("x", Bindings.workflowInput("x")),
+            Map.entry("k", Bindings.workflowInput("k")));
     assertThat(spec.workflowOutputs()).containsExactly(Map.entry("y", "y"));
     var mapped = spec.mappedInterface();
     assertThat(describe(mapped.getInputs().getVariablesMap(), "x")).isEqualTo("List[int]");
     assertThat(describe(mapped.getInputs().getVariablesMap(), "k")).isEqualTo("int");
-    assertThat(describe(mapped.getOutputs().getVariablesMap(), "y")).isEqualTo("List[Optional[int]]");
+    assertThat(describe(mapped.getOutputs().getVariablesMap(), "y"))
+        .isEqualTo("List[Optional[int]]");
     assertThat(describe(spec.workflowInterface().getOutputs().getVariablesMap(), "y"))
         .isEqualTo("List[Optional[int]]");
     // float32 0.8 widens to 0.800000011920929: ceil(4.00000006) = 5 of 5, as flytepropeller counts
@@ -139,7 +144,8 @@ class DefinitionReaderTest {
         .isEqualTo("str");
     assertThat(spec.workflowInterface()).isEqualTo(spec.subTask().template().getInterface());
     assertThat(spec.mappedInterface()).isEqualTo(spec.workflowInterface());
-    assertThat(spec.inputBindings()).containsExactly(Map.entry("word", Bindings.workflowInput("word")));
+    assertThat(spec.inputBindings())
+        .containsExactly(Map.entry("word", Bindings.workflowInput("word")));
     assertThat(spec.workflowOutputs()).containsExactly(Map.entry("o0", "o0"));
     assertThat(spec.originalSubNodeInterface()).isFalse();
   }
@@ -177,7 +183,10 @@ class DefinitionReaderTest {
     WorkflowClosure.Builder b = closure(RAW_CONTAINER).toBuilder();
     var arrayNode = b.getWorkflowBuilder().getNodesBuilder(0).getArrayNodeBuilder();
     arrayNode.clearBoundInputs();
-    b.getTasksBuilder(0).getContainerBuilder().clearArgs().addAllArgs(List.of("run", "--", "vars", "k"));
+    b.getTasksBuilder(0)
+        .getContainerBuilder()
+        .clearArgs()
+        .addAllArgs(List.of("run", "--", "vars", "k"));
     b.getWorkflowBuilder()
         .getNodesBuilder(0)
         .setInputs(1, Binding.newBuilder().setVar("k").setBinding(Bindings.of(Literals.of(7))));
@@ -195,7 +204,8 @@ class DefinitionReaderTest {
     var node = b.getWorkflowBuilder().getNodesBuilder(0);
     // k is bound whole (int), x is mapped (List[int])
     node.setInputs(0, Binding.newBuilder().setVar("x").setBinding(Bindings.of(Literals.of(1))));
-    node.setInputs(1, Binding.newBuilder().setVar("k").setBinding(Bindings.of(Literals.of("three"))));
+    node.setInputs(
+        1, Binding.newBuilder().setVar("k").setBinding(Bindings.of(Literals.of("three"))));
 
     assertThatThrownBy(() -> DefinitionReader.read(b.build()))
         .isInstanceOfSatisfying(
@@ -224,9 +234,12 @@ class DefinitionReaderTest {
 
   @Test
   void shouldReadBoundInputsFromArgsWhenLegacy() {
-    assertThat(DefinitionReader.boundInputsFromArgs(List.of("a", "--", "vars", "b,c", "resolver", "r")))
+    assertThat(
+            DefinitionReader.boundInputsFromArgs(
+                List.of("a", "--", "vars", "b,c", "resolver", "r")))
         .contains(List.of("b", "c"));
-    assertThat(DefinitionReader.boundInputsFromArgs(List.of("a", "--", "vars", "", "resolver", "r")))
+    assertThat(
+            DefinitionReader.boundInputsFromArgs(List.of("a", "--", "vars", "", "resolver", "r")))
         .contains(List.of());
     // flytekit 0.x: loader args without vars, which could not bind anything
     assertThat(
@@ -244,9 +257,18 @@ class DefinitionReaderTest {
         .clearArgs()
         .addAllArgs(
             List.of(
-                "pyflyte-map-execute", "--inputs", "{{.input}}", "--output-prefix",
-                "{{.outputPrefix}}", "--resolver", "flytekit.core.python_auto_container.default_task_resolver",
-                "--", "task-module", "examples", "task-name", "to_upper"));
+                "pyflyte-map-execute",
+                "--inputs",
+                "{{.input}}",
+                "--output-prefix",
+                "{{.outputPrefix}}",
+                "--resolver",
+                "flytekit.core.python_auto_container.default_task_resolver",
+                "--",
+                "task-module",
+                "examples",
+                "task-name",
+                "to_upper"));
 
     MapTaskSpec spec = DefinitionReader.read(t.build());
 
@@ -280,7 +302,8 @@ class DefinitionReaderTest {
   @Test
   void shouldSayWhatWasFoundWhenJsonIsNeitherForm() {
     assertThatThrownBy(
-            () -> DefinitionReader.read("{\"literals\": {}}".getBytes(StandardCharsets.UTF_8), true))
+            () ->
+                DefinitionReader.read("{\"literals\": {}}".getBytes(StandardCharsets.UTF_8), true))
         .hasMessageStartingWith(
             "the JSON definition is not supported: found a JSON object with keys [literals], which"
                 + " is neither a WorkflowClosure (key [workflow]) nor a TaskTemplate (key [type]);"
@@ -289,7 +312,8 @@ class DefinitionReaderTest {
 
   @Test
   void shouldReportMalformedBinaryWhenBytesAreNotProtobuf() {
-    assertThatThrownBy(() -> DefinitionReader.read(new byte[] {(byte) 0xff, (byte) 0xff, 0x01}, false))
+    assertThatThrownBy(
+            () -> DefinitionReader.read(new byte[] {(byte) 0xff, (byte) 0xff, 0x01}, false))
         .isInstanceOf(InvalidDefinitionException.class)
         .hasMessageStartingWith("cannot parse the binary definition as binary protobuf: ");
   }
@@ -300,7 +324,9 @@ class DefinitionReaderTest {
 
     assertThatThrownBy(() -> DefinitionReader.read(yaml))
         .hasMessage(
-            "definition file [" + yaml + "] must end in .json (protobuf JSON) or .pb (binary protobuf)");
+            "definition file ["
+                + yaml
+                + "] must end in .json (protobuf JSON) or .pb (binary protobuf)");
   }
 
   @Test
@@ -365,9 +391,9 @@ class DefinitionReaderTest {
         .hasMessage(
             "the ArrayNode's sub-node"
                 + " [examples.map_to_upper_6b3bd0353da5de6e84d7982921ead2b3-arraynode] references"
-                + " task [examples/development/examples.map_to_upper_6b3bd0353da5de6e84d7982921ead2b3"
-                + "-arraynode/1], which is not among the closure's tasks []: add its template to"
-                + " [tasks]");
+                + " task"
+                + " [examples/development/examples.map_to_upper_6b3bd0353da5de6e84d7982921ead2b3-arraynode/1],"
+                + " which is not among the closure's tasks []: add its template to [tasks]");
   }
 
   @Test
@@ -382,7 +408,8 @@ class DefinitionReaderTest {
                 + " [container_array]; supported: ");
     Path pb = tmp.resolve("python-task.pb");
     Files.write(pb, template.toByteArray());
-    assertThatThrownBy(() -> DefinitionReader.read(pb)).hasMessageContaining("of type [python-task]");
+    assertThatThrownBy(() -> DefinitionReader.read(pb))
+        .hasMessageContaining("of type [python-task]");
   }
 
   @Test
@@ -390,13 +417,15 @@ class DefinitionReaderTest {
     TaskTemplate template =
         template(LEGACY).toBuilder()
             .setCustom(
-                Struct.newBuilder().putFields("bogus", Value.newBuilder().setNumberValue(1).build()))
+                Struct.newBuilder()
+                    .putFields("bogus", Value.newBuilder().setNumberValue(1).build()))
             .build();
 
     assertThatThrownBy(() -> DefinitionReader.read(template))
         .hasMessageStartingWith(
             "custom of container_array template"
-                + " [examples.mapper_to_upper_d41d8cd98f00b204e9800998ecf8427e] is not an ArrayJob (")
+                + " [examples.mapper_to_upper_d41d8cd98f00b204e9800998ecf8427e] is not an ArrayJob"
+                + " (")
         .hasMessageContaining("bogus");
   }
 
@@ -416,7 +445,8 @@ class DefinitionReaderTest {
                 assertThat(e.problems())
                     .containsExactly(
                         "bound input [q] is not an input of task [scale] (inputs: [x, k])",
-                        "node [n0] binds [z], which is not an input of task [scale] (inputs: [x, k])",
+                        "node [n0] binds [z], which is not an input of task [scale] (inputs: [x,"
+                            + " k])",
                         "input [k] of task [scale] is not bound by node [n0]: bind it to a workflow"
                             + " input or a value",
                         "workflow output [y] reads [n0.w], which is not an output of the mapped"

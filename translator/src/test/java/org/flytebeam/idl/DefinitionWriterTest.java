@@ -52,7 +52,11 @@ class DefinitionWriterTest {
         Arguments.of("say_hello", MapTask.of(new SayHello()).build()),
         Arguments.of(
             "describe partial c, concurrency 4, ratio 0.75",
-            MapTask.of(new Describe()).bind("c", "c").concurrency(4).minSuccessRatio(0.75f).build()),
+            MapTask.of(new Describe())
+                .bind("c", "c")
+                .concurrency(4)
+                .minSuccessRatio(0.75f)
+                .build()),
         Arguments.of(
             "join_lists bound list value",
             MapTask.of(new JoinLists()).boundInputsValues(Map.of("c", cde)).build()),
@@ -131,7 +135,8 @@ class DefinitionWriterTest {
     assertThat(node.getId()).isEqualTo("n0");
     assertThat(node.getInputsList()).isEqualTo(originalNode.getInputsList());
     ArrayNode arrayNode = node.getArrayNode();
-    // sub-node: id and metadata name = the map task name, retries, inputs, task reference, overrides
+    // sub-node: id and metadata name = the map task name, retries, inputs, task reference,
+    // overrides
     assertSameFields(arrayNode.getNode(), originalNode.getArrayNode().getNode(), "node");
     assertThat(arrayNode.getParallelismOptionCase())
         .isEqualTo(ArrayNode.ParallelismOptionCase.PARALLELISM);
@@ -191,7 +196,13 @@ class DefinitionWriterTest {
         .extracting(b -> b.getVar() + "=" + b.getBinding().getValueCase())
         .containsExactly("a=PROMISE", "b=PROMISE", "c=SCALAR");
     assertThat(wf.getOutputsList())
-        .extracting(b -> b.getVar() + "=" + b.getBinding().getPromise().getNodeId() + "." + b.getBinding().getPromise().getVar())
+        .extracting(
+            b ->
+                b.getVar()
+                    + "="
+                    + b.getBinding().getPromise().getNodeId()
+                    + "."
+                    + b.getBinding().getPromise().getVar())
         .containsExactly("o0=n0.o0");
     assertThat(closure.getTasksList()).containsExactly(spec.subTask().template());
   }

@@ -44,7 +44,8 @@ class MappedInterfaceTest {
 
   @Test
   void shouldGiveBackScalarInterfaceWhenUnwrappingTheMappedOne() {
-    for (Optional<Float> ratio : List.of(Optional.<Float>empty(), Optional.of(1f), Optional.of(0.3f))) {
+    for (Optional<Float> ratio :
+        List.of(Optional.<Float>empty(), Optional.of(1f), Optional.of(0.3f))) {
       TypedInterface scalar = scalar(new JoinLists());
       TypedInterface mapped = MappedInterface.of(scalar, List.of("c"), ratio);
 
@@ -65,7 +66,8 @@ class MappedInterfaceTest {
   void shouldNameEveryInputAndOutputThatIsNotAListWhenUnwrapping() {
     TypedInterface scalar = scalar(new Split()); // (x: int) -> (half: int, label: str)
 
-    assertThatThrownBy(() -> MappedInterface.toScalar(scalar, List.of(), Optional.empty(), "task [split]"))
+    assertThatThrownBy(
+            () -> MappedInterface.toScalar(scalar, List.of(), Optional.empty(), "task [split]"))
         .isInstanceOfSatisfying(
             InvalidDefinitionException.class,
             e ->
