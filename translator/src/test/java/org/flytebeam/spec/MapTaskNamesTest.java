@@ -20,8 +20,7 @@ class MapTaskNamesTest {
         MapTaskNames.arrayNode("examples", "to_upper", List.of(), NO_CONCURRENCY, NO_MIN, RATIO_1);
 
     assertThat(name).isEqualTo("examples.map_to_upper_6b3bd0353da5de6e84d7982921ead2b3-arraynode");
-    assertThat(MapTaskNames.md5Hex("NoneNone1.0"))
-        .isEqualTo(MapTaskNames.DEFAULT_ARRAY_NODE_HASH);
+    assertThat(MapTaskNames.md5Hex("NoneNone1.0")).isEqualTo(MapTaskNames.DEFAULT_ARRAY_NODE_HASH);
   }
 
   @Test
@@ -33,7 +32,9 @@ class MapTaskNamesTest {
   @Test
   void shouldHashMinSuccessesBeforeTheDefaultRatioWhenSet() {
     // map_task(f, min_successes=3) keeps its default ratio 1.0 in the hash: "None31.0"
-    assertThat(MapTaskNames.arrayNode("m", "f", List.of(), NO_CONCURRENCY, OptionalLong.of(3), RATIO_1))
+    assertThat(
+            MapTaskNames.arrayNode(
+                "m", "f", List.of(), NO_CONCURRENCY, OptionalLong.of(3), RATIO_1))
         .isEqualTo("m.map_f_34e40dcf32ab1425446d91cf20760b08-arraynode");
   }
 

@@ -57,11 +57,16 @@ class MapTaskTest {
     assertThat(spec.form()).isEqualTo(MapTaskSpec.Form.ARRAY_NODE);
     assertThat(spec.name())
         .isEqualTo(PACKAGE + ".map_say_hello_6b3bd0353da5de6e84d7982921ead2b3-arraynode");
-    assertThat(types(spec.mappedInterface().getInputs())).containsExactly(Map.entry("name", "List[str]"));
-    assertThat(types(spec.mappedInterface().getOutputs())).containsExactly(Map.entry("o0", "List[str]"));
-    assertThat(types(spec.workflowInterface().getInputs())).containsExactly(Map.entry("name", "List[str]"));
-    assertThat(types(spec.workflowInterface().getOutputs())).containsExactly(Map.entry("o0", "List[str]"));
-    assertThat(spec.inputBindings()).containsExactly(Map.entry("name", Bindings.workflowInput("name")));
+    assertThat(types(spec.mappedInterface().getInputs()))
+        .containsExactly(Map.entry("name", "List[str]"));
+    assertThat(types(spec.mappedInterface().getOutputs()))
+        .containsExactly(Map.entry("o0", "List[str]"));
+    assertThat(types(spec.workflowInterface().getInputs()))
+        .containsExactly(Map.entry("name", "List[str]"));
+    assertThat(types(spec.workflowInterface().getOutputs()))
+        .containsExactly(Map.entry("o0", "List[str]"));
+    assertThat(spec.inputBindings())
+        .containsExactly(Map.entry("name", Bindings.workflowInput("name")));
     assertThat(spec.workflowOutputs()).containsExactly(Map.entry("o0", "o0"));
     assertThat(spec.mappedInputs()).containsExactly("name");
     assertThat(spec.boundInputs()).isEmpty();
@@ -81,7 +86,8 @@ class MapTaskTest {
     assertThat(types(spec.mappedInterface().getInputs()))
         .containsExactly(
             Map.entry("a", "List[int]"), Map.entry("b", "List[float]"), Map.entry("c", "str"));
-    assertThat(types(spec.mappedInterface().getOutputs())).containsExactly(Map.entry("o0", "List[str]"));
+    assertThat(types(spec.mappedInterface().getOutputs()))
+        .containsExactly(Map.entry("o0", "List[str]"));
     // the partial value is written in the binding, so the workflow does not take it as an input
     assertThat(types(spec.workflowInterface().getInputs()))
         .containsExactly(Map.entry("a", "List[int]"), Map.entry("b", "List[float]"));
@@ -113,8 +119,7 @@ class MapTaskTest {
     // case 3: list-typed params mapped over lists of lists, c=["c","d","e"] bound whole
     Literal cde =
         Literals.collection(List.of(Literals.of("c"), Literals.of("d"), Literals.of("e")));
-    MapTaskSpec spec =
-        MapTask.of(new JoinLists()).boundInputsValues(Map.of("c", cde)).build();
+    MapTaskSpec spec = MapTask.of(new JoinLists()).boundInputsValues(Map.of("c", cde)).build();
 
     assertThat(types(spec.mappedInterface().getInputs()))
         .containsExactly(
@@ -197,7 +202,8 @@ class MapTaskTest {
         .containsExactly(Map.entry("o0", "List[Optional[str]]"));
     assertThat(types(half.workflowInterface().getOutputs()))
         .containsExactly(Map.entry("o0", "List[Optional[str]]"));
-    assertThat(types(one.mappedInterface().getOutputs())).containsExactly(Map.entry("o0", "List[str]"));
+    assertThat(types(one.mappedInterface().getOutputs()))
+        .containsExactly(Map.entry("o0", "List[str]"));
     assertThat(types(zero.mappedInterface().getOutputs()))
         .containsExactly(Map.entry("o0", "List[Optional[str]]"));
     assertThat(half.minSuccessRatio()).contains(0.5f);
@@ -213,7 +219,8 @@ class MapTaskTest {
     // flytekit hashes its default ratio next to min_successes: "None31.0"
     assertThat(spec.name())
         .isEqualTo(PACKAGE + ".map_describe_34e40dcf32ab1425446d91cf20760b08-arraynode");
-    assertThat(types(spec.mappedInterface().getOutputs())).containsExactly(Map.entry("o0", "List[str]"));
+    assertThat(types(spec.mappedInterface().getOutputs()))
+        .containsExactly(Map.entry("o0", "List[str]"));
   }
 
   @Test
@@ -223,11 +230,12 @@ class MapTaskTest {
     assertThat(types(spec.mappedInterface().getOutputs()))
         .containsExactly(
             Map.entry("half", "List[Optional[int]]"), Map.entry("label", "List[Optional[str]]"));
+    // the workflow's outputs keep the task's output names
     assertThat(types(spec.workflowInterface().getOutputs()))
         .containsExactly(
-            Map.entry("o0", "List[Optional[int]]"), Map.entry("o1", "List[Optional[str]]"));
+            Map.entry("half", "List[Optional[int]]"), Map.entry("label", "List[Optional[str]]"));
     assertThat(spec.workflowOutputs())
-        .containsExactly(Map.entry("o0", "half"), Map.entry("o1", "label"));
+        .containsExactly(Map.entry("half", "half"), Map.entry("label", "label"));
   }
 
   @Test
@@ -275,12 +283,20 @@ class MapTaskTest {
     assertThat(template.getContainer().getImage()).isEqualTo("flyte-beam");
     assertThat(template.getContainer().getArgsList())
         .containsExactly(
-            "flyte-beam", "execute", "--task", "cached",
-            "--inputs", "{{.input}}",
-            "--output-prefix", "{{.outputPrefix}}",
-            "--raw-output-data-prefix", "{{.rawOutputDataPrefix}}",
-            "--checkpoint-path", "{{.checkpointOutputPrefix}}",
-            "--prev-checkpoint", "{{.prevCheckpointPrefix}}");
+            "flyte-beam",
+            "execute",
+            "--task",
+            "cached",
+            "--inputs",
+            "{{.input}}",
+            "--output-prefix",
+            "{{.outputPrefix}}",
+            "--raw-output-data-prefix",
+            "{{.rawOutputDataPrefix}}",
+            "--checkpoint-path",
+            "{{.checkpointOutputPrefix}}",
+            "--prev-checkpoint",
+            "{{.prevCheckpointPrefix}}");
     assertThat(JsonFormat.printer().omittingInsignificantWhitespace().print(template.getCustom()))
         .isEqualTo("{\"javaTask\":\"cached\"}");
     assertThat(template.getMetadata().getRetries().getRetries()).isEqualTo(2);
@@ -303,12 +319,21 @@ class MapTaskTest {
     TaskTemplate template =
         MapTask.javaTaskTemplate(new SayHello()).toBuilder().clearCustom().setType("other").build();
 
-    assertThat(new SubTask(template, template.getInterface(), 0, Optional.empty(), Optional.empty(), List.of())
-            .javaTaskName())
+    assertThat(
+            new SubTask(
+                    template,
+                    template.getInterface(),
+                    0,
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of())
+                .javaTaskName())
         .contains("say_hello");
     TaskTemplate python = template.toBuilder().clearContainer().build();
-    assertThat(new SubTask(python, python.getInterface(), 0, Optional.empty(), Optional.empty(), List.of())
-            .isJavaTask())
+    assertThat(
+            new SubTask(
+                    python, python.getInterface(), 0, Optional.empty(), Optional.empty(), List.of())
+                .isJavaTask())
         .isFalse();
   }
 
@@ -319,7 +344,8 @@ class MapTaskTest {
     TaskTemplate template = spec.subTask().template();
 
     assertThat(spec.form()).isEqualTo(MapTaskSpec.Form.LEGACY);
-    assertThat(spec.name()).isEqualTo(PACKAGE + ".mapper_describe_4a8a08f09d37b73795649038408b5f33");
+    assertThat(spec.name())
+        .isEqualTo(PACKAGE + ".mapper_describe_4a8a08f09d37b73795649038408b5f33");
     assertThat(template.getType()).isEqualTo("container_array");
     assertThat(template.getTaskTypeVersion()).isEqualTo(1);
     assertThat(template.getId().getName()).isEqualTo(spec.name());
@@ -347,10 +373,13 @@ class MapTaskTest {
                 .omittingInsignificantWhitespace()
                 .print(spec.subTask().template().getCustom()))
         .isEqualTo("{\"minSuccessRatio\":0.271828}");
-    assertThat(ArrayJobs.toJson(ArrayJobs.of(OptionalInt.of(99), OptionalLong.empty(), Optional.of(1f))))
+    assertThat(
+            ArrayJobs.toJson(
+                ArrayJobs.of(OptionalInt.of(99), OptionalLong.empty(), Optional.of(1f))))
         .isEqualTo("{\"parallelism\":\"99\",\"minSuccessRatio\":1.0}");
     assertThat(spec.parallelism()).isEqualTo(OptionalInt.of(0));
-    assertThat(spec.name()).isEqualTo(PACKAGE + ".mapper_say_hello_d41d8cd98f00b204e9800998ecf8427e");
+    assertThat(spec.name())
+        .isEqualTo(PACKAGE + ".mapper_say_hello_d41d8cd98f00b204e9800998ecf8427e");
   }
 
   @Test
@@ -369,7 +398,8 @@ class MapTaskTest {
 
   @Test
   void shouldBindTemplateInputWhenValueIsPlain() {
-    MapTaskSpec spec = MapTask.of(template("examples.to_upper", "python-task")).bind("k", 3L).build();
+    MapTaskSpec spec =
+        MapTask.of(template("examples.to_upper", "python-task")).bind("k", 3L).build();
 
     assertThat(spec.inputBindings().get("k")).isEqualTo(Bindings.of(Literals.of(3)));
   }
@@ -438,7 +468,8 @@ class MapTaskTest {
             "concurrency [-3] must be >= 0 (0 means unlimited)",
             "min_successes [-1] must be >= 0",
             "cannot bind [d]: task [describe] has no such input (inputs: [a, b, c])",
-            "cannot bind input [a]: variable [a] expects [int] but found [String \"not a number\"]");
+            "cannot bind input [a]: variable [a] expects [int] but found [String \"not a"
+                + " number\"]");
     assertThat(e.getMessage()).isEqualTo(String.join("; ", e.problems()));
   }
 
@@ -454,7 +485,8 @@ class MapTaskTest {
     assertThatThrownBy(() -> MapTask.of(new Describe()).bind("c", "c").legacy().build())
         .hasMessage(
             "the legacy (container_array) form can not hold bound values [c]: bind them by name"
-                + " with boundInputs(...) and pass them with the inputs, or use the ArrayNode form");
+                + " with boundInputs(...) and pass them with the inputs, or use the ArrayNode"
+                + " form");
     assertThatThrownBy(() -> MapTask.of(new Describe()).runAllSubNodes(true).legacy().build())
         .hasMessageContaining("run_all_sub_nodes can not be written in the legacy");
   }
