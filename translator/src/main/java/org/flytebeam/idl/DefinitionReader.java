@@ -37,6 +37,7 @@ import org.flytebeam.spec.Bindings;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.spec.MappedInterface;
 import org.flytebeam.spec.SubTask;
+import org.flytebeam.spec.SuccessCriteria;
 import org.flytebeam.spec.TaskId;
 import org.flytebeam.types.LiteralTypeException;
 import org.flytebeam.types.LiteralTypes;
@@ -87,6 +88,9 @@ public final class DefinitionReader {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new InvalidDefinitionException(
+          String.format("definition file [%s] does not exist: check the path", file), e);
     } catch (IOException e) {
       throw new InvalidDefinitionException(
           String.format("cannot read definition [%s]: %s", file, oneLine(e)), e);
@@ -291,6 +295,7 @@ public final class DefinitionReader {
       case SUCCESSCRITERIA_NOT_SET -> {}
       default -> throw new AssertionError(arrayNode.getSuccessCriteriaCase());
     }
+    SuccessCriteria.check(OptionalInt.empty(), minSuccesses, minSuccessRatio, problems);
     OptionalInt parallelism = OptionalInt.empty();
     if (arrayNode.getParallelismOptionCase() == ArrayNode.ParallelismOptionCase.PARALLELISM) {
       int p = arrayNode.getParallelism();
@@ -403,6 +408,7 @@ public final class DefinitionReader {
       case SUCCESSCRITERIA_NOT_SET -> {}
       default -> throw new AssertionError(job.getSuccessCriteriaCase());
     }
+    SuccessCriteria.check(OptionalInt.empty(), minSuccesses, minSuccessRatio, problems);
     List<String> boundInputs =
         boundInputsFromArgs(template.getContainer().getArgsList()).orElse(List.of());
     TypedInterface mapped = template.getInterface();

@@ -304,22 +304,10 @@ public final class MapTask {
   }
 
   private void checkSettings(List<String> problems) {
-    minSuccessRatio.ifPresent(
-        r -> {
-          if (Float.isNaN(r) || r < 0f || r > 1f) {
-            problems.add(String.format("min_success_ratio [%s] must be within [0, 1]", r));
-          }
-        });
-    if (concurrency.isPresent() && concurrency.getAsInt() < 0) {
-      problems.add(
-          String.format(
-              "concurrency [%d] must be >= 0 (0 means unlimited)", concurrency.getAsInt()));
-    }
+    SuccessCriteria.check(concurrency, minSuccesses, minSuccessRatio, problems);
     if (minSuccesses.isPresent()) {
       long n = minSuccesses.getAsLong();
-      if (n < 0) {
-        problems.add(String.format("min_successes [%d] must be >= 0", n));
-      } else if (!legacy && n > 0xFFFFFFFFL) {
+      if (!legacy && n > 0xFFFFFFFFL) {
         problems.add(
             String.format("min_successes [%d] must be at most %d (a uint32)", n, 0xFFFFFFFFL));
       }

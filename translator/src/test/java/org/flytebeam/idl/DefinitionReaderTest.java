@@ -178,6 +178,33 @@ class DefinitionReaderTest {
   }
 
   @Test
+  void shouldRejectRatiosOutsideZeroToOneWhenAFileHoldsThem() throws Exception {
+    for (float ratio : new float[] {Float.NaN, 1.5f, -0.1f}) {
+      WorkflowClosure.Builder b = closure(FLYTEKIT).toBuilder();
+      b.getWorkflowBuilder().getNodesBuilder(0).getArrayNodeBuilder().setMinSuccessRatio(ratio);
+
+      assertThatThrownBy(() -> DefinitionReader.read(b.build()))
+          .isInstanceOf(InvalidDefinitionException.class)
+          .hasMessageContaining("min_success_ratio [" + ratio + "] must be within [0, 1]");
+    }
+  }
+
+  @Test
+  void shouldRejectNegativeMinSuccessesWhenALegacyTemplateHoldsThem() throws Exception {
+    TaskTemplate legacy = template(LEGACY);
+    TaskTemplate negative =
+        legacy.toBuilder()
+            .setCustom(
+                com.google.protobuf.Struct.newBuilder()
+                    .putFields("minSuccesses", com.google.protobuf.Value.newBuilder().setStringValue("-2").build()))
+            .build();
+
+    assertThatThrownBy(() -> DefinitionReader.read(negative))
+        .isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageContaining("min_successes [-2] must be >= 0");
+  }
+
+  @Test
   void shouldReadBoundValuesAndBoundNamesWhenNodeBindsThem() throws Exception {
     // an older flytekit: bound inputs only in the resolver args, partial value in the binding
     WorkflowClosure.Builder b = closure(RAW_CONTAINER).toBuilder();
@@ -334,7 +361,7 @@ class DefinitionReaderTest {
     Path missing = tmp.resolve("missing.json");
 
     assertThatThrownBy(() -> DefinitionReader.read(missing))
-        .hasMessageStartingWith("cannot read definition [" + missing + "]: NoSuchFileException");
+        .hasMessage("definition file [" + missing + "] does not exist: check the path");
   }
 
   @Test
