@@ -88,4 +88,23 @@ class SparkDifferentialTest {
       }
     }
   }
+
+  @Test
+  void shouldRunAtMostParallelismElementsAtOnceOnSpark() {
+    RunOptions spark = RunOptions.defaults().withRunner(RunnerKind.SparkRunner).withSparkMaster("local[2]");
+    long[] sleeps = new long[16];
+    java.util.Arrays.fill(sleeps, 40);
+    for (int parallelism : new int[] {1, 2}) {
+      TestTasks.reset();
+      MapResult result =
+          FlyteBeam.run(
+              MapTask.of(new TestTasks.Timed()).concurrency(parallelism).build(),
+              Inputs.of("x", Inputs.ints(sleeps)),
+              spark);
+      FlyteBeam.deleteLocalFolder(result.plan().workDir());
+
+      assertThat(TestTasks.INTERVALS).hasSize(16);
+      assertThat(TestTasks.maxOverlap()).isBetween(1, parallelism);
+    }
+  }
 }
