@@ -63,7 +63,9 @@ public final class FlyteBeam {
     PipelineOptions pipelineOptions = pipelineOptions(spec, options);
     FileSystems.setDefaultPipelineOptions(pipelineOptions);
     String runId = UUID.randomUUID().toString();
-    String workDir = options.workDir().orElseGet(FlyteBeam::temporaryFolder);
+    // Each run has a folder of its own, so a reused --work-dir never mixes two runs' results.
+    String workDir =
+        options.workDir().map(dir -> join(dir, "run-" + runId)).orElseGet(FlyteBeam::temporaryFolder);
     MapRunPlan plan = MapRunPlan.prepare(spec, inputs, workDir, runId);
     try {
       if (plan.size() == 0) {
@@ -130,6 +132,10 @@ public final class FlyteBeam {
       default:
         throw new AssertionError(options.runner());
     }
+  }
+
+  private static String join(String dir, String name) {
+    return dir.endsWith("/") ? dir + name : dir + "/" + name;
   }
 
   private static String temporaryFolder() {

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.flytebeam.FlyteBeamException;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.beam.MapResult;
 import org.flytebeam.exec.ErrorGroups;
@@ -80,7 +79,7 @@ final class RunCommand implements Callable<Integer> {
       return fail(err, ExitCode.INVALID, e.getMessage(), e);
     } catch (InfrastructureException e) {
       return fail(err, ExitCode.INFRASTRUCTURE, e.getMessage(), e);
-    } catch (FlyteBeamException | IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return fail(err, ExitCode.INFRASTRUCTURE, "unexpected failure: " + FlyteBeam.rootMessage(e), e);
     } finally {
       out.flush();

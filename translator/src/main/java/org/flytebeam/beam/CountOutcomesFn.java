@@ -26,6 +26,16 @@ final class CountOutcomesFn
   static final class Accumulator implements Serializable {
     private static final long serialVersionUID = 1L;
     final Map<Long, RangeSummary> byStart = new HashMap<>();
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Accumulator that && byStart.equals(that.byStart);
+    }
+
+    @Override
+    public int hashCode() {
+      return byStart.hashCode();
+    }
   }
 
   @Override

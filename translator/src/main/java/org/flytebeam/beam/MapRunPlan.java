@@ -19,6 +19,8 @@ import org.flytebeam.exec.InvokerContext;
 import org.flytebeam.exec.Invokers;
 import org.flytebeam.exec.MapInputs;
 import org.flytebeam.exec.ProcessSettings;
+import org.flytebeam.idl.DefinitionReader;
+import org.flytebeam.idl.DefinitionWriter;
 import org.flytebeam.spec.MapTaskSpec;
 
 /**
@@ -26,25 +28,13 @@ import org.flytebeam.spec.MapTaskSpec;
  * size and threshold, and how the elements are cut into lanes of ranges. Made on the driver by
  * {@link #prepare}, which checks the inputs and writes them once to the run folder.
  *
- * @param runId unique per run; names the run's fail-fast control
- * @param workDir the run's folder, on any path Beam's FileSystems can open from every worker
- * @param spec the map task
- * @param size number of elements
- * @param required successes needed
- * @param shards lanes of index ranges
- * @param process how sub-tasks that run as processes are run
- * @param warnings what the driver should say once before the run, e.g. that an image is not used
+ * <p>The run id names the run's fail-fast control; the run folder is on any path Beam's FileSystems
+ * can open from every worker; shards are the lanes of index ranges; the process settings say how
+ * sub-tasks that run as processes are run; the warnings are what the driver says once before the
+ * run (e.g. that a container's image is not used).
  */
-public record MapRunPlan(
-    String runId,
-    String workDir,
-    MapTaskSpec spec,
-    long size,
-    long required,
-    List<Shard> shards,
-    ProcessSettings process,
-    List<String> warnings)
-    implements Serializable {
+public final class MapRunPlan implements Serializable {
+  private static final long serialVersionUID = 1L;
 
   /** Longest range: enough elements that Beam's per-element cost is spread thin. */
   static final int MAX_RANGE = 2048;
@@ -53,13 +43,85 @@ public record MapRunPlan(
 
   private static final Map<String, MapInputs> INPUTS = new ConcurrentHashMap<>();
 
-  public MapRunPlan {
-    requireNonNull(runId, "runId");
-    requireNonNull(workDir, "workDir");
-    requireNonNull(spec, "spec");
-    shards = List.copyOf(shards);
-    requireNonNull(process, "process");
-    warnings = List.copyOf(warnings);
+  private final String runId;
+  private final String workDir;
+  // Travels as its flyteidl bytes: the spec holds Optionals, which Java serialization refuses.
+  private transient MapTaskSpec spec;
+  private final long size;
+  private final long required;
+  private final List<Shard> shards;
+  private final ProcessSettings process;
+  private final List<String> warnings;
+
+  public MapRunPlan(
+      String runId, String workDir, MapTaskSpec spec, long size, long required, List<Shard> shards) {
+    this(runId, workDir, spec, size, required, shards, ProcessSettings.defaults(), List.of());
+  }
+
+  public MapRunPlan(
+      String runId,
+      String workDir,
+      MapTaskSpec spec,
+      long size,
+      long required,
+      List<Shard> shards,
+      ProcessSettings process,
+      List<String> warnings) {
+    this.runId = requireNonNull(runId, "runId");
+    this.workDir = requireNonNull(workDir, "workDir");
+    this.spec = requireNonNull(spec, "spec");
+    this.size = size;
+    this.required = required;
+    this.shards = List.copyOf(shards);
+    this.process = requireNonNull(process, "process");
+    this.warnings = List.copyOf(warnings);
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public String workDir() {
+    return workDir;
+  }
+
+  public MapTaskSpec spec() {
+    return spec;
+  }
+
+  public long size() {
+    return size;
+  }
+
+  public long required() {
+    return required;
+  }
+
+  public List<Shard> shards() {
+    return shards;
+  }
+
+  public ProcessSettings process() {
+    return process;
+  }
+
+  /** What to say once before the run, e.g. that a container's image is not used. */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  private void writeObject(java.io.ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    byte[] bytes = DefinitionWriter.toBinary(spec);
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    byte[] bytes = new byte[in.readInt()];
+    in.readFully(bytes);
+    spec = DefinitionReader.read(bytes, false);
   }
 
   /**
@@ -71,7 +133,10 @@ public record MapRunPlan(
     return prepare(spec, workflowInputs, workDir, runId, ProcessSettings.defaults());
   }
 
-  /** As {@link #prepare(MapTaskSpec, LiteralMap, String, String)}, processes run by {@code process}. */
+  /**
+   * As {@link #prepare(MapTaskSpec, LiteralMap, String, String)}, sub-tasks that run as processes
+   * run as {@code process} says.
+   */
   public static MapRunPlan prepare(
       MapTaskSpec spec,
       LiteralMap workflowInputs,
@@ -80,8 +145,7 @@ public record MapRunPlan(
       ProcessSettings process) {
     LiteralMap nodeInputs = MapInputs.resolveNodeInputs(spec, workflowInputs);
     MapInputs inputs = MapInputs.of(spec, nodeInputs);
-    List<String> warnings =
-        Invokers.checkRunnable(invokerContext(spec, workDir, runId, process));
+    List<String> warnings = Invokers.checkRunnable(invokerContext(spec, workDir, runId, process));
     long size = inputs.size();
     MapRunPlan plan =
         new MapRunPlan(
@@ -94,29 +158,9 @@ public record MapRunPlan(
             process,
             warnings);
     writeBytes(plan.inputsFile(), nodeInputs.toByteArray());
+    // Workers in this JVM (DirectRunner, Spark local) use the checked inputs as they are.
+    INPUTS.put(plan.inputsFile(), inputs);
     return plan;
-  }
-
-  /** What a worker's invoker is told of this run. */
-  public InvokerContext invokerContext() {
-    return invokerContext(spec, workDir, runId, process);
-  }
-
-  private static InvokerContext invokerContext(
-      MapTaskSpec spec, String workDir, String runId, ProcessSettings process) {
-    return new InvokerContext(
-        spec.subTask(),
-        spec.form(),
-        spec.dataMode(),
-        spec.name(),
-        runId,
-        workDir,
-        inputsFile(workDir),
-        process);
-  }
-
-  private static String inputsFile(String workDir) {
-    return join(workDir, "inputs.pb");
   }
 
   static List<Shard> planShards(long size, int parallelism) {
@@ -140,8 +184,30 @@ public record MapRunPlan(
     return shards;
   }
 
+  /** What a worker's invoker is told of this run. */
+  public InvokerContext invokerContext() {
+    return invokerContext(spec, workDir, runId, process);
+  }
+
+  private static InvokerContext invokerContext(
+      MapTaskSpec spec, String workDir, String runId, ProcessSettings process) {
+    return new InvokerContext(
+        spec.subTask(),
+        spec.form(),
+        spec.dataMode(),
+        spec.name(),
+        runId,
+        workDir,
+        inputsFile(workDir),
+        process);
+  }
+
   public String inputsFile() {
     return inputsFile(workDir);
+  }
+
+  private static String inputsFile(String workDir) {
+    return join(workDir, "inputs.pb");
   }
 
   public String resultsDir() {
@@ -158,7 +224,7 @@ public record MapRunPlan(
         inputsFile(),
         file -> {
           try {
-            return MapInputs.of(spec, LiteralMap.parseFrom(readBytes(file)));
+            return MapInputs.checked(spec, LiteralMap.parseFrom(readBytes(file)));
           } catch (IOException e) {
             throw new UncheckedIOException("cannot read map inputs [" + file + "]", e);
           }

@@ -103,6 +103,17 @@ public final class ErrorGroups implements Serializable {
     return out.toString();
   }
 
+  /** Equal when they format alike: the same messages over the same indices. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ErrorGroups that && format().equals(that.format());
+  }
+
+  @Override
+  public int hashCode() {
+    return format().hashCode();
+  }
+
   /** A message and the inclusive index ranges that failed with it. */
   public record Group(String message, List<long[]> ranges) {
     public String indexRanges() {

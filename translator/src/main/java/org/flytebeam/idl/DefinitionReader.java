@@ -11,6 +11,7 @@ import flyteidl.core.Interface.Variable;
 import flyteidl.core.Literals.Binding;
 import flyteidl.core.Literals.BindingData;
 import flyteidl.core.Tasks.TaskTemplate;
+import flyteidl.core.Types.LiteralType;
 import flyteidl.core.Workflow.ArrayNode;
 import flyteidl.core.Workflow.ArrayNode.DataMode;
 import flyteidl.core.Workflow.Node;
@@ -36,7 +37,11 @@ import org.flytebeam.spec.Bindings;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.spec.MappedInterface;
 import org.flytebeam.spec.SubTask;
+import org.flytebeam.spec.SuccessCriteria;
 import org.flytebeam.spec.TaskId;
+import org.flytebeam.types.LiteralTypeException;
+import org.flytebeam.types.LiteralTypes;
+import org.flytebeam.types.Literals;
 
 /**
  * Reads a map task from a flyteidl definition, as flytekit (or anyone) serializes it, into one
@@ -45,8 +50,8 @@ import org.flytebeam.spec.TaskId;
  * <p>Two shapes are supported:
  *
  * <ul>
- *   <li>a {@code WorkflowClosure} whose workflow holds exactly one node, an ArrayNode whose sub-node
- *       is a TaskNode referencing a template among the closure's {@code tasks};
+ *   <li>a {@code WorkflowClosure} whose workflow holds exactly one node, an ArrayNode whose
+ *       sub-node is a TaskNode referencing a template among the closure's {@code tasks};
  *   <li>a {@code TaskTemplate} of type {@code container_array} (flytekit's legacy map task) whose
  *       {@code custom} is an {@code ArrayJob}.
  * </ul>
@@ -83,6 +88,9 @@ public final class DefinitionReader {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new InvalidDefinitionException(
+          String.format("definition file [%s] does not exist: check the path", file), e);
     } catch (IOException e) {
       throw new InvalidDefinitionException(
           String.format("cannot read definition [%s]: %s", file, oneLine(e)), e);
@@ -157,10 +165,7 @@ public final class DefinitionReader {
     try {
       JsonFormat.parser().merge(text, builder);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw parseProblem(
-          source,
-          "JSON " + builder.getDescriptorForType().getName(),
-          e);
+      throw parseProblem(source, "JSON " + builder.getDescriptorForType().getName(), e);
     }
     return builder.build();
   }
@@ -212,9 +217,7 @@ public final class DefinitionReader {
 
   private static InvalidDefinitionException parseProblem(String source, String what, Exception e) {
     return new InvalidDefinitionException(
-        String.format(
-            "cannot parse %s as %s: %s", source, what, oneLine(e)),
-        e);
+        String.format("cannot parse %s as %s: %s", source, what, oneLine(e)), e);
   }
 
   private static MapTaskSpec fromClosure(WorkflowClosure closure) {
@@ -286,11 +289,13 @@ public final class DefinitionReader {
     OptionalLong minSuccesses = OptionalLong.empty();
     Optional<Float> minSuccessRatio = Optional.empty();
     switch (arrayNode.getSuccessCriteriaCase()) {
-      case MIN_SUCCESSES -> minSuccesses = OptionalLong.of(arrayNode.getMinSuccesses() & 0xFFFFFFFFL);
+      case MIN_SUCCESSES ->
+          minSuccesses = OptionalLong.of(arrayNode.getMinSuccesses() & 0xFFFFFFFFL);
       case MIN_SUCCESS_RATIO -> minSuccessRatio = Optional.of(arrayNode.getMinSuccessRatio());
       case SUCCESSCRITERIA_NOT_SET -> {}
       default -> throw new AssertionError(arrayNode.getSuccessCriteriaCase());
     }
+    SuccessCriteria.check(OptionalInt.empty(), minSuccesses, minSuccessRatio, problems);
     OptionalInt parallelism = OptionalInt.empty();
     if (arrayNode.getParallelismOptionCase() == ArrayNode.ParallelismOptionCase.PARALLELISM) {
       int p = arrayNode.getParallelism();
@@ -323,8 +328,7 @@ public final class DefinitionReader {
     TypedInterface scalar =
         original
             ? template.getInterface()
-            : toScalar(
-                template.getInterface(), boundInputs, minSuccessRatio, where, problems);
+            : toScalar(template.getInterface(), boundInputs, minSuccessRatio, where, problems);
     checkBoundInputs(boundInputs, scalar, where, problems);
 
     OptionalInt nodeRetries =
@@ -334,7 +338,14 @@ public final class DefinitionReader {
     List<Binding> nodeInputs =
         node.getInputsCount() > 0 ? node.getInputsList() : subNode.getInputsList();
     Map<String, BindingData> inputBindings =
-        inputBindings(nodeInputs, scalar, workflow.getInterface(), node.getId(), where, problems);
+        inputBindings(
+            nodeInputs,
+            boundInputs,
+            scalar,
+            workflow.getInterface(),
+            node.getId(),
+            where,
+            problems);
     Map<String, String> workflowOutputs = workflowOutputs(workflow, node.getId(), scalar, problems);
 
     String name =
@@ -397,11 +408,11 @@ public final class DefinitionReader {
       case SUCCESSCRITERIA_NOT_SET -> {}
       default -> throw new AssertionError(job.getSuccessCriteriaCase());
     }
+    SuccessCriteria.check(OptionalInt.empty(), minSuccesses, minSuccessRatio, problems);
     List<String> boundInputs =
         boundInputsFromArgs(template.getContainer().getArgsList()).orElse(List.of());
     TypedInterface mapped = template.getInterface();
-    TypedInterface scalar =
-        toScalar(mapped, boundInputs, minSuccessRatio, where, problems);
+    TypedInterface scalar = toScalar(mapped, boundInputs, minSuccessRatio, where, problems);
     checkBoundInputs(boundInputs, scalar, where, problems);
 
     // The custom struct is kept in its canonical form, so that writing it back reads back equal.
@@ -468,6 +479,7 @@ public final class DefinitionReader {
 
   private static Map<String, BindingData> inputBindings(
       List<Binding> bindings,
+      List<String> boundInputs,
       TypedInterface scalar,
       TypedInterface workflowInterface,
       String nodeId,
@@ -484,8 +496,7 @@ public final class DefinitionReader {
         continue;
       }
       if (byVar.put(binding.getVar(), binding.getBinding()) != null) {
-        problems.add(
-            String.format("node [%s] binds input [%s] twice", nodeId, binding.getVar()));
+        problems.add(String.format("node [%s] binds input [%s] twice", nodeId, binding.getVar()));
       }
       BindingData data = binding.getBinding();
       Optional<String> workflowInput = Bindings.workflowInputName(data);
@@ -506,6 +517,17 @@ public final class DefinitionReader {
                 "input [%s] of node [%s] is bound to [%s]: only workflow inputs (promises on"
                     + " [start-node]) and values are supported",
                 binding.getVar(), nodeId, Bindings.describe(data)));
+      } else {
+        // A value written in the node: whole for a bound input, the list to map over otherwise.
+        LiteralType type = inputs.get(binding.getVar()).getType();
+        if (!boundInputs.contains(binding.getVar())) {
+          type = LiteralTypes.listOf(type);
+        }
+        try {
+          Literals.check("input", binding.getVar(), Bindings.toLiteral(data), type);
+        } catch (LiteralTypeException e) {
+          problems.add(e.getMessage() + " (the value written in node [" + nodeId + "])");
+        }
       }
     }
     Map<String, BindingData> ordered = new LinkedHashMap<>();

@@ -38,10 +38,10 @@ import org.flytebeam.spec.SubTask;
  * DefinitionReader} reads back into an equal spec:
  *
  * <ul>
- *   <li>{@link MapTaskSpec.Form#ARRAY_NODE}: a {@code WorkflowClosure} whose workflow holds one node
- *       {@code n0}, an ArrayNode with every field set as flytekit sets it, and whose {@code tasks}
- *       hold the sub-task template. One fix: when {@code min_successes} is set it is what the
- *       {@code success_criteria} oneof holds (flytekit lets its default ratio overwrite it).
+ *   <li>{@link MapTaskSpec.Form#ARRAY_NODE}: a {@code WorkflowClosure} whose workflow holds one
+ *       node {@code n0}, an ArrayNode with every field set as flytekit sets it, and whose {@code
+ *       tasks} hold the sub-task template. One fix: when {@code min_successes} is set it is what
+ *       the {@code success_criteria} oneof holds (flytekit lets its default ratio overwrite it).
  *   <li>{@link MapTaskSpec.Form#LEGACY}: the {@code container_array} template, its {@code custom}
  *       the ArrayJob as flytekit writes it ({@code {"parallelism":"99","minSuccessRatio":1.0}}).
  * </ul>
@@ -189,7 +189,8 @@ public final class DefinitionWriter {
           "map task [" + spec.name() + "] is in the " + spec.form() + " form, not LEGACY");
     }
     TaskTemplate template = spec.subTask().template();
-    ArrayJob previous = ArrayJobs.fromStruct(template.getCustom(), "map task [" + spec.name() + "]");
+    ArrayJob previous =
+        ArrayJobs.fromStruct(template.getCustom(), "map task [" + spec.name() + "]");
     ArrayJob job =
         ArrayJobs.of(spec.parallelism(), spec.minSuccesses(), spec.minSuccessRatio()).toBuilder()
             .setSize(previous.getSize())

@@ -41,7 +41,8 @@ public final class Bindings {
   public static boolean isValue(BindingData binding) {
     return switch (binding.getValueCase()) {
       case SCALAR -> true;
-      case COLLECTION -> binding.getCollection().getBindingsList().stream().allMatch(Bindings::isValue);
+      case COLLECTION ->
+          binding.getCollection().getBindingsList().stream().allMatch(Bindings::isValue);
       case MAP -> binding.getMap().getBindingsMap().values().stream().allMatch(Bindings::isValue);
       case PROMISE, OFFLOADED_METADATA, VALUE_NOT_SET -> false;
     };
@@ -110,7 +111,8 @@ public final class Bindings {
   /** A short text for messages: {@code promise start-node.x}, {@code scalar}, ... */
   public static String describe(BindingData binding) {
     return switch (binding.getValueCase()) {
-      case PROMISE -> "promise " + binding.getPromise().getNodeId() + "." + binding.getPromise().getVar();
+      case PROMISE ->
+          "promise " + binding.getPromise().getNodeId() + "." + binding.getPromise().getVar();
       case SCALAR -> "scalar";
       case COLLECTION -> "collection";
       case MAP -> "map";

@@ -56,8 +56,8 @@ import org.flytebeam.types.RecordCodec;
  * MapTaskNames}); for a Java task the module is the task class's package and the function the task
  * name.
  *
- * <p>Bound inputs are passed whole to every element. Three ways, as in flytekit: {@link #bind}
- * (a {@code functools.partial} keyword), {@link #boundInputsValues} ({@code bound_inputs_values};
+ * <p>Bound inputs are passed whole to every element. Three ways, as in flytekit: {@link #bind} (a
+ * {@code functools.partial} keyword), {@link #boundInputsValues} ({@code bound_inputs_values};
  * these win over partial keywords) and {@link #boundInputs} (names only: the value comes from the
  * workflow input of the same name).
  */
@@ -124,10 +124,10 @@ public final class MapTask {
   }
 
   /**
-   * A map over a task template whose interface is the scalar one (one invocation's), of any type
-   * (a raw container, a python task...). For the name, a template named {@code module.fn} gives
-   * module and function, as flytekit names function tasks; a name without a dot gives module = the
-   * task type, function = the name (flytekit's rule for instance tasks).
+   * A map over a task template whose interface is the scalar one (one invocation's), of any type (a
+   * raw container, a python task...). For the name, a template named {@code module.fn} gives module
+   * and function, as flytekit names function tasks; a name without a dot gives module = the task
+   * type, function = the name (flytekit's rule for instance tasks).
    */
   public static MapTask of(TaskTemplate subTaskTemplate) {
     requireNonNull(subTaskTemplate, "subTaskTemplate");
@@ -184,7 +184,8 @@ public final class MapTask {
   public MapTask boundInputsValues(Map<String, Literal> values) {
     requireNonNull(values, "values");
     MapTask c = copy();
-    c.boundInputsValues = Optional.of(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+    c.boundInputsValues =
+        Optional.of(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values)));
     return c;
   }
 
@@ -241,9 +242,9 @@ public final class MapTask {
   /**
    * Validates every setting and builds the spec.
    *
-   * @throws InvalidDefinitionException listing every problem found, e.g. {@code
-   *     min_success_ratio [1.5] must be within [0, 1]; cannot bind [d]: task [add] has no such
-   *     input (inputs: [a, b, c])}
+   * @throws InvalidDefinitionException listing every problem found, e.g. {@code min_success_ratio
+   *     [1.5] must be within [0, 1]; cannot bind [d]: task [add] has no such input (inputs: [a, b,
+   *     c])}
    */
   public MapTaskSpec build() {
     List<String> problems = new ArrayList<>();
@@ -303,22 +304,10 @@ public final class MapTask {
   }
 
   private void checkSettings(List<String> problems) {
-    minSuccessRatio.ifPresent(
-        r -> {
-          if (Float.isNaN(r) || r < 0f || r > 1f) {
-            problems.add(String.format("min_success_ratio [%s] must be within [0, 1]", r));
-          }
-        });
-    if (concurrency.isPresent() && concurrency.getAsInt() < 0) {
-      problems.add(
-          String.format(
-              "concurrency [%d] must be >= 0 (0 means unlimited)", concurrency.getAsInt()));
-    }
+    SuccessCriteria.check(concurrency, minSuccesses, minSuccessRatio, problems);
     if (minSuccesses.isPresent()) {
       long n = minSuccesses.getAsLong();
-      if (n < 0) {
-        problems.add(String.format("min_successes [%d] must be >= 0", n));
-      } else if (!legacy && n > 0xFFFFFFFFL) {
+      if (!legacy && n > 0xFFFFFFFFL) {
         problems.add(
             String.format("min_successes [%d] must be at most %d (a uint32)", n, 0xFFFFFFFFL));
       }
@@ -372,7 +361,9 @@ public final class MapTask {
     try {
       Type type = javaTask != null ? componentType(javaTask.inputType(), input) : null;
       if (type == null) {
-        if (value == null || value instanceof Collection<?> || value instanceof Map<?, ?>
+        if (value == null
+            || value instanceof Collection<?>
+            || value instanceof Map<?, ?>
             || value instanceof Optional<?>) {
           problems.add(
               String.format(
@@ -458,11 +449,10 @@ public final class MapTask {
     }
     VariableMap.Builder wfOutputs = VariableMap.newBuilder();
     Map<String, String> outputs = new LinkedHashMap<>();
-    int i = 0;
+    // The workflow's outputs keep the task's output names: a Java user reads results by them.
     for (Map.Entry<String, Variable> out : mapped.getOutputs().getVariablesMap().entrySet()) {
-      String wfName = "o" + i++;
-      wfOutputs.putVariables(wfName, out.getValue());
-      outputs.put(wfName, out.getKey());
+      wfOutputs.putVariables(out.getKey(), out.getValue());
+      outputs.put(out.getKey(), out.getKey());
     }
     TypedInterface workflowInterface =
         TypedInterface.newBuilder().setInputs(wfInputs).setOutputs(wfOutputs).build();
@@ -531,9 +521,9 @@ public final class MapTask {
   }
 
   /**
-   * The template of a Java task: type {@code java-task}, named as the task, its interface from
-   * the input and output records, retries, timeout and cache from the task, a container that runs
-   * it through the flyte-beam CLI, and {@code custom = {"javaTask": "<name>"}}.
+   * The template of a Java task: type {@code java-task}, named as the task, its interface from the
+   * input and output records, retries, timeout and cache from the task, a container that runs it
+   * through the flyte-beam CLI, and {@code custom = {"javaTask": "<name>"}}.
    *
    * @throws InvalidDefinitionException when a record component's type is not supported
    */
@@ -554,8 +544,7 @@ public final class MapTask {
                     com.google.protobuf.Duration.newBuilder()
                         .setSeconds(t.getSeconds())
                         .setNanos(t.getNano())));
-    task.cacheVersion()
-        .ifPresent(v -> metadata.setDiscoverable(true).setDiscoveryVersion(v));
+    task.cacheVersion().ifPresent(v -> metadata.setDiscoverable(true).setDiscoveryVersion(v));
     List<String> args =
         JAVA_TASK_ARGS.stream().map(a -> a.equals("<name>") ? task.name() : a).toList();
     return TaskTemplate.newBuilder()

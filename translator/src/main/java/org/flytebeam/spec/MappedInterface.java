@@ -61,8 +61,8 @@ public final class MappedInterface {
   /**
    * The interface of one invocation, from a mapped (list form) interface as flytekit writes it in a
    * sub-task template with {@code is_original_sub_node_interface} false, or in a legacy {@code
-   * container_array} template: one collection level comes off every input that is not bound and
-   * off every output, and the {@code Optional} that the ratio rule put on output elements comes off
+   * container_array} template: one collection level comes off every input that is not bound and off
+   * every output, and the {@code Optional} that the ratio rule put on output elements comes off
    * too. An {@code Optional} the task declared itself can not be told apart from that one when the
    * rule applies, and comes off as well.
    *

@@ -15,6 +15,7 @@ import static java.util.Objects.requireNonNull;
  * @param multipart whether the blob is a directory of parts rather than a single file
  */
 public record Blob(String uri, String format, boolean multipart) {
+  /** Checks that the URI is not blank. */
   public Blob {
     requireNonNull(uri, "uri");
     requireNonNull(format, "format");

@@ -150,7 +150,9 @@ abstract class Converter {
 
     @Override
     Literal toLiteral(Object value) {
-      if (value instanceof Long || value instanceof Integer || value instanceof Short
+      if (value instanceof Long
+          || value instanceof Integer
+          || value instanceof Short
           || value instanceof Byte) {
         return Literals.of(((Number) value).longValue());
       }
@@ -200,7 +202,9 @@ abstract class Converter {
         // Through the shortest decimal text, so 0.1f is written as 0.1, not 0.10000000149.
         return Literals.of(Double.parseDouble(Float.toString(f)));
       }
-      if (value instanceof Long || value instanceof Integer || value instanceof Short
+      if (value instanceof Long
+          || value instanceof Integer
+          || value instanceof Short
           || value instanceof Byte) {
         return Literals.of(((Number) value).doubleValue());
       }

@@ -13,9 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link RecordCodec}, which does the type work once.
  *
  * <pre>{@code
- * Type type = new TypeToken<List<Optional<Long>>>() {}.getType(); // or a record component's type
+ * record Input(List<Optional<Long>> xs) {}
+ *
+ * Type type = Input.class.getRecordComponents()[0].getGenericType();
  * Literal xs = JavaLiterals.toLiteral("xs", List.of(Optional.of(1L), Optional.empty()), type);
- * List<Optional<Long>> back = (List<Optional<Long>>) JavaLiterals.fromLiteral("xs", xs, type);
+ * Object back = JavaLiterals.fromLiteral("xs", xs, type); // [Optional[1], Optional.empty]
  * }</pre>
  *
  * <p>Rules: {@code null} and {@code Optional.empty()} become none for {@code Optional} types, and

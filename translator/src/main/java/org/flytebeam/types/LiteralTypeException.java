@@ -11,14 +11,17 @@ import org.flytebeam.InvalidDefinitionException;
 public class LiteralTypeException extends InvalidDefinitionException {
   private static final long serialVersionUID = 1L;
 
+  /** One problem, e.g. {@code input [a] expects [int] but found [str "x"]}. */
   public LiteralTypeException(String problem) {
     super(problem);
   }
 
+  /** Several problems found together, e.g. every bad key of a JSON object. */
   public LiteralTypeException(List<String> problems) {
     super(problems);
   }
 
+  /** One problem, caused by another exception. */
   public LiteralTypeException(String problem, Throwable cause) {
     super(problem, cause);
   }

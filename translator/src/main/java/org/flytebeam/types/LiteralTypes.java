@@ -62,8 +62,8 @@ public final class LiteralTypes {
   /**
    * The Flyte type of a Java type.
    *
-   * @param type a {@link Class} or a {@link ParameterizedType} such as {@code List<Long>}, e.g. from
-   *     {@link java.lang.reflect.RecordComponent#getGenericType()}
+   * @param type a {@link Class} or a {@link ParameterizedType} such as {@code List<Long>}, e.g.
+   *     from {@link java.lang.reflect.RecordComponent#getGenericType()}
    * @throws LiteralTypeException when the type has no Flyte equivalent; the message lists the
    *     supported types
    */
@@ -277,8 +277,7 @@ public final class LiteralTypes {
   }
 
   private static LiteralType strip(LiteralType type) {
-    LiteralType.Builder b =
-        type.toBuilder().clearMetadata().clearAnnotation().clearStructure();
+    LiteralType.Builder b = type.toBuilder().clearMetadata().clearAnnotation().clearStructure();
     switch (type.getTypeCase()) {
       case COLLECTION_TYPE:
         b.setCollectionType(strip(type.getCollectionType()));
@@ -302,8 +301,8 @@ public final class LiteralTypes {
   /**
    * A python-like description for messages: {@code int}, {@code float}, {@code str}, {@code bool},
    * {@code datetime}, {@code duration}, {@code none}, {@code List[int]}, {@code Dict[str, int]},
-   * {@code Optional[int]}, {@code Union[int, str]}, {@code struct}, {@code enum[A, B]}, {@code blob}
-   * (or {@code blob[csv]} when it has a format; {@code multipart_blob} for directories).
+   * {@code Optional[int]}, {@code Union[int, str]}, {@code struct}, {@code enum[A, B]}, {@code
+   * blob} (or {@code blob[csv]} when it has a format; {@code multipart_blob} for directories).
    */
   public static String describe(LiteralType type) {
     requireNonNull(type, "type");

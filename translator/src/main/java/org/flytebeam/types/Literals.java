@@ -17,8 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Flyte {@link Literal}s: built, described for messages, and checked against a {@link
- * LiteralType}.
+ * Flyte {@link Literal}s: built, described for messages, and checked against a {@link LiteralType}.
  *
  * <pre>{@code
  * Literal xs = Literals.collection(List.of(Literals.of(1), Literals.of(2)));
@@ -106,7 +105,8 @@ public final class Literals {
                 .setBlob(
                     flyteidl.core.Literals.Blob.newBuilder()
                         .setUri(value.uri())
-                        .setMetadata(flyteidl.core.Literals.BlobMetadata.newBuilder().setType(type))))
+                        .setMetadata(
+                            flyteidl.core.Literals.BlobMetadata.newBuilder().setType(type))))
         .build();
   }
 
@@ -179,7 +179,8 @@ public final class Literals {
                 ? "multipart_blob"
                 : "blob";
         String format = type.getFormat().isEmpty() ? "" : "[" + type.getFormat() + "]";
-        return name + format + " " + scalar.getBlob().getUri();
+        String uri = scalar.getBlob().getUri();
+        return name + format + (uri.isEmpty() ? " without uri" : " " + uri);
       case BINARY:
         return "binary of " + scalar.getBinary().getValue().size() + " bytes";
       case SCHEMA:
@@ -189,7 +190,8 @@ public final class Literals {
       case ERROR:
         return "error " + quote(scalar.getError().getMessage());
       case GENERIC:
-        return "struct of " + scalar.getGeneric().getFieldsCount() + " fields";
+        int fields = scalar.getGeneric().getFieldsCount();
+        return "struct of " + fields + (fields == 1 ? " field" : " fields");
       case STRUCTURED_DATASET:
         return "structured_dataset " + scalar.getStructuredDataset().getUri();
       case UNION:
@@ -258,7 +260,10 @@ public final class Literals {
     }
   }
 
-  /** Whether a value fits a type, by the rules of {@link #check(String, String, Literal, LiteralType)}. */
+  /**
+   * Whether a value fits a type, by the rules of {@link #check(String, String, Literal,
+   * LiteralType)}.
+   */
   public static boolean fits(Literal value, LiteralType type) {
     requireNonNull(value, "value");
     requireNonNull(type, "type");
@@ -302,7 +307,9 @@ public final class Literals {
       case ENUM_TYPE:
         Literal e = unwrap(value);
         if (!isPrimitive(e, Primitive.ValueCase.STRING_VALUE)
-            || !type.getEnumType().getValuesList().contains(e.getScalar().getPrimitive().getStringValue())) {
+            || !type.getEnumType()
+                .getValuesList()
+                .contains(e.getScalar().getPrimitive().getStringValue())) {
           throw mismatch(value, type, "use one of " + type.getEnumType().getValuesList());
         }
         return;
@@ -440,8 +447,7 @@ public final class Literals {
     String expected = type.getBlob().getFormat();
     String found = v.getScalar().getBlob().getMetadata().getType().getFormat();
     if (!expected.isEmpty() && !found.isEmpty() && !expected.equals(found)) {
-      throw mismatch(
-          value, type, "the blob format [" + found + "] is not [" + expected + "]");
+      throw mismatch(value, type, "the blob format [" + found + "] is not [" + expected + "]");
     }
   }
 

@@ -5,8 +5,8 @@ import java.util.Deque;
 
 /**
  * A value that does not fit its type, found deep inside a conversion. Internal: it travels up
- * without a stack trace, each collection or map on the way adds where in it the value was, and
- * the entry point turns it into a {@link LiteralTypeException} naming the variable. This keeps the
+ * without a stack trace, each collection or map on the way adds where in it the value was, and the
+ * entry point turns it into a {@link LiteralTypeException} naming the variable. This keeps the
  * happy path free of message building.
  */
 final class Mismatch extends RuntimeException {

@@ -49,9 +49,9 @@ import java.util.Map;
  * 2024-01-31T12:00:00Z}, with an offset, or without one meaning UTC); durations from ISO-8601
  * ({@code PT30S}) or Go-style ({@code 30s}, {@code 1m30s}, {@code 250ms}) strings; {@code null} as
  * none where the type allows none; arrays as collections; objects as maps, or as structs for {@code
- * struct}; enums from their value names; blobs from {@code {"uri": .., "format": ..}} or a plain URI
- * string. Optional values are written plain; values of other unions are wrapped in a union literal
- * that records the first variant that fits.
+ * struct}; enums from their value names; blobs from {@code {"uri": .., "format": ..}} or a plain
+ * URI string. Optional values are written plain; values of other unions are wrapped in a union
+ * literal that records the first variant that fits.
  *
  * <p>Writing is the reverse: none as {@code null}, datetimes and durations as ISO-8601 strings,
  * blobs as {@code {"uri": .., "format": ..}} (plus {@code "multipart": true} for directories),
@@ -297,7 +297,8 @@ public final class PlainJson {
 
   private static Literal union(Literal value, LiteralType variant) {
     return Literal.newBuilder()
-        .setScalar(Scalar.newBuilder().setUnion(Union.newBuilder().setValue(value).setType(variant)))
+        .setScalar(
+            Scalar.newBuilder().setUnion(Union.newBuilder().setValue(value).setType(variant)))
         .build();
   }
 
@@ -320,7 +321,8 @@ public final class PlainJson {
           throw mismatch(node, type, "unknown blob field [" + field + "]; " + hint);
         }
       }
-      if (u == null || !u.isTextual()
+      if (u == null
+          || !u.isTextual()
           || (f != null && !f.isTextual() && !f.isNull())
           || (mp != null && !mp.isBoolean())) {
         throw mismatch(node, type, hint);
@@ -339,12 +341,15 @@ public final class PlainJson {
       throw mismatch(node, type, "the uri is blank; " + hint);
     }
     if (!expectedFormat.isEmpty() && !format.isEmpty() && !format.equals(expectedFormat)) {
-      throw mismatch(node, type, "the blob format [" + format + "] is not [" + expectedFormat + "]");
+      throw mismatch(
+          node, type, "the blob format [" + format + "] is not [" + expectedFormat + "]");
     }
     return Literals.of(new Blob(uri, format, multipart));
   }
 
-  /** An ISO-8601 instant, offset date-time, local date-time (UTC) or date (UTC midnight); else null. */
+  /**
+   * An ISO-8601 instant, offset date-time, local date-time (UTC) or date (UTC midnight); else null.
+   */
   static Instant parseDatetime(String text) {
     String s = text.trim();
     if (s.length() > 10 && s.charAt(10) == ' ') {
@@ -368,7 +373,9 @@ public final class PlainJson {
     }
   }
 
-  /** An ISO-8601 ({@code PT1M30S}) or Go-style ({@code 1m30s}, {@code 250ms}) duration; else null. */
+  /**
+   * An ISO-8601 ({@code PT1M30S}) or Go-style ({@code 1m30s}, {@code 250ms}) duration; else null.
+   */
   static Duration parseDuration(String text) {
     String s = text.trim();
     if (s.isEmpty()) {
@@ -558,11 +565,7 @@ public final class PlainJson {
             .put("uri", scalar.getStructuredDataset().getUri())
             .put(
                 "format",
-                scalar
-                    .getStructuredDataset()
-                    .getMetadata()
-                    .getStructuredDatasetType()
-                    .getFormat());
+                scalar.getStructuredDataset().getMetadata().getStructuredDatasetType().getFormat());
       case BINARY:
       case ERROR:
       case VALUE_NOT_SET:
@@ -575,7 +578,7 @@ public final class PlainJson {
   private static JsonNode toJson(Literal literal, Primitive p) {
     switch (p.getValueCase()) {
       case INTEGER:
-        return JSON.numberNode(p.getInteger());
+        return number(p.getInteger());
       case FLOAT_VALUE:
         double d = p.getFloatValue();
         if (Double.isNaN(d)) {
@@ -617,7 +620,7 @@ public final class PlainJson {
         double d = value.getNumberValue();
         // Struct numbers are doubles; integral ones read back as the integers users wrote.
         if (d == Math.rint(d) && Math.abs(d) <= MAX_EXACT_DOUBLE) {
-          return JSON.numberNode((long) d);
+          return number((long) d);
         }
         return JSON.numberNode(d);
       case STRING_VALUE:
@@ -635,6 +638,11 @@ public final class PlainJson {
       default:
         throw new AssertionError("unknown struct value case [" + value.getKindCase() + "]");
     }
+  }
+
+  /** An int node when the value fits, as Jackson reads small integers, so nodes compare equal. */
+  private static JsonNode number(long v) {
+    return v == (int) v ? JSON.numberNode((int) v) : JSON.numberNode(v);
   }
 
   private static UnsupportedOperationException unsupported(Literal literal) {

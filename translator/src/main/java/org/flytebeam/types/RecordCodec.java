@@ -33,10 +33,10 @@ import org.flytebeam.FlyteBeamException;
  * Input back = codec.fromLiterals(literals);
  * }</pre>
  *
- * <p>Built for the hot path (once per element): the component converters, the canonical
- * constructor and the accessors are resolved once per record class ({@link #of} caches), and no
- * reflection happens per value. Instances are serializable; the resolved state is transient and
- * rebuilt after deserialization.
+ * <p>Built for the hot path (once per element): the component converters, the canonical constructor
+ * and the accessors are resolved once per record class ({@link #of} caches), and no reflection
+ * happens per value. Instances are serializable; the resolved state is transient and rebuilt after
+ * deserialization.
  *
  * @param <R> the record type
  */
@@ -74,7 +74,9 @@ public final class RecordCodec<R extends Record> implements Serializable {
     requireNonNull(type, "type");
     if (!type.isRecord()) {
       throw new LiteralTypeException(
-          "class [" + type.getName() + "] is not a record; declare task inputs and outputs as records");
+          "class ["
+              + type.getName()
+              + "] is not a record; declare task inputs and outputs as records");
     }
     return (RecordCodec<R>) CACHE.get(type);
   }
@@ -119,10 +121,10 @@ public final class RecordCodec<R extends Record> implements Serializable {
     }
     try {
       return type.cast(s.constructor.invokeExact(args));
-    } catch (RuntimeException | Error e) {
-      throw new FlyteBeamException(
-          "record [" + s.recordName + "] rejected its values: " + e, e);
+    } catch (Error e) {
+      throw e;
     } catch (Throwable t) {
+      // The record's own validation, e.g. a compact constructor checking a range.
       throw new FlyteBeamException("record [" + s.recordName + "] rejected its values: " + t, t);
     }
   }

@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class LiteralTypesTest {
   enum Color {
@@ -43,6 +43,7 @@ class LiteralTypesTest {
     List<? extends Number> wildcard;
     List<T>[] genericArray;
     long[] array;
+
     @SuppressWarnings("rawtypes")
     List raw;
   }
@@ -123,7 +124,8 @@ class LiteralTypesTest {
 
   @Test
   void shouldNotNestOptionalsWhenOptionalOfOptional() {
-    assertThat(LiteralTypes.of(declared("maybeMaybe"))).isEqualTo(LiteralTypes.of(declared("maybe")));
+    assertThat(LiteralTypes.of(declared("maybeMaybe")))
+        .isEqualTo(LiteralTypes.of(declared("maybe")));
   }
 
   @Test
@@ -151,7 +153,8 @@ class LiteralTypesTest {
             "Java type [java.util.Set<java.lang.String>] is not supported; supported types are: "
                 + LiteralTypes.SUPPORTED);
     assertThatThrownBy(() -> LiteralTypes.of(Object.class))
-        .hasMessageStartingWith("Java type [java.lang.Object] is not supported; supported types are: long, int");
+        .hasMessageStartingWith(
+            "Java type [java.lang.Object] is not supported; supported types are: long, int");
   }
 
   @Test
@@ -167,7 +170,8 @@ class LiteralTypesTest {
   void shouldExplainWhenTypeIsGenericWildcardArrayOrRaw() {
     assertThatThrownBy(() -> LiteralTypes.of(declared("variable")))
         .hasMessageStartingWith(
-            "Java type [T] is not supported: it is a type variable [T]; use a concrete type instead;");
+            "Java type [T] is not supported: it is a type variable [T]; use a concrete type"
+                + " instead;");
     assertThatThrownBy(() -> LiteralTypes.of(declared("wildcard")))
         .hasMessageStartingWith(
             "Java type [? extends java.lang.Number] is not supported: it is a wildcard;");
@@ -227,7 +231,8 @@ class LiteralTypesTest {
     assertThat(LiteralTypes.stripOptional(optional)).isEqualTo(integer);
     assertThat(LiteralTypes.stripOptional(integer)).isSameAs(integer);
     assertThat(LiteralTypes.optionalOf(optional)).isSameAs(optional);
-    assertThat(LiteralTypes.describe(LiteralTypes.listOf(optional))).isEqualTo("List[Optional[int]]");
+    assertThat(LiteralTypes.describe(LiteralTypes.listOf(optional)))
+        .isEqualTo("List[Optional[int]]");
     assertThat(LiteralTypes.describe(LiteralTypes.mapOf(integer))).isEqualTo("Dict[str, int]");
   }
 
@@ -257,8 +262,7 @@ class LiteralTypesTest {
         Arguments.of(
             LiteralType.newBuilder()
                 .setBlob(
-                    BlobType.newBuilder()
-                        .setDimensionality(BlobType.BlobDimensionality.MULTIPART))
+                    BlobType.newBuilder().setDimensionality(BlobType.BlobDimensionality.MULTIPART))
                 .build(),
             "multipart_blob"),
         Arguments.of(LiteralTypes.of(Color.class), "enum[RED, GREEN]"),
@@ -292,12 +296,14 @@ class LiteralTypesTest {
                 .setMetadata(
                     Struct.newBuilder()
                         .putFields(
-                            "k", com.google.protobuf.Value.newBuilder().setStringValue("v").build()))
+                            "k",
+                            com.google.protobuf.Value.newBuilder().setStringValue("v").build()))
                 .build());
 
     assertThat(LiteralTypes.sameType(tagged, untagged)).isTrue();
     assertThat(LiteralTypes.sameType(withMetadata, LiteralTypes.of(declared("longs")))).isTrue();
-    assertThat(LiteralTypes.sameType(untagged, union(SimpleType.NONE, SimpleType.INTEGER))).isFalse();
+    assertThat(LiteralTypes.sameType(untagged, union(SimpleType.NONE, SimpleType.INTEGER)))
+        .isFalse();
     assertThat(LiteralTypes.sameType(LiteralTypes.of(long.class), LiteralTypes.of(double.class)))
         .isFalse();
   }
