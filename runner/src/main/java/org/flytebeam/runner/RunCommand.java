@@ -12,7 +12,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.beam.MapResult;
+import org.flytebeam.beam.MapRunPlan;
 import org.flytebeam.exec.ErrorGroups;
+import org.flytebeam.exec.ProcessSettings;
 import org.flytebeam.exec.RunControl;
 import org.flytebeam.idl.DefinitionReader;
 import org.flytebeam.spec.MapTaskSpec;
@@ -60,6 +62,18 @@ final class RunCommand implements Callable<Integer> {
       description = "The run folder, reachable from every worker (default: a temporary folder, removed after the run).")
   String workDir;
 
+  @Option(names = "--raw-output-prefix", paramLabel = "DIR",
+      description = "Where container sub-tasks put blob outputs and {{.rawOutputDataPrefix}} data, kept"
+          + " after the run (a folder or a URI every worker can write; a folder per run is made"
+          + " in it). Default: the run folder's raw/ with --work-dir, else <outputs name>-raw/"
+          + " beside --outputs, else flyte-beam-raw/ in the temporary folder.")
+  String rawOutputPrefix;
+
+  @Option(names = "--processes-per-worker", paramLabel = "N", defaultValue = "0",
+      description = "At most N element processes (container sub-tasks) running at once in each"
+          + " worker, whatever the map's parallelism. Default 0: one per core.")
+  int processesPerWorker;
+
   @Option(names = "--verbose", description = "Show stack traces and the runners' info logs.")
   boolean verbose;
 
@@ -96,9 +110,23 @@ final class RunCommand implements Callable<Integer> {
   private int run(PrintWriter out, PrintWriter err) throws IOException {
     MapTaskSpec spec = DefinitionReader.read(definition);
     LiteralMap workflowInputs = LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
+    if (processesPerWorker < 0) {
+      throw new InvalidDefinitionException(
+          "--processes-per-worker [" + processesPerWorker + "] must be >= 0 (0: one per core)");
+    }
     RunOptions options =
-        new RunOptions(runner, sparkMaster, Optional.ofNullable(workDir), List.of());
-    MapResult result = FlyteBeam.run(spec, workflowInputs, options);
+        new RunOptions(
+            runner,
+            sparkMaster,
+            Optional.ofNullable(workDir),
+            List.of(),
+            new ProcessSettings(rawOutputPrefix(), processesPerWorker));
+    MapRunPlan plan = FlyteBeam.prepare(spec, workflowInputs, options);
+    for (String warning : plan.warnings()) {
+      err.println("warning: " + warning);
+    }
+    err.flush();
+    MapResult result = FlyteBeam.run(plan, options);
     try {
       LiteralMap outputs = result.outputs();
       if (this.outputs != null) {
@@ -121,6 +149,27 @@ final class RunCommand implements Callable<Integer> {
         FlyteBeam.deleteLocalFolder(result.plan().workDir());
       }
     }
+  }
+
+  /**
+   * Blob outputs must outlive the run, so they never go into a temporary run folder: the given
+   * prefix; the run folder's own raw/ when it is kept (--work-dir); else beside the outputs file;
+   * else in the temporary folder, where the printed outputs point.
+   */
+  private String rawOutputPrefix() {
+    if (rawOutputPrefix != null) {
+      return rawOutputPrefix;
+    }
+    if (workDir != null) {
+      return "";
+    }
+    if (outputs != null) {
+      Path file = outputs.toAbsolutePath();
+      String name = file.getFileName().toString();
+      int dot = name.lastIndexOf('.');
+      return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + "-raw").toString();
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"), "flyte-beam-raw").toString();
   }
 
   static void printFailures(PrintWriter err, ErrorGroups errors) {

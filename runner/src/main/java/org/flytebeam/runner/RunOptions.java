@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Optional;
+import org.flytebeam.exec.ProcessSettings;
 
 /**
  * How to run a map.
@@ -14,15 +15,27 @@ import java.util.Optional;
  * @param workDir the run folder (on any Beam FileSystems path every worker can reach); empty: a new
  *     temporary folder, removed after the run
  * @param beamArgs further Beam pipeline options ({@code --name=value})
+ * @param process how sub-tasks that run as processes (containers) are run: where their blob
+ *     outputs go, how many run at once per worker
  */
 public record RunOptions(
-    RunnerKind runner, String sparkMaster, Optional<String> workDir, List<String> beamArgs) {
+    RunnerKind runner,
+    String sparkMaster,
+    Optional<String> workDir,
+    List<String> beamArgs,
+    ProcessSettings process) {
 
   public RunOptions {
     requireNonNull(runner, "runner");
     requireNonNull(sparkMaster, "sparkMaster");
     requireNonNull(workDir, "workDir");
     beamArgs = List.copyOf(beamArgs);
+    requireNonNull(process, "process");
+  }
+
+  public RunOptions(
+      RunnerKind runner, String sparkMaster, Optional<String> workDir, List<String> beamArgs) {
+    this(runner, sparkMaster, workDir, beamArgs, ProcessSettings.defaults());
   }
 
   /** The embedded default: the DirectRunner, a temporary run folder. */
@@ -31,18 +44,22 @@ public record RunOptions(
   }
 
   public RunOptions withRunner(RunnerKind runner) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process);
   }
 
   public RunOptions withSparkMaster(String sparkMaster) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process);
   }
 
   public RunOptions withWorkDir(String workDir) {
-    return new RunOptions(runner, sparkMaster, Optional.of(workDir), beamArgs);
+    return new RunOptions(runner, sparkMaster, Optional.of(workDir), beamArgs, process);
   }
 
   public RunOptions withBeamArgs(List<String> beamArgs) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process);
+  }
+
+  public RunOptions withProcess(ProcessSettings process) {
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process);
   }
 }

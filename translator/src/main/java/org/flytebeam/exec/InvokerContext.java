@@ -43,10 +43,14 @@ public record InvokerContext(
     requireNonNull(process, "process");
   }
 
-  /** Where blob outputs go: the configured prefix, else the run folder's {@code raw} folder. */
+  /**
+   * Where this run's blob outputs go: a folder of its own in the configured prefix ({@code
+   * run-<runId>}, so runs sharing a prefix never overwrite each other's data), else the run
+   * folder's {@code raw} folder.
+   */
   public String rawOutputPrefix() {
     return process.rawOutputPrefix().isEmpty()
         ? RangeResults.join(workDir, "raw")
-        : process.rawOutputPrefix();
+        : RangeResults.join(process.rawOutputPrefix(), "run-" + runId);
   }
 }
