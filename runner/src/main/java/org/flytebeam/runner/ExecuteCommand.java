@@ -10,7 +10,6 @@ import flyteidl.core.Types.LiteralType;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,7 +132,7 @@ final class ExecuteCommand implements Callable<Integer> {
     }
     try {
       write(prefix, "outputs.pb", map.build().toByteArray());
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       err.println("error: cannot write outputs.pb to [" + prefix + "]: " + e.getMessage()
           + ": check that the output prefix is writable");
       return ExitCode.INFRASTRUCTURE;
@@ -241,7 +240,7 @@ final class ExecuteCommand implements Callable<Integer> {
             .setTimestamp(now());
     try {
       write(prefix, "error.pb", ErrorDocument.newBuilder().setError(error).build().toByteArray());
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       err.println("error: cannot write error.pb to [" + prefix + "]: " + e.getMessage());
     }
     err.println("error: task [" + task + "] failed: " + message);
@@ -266,14 +265,8 @@ final class ExecuteCommand implements Callable<Integer> {
     return Timestamp.newBuilder().setSeconds(millis / 1000).setNanos((int) (millis % 1000) * 1_000_000).build();
   }
 
-  private static void write(String prefix, String name, byte[] bytes) throws IOException {
-    String target = LocalFiles.join(prefix, name);
-    if (LocalFiles.isLocal(target)) {
-      java.nio.file.Path file = LocalFiles.toPath(target);
-      Files.createDirectories(file.getParent());
-      Files.write(file, bytes);
-    } else {
-      MapRunPlan.writeBytes(target, bytes);
-    }
+  /** Writes through Beam's file systems: a local path (parent folders made) or any URI. */
+  private static void write(String prefix, String name, byte[] bytes) {
+    MapRunPlan.writeBytes(LocalFiles.join(prefix, name), bytes);
   }
 }

@@ -3,6 +3,7 @@ package org.flytebeam.exec;
 import static java.util.Objects.requireNonNull;
 
 import flyteidl.core.Workflow.ArrayNode.DataMode;
+import org.flytebeam.exec.process.LocalFiles;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.spec.SubTask;
 
@@ -50,7 +51,7 @@ public record InvokerContext(
    */
   public String rawOutputPrefix() {
     return process.rawOutputPrefix().isEmpty()
-        ? RangeResults.join(workDir, "raw")
-        : RangeResults.join(process.rawOutputPrefix(), "run-" + runId);
+        ? LocalFiles.join(workDir, "raw")
+        : LocalFiles.join(process.rawOutputPrefix(), "run-" + runId);
   }
 }

@@ -13,7 +13,6 @@ import com.google.protobuf.util.JsonFormat;
 import flyteidl.core.Interface.Variable;
 import flyteidl.core.Interface.VariableMap;
 import flyteidl.core.Literals.Blob;
-import flyteidl.core.Literals.BlobMetadata;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralCollection;
 import flyteidl.core.Literals.LiteralMap;

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -164,15 +163,6 @@ public final class LocalFiles {
     }
     for (int i = paths.size() - 1; i >= 0; i--) {
       Files.deleteIfExists(paths.get(i));
-    }
-  }
-
-  /** Creates a folder, failing if a file of that name is in the way. */
-  public static Path createFolder(Path dir) throws IOException {
-    try {
-      return Files.createDirectories(dir);
-    } catch (FileAlreadyExistsException e) {
-      throw new IOException("[" + dir + "] exists and is not a folder", e);
     }
   }
 }
