@@ -7,10 +7,8 @@ import flyteidl.core.Literals.LiteralMap;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.flytebeam.beam.MapResult;
-import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.idl.DefinitionReader;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.types.LiteralTypes;
@@ -58,15 +56,6 @@ class ContainerSparkDifferentialTest {
     return cases;
   }
 
-  private static List<String> outcomes(MapResult result) {
-    List<String> all = new ArrayList<>();
-    for (Iterator<ElementOutcome> it = result.outcomes(); it.hasNext(); ) {
-      ElementOutcome o = it.next();
-      all.add(o.index() + " " + o.status() + " " + o.attempts() + " " + o.error() + " " + o.outputs());
-    }
-    return all;
-  }
-
   @Test
   void shouldGiveIdenticalResultsOnTheDirectRunnerAndSparkLocal() throws Exception {
     RunOptions spark = RunOptions.defaults().withRunner(RunnerKind.SparkRunner).withSparkMaster("local[2]");
@@ -76,10 +65,10 @@ class ContainerSparkDifferentialTest {
       MapResult direct = FlyteBeam.run(spec, inputs, RunOptions.defaults());
       MapResult onSpark = FlyteBeam.run(spec, inputs, spark);
       try {
-        assertThat(outcomes(direct)).as(c.name()).contains(c.expected());
+        assertThat(SparkDifferentialTest.outcomes(direct)).as(c.name()).contains(c.expected());
         assertThat(onSpark.outputs()).as(c.name()).isEqualTo(direct.outputs());
         assertThat(onSpark.verdict()).as(c.name()).isEqualTo(direct.verdict());
-        assertThat(outcomes(onSpark)).as(c.name()).isEqualTo(outcomes(direct));
+        assertThat(SparkDifferentialTest.outcomes(onSpark)).as(c.name()).isEqualTo(SparkDifferentialTest.outcomes(direct));
       } finally {
         FlyteBeam.deleteLocalFolder(direct.plan().workDir());
         FlyteBeam.deleteLocalFolder(onSpark.plan().workDir());

@@ -44,7 +44,8 @@ class KillDriverTest {
     assertThat(pids.stream().filter(KillDriverTest::alive).toList()).as("element processes still alive").isEmpty();
   }
 
-  private List<Long> readPids(Path file) throws Exception {
+  /** The pids a test program wrote, one a line; none when the file is not there yet. */
+  static List<Long> readPids(Path file) throws Exception {
     List<Long> found = new ArrayList<>();
     if (Files.exists(file)) {
       for (String line : Files.readAllLines(file)) {

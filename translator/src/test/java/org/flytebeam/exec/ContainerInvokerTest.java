@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.flytebeam.InvalidDefinitionException;
+import org.flytebeam.exec.process.Pids;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.spec.SubTask;
 import org.flytebeam.spec.TaskId;
@@ -53,7 +54,7 @@ class ContainerInvokerTest {
 
   @AfterEach
   void cleanUp() {
-    pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    Pids.kill(pids);
     RunControl.release(runId);
   }
 
@@ -442,18 +443,10 @@ class ContainerInvokerTest {
     assertThat(outcome.attempts()).isEqualTo(2);
     assertThat(outcome.error()).isEqualTo("TimeoutError: attempt timed out after 0.5s");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-    List<Long> started = Files.readAllLines(pidFile).stream().map(String::strip).map(Long::parseLong).toList();
+    List<Long> started = Pids.read(pidFile);
     pids.addAll(started);
     assertThat(started).hasSize(4);
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (System.nanoTime() < deadline && started.stream().anyMatch(ContainerInvokerTest::alive)) {
-      Thread.sleep(20);
-    }
-    assertThat(started).noneMatch(ContainerInvokerTest::alive);
-  }
-
-  private static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    Pids.assertGoneWithin(started, Duration.ofSeconds(5));
   }
 
   @Test

@@ -3,7 +3,6 @@ package org.flytebeam.exec.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ class ProcessTreeTest {
 
   @AfterEach
   void killLeftovers() {
-    pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    Pids.kill(pids);
   }
 
   private ProcessTree.Completed run(Optional<Duration> timeout, String... argv) throws Exception {
@@ -32,26 +31,13 @@ class ProcessTreeTest {
   }
 
   private List<Long> readPids(Path file) throws Exception {
-    List<Long> found = new ArrayList<>();
-    for (String line : Files.readAllLines(file)) {
-      if (!line.isBlank()) {
-        found.add(Long.parseLong(line.strip()));
-      }
-    }
+    List<Long> found = Pids.read(file);
     pids.addAll(found);
     return found;
   }
 
   private static void assertGoneSoon(List<Long> pids) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (System.nanoTime() < deadline
-        && pids.stream().anyMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))) {
-      Thread.sleep(20);
-    }
-    assertThat(pids)
-        .allSatisfy(p -> assertThat(ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))
-            .as("process %d is gone", p)
-            .isFalse());
+    Pids.assertGoneWithin(pids, Duration.ofSeconds(5));
   }
 
   @Test
