@@ -60,6 +60,15 @@ public final class FlyteBeam {
    * MapResult#plan()}{@code .workDir()}).
    */
   public static MapResult run(MapTaskSpec spec, LiteralMap inputs, RunOptions options) {
+    return run(spec, inputs, options, plan -> {});
+  }
+
+  /**
+   * As {@link #run(MapTaskSpec, LiteralMap, RunOptions)}, telling {@code observer} of the run's plan
+   * once its inputs are checked, before any element runs (to follow its progress).
+   */
+  public static MapResult run(
+      MapTaskSpec spec, LiteralMap inputs, RunOptions options, RunObserver observer) {
     PipelineOptions pipelineOptions = pipelineOptions(spec, options);
     FileSystems.setDefaultPipelineOptions(pipelineOptions);
     String runId = UUID.randomUUID().toString();
@@ -68,6 +77,7 @@ public final class FlyteBeam {
         options.workDir().map(dir -> join(dir, "run-" + runId)).orElseGet(FlyteBeam::temporaryFolder);
     MapRunPlan plan = MapRunPlan.prepare(spec, inputs, workDir, runId);
     try {
+      observer.started(plan);
       if (plan.size() == 0) {
         // Empty lists: success at once, whatever the criteria.
         return MapResult.withoutRun(plan, new MapVerdict(0, 0, 0, 0, 0, 0, new ErrorGroups()));

@@ -63,6 +63,21 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Show stack traces and the runners' info logs.")
   boolean verbose;
 
+  @Option(names = "--quiet", description = "Print no progress while the map runs.")
+  boolean quiet;
+
+  @Option(names = "--report", paramLabel = "FILE",
+      description = "Write a self-contained HTML report of the run (also when the map fails).")
+  Path report;
+
+  @Option(names = "--summary", paramLabel = "FILE",
+      description = "Write the run's facts as JSON (schema in the README, also when the map fails).")
+  Path summary;
+
+  // For tests: progress lines more often than every 2 s.
+  @Option(names = "--progress-interval", hidden = true, defaultValue = "PT2S")
+  java.time.Duration progressInterval;
+
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean interrupted;
 
@@ -98,8 +113,14 @@ final class RunCommand implements Callable<Integer> {
     LiteralMap workflowInputs = LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
     RunOptions options =
         new RunOptions(runner, sparkMaster, Optional.ofNullable(workDir), List.of());
-    MapResult result = FlyteBeam.run(spec, workflowInputs, options);
+    long startedAt = System.currentTimeMillis();
+    MapResult result;
+    try (ProgressPrinter progress =
+        new ProgressPrinter(err, System.console() != null, progressInterval)) {
+      result = FlyteBeam.run(spec, workflowInputs, options, quiet ? plan -> {} : progress);
+    }
     try {
+      RunReportFiles.write(result, runner.name(), startedAt, report, summary);
       LiteralMap outputs = result.outputs();
       if (this.outputs != null) {
         LiteralFiles.writeOutputs(this.outputs, outputs);

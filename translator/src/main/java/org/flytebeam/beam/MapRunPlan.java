@@ -169,6 +169,7 @@ public final class MapRunPlan implements Serializable {
   public void release() {
     INPUTS.remove(inputsFile());
     org.flytebeam.exec.RunControl.release(runId);
+    org.flytebeam.exec.RunProgress.release(runId);
   }
 
   static String join(String dir, String name) {
