@@ -22,6 +22,7 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
   private volatile long startMillis;
   private Thread thread;
   private int lastWidth;
+  private boolean printed;
 
   ProgressPrinter(PrintWriter err, boolean terminal, Duration interval) {
     this(err, terminal, interval, System::currentTimeMillis);
@@ -59,7 +60,10 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     }
   }
 
-  /** Stops the thread and prints the last counts (ending the terminal line). */
+  /**
+   * Stops the thread and prints the last counts (ending the terminal line), unless the run ended
+   * before the first interval: a short run prints nothing.
+   */
   @Override
   public void close() {
     Thread t;
@@ -76,7 +80,11 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    print(true);
+    synchronized (this) {
+      if (printed) {
+        print(true);
+      }
+    }
   }
 
   private synchronized void print(boolean last) {
@@ -84,6 +92,7 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     if (p == null) {
       return;
     }
+    printed = true;
     String line = line(p.snapshot(), total, clock.getAsLong() - startMillis);
     if (terminal) {
       String padded = line + " ".repeat(Math.max(0, lastWidth - line.length()));

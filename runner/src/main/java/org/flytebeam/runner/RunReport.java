@@ -311,7 +311,7 @@ final class RunReport {
     long end = origin;
     for (int i = 0; i < size; i++) {
       if (attempts[i] > 0) {
-        end = Math.max(end, start[i] + duration[i]);
+        end = Math.max(end, start[i] + Math.max(1, duration[i]));
       }
     }
     long span = Math.max(1, end - origin);
@@ -326,7 +326,8 @@ final class RunReport {
         continue;
       }
       long from = start[i] - origin;
-      long to = from + duration[i];
+      // Millisecond clocks: an element that ran counts for at least one.
+      long to = from + Math.max(1, duration[i]);
       events[e++] = from * 2 + 1;
       events[e++] = to * 2;
       for (long b = from / bin; b < bins && b * bin < to; b++) {

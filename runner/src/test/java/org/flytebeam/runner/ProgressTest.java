@@ -1,0 +1,87 @@
+package org.flytebeam.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.flytebeam.exec.RunProgress;
+import org.flytebeam.idl.DefinitionWriter;
+import org.flytebeam.runner.testing.TestTasks;
+import org.flytebeam.spec.MapTask;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Progress while a map runs: log lines on a non-terminal, counts, rate and ETA. */
+class ProgressTest {
+  private static final Pattern LINE =
+      Pattern.compile(
+          "progress: (\\d+)/(\\d+) done \\((\\d+) succeeded, (\\d+) failed, (\\d+) running\\), [0-9.]+/s, .*");
+
+  @TempDir Path dir;
+
+  @Test
+  void shouldFormatCountsRateAndEtaWhenHalfDone() {
+    String line = ProgressPrinter.line(new RunProgress.Snapshot(1202, 1190, 10, 0, 2), 10000, 2000);
+
+    assertThat(line)
+        .isEqualTo("progress: 1200/10000 done (1190 succeeded, 10 failed, 2 running), 600/s, ETA 15s");
+  }
+
+  @Test
+  void shouldSayHowLongItTookWhenEverythingIsDone() {
+    String line = ProgressPrinter.line(new RunProgress.Snapshot(4, 3, 1, 0, 0), 4, 2000);
+
+    assertThat(line).isEqualTo("progress: 4/4 done (3 succeeded, 1 failed, 0 running), 2.0/s, took 2s");
+  }
+
+  @Test
+  void shouldPrintIncreasingLogLinesWhenStderrIsNotATerminal() throws IOException {
+    // given: 8 elements of 120 ms, one at a time: about a second
+    Path def = dir.resolve("sleepy.def.json");
+    DefinitionWriter.write(MapTask.of(new TestTasks.Sleepy()).concurrency(1).build(), def);
+    Path inputs = Cli.write(dir, "in.json", "{\"x\": [120, 120, 120, 120, 120, 120, 120, 120]}");
+
+    // when
+    Cli cli =
+        Cli.run(
+            "run", "--definition", def.toString(), "--inputs", inputs.toString(),
+            "--progress-interval", "PT0.1S");
+
+    // then
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
+    assertThat(cli.err()).doesNotContain("\r");
+    List<Long> done = new ArrayList<>();
+    for (String l : cli.err().split("\n")) {
+      Matcher m = LINE.matcher(l);
+      if (m.matches()) {
+        assertThat(m.group(2)).isEqualTo("8");
+        assertThat(Long.parseLong(m.group(5))).isBetween(0L, 1L);
+        done.add(Long.parseLong(m.group(1)));
+      }
+    }
+    assertThat(done).as(cli.err()).hasSizeGreaterThanOrEqualTo(4).isSorted();
+    assertThat(done.get(done.size() - 1)).isEqualTo(8);
+    assertThat(done.stream().distinct().count()).as(cli.err()).isGreaterThanOrEqualTo(3);
+    String last = cli.err().lines().filter(l -> l.startsWith("progress:")).reduce((a, b) -> b).get();
+    assertThat(last).startsWith("progress: 8/8 done (8 succeeded, 0 failed, 0 running)").contains(", took ");
+  }
+
+  @Test
+  void shouldPrintNoProgressWhenQuiet() throws IOException {
+    Path def = dir.resolve("sleepy.def.json");
+    DefinitionWriter.write(MapTask.of(new TestTasks.Sleepy()).concurrency(1).build(), def);
+    Path inputs = Cli.write(dir, "in.json", "{\"x\": [100, 100, 100]}");
+
+    Cli cli =
+        Cli.run(
+            "run", "--definition", def.toString(), "--inputs", inputs.toString(),
+            "--progress-interval", "PT0.05S", "--quiet");
+
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
+    assertThat(cli.err()).isEmpty();
+  }
+}
