@@ -116,6 +116,8 @@ public final class MapRunPlan implements Serializable {
     writeBytes(plan.inputsFile(), nodeInputs.toByteArray());
     // Workers in this JVM (DirectRunner, Spark local) use the checked inputs as they are.
     INPUTS.put(plan.inputsFile(), inputs);
+    // The driver's progress exists before any worker: workers in this JVM count into it.
+    org.flytebeam.exec.RunProgress.forRun(runId);
     return plan;
   }
 
