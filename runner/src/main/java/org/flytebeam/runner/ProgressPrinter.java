@@ -21,15 +21,23 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
   private volatile long total;
   private volatile long startMillis;
   private Thread thread;
+  private final boolean serveRemote;
+  private ProgressServer server;
   private int lastWidth;
   private boolean printed;
 
   ProgressPrinter(PrintWriter err, boolean terminal, Duration interval) {
-    this(err, terminal, interval, System::currentTimeMillis);
+    this(err, terminal, interval, false, System::currentTimeMillis);
   }
 
-  ProgressPrinter(PrintWriter err, boolean terminal, Duration interval, LongSupplier clock) {
+  /**
+   * @param serveRemote whether executors run in other JVMs (a cluster): then serve an endpoint they
+   *     relay their counts to, named in the run folder
+   */
+  ProgressPrinter(
+      PrintWriter err, boolean terminal, Duration interval, boolean serveRemote, LongSupplier clock) {
     this.err = err;
+    this.serveRemote = serveRemote;
     this.terminal = terminal;
     this.intervalMillis = Math.max(10, interval.toMillis());
     this.clock = clock;
@@ -44,6 +52,17 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     progress = RunProgress.forRun(plan.runId());
     total = plan.size();
     startMillis = clock.getAsLong();
+    if (serveRemote) {
+      try {
+        server = ProgressServer.start(ProgressServer.driverHost(), progress);
+        org.flytebeam.beam.MapRunPlan.writeBytes(
+            plan.workDir() + "/" + RunProgress.ENDPOINT_FILE,
+            server.url().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (java.io.IOException | RuntimeException e) {
+        // Progress is display only: without the endpoint the driver counts its own JVM's elements.
+        err.println("warning: no progress from executors: " + FlyteBeam.rootMessage(e));
+      }
+    }
     thread = new Thread(this::loop, "flyte-beam-progress");
     thread.setDaemon(true);
     thread.start();
@@ -70,6 +89,10 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     synchronized (this) {
       t = thread;
       thread = null;
+      if (server != null) {
+        server.close();
+        server = null;
+      }
     }
     if (t == null) {
       return;

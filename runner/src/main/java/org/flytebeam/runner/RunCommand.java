@@ -116,7 +116,12 @@ final class RunCommand implements Callable<Integer> {
     long startedAt = System.currentTimeMillis();
     MapResult result;
     try (ProgressPrinter progress =
-        new ProgressPrinter(err, System.console() != null, progressInterval)) {
+        new ProgressPrinter(
+            err,
+            System.console() != null,
+            progressInterval,
+            runner == RunnerKind.SparkRunner && !sparkMaster.startsWith("local"),
+            System::currentTimeMillis)) {
       result = FlyteBeam.run(spec, workflowInputs, options, quiet ? plan -> {} : progress);
     }
     try {

@@ -42,7 +42,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     inputs = plan.inputs();
     control =
         RunControl.forRun(plan.runId(), plan.size(), plan.required(), plan.spec().runAllSubNodes());
-    progress = RunProgress.forRun(plan.runId());
+    progress = RunProgress.forWorker(plan.runId(), plan.workDir());
     invoker = Invokers.create(subTask);
     runner = new ElementRunner(invoker, subTask.retries(), subTask.timeout(), control);
   }
@@ -72,6 +72,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
       }
       RangeResults.write(plan.resultsDir(), range.start(), range.end(), outcomes);
     }
+    progress.flush();
     return summarize(range, outcomes, executed);
   }
 
