@@ -11,6 +11,8 @@ import org.flytebeam.exec.ErrorGroups;
  * million table rows (the table shows one page at a time, with a status filter and a search).
  */
 final class HtmlReport {
+  private static final int OPEN_GROUPS = 5;
+
   private HtmlReport() {}
 
   static String render(RunReport report, String summaryJson) {
@@ -45,9 +47,12 @@ final class HtmlReport {
     if (v.errors().isEmpty()) {
       h.append("<p>No failures.</p>");
     }
+    int shown = 0;
     for (ErrorGroups.Group g : v.errors().groups()) {
       String first = g.message().lines().findFirst().orElse("");
-      h.append("<details class=\"failure\"><summary><b>")
+      // The first few groups open: their full text (stderr of process tasks) is usually the point.
+      h.append(shown++ < OPEN_GROUPS ? "<details class=\"failure\" open>" : "<details class=\"failure\">")
+          .append("<summary><b>")
           .append(esc(g.indexRanges()))
           .append(": ")
           .append(esc(first))
