@@ -124,13 +124,14 @@ final class RunCommand implements Callable<Integer> {
       result = FlyteBeam.run(spec, workflowInputs, options, quiet ? plan -> {} : progress);
     }
     try {
-      RunReportFiles.write(result, runner.name(), startedAt, report, summary);
       LiteralMap outputs = result.outputs();
       if (this.outputs != null) {
         LiteralFiles.writeOutputs(this.outputs, outputs);
       } else {
         out.println(LiteralFiles.plainJson(outputs));
       }
+      // After the outputs: a report that cannot be written never costs the outputs.
+      RunReportFiles.write(result, runner.name(), startedAt, report, summary);
       if (interrupted) {
         err.println("error: interrupted: " + result.verdict().summary() + "; finished elements' outputs were written");
         return ExitCode.INTERRUPTED;

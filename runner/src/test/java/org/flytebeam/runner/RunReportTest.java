@@ -89,6 +89,21 @@ class RunReportTest {
   }
 
   @Test
+  void shouldFailWithOneLineAndKeepTheOutputsWhenTheReportCannotBeWritten() throws IOException {
+    Path blocker = Files.writeString(dir.resolve("blocker"), "a file, not a folder");
+    Path outputs = dir.resolve("out.json");
+
+    Cli cli =
+        run(MapTask.of(new Square()).build(), "{\"x\": [1, 2]}", "--outputs", outputs.toString(),
+            "--report", blocker.resolve("report.html").toString());
+
+    assertThat(cli.exitCode()).isEqualTo(3);
+    assertThat(cli.err()).startsWith("error: cannot write --report [").doesNotContain("\tat ");
+    assertThat(cli.err().lines().count()).isEqualTo(1);
+    assertThat(outputs).exists();
+  }
+
+  @Test
   void shouldKeepMarkupInErrorsInertWhenEmbeddingThem() throws IOException {
     RunReport.Json json = new RunReport.Json();
     json.open('[').str("</script><b>").close(']');
