@@ -60,29 +60,24 @@ public final class FlyteBeam {
    * MapResult#plan()}{@code .workDir()}).
    */
   public static MapResult run(MapTaskSpec spec, LiteralMap inputs, RunOptions options) {
-    return run(prepare(spec, inputs, options), options);
+    return run(spec, inputs, options, plan -> {});
   }
 
   /**
-   * Checks the inputs and the sub-task (an unknown task, a program that is not installed...),
-   * writes the inputs to a new run folder and plans the run; nothing runs yet. The plan's {@link
-   * MapRunPlan#warnings()} are worth showing before {@link #run(MapRunPlan, RunOptions)}.
+   * As {@link #run(MapTaskSpec, LiteralMap, RunOptions)}, telling {@code observer} of the run's plan
+   * once its inputs are checked, before any element runs (to follow its progress).
    */
-  public static MapRunPlan prepare(MapTaskSpec spec, LiteralMap inputs, RunOptions options) {
-    FileSystems.setDefaultPipelineOptions(pipelineOptions(spec, options));
+  public static MapResult run(
+      MapTaskSpec spec, LiteralMap inputs, RunOptions options, RunObserver observer) {
+    PipelineOptions pipelineOptions = pipelineOptions(spec, options);
+    FileSystems.setDefaultPipelineOptions(pipelineOptions);
     String runId = UUID.randomUUID().toString();
     // Each run has a folder of its own, so a reused --work-dir never mixes two runs' results.
     String workDir =
         options.workDir().map(dir -> join(dir, "run-" + runId)).orElseGet(FlyteBeam::temporaryFolder);
-    return MapRunPlan.prepare(spec, inputs, workDir, runId, options.process());
-  }
-
-  /** Runs a prepared map (see {@link #prepare}) and returns its result. */
-  public static MapResult run(MapRunPlan plan, RunOptions options) {
-    MapTaskSpec spec = plan.spec();
-    PipelineOptions pipelineOptions = pipelineOptions(spec, options);
-    FileSystems.setDefaultPipelineOptions(pipelineOptions);
+    MapRunPlan plan = MapRunPlan.prepare(spec, inputs, workDir, runId, options.process());
     try {
+      observer.started(plan);
       if (plan.size() == 0) {
         // Empty lists: success at once, whatever the criteria.
         return MapResult.withoutRun(plan, new MapVerdict(0, 0, 0, 0, 0, 0, new ErrorGroups()));

@@ -4,7 +4,6 @@ import flyteidl.core.Literals.LiteralMap;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -12,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.beam.MapResult;
-import org.flytebeam.beam.MapRunPlan;
 import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.ProcessSettings;
 import org.flytebeam.exec.RunControl;
@@ -77,6 +75,21 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Show stack traces and the runners' info logs.")
   boolean verbose;
 
+  @Option(names = "--quiet", description = "Print no progress while the map runs.")
+  boolean quiet;
+
+  @Option(names = "--report", paramLabel = "FILE",
+      description = "Write a self-contained HTML report of the run (also when the map fails).")
+  Path report;
+
+  @Option(names = "--summary", paramLabel = "FILE",
+      description = "Write the run's facts as JSON (schema in the README, also when the map fails).")
+  Path summary;
+
+  // For tests: progress lines more often than every 2 s.
+  @Option(names = "--progress-interval", hidden = true, defaultValue = "PT2S")
+  java.time.Duration progressInterval;
+
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean interrupted;
 
@@ -121,12 +134,26 @@ final class RunCommand implements Callable<Integer> {
             Optional.ofNullable(workDir),
             List.of(),
             new ProcessSettings(rawOutputPrefix(), processesPerWorker));
-    MapRunPlan plan = FlyteBeam.prepare(spec, workflowInputs, options);
-    for (String warning : plan.warnings()) {
-      err.println("warning: " + warning);
+    long startedAt = System.currentTimeMillis();
+    MapResult result;
+    try (ProgressPrinter progress =
+        new ProgressPrinter(
+            err,
+            System.console() != null,
+            progressInterval,
+            runner == RunnerKind.SparkRunner && !sparkMaster.startsWith("local"),
+            System::currentTimeMillis)) {
+      RunObserver observer =
+          plan -> {
+            // Said once, before any element runs, whatever --quiet says.
+            plan.warnings().forEach(warning -> err.println("warning: " + warning));
+            err.flush();
+            if (!quiet) {
+              progress.started(plan);
+            }
+          };
+      result = FlyteBeam.run(spec, workflowInputs, options, observer);
     }
-    err.flush();
-    MapResult result = FlyteBeam.run(plan, options);
     try {
       LiteralMap outputs = result.outputs();
       if (this.outputs != null) {
@@ -134,6 +161,8 @@ final class RunCommand implements Callable<Integer> {
       } else {
         out.println(LiteralFiles.plainJson(outputs));
       }
+      // After the outputs: a report that cannot be written never costs the outputs.
+      RunReportFiles.write(result, runner.name(), startedAt, report, summary);
       if (interrupted) {
         err.println("error: interrupted: " + result.verdict().summary() + "; finished elements' outputs were written");
         return ExitCode.INTERRUPTED;
@@ -173,12 +202,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   static void printFailures(PrintWriter err, ErrorGroups errors) {
-    List<String> lines = new ArrayList<>(List.of(errors.format().split("\n")));
-    for (String line : lines) {
-      if (!line.isEmpty()) {
-        err.println("  " + line);
-      }
-    }
+    errors.format().lines().filter(line -> !line.isEmpty()).forEach(line -> err.println("  " + line));
   }
 
   private int fail(PrintWriter err, int code, String message, Throwable e) {

@@ -160,6 +160,8 @@ public final class MapRunPlan implements Serializable {
     writeBytes(plan.inputsFile(), nodeInputs.toByteArray());
     // Workers in this JVM (DirectRunner, Spark local) use the checked inputs as they are.
     INPUTS.put(plan.inputsFile(), inputs);
+    // The driver's progress exists before any worker: workers in this JVM count into it.
+    org.flytebeam.exec.RunProgress.forRun(runId);
     return plan;
   }
 
@@ -235,6 +237,7 @@ public final class MapRunPlan implements Serializable {
   public void release() {
     INPUTS.remove(inputsFile());
     org.flytebeam.exec.RunControl.release(runId);
+    org.flytebeam.exec.RunProgress.release(runId);
   }
 
   static String join(String dir, String name) {

@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RunControl {
   private static final Map<String, RunControl> RUNS = new ConcurrentHashMap<>();
+  /** Set once by a signal: stops every run of this JVM, also those whose control comes later. */
+  private static volatile boolean interrupted;
 
   private final long size;
   private final long required;
@@ -38,18 +40,25 @@ public final class RunControl {
    * finish quickly and what finished is still written.
    */
   public static void interruptAll() {
+    interrupted = true;
     for (RunControl control : RUNS.values()) {
       control.stopped = true;
     }
   }
 
+  /** Whether this JVM was interrupted (Ctrl-C, SIGTERM). */
+  public static boolean interrupted() {
+    return interrupted;
+  }
+
   /**
-   * Whether run {@code runId} asked every element to stop; false for a run this JVM does not know.
-   * For invokers that can abandon an attempt midway (a process is killed).
+   * Whether run {@code runId} asked every element to stop, or this JVM was interrupted; false for
+   * a run this JVM does not know otherwise. For invokers that can abandon an attempt midway (a
+   * process is killed).
    */
   public static boolean stopped(String runId) {
     RunControl control = RUNS.get(runId);
-    return control != null && control.stopped;
+    return interrupted || (control != null && control.stopped());
   }
 
   /** Forgets a finished run. */
@@ -59,7 +68,7 @@ public final class RunControl {
 
   /** Whether no further element (or attempt) should start. */
   public boolean stopped() {
-    return stopped;
+    return stopped || interrupted;
   }
 
   /** Records an element's terminal status. */

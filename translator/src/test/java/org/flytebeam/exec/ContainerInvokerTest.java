@@ -453,13 +453,14 @@ class ContainerInvokerTest {
   void shouldKillARunningProcessWhenTheRunStops() throws Exception {
     TaskTemplate t = template(vars("x", type(Long.class)), vars(), sh("sleep 300"));
     ElementInvoker invoker = Invokers.create(context(t));
-    RunControl control = RunControl.forRun(runId, 1, 1, false);
+    // Two elements, both required: one failure and the map can no longer succeed.
+    RunControl control = RunControl.forRun(runId, 2, 2, false);
     ExecutorService thread = Executors.newSingleThreadExecutor();
     try {
       Future<ElementOutcome> outcome =
           thread.submit(() -> new ElementRunner(invoker, 0, Optional.empty(), control).run(0, inputs("x", Literals.of(1L))));
       Thread.sleep(500);
-      RunControl.interruptAll();
+      control.finished(1, ElementStatus.FAILED);
       assertThat(outcome.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(ElementStatus.ABORTED);
     } finally {
       thread.shutdownNow();
