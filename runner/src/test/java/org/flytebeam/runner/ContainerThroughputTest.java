@@ -1,20 +1,21 @@
 package org.flytebeam.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.flytebeam.runner.Containers.vars;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.flytebeam.types.LiteralTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How many trivial process elements a run gets through: 500 elements of {@code sh -c 'echo $((x *
  * 2)) > /var/outputs/y'} through the CLI on the DirectRunner, one process per core. Prints the rate
- * (the whole {@code run} command, JVM already warm); checks every output.
+ * (the whole {@code run} command, JVM already warm); checks every output. The same definition and
+ * inputs are test resources, for the command line: {@code ./flyte-beam run --definition
+ * runner/src/test/resources/containers/double.def.json --inputs
+ * runner/src/test/resources/containers/double-500.inputs.json --outputs out.pb}.
  */
 class ContainerThroughputTest {
   @TempDir Path dir;
@@ -22,15 +23,8 @@ class ContainerThroughputTest {
   @Test
   void shouldRunFiveHundredTrivialProcessElementsAndReportTheRate() throws Exception {
     // given
-    Path def =
-        Containers.mapOver(dir, "double.def.json",
-            Containers.rawContainer("double", vars("x", LiteralTypes.of(Long.class)), vars("y", LiteralTypes.of(Long.class)),
-                "echo $(( {{.inputs.x}} * 2 )) > /var/outputs/y"));
-    StringBuilder values = new StringBuilder();
-    for (int i = 0; i < 500; i++) {
-      values.append(i == 0 ? "" : ",").append(i);
-    }
-    Path in = Cli.write(dir, "in.json", "{\"x\": [" + values + "]}");
+    Path def = Cli.write(dir, "double.def.json", Containers.resource("double.def.json"));
+    Path in = Containers.inputs(dir, "double-500.inputs.json");
 
     // when
     long start = System.nanoTime();
