@@ -110,6 +110,8 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     }
   }
 
+  private String lastLine = "";
+
   private synchronized void print(boolean last) {
     RunProgress p = progress;
     if (p == null) {
@@ -117,6 +119,10 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     }
     printed = true;
     String line = line(p.snapshot(), total, clock.getAsLong() - startMillis);
+    if (!terminal && last && line.equals(lastLine)) {
+      return; // the loop already printed these final counts
+    }
+    lastLine = line;
     if (terminal) {
       String padded = line + " ".repeat(Math.max(0, lastWidth - line.length()));
       lastWidth = line.length();
