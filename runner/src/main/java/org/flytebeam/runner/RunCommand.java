@@ -3,7 +3,6 @@ package org.flytebeam.runner;
 import flyteidl.core.Literals.LiteralMap;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +18,7 @@ import org.flytebeam.spec.MapTaskSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code flyte-beam run}: one map task over its inputs, on a Beam runner. */
@@ -36,29 +36,44 @@ final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec command;
 
   @Option(names = "--definition", required = true, paramLabel = "FILE",
-      description = "The map task definition: flyteidl JSON (.json) or binary (.pb).")
-  Path definition;
+      description = "The map task definition: flyteidl JSON (.json) or binary (.pb); a local path"
+          + " or any URI Beam's FileSystems opens (hdfs://, gs://, s3:// with its module).")
+  String definition;
 
   @Option(names = "--inputs", required = true, paramLabel = "FILE",
-      description = "The workflow's inputs: a flyteidl LiteralMap (.json or .pb) or a plain JSON object.")
-  Path inputs;
+      description = "The workflow's inputs: a flyteidl LiteralMap (.json or .pb) or a plain JSON object;"
+          + " a local path or a FileSystems URI.")
+  String inputs;
 
   @Option(names = "--outputs", paramLabel = "FILE",
-      description = "Where to write the output LiteralMap: protobuf JSON (.json) or binary (.pb)."
-          + " Without it, outputs are printed as plain JSON.")
-  Path outputs;
+      description = "Where to write the output LiteralMap: protobuf JSON (.json) or binary (.pb), a local"
+          + " path or a FileSystems URI. Without it, outputs are printed as plain JSON.")
+  String outputs;
 
-  @Option(names = "--runner", defaultValue = "DirectRunner", paramLabel = "RUNNER",
-      description = "DirectRunner (default, embedded) or SparkRunner.")
+  @Option(names = "--runner", paramLabel = "RUNNER",
+      description = "DirectRunner (default, embedded) or SparkRunner (the default under spark-submit).")
   RunnerKind runner;
 
-  @Option(names = "--spark-master", defaultValue = "local[*]", paramLabel = "URL",
-      description = "For the SparkRunner: local[N], local[*] (default) or spark://HOST:PORT.")
+  @Option(names = "--spark-master", paramLabel = "URL",
+      description = "For the SparkRunner: local[N], local[*] (default) or spark://HOST:PORT. Under"
+          + " spark-submit, its --master.")
   String sparkMaster;
 
   @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "The run folder, reachable from every worker (default: a temporary folder, removed after the run).")
+      description = "The run folder, reachable from every worker: a local path on one machine, a shared"
+          + " one (hdfs://, gs://, an NFS mount) on a cluster (default: a temporary folder, removed after"
+          + " the run).")
   String workDir;
+
+  @Option(names = "--jars", split = ",", paramLabel = "JAR",
+      description = "Your own jars (local files, comma-separated): Java tasks (found by name through"
+          + " ServiceLoader), Beam file system modules. Added to this JVM and, on Spark, staged to every"
+          + " executor.")
+  List<String> jars = new ArrayList<>();
+
+  @Parameters(paramLabel = "BEAM_OPTION",
+      description = "Further Beam pipeline options after --, e.g. -- --hdfsConfiguration=[{...}].")
+  List<String> beamOptions = new ArrayList<>();
 
   @Option(names = "--verbose", description = "Show stack traces and the runners' info logs.")
   boolean verbose;
@@ -94,10 +109,35 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private int run(PrintWriter out, PrintWriter err) throws IOException {
-    MapTaskSpec spec = DefinitionReader.read(definition);
+    RunOptions options = runOptions();
+    // The user's jars first: they may hold the tasks the definition names and file systems.
+    try (UserJars userJars = UserJars.install(options.jars())) {
+      return run(options, out, err);
+    }
+  }
+
+  /** The options, with spark-submit's master as the default, and never overridden silently. */
+  RunOptions runOptions() {
+    Optional<String> submitted = SparkContexts.submittedMaster();
+    if (submitted.isPresent() && sparkMaster != null && !sparkMaster.equals(submitted.get())) {
+      throw new InvalidDefinitionException(
+          String.format(
+              "--spark-master [%s] differs from spark-submit's --master [%s]: give the master once,"
+                  + " to spark-submit",
+              sparkMaster, submitted.get()));
+    }
+    RunnerKind kind =
+        runner != null
+            ? runner
+            : submitted.isPresent() ? RunnerKind.SparkRunner : RunnerKind.DirectRunner;
+    String master = sparkMaster != null ? sparkMaster : submitted.orElse("local[*]");
+    return new RunOptions(kind, master, Optional.ofNullable(workDir), beamOptions, jars);
+  }
+
+  private int run(RunOptions options, PrintWriter out, PrintWriter err) throws IOException {
+    FlyteBeam.registerFileSystems(options);
+    MapTaskSpec spec = DefinitionReader.read(definition, LiteralFiles.read(definition, "--definition"));
     LiteralMap workflowInputs = LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
-    RunOptions options =
-        new RunOptions(runner, sparkMaster, Optional.ofNullable(workDir), List.of());
     MapResult result = FlyteBeam.run(spec, workflowInputs, options);
     try {
       LiteralMap outputs = result.outputs();

@@ -10,39 +10,55 @@ import java.util.Optional;
  *
  * @param runner the Beam runner
  * @param sparkMaster for the SparkRunner: {@code local[N]}, {@code local[*]} or {@code
- *     spark://host:port}
+ *     spark://host:port}; under {@code spark-submit} its {@code --master} wins
  * @param workDir the run folder (on any Beam FileSystems path every worker can reach); empty: a new
  *     temporary folder, removed after the run
  * @param beamArgs further Beam pipeline options ({@code --name=value})
+ * @param jars the user's own jars (local files): put on the driver's context class loader for the
+ *     run and, on Spark, staged to every executor
  */
 public record RunOptions(
-    RunnerKind runner, String sparkMaster, Optional<String> workDir, List<String> beamArgs) {
+    RunnerKind runner,
+    String sparkMaster,
+    Optional<String> workDir,
+    List<String> beamArgs,
+    List<String> jars) {
 
   public RunOptions {
     requireNonNull(runner, "runner");
     requireNonNull(sparkMaster, "sparkMaster");
     requireNonNull(workDir, "workDir");
     beamArgs = List.copyOf(beamArgs);
+    jars = List.copyOf(jars);
+  }
+
+  public RunOptions(
+      RunnerKind runner, String sparkMaster, Optional<String> workDir, List<String> beamArgs) {
+    this(runner, sparkMaster, workDir, beamArgs, List.of());
   }
 
   /** The embedded default: the DirectRunner, a temporary run folder. */
   public static RunOptions defaults() {
-    return new RunOptions(RunnerKind.DirectRunner, "local[*]", Optional.empty(), List.of());
+    return new RunOptions(RunnerKind.DirectRunner, "local[*]", Optional.empty(), List.of(), List.of());
   }
 
   public RunOptions withRunner(RunnerKind runner) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, jars);
   }
 
   public RunOptions withSparkMaster(String sparkMaster) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, jars);
   }
 
   public RunOptions withWorkDir(String workDir) {
-    return new RunOptions(runner, sparkMaster, Optional.of(workDir), beamArgs);
+    return new RunOptions(runner, sparkMaster, Optional.of(workDir), beamArgs, jars);
   }
 
   public RunOptions withBeamArgs(List<String> beamArgs) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, jars);
+  }
+
+  public RunOptions withJars(List<String> jars) {
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, jars);
   }
 }
