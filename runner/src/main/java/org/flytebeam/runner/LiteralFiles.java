@@ -82,7 +82,7 @@ final class LiteralFiles {
   static byte[] read(String file, String option) {
     ResourceId resource;
     try {
-      resource = FileSystems.matchNewResource(file, false);
+      resource = FileSystems.matchNewResource(localPathOf(file), false);
     } catch (IllegalArgumentException e) {
       throw noFileSystem(file, option, e);
     }
@@ -113,6 +113,22 @@ final class LiteralFiles {
     return message.lines().findFirst().orElse("");
   }
 
+  /**
+   * {@code file:} URIs as local paths, which is how Beam's local file system takes them; other paths
+   * and URIs as they are.
+   */
+  static String localPathOf(String file) {
+    if (file.regionMatches(true, 0, "file:", 0, 5)) {
+      try {
+        return java.nio.file.Path.of(java.net.URI.create(file)).toString()
+            + (file.endsWith("/") ? "/" : "");
+      } catch (IllegalArgumentException e) {
+        return file.substring(5);
+      }
+    }
+    return file;
+  }
+
   /** The last segment of a path or URI. */
   static String fileName(String file) {
     String trimmed = file.endsWith("/") ? file.substring(0, file.length() - 1) : file;
@@ -130,7 +146,7 @@ final class LiteralFiles {
             : outputs.toByteArray();
     ResourceId resource;
     try {
-      resource = FileSystems.matchNewResource(file, false);
+      resource = FileSystems.matchNewResource(localPathOf(file), false);
     } catch (IllegalArgumentException e) {
       throw noFileSystem(file, "--outputs", e);
     }

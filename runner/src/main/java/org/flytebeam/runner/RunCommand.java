@@ -131,7 +131,8 @@ final class RunCommand implements Callable<Integer> {
             ? runner
             : submitted.isPresent() ? RunnerKind.SparkRunner : RunnerKind.DirectRunner;
     String master = sparkMaster != null ? sparkMaster : submitted.orElse("local[*]");
-    return new RunOptions(kind, master, Optional.ofNullable(workDir), beamOptions, jars);
+    return new RunOptions(
+        kind, master, Optional.ofNullable(workDir).map(LiteralFiles::localPathOf), beamOptions, jars);
   }
 
   private int run(RunOptions options, PrintWriter out, PrintWriter err) throws IOException {

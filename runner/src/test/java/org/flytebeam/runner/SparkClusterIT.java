@@ -182,6 +182,9 @@ class SparkClusterIT {
     Kill kill = killBusyExecutorMidRun(run, workDir, rangesTotal);
 
     // then
+    System.out.printf(
+        "SparkClusterIT: killed executor %d on worker %d after %d of %d ranges; it had run %d elements%n",
+        kill.pid(), kill.worker(), kill.rangesDone(), rangesTotal, elementsRanBy(kill.pid()));
     assertThat(kill.rangesDone()).as("ranges done when the executor was killed").isBetween(1L, rangesTotal - 1);
     assertThat(elementsRanBy(kill.pid())).as("elements the killed executor ran").isPositive();
     assertThat(ProcessHandle.of(kill.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
