@@ -61,12 +61,22 @@ public final class FlyteBeam {
    * MapResult#plan()}{@code .workDir()}).
    */
   public static MapResult run(MapTaskSpec spec, LiteralMap inputs, RunOptions options) {
+    return run(spec, inputs, options, plan -> {});
+  }
+
+  /**
+   * As {@link #run(MapTaskSpec, LiteralMap, RunOptions)}, telling {@code observer} of the run's plan
+   * once its inputs are checked, before any element runs (to follow its progress).
+   */
+  public static MapResult run(
+      MapTaskSpec spec, LiteralMap inputs, RunOptions options, RunObserver observer) {
     try (UserJars jars = UserJars.install(options.jars())) {
-      return runWithJars(spec, inputs, options);
+      return runWithJars(spec, inputs, options, observer);
     }
   }
 
-  private static MapResult runWithJars(MapTaskSpec spec, LiteralMap inputs, RunOptions options) {
+  private static MapResult runWithJars(
+      MapTaskSpec spec, LiteralMap inputs, RunOptions options, RunObserver observer) {
     PipelineOptions pipelineOptions = pipelineOptions(spec, options);
     FileSystems.setDefaultPipelineOptions(pipelineOptions);
     String runId = UUID.randomUUID().toString();
@@ -75,6 +85,7 @@ public final class FlyteBeam {
         options.workDir().map(dir -> join(dir, "run-" + runId)).orElseGet(FlyteBeam::temporaryFolder);
     MapRunPlan plan = MapRunPlan.prepare(spec, inputs, workDir, runId);
     try {
+      observer.started(plan);
       if (plan.size() == 0) {
         // Empty lists: success at once, whatever the criteria.
         return MapResult.withoutRun(plan, new MapVerdict(0, 0, 0, 0, 0, 0, new ErrorGroups()));

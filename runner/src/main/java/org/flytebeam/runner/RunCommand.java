@@ -3,6 +3,7 @@ package org.flytebeam.runner;
 import flyteidl.core.Literals.LiteralMap;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -78,6 +79,21 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Show stack traces and the runners' info logs.")
   boolean verbose;
 
+  @Option(names = "--quiet", description = "Print no progress while the map runs.")
+  boolean quiet;
+
+  @Option(names = "--report", paramLabel = "FILE",
+      description = "Write a self-contained HTML report of the run (also when the map fails).")
+  Path report;
+
+  @Option(names = "--summary", paramLabel = "FILE",
+      description = "Write the run's facts as JSON (schema in the README, also when the map fails).")
+  Path summary;
+
+  // For tests: progress lines more often than every 2 s.
+  @Option(names = "--progress-interval", hidden = true, defaultValue = "PT2S")
+  java.time.Duration progressInterval;
+
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean interrupted;
 
@@ -139,7 +155,17 @@ final class RunCommand implements Callable<Integer> {
     FlyteBeam.registerFileSystems(options);
     MapTaskSpec spec = DefinitionReader.read(definition, LiteralFiles.read(definition, "--definition"));
     LiteralMap workflowInputs = LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
-    MapResult result = FlyteBeam.run(spec, workflowInputs, options);
+    long startedAt = System.currentTimeMillis();
+    MapResult result;
+    try (ProgressPrinter progress =
+        new ProgressPrinter(
+            err,
+            System.console() != null,
+            progressInterval,
+            options.runner() == RunnerKind.SparkRunner && !SparkContexts.isLocal(options.sparkMaster()),
+            System::currentTimeMillis)) {
+      result = FlyteBeam.run(spec, workflowInputs, options, quiet ? plan -> {} : progress);
+    }
     try {
       LiteralMap outputs = result.outputs();
       if (this.outputs != null) {
@@ -147,6 +173,8 @@ final class RunCommand implements Callable<Integer> {
       } else {
         out.println(LiteralFiles.plainJson(outputs));
       }
+      // After the outputs: a report that cannot be written never costs the outputs.
+      RunReportFiles.write(result, options.runner().name(), startedAt, report, summary);
       if (interrupted) {
         err.println("error: interrupted: " + result.verdict().summary() + "; finished elements' outputs were written");
         return ExitCode.INTERRUPTED;
@@ -165,12 +193,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   static void printFailures(PrintWriter err, ErrorGroups errors) {
-    List<String> lines = new ArrayList<>(List.of(errors.format().split("\n")));
-    for (String line : lines) {
-      if (!line.isEmpty()) {
-        err.println("  " + line);
-      }
-    }
+    errors.format().lines().filter(line -> !line.isEmpty()).forEach(line -> err.println("  " + line));
   }
 
   private int fail(PrintWriter err, int code, String message, Throwable e) {

@@ -7,11 +7,13 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.flytebeam.exec.ElementInvoker;
 import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.exec.ElementRunner;
+import org.flytebeam.exec.ElementStatus;
 import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.Invokers;
 import org.flytebeam.exec.MapInputs;
 import org.flytebeam.exec.RangeResults;
 import org.flytebeam.exec.RunControl;
+import org.flytebeam.exec.RunProgress;
 import org.flytebeam.spec.SubTask;
 
 /**
@@ -28,6 +30,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
   private transient ElementRunner runner;
   private transient RunControl control;
   private transient MapInputs inputs;
+  private transient RunProgress progress;
 
   InvokeFn(MapRunPlan plan) {
     this.plan = plan;
@@ -39,6 +42,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     inputs = plan.inputs();
     control =
         RunControl.forRun(plan.runId(), plan.size(), plan.required(), plan.spec().runAllSubNodes());
+    progress = RunProgress.forWorker(plan.runId(), plan.workDir());
     invoker = Invokers.create(subTask);
     runner = new ElementRunner(invoker, subTask.retries(), subTask.timeout(), control);
   }
@@ -57,18 +61,36 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     long executed = 0;
     if (done.isPresent()) {
       outcomes = done.get();
+      outcomes.forEach(o -> progress.count(o.status(), 1));
     } else {
       outcomes = new ArrayList<>((int) range.length());
       for (long i = range.start(); i < range.end(); i++) {
-        ElementOutcome outcome =
-            control.stopped() ? ElementOutcome.aborted(i) : runner.run(i, inputs.element(i));
+        ElementOutcome outcome = control.stopped() ? skipped(i) : runTracked(i);
         control.finished(i, outcome.status());
         executed += outcome.attempts();
         outcomes.add(outcome);
       }
       RangeResults.write(plan.resultsDir(), range.start(), range.end(), outcomes);
     }
+    progress.flush();
     return summarize(range, outcomes, executed);
+  }
+
+  private ElementOutcome skipped(long i) {
+    progress.count(ElementStatus.ABORTED, 1);
+    return ElementOutcome.aborted(i);
+  }
+
+  private ElementOutcome runTracked(long i) {
+    progress.started();
+    ElementStatus status = ElementStatus.ABORTED;
+    try {
+      ElementOutcome outcome = runner.run(i, inputs.element(i));
+      status = outcome.status();
+      return outcome;
+    } finally {
+      progress.ended(status);
+    }
   }
 
   static RangeSummary summarize(IndexRange range, List<ElementOutcome> outcomes, long executed) {

@@ -114,6 +114,10 @@ public final class MapRunPlan implements Serializable {
             spec.requiredSuccesses(size),
             planShards(size, spec.parallelism().orElse(0)));
     writeBytes(plan.inputsFile(), nodeInputs.toByteArray());
+    // Workers in this JVM (DirectRunner, Spark local) use the checked inputs as they are.
+    INPUTS.put(plan.inputsFile(), inputs);
+    // The driver's progress exists before any worker: workers in this JVM count into it.
+    org.flytebeam.exec.RunProgress.forRun(runId);
     return plan;
   }
 
@@ -156,7 +160,7 @@ public final class MapRunPlan implements Serializable {
         inputsFile(),
         file -> {
           try {
-            return MapInputs.of(spec, LiteralMap.parseFrom(readBytes(file)));
+            return MapInputs.checked(spec, LiteralMap.parseFrom(readBytes(file)));
           } catch (IOException e) {
             throw new UncheckedIOException("cannot read map inputs [" + file + "]", e);
           }
@@ -167,6 +171,7 @@ public final class MapRunPlan implements Serializable {
   public void release() {
     INPUTS.remove(inputsFile());
     org.flytebeam.exec.RunControl.release(runId);
+    org.flytebeam.exec.RunProgress.release(runId);
   }
 
   static String join(String dir, String name) {

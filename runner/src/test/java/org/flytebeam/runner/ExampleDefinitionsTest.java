@@ -1,0 +1,46 @@
+package org.flytebeam.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.flytebeam.examples.ExampleDefinitions;
+import org.flytebeam.idl.DefinitionWriter;
+import org.flytebeam.spec.MapTaskSpec;
+import org.junit.jupiter.api.Test;
+
+/** The definitions the README runs are what the Java builder writes, and they run. */
+class ExampleDefinitionsTest {
+  private static final Path DIR =
+      Path.of(System.getProperty("user.dir")).resolve("../examples/definitions").normalize();
+
+  @Test
+  void shouldMatchWhatTheBuilderWritesWhenCommitted() throws IOException {
+    for (Map.Entry<String, MapTaskSpec> e : ExampleDefinitions.all().entrySet()) {
+      Path file = DIR.resolve(e.getKey() + ".def.json");
+      assertThat(Files.readString(file).strip())
+          .as("%s: regenerate with ExampleDefinitions.main", file)
+          .isEqualTo(DefinitionWriter.toJson(e.getValue()).strip());
+    }
+  }
+
+  @Test
+  void shouldRunEveryExampleWithItsInputs() {
+    Map<String, String> expected =
+        Map.of(
+            "say-hello", "{\"o0\":[\"helloearth!\",\"hellomars!\"]}",
+            "multiply", "{\"o0\":[14,96,270]}",
+            "format-abc-partial", "{\"o0\":[\"1-0.1-c\",\"2-0.2-c\",\"3-0.3-c\"]}",
+            "fail-on-two-ratio", "{\"o0\":[1,null,3,4]}",
+            "square-legacy", "{\"o0\":[1,4,9,16,25]}");
+    for (Map.Entry<String, String> e : expected.entrySet()) {
+      Cli cli =
+          Cli.run("run", "--definition", DIR.resolve(e.getKey() + ".def.json").toString(),
+              "--inputs", DIR.resolve(e.getKey() + ".inputs.json").toString());
+      assertThat(cli.exitCode()).as(e.getKey() + ": " + cli.err()).isZero();
+      assertThat(cli.out().replaceAll("\\s+", "")).as(e.getKey()).isEqualTo(e.getValue());
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package org.flytebeam.exec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.beam.sdk.io.FileSystems;
+
+/**
+ * Live counts of one run in this JVM: elements started, succeeded, failed (including timed out) and
+ * aborted, and how many are running now. Workers update it as each element starts and ends; the
+ * driver polls it to print progress. Beam's metrics cannot serve here: on Spark they only arrive
+ * when the job ends.
+ *
+ * <p>One instance per run per JVM, found by run id, like {@link RunControl}. On runners that execute
+ * in the driver's JVM (the DirectRunner, Spark {@code local[N]}) the driver sees every element.
+ * Executors in other JVMs (a real cluster) relay their counts to the driver over HTTP, once per
+ * range ({@link #flush()}), to the address the driver wrote in the run folder ({@link
+ * #ENDPOINT_FILE}); without that file they count for themselves only.
+ */
+public final class RunProgress {
+  /** In the run folder: the driver's progress URL, for executors in other JVMs. */
+  public static final String ENDPOINT_FILE = "progress-endpoint";
+
+  private static final Map<String, RunProgress> RUNS = new ConcurrentHashMap<>();
+
+  private final AtomicLong started = new AtomicLong();
+  private final AtomicLong succeeded = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong aborted = new AtomicLong();
+  private final AtomicLong running = new AtomicLong();
+  /** Running elements reported by each remote worker JVM. */
+  private final Map<String, Long> remoteRunning = new ConcurrentHashMap<>();
+
+  /** Where to relay counts to (executors in other JVMs), or null. */
+  private final String endpoint;
+  private final String worker = UUID.randomUUID().toString();
+  private final long[] sent = new long[4];
+
+  private RunProgress(String endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  /** The progress of {@code runId} in this JVM, created on first use. */
+  public static RunProgress forRun(String runId) {
+    return RUNS.computeIfAbsent(runId, id -> new RunProgress(null));
+  }
+
+  /**
+   * What a worker counts into: the driver's own instance when in the driver's JVM, else one per JVM
+   * that relays to the driver's endpoint named in {@code workDir}, if the driver serves one.
+   */
+  public static RunProgress forWorker(String runId, String workDir) {
+    return RUNS.computeIfAbsent(runId, id -> new RunProgress(readEndpoint(workDir)));
+  }
+
+  /** An instance that relays its counts to {@code endpoint} on {@link #flush()}. */
+  public static RunProgress relayingTo(String endpoint) {
+    return new RunProgress(endpoint);
+  }
+
+  private static String readEndpoint(String workDir) {
+    String file = workDir.endsWith("/") ? workDir + ENDPOINT_FILE : workDir + "/" + ENDPOINT_FILE;
+    try (InputStream in =
+        Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+    } catch (IOException | RuntimeException e) {
+      // No endpoint (progress off, or an older driver): count locally only.
+      return null;
+    }
+  }
+
+  /**
+   * Sends what changed since the last flush to the driver, when this instance relays; best effort:
+   * progress is display only, so a lost report never fails an element.
+   */
+  public void flush() {
+    if (endpoint == null) {
+      return;
+    }
+    String body;
+    synchronized (sent) {
+      long[] now = {started.get(), succeeded.get(), failed.get(), aborted.get()};
+      body =
+          String.format(
+              "worker=%s&started=%d&succeeded=%d&failed=%d&aborted=%d&running=%d",
+              worker, now[0] - sent[0], now[1] - sent[1], now[2] - sent[2], now[3] - sent[3],
+              Math.max(0, running.get()));
+      System.arraycopy(now, 0, sent, 0, 4);
+    }
+    try {
+      HttpURLConnection c = (HttpURLConnection) new URL(endpoint).openConnection();
+      c.setConnectTimeout(2_000);
+      c.setReadTimeout(2_000);
+      c.setDoOutput(true);
+      c.setRequestMethod("POST");
+      try (OutputStream out = c.getOutputStream()) {
+        out.write(body.getBytes(StandardCharsets.UTF_8));
+      }
+      c.getResponseCode();
+      c.disconnect();
+    } catch (IOException | RuntimeException e) {
+      // Best effort, see above.
+    }
+  }
+
+  /** Counts relayed by a worker in another JVM: deltas, and how many it is running now. */
+  public void addRemote(
+      String worker, long started, long succeeded, long failed, long aborted, long running) {
+    this.started.addAndGet(started);
+    this.succeeded.addAndGet(succeeded);
+    this.failed.addAndGet(failed);
+    this.aborted.addAndGet(aborted);
+    remoteRunning.put(worker, running);
+  }
+
+  /** Forgets a finished run; holders of the instance may still read it. */
+  public static void release(String runId) {
+    RUNS.remove(runId);
+  }
+
+  /** An element starts running. */
+  public void started() {
+    started.incrementAndGet();
+    running.incrementAndGet();
+  }
+
+  /** An element that {@link #started()} ended with {@code status}. */
+  public void ended(ElementStatus status) {
+    running.decrementAndGet();
+    count(status, 1);
+  }
+
+  /** Elements that ended without running here: aborted before start, or read back from a file. */
+  public void count(ElementStatus status, long n) {
+    switch (status) {
+      case SUCCEEDED:
+        succeeded.addAndGet(n);
+        break;
+      case FAILED:
+      case TIMED_OUT:
+        failed.addAndGet(n);
+        break;
+      case ABORTED:
+        aborted.addAndGet(n);
+        break;
+      default:
+        throw new AssertionError(status);
+    }
+  }
+
+  /** A consistent-enough view for display (each counter read once). */
+  public Snapshot snapshot() {
+    long r = running.get();
+    for (long remote : remoteRunning.values()) {
+      r += remote;
+    }
+    return new Snapshot(started.get(), succeeded.get(), failed.get(), aborted.get(), Math.max(0, r));
+  }
+
+  /**
+   * Counts at one moment.
+   *
+   * @param started elements that started running
+   * @param succeeded elements that succeeded
+   * @param failed elements that failed or timed out
+   * @param aborted elements never run because the map could no longer succeed, or interrupted
+   * @param running elements running now
+   */
+  public record Snapshot(long started, long succeeded, long failed, long aborted, long running) {
+    public long done() {
+      return succeeded + failed + aborted;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package org.flytebeam.beam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.auto.service.AutoService;
+import flyteidl.core.Literals.Literal;
+import flyteidl.core.Literals.LiteralMap;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.flytebeam.spec.MapTask;
+import org.flytebeam.spec.MapTaskSpec;
+import org.flytebeam.task.JavaTask;
+import org.flytebeam.task.TaskContext;
+import org.flytebeam.types.Literals;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The map as a transform inside a pipeline of one's own, on the DirectRunner. */
+class MapTaskTransformTest {
+  static final AtomicInteger CALLS = new AtomicInteger();
+
+  public record In(long x) {}
+
+  public record Out(long o0) {}
+
+  /** Counts its invocations; fails non-recoverably on 13. */
+  @AutoService(JavaTask.class)
+  public static final class Triple extends JavaTask<In, Out> {
+    private static final long serialVersionUID = 1L;
+
+    public Triple() {
+      super("transform_test_triple", In.class, Out.class);
+    }
+
+    @Override
+    public Out run(In input, TaskContext context) {
+      CALLS.incrementAndGet();
+      if (input.x() == 13) {
+        throw new IllegalArgumentException("unlucky");
+      }
+      return new Out(3 * input.x());
+    }
+  }
+
+  @TempDir Path dir;
+
+  @BeforeEach
+  void reset() {
+    CALLS.set(0);
+  }
+
+  private static PipelineOptions direct() {
+    PipelineOptions options = PipelineOptionsFactory.create();
+    options.setRunner(DirectRunner.class);
+    return options;
+  }
+
+  private MapRunPlan plan(MapTaskSpec spec, int n) {
+    List<Literal> xs = new ArrayList<>();
+    for (long i = 0; i < n; i++) {
+      xs.add(Literals.of(i));
+    }
+    LiteralMap inputs = LiteralMap.newBuilder().putLiterals("x", Literals.collection(xs)).build();
+    String runId = UUID.randomUUID().toString();
+    return MapRunPlan.prepare(spec, inputs, dir.resolve(runId).toString(), runId);
+  }
+
+  @Test
+  void shouldComposeWithTheUsersOwnTransforms() {
+    MapRunPlan plan = plan(MapTask.of(new Triple()).minSuccessRatio(0.9f).build(), 100);
+    Pipeline pipeline = Pipeline.create(direct());
+
+    PCollection<String> summary =
+        pipeline
+            .apply("MyMap", MapTaskTransform.of(plan))
+            .apply(MapElements.into(TypeDescriptors.strings()).via(MapVerdict::summary));
+    PAssert.thatSingleton(summary).isEqualTo("map succeeded: 99 of 100 elements succeeded (90 required)");
+    pipeline.run().waitUntilFinish();
+
+    MapResult result = MapResult.read(plan);
+    List<Literal> o0 = result.nodeOutputs().getLiteralsMap().get("o0").getCollection().getLiteralsList();
+    assertThat(o0).hasSize(100);
+    assertThat(o0.get(13)).isEqualTo(Literals.none());
+    assertThat(o0.get(14)).isEqualTo(Literals.of(42L));
+    assertThat(result.verdict().errors().format()).isEqualTo("[13]: IllegalArgumentException: unlucky");
+  }
+
+  @Test
+  void shouldReadFinishedRangesBackInsteadOfRunningThemAgain() {
+    // What Spark does after losing an executor: the same plan runs again.
+    MapRunPlan plan = plan(MapTask.of(new Triple()).minSuccessRatio(0.5f).build(), 5000);
+
+    Pipeline first = Pipeline.create(direct());
+    first.apply(MapTaskTransform.of(plan));
+    first.run().waitUntilFinish();
+    LiteralMap firstOutputs = MapResult.read(plan).nodeOutputs();
+    Pipeline second = Pipeline.create(direct());
+    second.apply(MapTaskTransform.of(plan));
+    second.run().waitUntilFinish();
+
+    assertThat(CALLS.get()).isEqualTo(5000);
+    MapResult again = MapResult.read(plan);
+    assertThat(again.nodeOutputs()).isEqualTo(firstOutputs);
+    assertThat(again.verdict().succeeded()).isEqualTo(4999);
+    assertThat(again.verdict().failed()).isEqualTo(1);
+  }
+}
