@@ -83,7 +83,7 @@ public final class FlyteBeam {
     // Each run has a folder of its own, so a reused --work-dir never mixes two runs' results.
     String workDir =
         options.workDir().map(dir -> join(dir, "run-" + runId)).orElseGet(FlyteBeam::temporaryFolder);
-    MapRunPlan plan = MapRunPlan.prepare(spec, inputs, workDir, runId);
+    MapRunPlan plan = MapRunPlan.prepare(spec, inputs, workDir, runId, options.process());
     try {
       observer.started(plan);
       if (plan.size() == 0) {

@@ -31,6 +31,10 @@ final class LiteralFiles {
    * A LiteralMap from {@code .pb} (binary), or from {@code .json}: protobuf JSON ({@code {"literals":
    * {...}}}) or a plain JSON object converted by the workflow's inputs ({@code {"x": [1, 2]}}).
    */
+  static LiteralMap readInputs(java.nio.file.Path file, VariableMap workflowInputs) {
+    return readInputs(file.toString(), workflowInputs);
+  }
+
   static LiteralMap readInputs(String file, VariableMap workflowInputs) {
     byte[] bytes = read(file, "--inputs");
     String name = fileName(file);

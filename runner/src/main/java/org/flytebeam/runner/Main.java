@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "flyte-beam 0.1.0",
     description = "Run Flyte map tasks on Apache Beam: the DirectRunner or Spark.",
-    subcommands = {RunCommand.class, DescribeCommand.class})
+    subcommands = {RunCommand.class, DescribeCommand.class, ExecuteCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.beam.MapResult;
 import org.flytebeam.exec.ErrorGroups;
+import org.flytebeam.exec.ProcessSettings;
 import org.flytebeam.exec.RunControl;
 import org.flytebeam.idl.DefinitionReader;
 import org.flytebeam.spec.MapTaskSpec;
@@ -75,6 +76,18 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "BEAM_OPTION",
       description = "Further Beam pipeline options after --, e.g. -- --hdfsConfiguration=[{...}].")
   List<String> beamOptions = new ArrayList<>();
+
+  @Option(names = "--raw-output-prefix", paramLabel = "DIR",
+      description = "Where container sub-tasks put blob outputs and {{.rawOutputDataPrefix}} data, kept"
+          + " after the run (a folder or a URI every worker can write; a folder per run is made"
+          + " in it). Default: the run folder's raw/ with --work-dir, else <outputs name>-raw/"
+          + " beside --outputs, else flyte-beam-raw/ in the temporary folder.")
+  String rawOutputPrefix;
+
+  @Option(names = "--processes-per-worker", paramLabel = "N", defaultValue = "0",
+      description = "At most N element processes (container sub-tasks) running at once in each"
+          + " worker, whatever the map's parallelism. Default 0: one per core.")
+  int processesPerWorker;
 
   @Option(names = "--verbose", description = "Show stack traces and the runners' info logs.")
   boolean verbose;
@@ -147,8 +160,17 @@ final class RunCommand implements Callable<Integer> {
             ? runner
             : submitted.isPresent() ? RunnerKind.SparkRunner : RunnerKind.DirectRunner;
     String master = sparkMaster != null ? sparkMaster : submitted.orElse("local[*]");
+    if (processesPerWorker < 0) {
+      throw new InvalidDefinitionException(
+          "--processes-per-worker [" + processesPerWorker + "] must be >= 0 (0: one per core)");
+    }
     return new RunOptions(
-        kind, master, Optional.ofNullable(workDir).map(LiteralFiles::localPathOf), beamOptions, jars);
+        kind,
+        master,
+        Optional.ofNullable(workDir).map(LiteralFiles::localPathOf),
+        beamOptions,
+        new ProcessSettings(rawOutputPrefix(), processesPerWorker),
+        jars);
   }
 
   private int run(RunOptions options, PrintWriter out, PrintWriter err) throws IOException {
@@ -164,7 +186,16 @@ final class RunCommand implements Callable<Integer> {
             progressInterval,
             options.runner() == RunnerKind.SparkRunner && !SparkContexts.isLocal(options.sparkMaster()),
             System::currentTimeMillis)) {
-      result = FlyteBeam.run(spec, workflowInputs, options, quiet ? plan -> {} : progress);
+      RunObserver observer =
+          plan -> {
+            // Said once, before any element runs, whatever --quiet says.
+            plan.warnings().forEach(warning -> err.println("warning: " + warning));
+            err.flush();
+            if (!quiet) {
+              progress.started(plan);
+            }
+          };
+      result = FlyteBeam.run(spec, workflowInputs, options, observer);
     }
     try {
       LiteralMap outputs = result.outputs();
@@ -190,6 +221,31 @@ final class RunCommand implements Callable<Integer> {
         FlyteBeam.deleteLocalFolder(result.plan().workDir());
       }
     }
+  }
+
+  /**
+   * Blob outputs must outlive the run, so they never go into a temporary run folder: the given
+   * prefix; the run folder's own raw/ when it is kept (--work-dir); else beside the outputs file;
+   * else in the temporary folder, where the printed outputs point.
+   */
+  private String rawOutputPrefix() {
+    if (rawOutputPrefix != null) {
+      return rawOutputPrefix;
+    }
+    if (workDir != null) {
+      return "";
+    }
+    if (outputs != null) {
+      // Beside --outputs, on whatever file system it is.
+      String name = LiteralFiles.fileName(outputs);
+      int dot = name.lastIndexOf('.');
+      String raw = (dot > 0 ? name.substring(0, dot) : name) + "-raw";
+      String path = LiteralFiles.localPathOf(outputs);
+      return path.contains("://")
+          ? path.substring(0, path.length() - name.length()) + raw
+          : Path.of(path).toAbsolutePath().resolveSibling(raw).toString();
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"), "flyte-beam-raw").toString();
   }
 
   static void printFailures(PrintWriter err, ErrorGroups errors) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Optional;
+import org.flytebeam.exec.ProcessSettings;
 
 /**
  * How to run a map.
@@ -14,6 +15,8 @@ import java.util.Optional;
  * @param workDir the run folder (on any Beam FileSystems path every worker can reach); empty: a new
  *     temporary folder, removed after the run
  * @param beamArgs further Beam pipeline options ({@code --name=value})
+ * @param process how sub-tasks that run as processes (containers) are run: where their blob
+ *     outputs go, how many run at once per worker
  * @param jars the user's own jars (local files): put on the driver's context class loader for the
  *     run and, on Spark, staged to every executor
  */
@@ -22,6 +25,7 @@ public record RunOptions(
     String sparkMaster,
     Optional<String> workDir,
     List<String> beamArgs,
+    ProcessSettings process,
     List<String> jars) {
 
   public RunOptions {
@@ -29,36 +33,50 @@ public record RunOptions(
     requireNonNull(sparkMaster, "sparkMaster");
     requireNonNull(workDir, "workDir");
     beamArgs = List.copyOf(beamArgs);
+    requireNonNull(process, "process");
     jars = List.copyOf(jars);
   }
 
   public RunOptions(
+      RunnerKind runner,
+      String sparkMaster,
+      Optional<String> workDir,
+      List<String> beamArgs,
+      ProcessSettings process) {
+    this(runner, sparkMaster, workDir, beamArgs, process, List.of());
+  }
+
+  public RunOptions(
       RunnerKind runner, String sparkMaster, Optional<String> workDir, List<String> beamArgs) {
-    this(runner, sparkMaster, workDir, beamArgs, List.of());
+    this(runner, sparkMaster, workDir, beamArgs, ProcessSettings.defaults());
   }
 
   /** The embedded default: the DirectRunner, a temporary run folder. */
   public static RunOptions defaults() {
-    return new RunOptions(RunnerKind.DirectRunner, "local[*]", Optional.empty(), List.of(), List.of());
+    return new RunOptions(RunnerKind.DirectRunner, "local[*]", Optional.empty(), List.of());
   }
 
   public RunOptions withRunner(RunnerKind runner) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
   }
 
   public RunOptions withSparkMaster(String sparkMaster) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
   }
 
   public RunOptions withWorkDir(String workDir) {
-    return new RunOptions(runner, sparkMaster, Optional.of(workDir), beamArgs, jars);
+    return new RunOptions(runner, sparkMaster, Optional.of(workDir), beamArgs, process, jars);
   }
 
   public RunOptions withBeamArgs(List<String> beamArgs) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
+  }
+
+  public RunOptions withProcess(ProcessSettings process) {
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
   }
 
   public RunOptions withJars(List<String> jars) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
   }
 }

@@ -63,7 +63,7 @@ class SparkDifferentialTest {
         new Case("retries", MapTask.of(new TestTasks.WhereAmI()).build(), Inputs.of("x", Inputs.range(40))));
   }
 
-  private static List<String> outcomes(MapResult result) {
+  static List<String> outcomes(MapResult result) {
     List<String> all = new ArrayList<>();
     for (Iterator<ElementOutcome> it = result.outcomes(); it.hasNext(); ) {
       ElementOutcome o = it.next();

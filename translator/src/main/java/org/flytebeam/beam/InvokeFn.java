@@ -43,7 +43,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     control =
         RunControl.forRun(plan.runId(), plan.size(), plan.required(), plan.spec().runAllSubNodes());
     progress = RunProgress.forWorker(plan.runId(), plan.workDir());
-    invoker = Invokers.create(subTask);
+    invoker = Invokers.create(plan.invokerContext());
     runner = new ElementRunner(invoker, subTask.retries(), subTask.timeout(), control);
   }
 

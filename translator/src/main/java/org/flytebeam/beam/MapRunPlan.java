@@ -15,10 +15,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.util.MimeTypes;
+import org.flytebeam.exec.InvokerContext;
 import org.flytebeam.exec.Invokers;
+import org.flytebeam.exec.MapInputs;
+import org.flytebeam.exec.ProcessSettings;
 import org.flytebeam.idl.DefinitionReader;
 import org.flytebeam.idl.DefinitionWriter;
-import org.flytebeam.exec.MapInputs;
 import org.flytebeam.spec.MapTaskSpec;
 
 /**
@@ -27,7 +29,9 @@ import org.flytebeam.spec.MapTaskSpec;
  * {@link #prepare}, which checks the inputs and writes them once to the run folder.
  *
  * <p>The run id names the run's fail-fast control; the run folder is on any path Beam's FileSystems
- * can open from every worker; shards are the lanes of index ranges.
+ * can open from every worker; shards are the lanes of index ranges; the process settings say how
+ * sub-tasks that run as processes are run; the warnings are what the driver says once before the
+ * run (e.g. that a container's image is not used).
  */
 public final class MapRunPlan implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -46,15 +50,31 @@ public final class MapRunPlan implements Serializable {
   private final long size;
   private final long required;
   private final List<Shard> shards;
+  private final ProcessSettings process;
+  private final List<String> warnings;
 
   public MapRunPlan(
       String runId, String workDir, MapTaskSpec spec, long size, long required, List<Shard> shards) {
+    this(runId, workDir, spec, size, required, shards, ProcessSettings.defaults(), List.of());
+  }
+
+  public MapRunPlan(
+      String runId,
+      String workDir,
+      MapTaskSpec spec,
+      long size,
+      long required,
+      List<Shard> shards,
+      ProcessSettings process,
+      List<String> warnings) {
     this.runId = requireNonNull(runId, "runId");
     this.workDir = requireNonNull(workDir, "workDir");
     this.spec = requireNonNull(spec, "spec");
     this.size = size;
     this.required = required;
     this.shards = List.copyOf(shards);
+    this.process = requireNonNull(process, "process");
+    this.warnings = List.copyOf(warnings);
   }
 
   public String runId() {
@@ -81,6 +101,15 @@ public final class MapRunPlan implements Serializable {
     return shards;
   }
 
+  public ProcessSettings process() {
+    return process;
+  }
+
+  /** What to say once before the run, e.g. that a container's image is not used. */
+  public List<String> warnings() {
+    return warnings;
+  }
+
   private void writeObject(java.io.ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
     byte[] bytes = DefinitionWriter.toBinary(spec);
@@ -101,9 +130,22 @@ public final class MapRunPlan implements Serializable {
    */
   public static MapRunPlan prepare(
       MapTaskSpec spec, LiteralMap workflowInputs, String workDir, String runId) {
+    return prepare(spec, workflowInputs, workDir, runId, ProcessSettings.defaults());
+  }
+
+  /**
+   * As {@link #prepare(MapTaskSpec, LiteralMap, String, String)}, sub-tasks that run as processes
+   * run as {@code process} says.
+   */
+  public static MapRunPlan prepare(
+      MapTaskSpec spec,
+      LiteralMap workflowInputs,
+      String workDir,
+      String runId,
+      ProcessSettings process) {
     LiteralMap nodeInputs = MapInputs.resolveNodeInputs(spec, workflowInputs);
     MapInputs inputs = MapInputs.of(spec, nodeInputs);
-    Invokers.checkRunnable(spec.subTask());
+    List<String> warnings = Invokers.checkRunnable(invokerContext(spec, workDir, runId, process));
     long size = inputs.size();
     MapRunPlan plan =
         new MapRunPlan(
@@ -112,7 +154,9 @@ public final class MapRunPlan implements Serializable {
             spec,
             size,
             spec.requiredSuccesses(size),
-            planShards(size, spec.parallelism().orElse(0)));
+            planShards(size, spec.parallelism().orElse(0)),
+            process,
+            warnings);
     writeBytes(plan.inputsFile(), nodeInputs.toByteArray());
     // Workers in this JVM (DirectRunner, Spark local) use the checked inputs as they are.
     INPUTS.put(plan.inputsFile(), inputs);
@@ -142,7 +186,29 @@ public final class MapRunPlan implements Serializable {
     return shards;
   }
 
+  /** What a worker's invoker is told of this run. */
+  public InvokerContext invokerContext() {
+    return invokerContext(spec, workDir, runId, process);
+  }
+
+  private static InvokerContext invokerContext(
+      MapTaskSpec spec, String workDir, String runId, ProcessSettings process) {
+    return new InvokerContext(
+        spec.subTask(),
+        spec.form(),
+        spec.dataMode(),
+        spec.name(),
+        runId,
+        workDir,
+        inputsFile(workDir),
+        process);
+  }
+
   public String inputsFile() {
+    return inputsFile(workDir);
+  }
+
+  private static String inputsFile(String workDir) {
     return join(workDir, "inputs.pb");
   }
 

@@ -1,28 +1,39 @@
 package org.flytebeam.exec;
 
-import org.flytebeam.InvalidDefinitionException;
+import java.util.List;
 import org.flytebeam.spec.SubTask;
 import org.flytebeam.task.TaskRegistry;
 
-/** Chooses how a sub-task runs: a {@code java-task} in-process, resolved by its name. */
+/**
+ * Chooses how a sub-task runs: a Java task in-process, resolved by its name; any other task with a
+ * container as a local process per attempt, honouring Flyte's container contract ({@link
+ * ContainerInvoker}).
+ */
 public final class Invokers {
   private Invokers() {}
 
-  /** Fails with a clear message if the sub-task cannot run here; called before anything runs. */
-  public static void checkRunnable(SubTask subTask) {
+  /**
+   * Fails with a clear message if the sub-task cannot run here (an unknown Java task, an unknown
+   * placeholder, a program that is not installed...); called on the driver before anything runs.
+   *
+   * @return warnings to show once, e.g. that a container's image is not used
+   * @throws org.flytebeam.InvalidDefinitionException listing the problems
+   */
+  public static List<String> checkRunnable(InvokerContext context) {
+    SubTask subTask = context.subTask();
     if (subTask.isJavaTask()) {
       TaskRegistry.current().get(subTask.javaTaskName().orElseThrow());
-      return;
+      return List.of();
     }
-    throw new InvalidDefinitionException(
-        String.format(
-            "sub-task [%s] of type [%s] runs as a container process, which is not supported yet:"
-                + " map a java-task instead",
-            subTask.id().name(), subTask.type()));
+    return ContainerInvoker.check(context);
   }
 
-  public static ElementInvoker create(SubTask subTask) {
-    checkRunnable(subTask);
-    return new JavaTaskInvoker(TaskRegistry.current().get(subTask.javaTaskName().orElseThrow()));
+  /** The invoker of one worker (one DoFn instance); see {@link #checkRunnable}. */
+  public static ElementInvoker create(InvokerContext context) {
+    SubTask subTask = context.subTask();
+    if (subTask.isJavaTask()) {
+      return new JavaTaskInvoker(TaskRegistry.current().get(subTask.javaTaskName().orElseThrow()));
+    }
+    return new ContainerInvoker(context);
   }
 }

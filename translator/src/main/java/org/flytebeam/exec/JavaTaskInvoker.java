@@ -71,6 +71,11 @@ public final class JavaTaskInvoker implements ElementInvoker {
     return result;
   }
 
+  /** The task's output names, in the order {@link #invoke} returns the outputs. */
+  public List<String> outputNames() {
+    return outputNames;
+  }
+
   private Record runHere(Record input, TaskContext context) throws AttemptFailedException {
     try {
       return task.run(input, context);

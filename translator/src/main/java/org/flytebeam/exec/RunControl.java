@@ -51,6 +51,16 @@ public final class RunControl {
     return interrupted;
   }
 
+  /**
+   * Whether run {@code runId} asked every element to stop, or this JVM was interrupted; false for
+   * a run this JVM does not know otherwise. For invokers that can abandon an attempt midway (a
+   * process is killed).
+   */
+  public static boolean stopped(String runId) {
+    RunControl control = RUNS.get(runId);
+    return interrupted || (control != null && control.stopped());
+  }
+
   /** Forgets a finished run. */
   public static void release(String runId) {
     RUNS.remove(runId);

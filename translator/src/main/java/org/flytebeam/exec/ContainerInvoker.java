@@ -1,0 +1,629 @@
+package org.flytebeam.exec;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import flyteidl.core.Errors.ContainerError;
+import flyteidl.core.Errors.ErrorDocument;
+import flyteidl.core.Execution.ExecutionError;
+import flyteidl.core.Interface.Variable;
+import flyteidl.core.Literals.KeyValuePair;
+import flyteidl.core.Literals.Literal;
+import flyteidl.core.Literals.LiteralMap;
+import flyteidl.core.Tasks.Container;
+import flyteidl.core.Tasks.DataLoadingConfig;
+import flyteidl.core.Tasks.TaskTemplate;
+import flyteidl.core.Workflow.ArrayNode.DataMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.flytebeam.InvalidDefinitionException;
+import org.flytebeam.exec.process.DataConfigFiles;
+import org.flytebeam.exec.process.LocalFiles;
+import org.flytebeam.exec.process.ProcessTree;
+import org.flytebeam.exec.process.Templates;
+import org.flytebeam.exec.process.Templates.Kind;
+import org.flytebeam.exec.process.Templates.Template;
+import org.flytebeam.spec.MapTaskSpec;
+import org.flytebeam.spec.SubTask;
+import org.flytebeam.spec.TaskId;
+
+/**
+ * Runs a container sub-task the way Flyte runs it, as a local process per attempt: the container's
+ * {@code command} then {@code args} (when {@code command} is empty, as flytekit writes it, {@code
+ * args} is the whole command line), each argument rendered from Flyte's templates (see {@link
+ * Templates}) and passed as it is, never through a shell of ours. The image is not used: the
+ * program must be installed on every worker.
+ *
+ * <p>Per attempt: a fresh folder under the run folder (or under a local temporary folder when the
+ * run folder is not local) holding the working folder (the process's cwd), {@code
+ * {{.outputPrefix}}}, the checkpoint folder and the captured end of stdout and stderr ({@code
+ * stdout.log}, {@code stderr.log}, the last 64 KiB each); {@code {{.prevCheckpointPrefix}}} is the
+ * previous attempt's checkpoint folder, or {@code ""} on the first attempt, as flytepropeller writes
+ * it. {@code {{.input}}} is, for {@code SINGLE_INPUT_FILE}, the map's whole input map (lists and
+ * bound values, which flytekit indexes by the array index), written once and shared by every element
+ * of a worker; for {@code INDIVIDUAL_INPUT_FILES}, the element's own. The environment is the
+ * worker's, the container's {@code env} on top, and Flyte's variables: {@code
+ * BATCH_JOB_ARRAY_INDEX_VAR_NAME=FLYTE_K8S_ARRAY_INDEX}, {@code FLYTE_K8S_ARRAY_INDEX}, {@code
+ * FLYTE_ATTEMPT_NUMBER} (from 0) and the {@code FLYTE_INTERNAL_EXECUTION_*} and {@code
+ * FLYTE_INTERNAL_TASK_*} identity.
+ *
+ * <p>Outcome: {@code error.pb} (an ErrorDocument) decides, whatever the exit code: NON_RECOVERABLE
+ * fails the element at once, RECOVERABLE retries on the user or system budget by its origin; its
+ * message (the part after flytekit's {@code Message:}) is the element's error. Else a non-zero exit
+ * is a recoverable user error carrying the last lines of stderr; else {@code outputs.pb} holds the
+ * outputs. A legacy {@code container_array} writes index i's files to {@code
+ * <outputPrefix>/<i>/}, every index getting the same prefix. A raw container ({@code
+ * data_config.enabled}) gets its inputs as files in a folder standing for {@code input_path} and
+ * writes its outputs as files into one standing for {@code output_path} (see {@link
+ * DataConfigFiles}); both paths are replaced by those folders wherever they appear in the
+ * arguments.
+ *
+ * <p>At most {@link ProcessSettings#effectiveProcessesPerWorker()} processes run at once per JVM,
+ * whatever the map's parallelism; timeouts and a stopping run kill the whole process tree (see
+ * {@link ProcessTree}).
+ */
+public final class ContainerInvoker implements ElementInvoker {
+  /** How much of the end of stdout and of stderr each attempt keeps. */
+  public static final int TAIL_BYTES = 64 * 1024;
+
+  private static final int ERROR_LINES = 5;
+  private static final int ERROR_CHARS = 500;
+  /** flytepropeller's rendering of an absent previous checkpoint. */
+  private static final String NO_PREVIOUS_CHECKPOINT = "\"\"";
+
+  private static final Map<Integer, Semaphore> SLOTS = new ConcurrentHashMap<>();
+  /** Files written once per JVM and run: the shared inputs, the task template. */
+  private static final Map<String, Path> WORKER_FILES = new ConcurrentHashMap<>();
+
+  private final InvokerContext context;
+  private final Command command;
+  private final List<String> outputNames;
+  private final Map<String, String> environment;
+  private final Path attemptsRoot;
+  private final Semaphore slots;
+
+  /** The parsed command line of a container, and its raw-container data folders. */
+  private record Command(
+      List<Template> argv, Optional<DataLoadingConfig> dataConfig, List<String> problems) {}
+
+  public ContainerInvoker(InvokerContext context) {
+    this.context = context;
+    this.command = parse(context.subTask());
+    if (!command.problems().isEmpty()) {
+      throw new InvalidDefinitionException(command.problems());
+    }
+    this.outputNames =
+        List.copyOf(context.subTask().scalarInterface().getOutputs().getVariablesMap().keySet());
+    this.environment = environment(context);
+    this.attemptsRoot = attemptsRoot(context);
+    this.slots =
+        SLOTS.computeIfAbsent(
+            context.process().effectiveProcessesPerWorker(), n -> new Semaphore(n, true));
+  }
+
+  /**
+   * Checks, before anything runs, that the sub-task can run as a process here: it has a container,
+   * its placeholders are known and name its inputs, and its program is installed.
+   *
+   * @return warnings to show once, e.g. that the image is not used
+   * @throws InvalidDefinitionException listing every problem
+   */
+  public static List<String> check(InvokerContext context) {
+    SubTask subTask = context.subTask();
+    Command command = parse(subTask);
+    List<String> problems = new ArrayList<>(command.problems());
+    String task = subTask.id().name();
+    if (!problems.isEmpty()) {
+      throw new InvalidDefinitionException(problems);
+    }
+    Template program = command.argv().get(0);
+    if (!program.hasPlaceholders()) {
+      String name = program.source();
+      String path = pathOf(subTask.template().getContainer());
+      if (name.contains("/") && !name.startsWith("/")) {
+        problems.add(
+            String.format(
+                "the program [%s] of sub-task [%s] is a relative path, but each attempt runs in a"
+                    + " fresh working folder: give an absolute path or a program name on PATH",
+                name, task));
+      } else if (ProcessTree.findOnPath(name, path).isEmpty()) {
+        problems.add(
+            String.format(
+                "the program [%s] of sub-task [%s] is not %s: install it on every worker%s",
+                name,
+                task,
+                name.contains("/") ? "an executable file" : "on PATH",
+                name.startsWith("pyflyte") ? " (pip install flytekit)" : ""));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidDefinitionException(problems);
+    }
+    List<String> warnings = new ArrayList<>();
+    String image = subTask.template().getContainer().getImage();
+    if (!image.isEmpty()) {
+      warnings.add(
+          String.format(
+              "the image [%s] of sub-task [%s] is not used: its command [%s] runs as a local process"
+                  + " on each worker, with what is installed there",
+              image, task, program.source()));
+    }
+    if (!ProcessTree.sessions()) {
+      warnings.add(
+          "setsid is not installed: element processes cannot get a process group of their own, so"
+              + " a timeout or a dying worker kills only what is still a child of the program"
+              + " (install util-linux)");
+    }
+    return warnings;
+  }
+
+  private static Command parse(SubTask subTask) {
+    TaskTemplate template = subTask.template();
+    String task = subTask.id().name();
+    List<String> problems = new ArrayList<>();
+    if (!template.hasContainer()) {
+      problems.add(
+          String.format(
+              "sub-task [%s] of type [%s] has no container: only container tasks and java-tasks can"
+                  + " run here",
+              task, template.getType()));
+      return new Command(List.of(), Optional.empty(), problems);
+    }
+    Container container = template.getContainer();
+    List<String> args = new ArrayList<>(container.getCommandList());
+    args.addAll(container.getArgsList());
+    if (args.isEmpty()) {
+      problems.add(
+          String.format(
+              "the container of sub-task [%s] has neither command nor args: give the command line"
+                  + " to run",
+              task));
+      return new Command(List.of(), Optional.empty(), problems);
+    }
+    Optional<DataLoadingConfig> data =
+        container.hasDataConfig() && container.getDataConfig().getEnabled()
+            ? Optional.of(container.getDataConfig())
+            : Optional.empty();
+    if (data.isPresent()) {
+      for (String[] field :
+          new String[][] {
+            {"input_path", data.get().getInputPath()}, {"output_path", data.get().getOutputPath()}
+          }) {
+        if (field[1].isBlank()) {
+          problems.add(
+              String.format(
+                  "data_config.%s of sub-task [%s] is empty: give the folder the container %s",
+                  field[0], task, field[0].startsWith("input") ? "reads inputs from" : "writes outputs to"));
+        }
+      }
+    }
+    Map<String, Variable> inputs = subTask.scalarInterface().getInputs().getVariablesMap();
+    List<Template> argv = new ArrayList<>(args.size());
+    for (int i = 0; i < args.size(); i++) {
+      Template t;
+      try {
+        t = Templates.parse(args.get(i));
+      } catch (IllegalArgumentException e) {
+        problems.add(
+            String.format(
+                "container argument %d [%s] of sub-task [%s]: %s", i, args.get(i), task, e.getMessage()));
+        continue;
+      }
+      for (String name : t.inputNames()) {
+        Variable var = inputs.get(name);
+        if (var == null) {
+          problems.add(
+              String.format(
+                  "container argument %d [%s] of sub-task [%s] uses {{.inputs.%s}}, but the task has"
+                      + " no such input (inputs: %s)",
+                  i, args.get(i), task, name, inputs.keySet()));
+        } else if (!Templates.renderable(var.getType())) {
+          problems.add(
+              String.format(
+                  "container argument %d [%s] of sub-task [%s] uses {{.inputs.%s}}, but a value of"
+                      + " type [%s] cannot be put into a command line: use {{.input}} (the inputs"
+                      + " file) or data_config for it",
+                  i, args.get(i), task, name,
+                  org.flytebeam.types.LiteralTypes.describe(var.getType())));
+        }
+      }
+      if (data.isPresent()) {
+        t = markDataFolders(t, data.get());
+      }
+      argv.add(t);
+    }
+    return new Command(argv, data, problems);
+  }
+
+  /** {@code input_path} and {@code output_path} in the literal text, the longer one first. */
+  private static Template markDataFolders(Template t, DataLoadingConfig data) {
+    String in = data.getInputPath();
+    String out = data.getOutputPath();
+    return in.length() >= out.length()
+        ? t.mark(in, Kind.DATA_INPUT_PATH).mark(out, Kind.DATA_OUTPUT_PATH)
+        : t.mark(out, Kind.DATA_OUTPUT_PATH).mark(in, Kind.DATA_INPUT_PATH);
+  }
+
+  private static String pathOf(Container container) {
+    for (KeyValuePair kv : container.getEnvList()) {
+      if (kv.getKey().equals("PATH")) {
+        return kv.getValue();
+      }
+    }
+    return System.getenv("PATH");
+  }
+
+  private static Map<String, String> environment(InvokerContext context) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (KeyValuePair kv : context.subTask().template().getContainer().getEnvList()) {
+      env.put(kv.getKey(), kv.getValue());
+    }
+    TaskId id = context.subTask().id();
+    env.put("BATCH_JOB_ARRAY_INDEX_VAR_NAME", "FLYTE_K8S_ARRAY_INDEX");
+    env.put("FLYTE_INTERNAL_EXECUTION_ID", context.runId());
+    env.put("FLYTE_INTERNAL_EXECUTION_PROJECT", id.project());
+    env.put("FLYTE_INTERNAL_EXECUTION_DOMAIN", id.domain());
+    env.put("FLYTE_INTERNAL_EXECUTION_WORKFLOW", context.mapName());
+    env.put("FLYTE_INTERNAL_TASK_PROJECT", id.project());
+    env.put("FLYTE_INTERNAL_TASK_DOMAIN", id.domain());
+    env.put("FLYTE_INTERNAL_TASK_NAME", id.name());
+    env.put("FLYTE_INTERNAL_TASK_VERSION", id.version());
+    return env;
+  }
+
+  /** The attempts' folders: under a local run folder, else under a local temporary folder. */
+  static Path attemptsRoot(InvokerContext context) {
+    Path root =
+        LocalFiles.isLocal(context.workDir())
+            ? LocalFiles.toPath(context.workDir()).resolve("attempts")
+            : Path.of(System.getProperty("java.io.tmpdir"), "flyte-beam-" + context.runId(), "attempts");
+    try {
+      return Files.createDirectories(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the attempts folder [" + root + "]", e);
+    }
+  }
+
+  /** The folders of one attempt. */
+  private record Attempt(
+      Path dir, Path work, Path outputPrefix, Path outputs, Path checkpoint, Optional<Path> dataIn,
+      Optional<Path> dataOut, String previousCheckpoint, String rawOutputPrefix) {}
+
+  @Override
+  public List<Literal> invoke(
+      long index, int attempt, Map<String, Literal> inputs, Optional<Duration> timeout)
+      throws AttemptFailedException {
+    Attempt a;
+    List<String> argv;
+    try {
+      a = prepare(index, attempt, inputs);
+      argv = render(a, index, attempt, inputs);
+    } catch (IOException | UncheckedIOException e) {
+      throw new AttemptFailedException(
+          FailureKind.RECOVERABLE_SYSTEM, "IOError: cannot prepare the attempt: " + e.getMessage(), e);
+    } catch (Templates.RenderException | IllegalArgumentException e) {
+      throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
+    }
+    Map<String, String> env = new LinkedHashMap<>(environment);
+    env.put("FLYTE_K8S_ARRAY_INDEX", Long.toString(index));
+    env.put("FLYTE_ATTEMPT_NUMBER", Integer.toString(attempt));
+    ProcessTree.Launch launch = new ProcessTree.Launch(argv, env, a.work(), timeout, TAIL_BYTES);
+    ProcessTree.Completed done;
+    try {
+      slots.acquire();
+      try {
+        done = ProcessTree.run(launch, () -> RunControl.stopped(context.runId()));
+      } finally {
+        slots.release();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AttemptFailedException(
+          FailureKind.RECOVERABLE_SYSTEM, "InterruptedException: worker interrupted", e);
+    } catch (IOException e) {
+      throw new AttemptFailedException(
+          FailureKind.RECOVERABLE_SYSTEM,
+          "IOError: cannot start [" + argv.get(0) + "]: " + e.getMessage(),
+          e);
+    }
+    keepLogs(a, done);
+    return outcome(a, index, done, timeout);
+  }
+
+  private Attempt prepare(long index, int attempt, Map<String, Literal> inputs) throws IOException {
+    Path element = attemptsRoot.resolve(Long.toString(index));
+    Path dir = element.resolve(Integer.toString(attempt));
+    // A range run again (Spark after a lost executor) must not see the files of its first run.
+    LocalFiles.deleteTree(dir);
+    Path work = Files.createDirectories(dir.resolve("work"));
+    Path checkpoint = Files.createDirectories(dir.resolve("checkpoint"));
+    Path outputPrefix;
+    Path outputs;
+    if (context.form() == MapTaskSpec.Form.LEGACY) {
+      outputPrefix = Files.createDirectories(attemptsRoot.resolve("legacy-outputs").resolve(Integer.toString(attempt)));
+      outputs = outputPrefix.resolve(Long.toString(index));
+      LocalFiles.deleteTree(outputs);
+    } else {
+      outputPrefix = Files.createDirectories(dir.resolve("outputs"));
+      outputs = outputPrefix;
+    }
+    Optional<Path> dataIn = Optional.empty();
+    Optional<Path> dataOut = Optional.empty();
+    if (command.dataConfig().isPresent()) {
+      dataIn = Optional.of(Files.createDirectories(dir.resolve("data-in")));
+      dataOut = Optional.of(Files.createDirectories(dir.resolve("data-out")));
+      DataConfigFiles.writeInputs(inputs, dataIn.get(), command.dataConfig().get().getFormat());
+    }
+    String previous =
+        attempt == 0
+            ? NO_PREVIOUS_CHECKPOINT
+            : element.resolve(Integer.toString(attempt - 1)).resolve("checkpoint").toString();
+    String raw =
+        LocalFiles.join(
+            LocalFiles.join(context.rawOutputPrefix(), Long.toString(index)),
+            Integer.toString(attempt));
+    return new Attempt(dir, work, outputPrefix, outputs, checkpoint, dataIn, dataOut, previous, raw);
+  }
+
+  private List<String> render(Attempt a, long index, int attempt, Map<String, Literal> inputs)
+      throws IOException, Templates.RenderException {
+    Path input = inputFile(a, inputs);
+    String key =
+        ("fb" + context.runId() + "_" + index + "_" + attempt).replaceAll("[^A-Za-z0-9_]", "_");
+    Templates.Values values =
+        new Templates.Values(
+            input.toString(),
+            input.getParent().toString(),
+            a.outputPrefix().toString(),
+            a.rawOutputPrefix(),
+            a.checkpoint().toString(),
+            a.previousCheckpoint(),
+            key,
+            needsTemplateFile() ? templateFile().toString() : "",
+            a.dataIn().map(Path::toString).orElse(""),
+            a.dataOut().map(Path::toString).orElse(""),
+            inputs);
+    List<String> argv = new ArrayList<>(command.argv().size());
+    for (Template t : command.argv()) {
+      argv.add(t.render(values));
+    }
+    return argv;
+  }
+
+  /** {@code {{.input}}}: the shared whole input map, or this element's own map. */
+  private Path inputFile(Attempt a, Map<String, Literal> inputs) throws IOException {
+    if (context.dataMode() == DataMode.INDIVIDUAL_INPUT_FILES
+        && context.form() != MapTaskSpec.Form.LEGACY) {
+      Path file = Files.createDirectories(a.dir().resolve("inputs")).resolve("inputs.pb");
+      Files.write(file, LiteralMap.newBuilder().putAllLiterals(inputs).build().toByteArray());
+      return file;
+    }
+    if (LocalFiles.isLocal(context.inputsFile())) {
+      return LocalFiles.toPath(context.inputsFile()).toAbsolutePath();
+    }
+    return workerFile("inputs", "inputs/inputs.pb", () -> LocalFiles.read(context.inputsFile()));
+  }
+
+  private boolean needsTemplateFile() {
+    return command.argv().stream()
+        .anyMatch(t -> t.parts().stream().anyMatch(p -> p.kind() == Kind.TASK_TEMPLATE_PATH));
+  }
+
+  private Path templateFile() throws IOException {
+    return workerFile("template", "task/task.pb", () -> context.subTask().template().toByteArray());
+  }
+
+  @FunctionalInterface
+  private interface Bytes {
+    byte[] get() throws IOException;
+  }
+
+  /** A file written once per JVM and run, shared by every attempt of this worker. */
+  private Path workerFile(String what, String relative, Bytes bytes) throws IOException {
+    try {
+      return WORKER_FILES.computeIfAbsent(
+          context.runId() + "/" + what,
+          k -> {
+            Path file = attemptsRoot.resolve(relative);
+            try {
+              Files.createDirectories(file.getParent());
+              Path temp = Files.createTempFile(file.getParent(), what, ".tmp");
+              Files.write(temp, bytes.get());
+              Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+              return file;
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static void keepLogs(Attempt a, ProcessTree.Completed done) {
+    try {
+      if (done.stdout().total() > 0) {
+        Files.write(a.dir().resolve("stdout.log"), done.stdout().bytes());
+      }
+      if (done.stderr().total() > 0) {
+        Files.write(a.dir().resolve("stderr.log"), done.stderr().bytes());
+      }
+    } catch (IOException e) {
+      // The logs are a courtesy: the attempt's outcome does not depend on them.
+    }
+  }
+
+  private List<Literal> outcome(
+      Attempt a, long index, ProcessTree.Completed done, Optional<Duration> timeout)
+      throws AttemptFailedException {
+    switch (done.ending()) {
+      case TIMED_OUT:
+        throw new AttemptFailedException(
+            FailureKind.TIMED_OUT,
+            "TimeoutError: attempt timed out after " + JavaTaskInvoker.format(timeout.orElseThrow()));
+      case STOPPED:
+        // Not a failure of the element: the runner marks it aborted as it stops.
+        throw new AttemptFailedException(
+            FailureKind.RECOVERABLE_SYSTEM, "aborted: the map could no longer succeed");
+      case EXITED:
+        break;
+      default:
+        throw new AssertionError(done.ending());
+    }
+    Optional<AttemptFailedException> error = errorDocument(a.outputs().resolve("error.pb"));
+    if (error.isEmpty() && a.dataOut().isPresent()) {
+      error = errorDocument(a.dataOut().get().resolve("error.pb"));
+    }
+    if (error.isPresent()) {
+      throw error.get();
+    }
+    if (done.exitCode() != 0) {
+      String tail = done.stderr().lastLines(ERROR_LINES, ERROR_CHARS);
+      throw new AttemptFailedException(
+          FailureKind.RECOVERABLE_USER,
+          "exit code " + done.exitCode() + " without error.pb"
+              + (tail.isEmpty() ? " (stderr empty)" : "; stderr: " + tail));
+    }
+    if (a.dataOut().isPresent()) {
+      return dataConfigOutputs(a, index);
+    }
+    return outputsFile(a.outputs().resolve("outputs.pb"));
+  }
+
+  private List<Literal> dataConfigOutputs(Attempt a, long index) throws AttemptFailedException {
+    DataLoadingConfig data = command.dataConfig().orElseThrow();
+    try {
+      return DataConfigFiles.readOutputs(
+          a.dataOut().orElseThrow(),
+          data.getOutputPath(),
+          context.subTask().scalarInterface().getOutputs(),
+          data.getFormat(),
+          (name, local) -> {
+            String target = LocalFiles.join(a.rawOutputPrefix(), name);
+            LocalFiles.moveOut(local, target);
+            return target;
+          });
+    } catch (DataConfigFiles.OutputException e) {
+      throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new AttemptFailedException(
+          FailureKind.RECOVERABLE_SYSTEM, "IOError: cannot read the outputs: " + e.getMessage(), e);
+    }
+  }
+
+  private List<Literal> outputsFile(Path file) throws AttemptFailedException {
+    if (!Files.isRegularFile(file)) {
+      if (outputNames.isEmpty()) {
+        return List.of();
+      }
+      throw new AttemptFailedException(
+          FailureKind.NON_RECOVERABLE,
+          "OutputsNotFound: the process exited 0 without writing outputs.pb to {{.outputPrefix}}: it"
+              + " must write the outputs " + outputNames);
+    }
+    LiteralMap map;
+    try {
+      map = LiteralMap.parseFrom(Files.readAllBytes(file));
+    } catch (InvalidProtocolBufferException e) {
+      throw new AttemptFailedException(
+          FailureKind.NON_RECOVERABLE,
+          "outputs.pb is not a flyteidl LiteralMap: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new AttemptFailedException(
+          FailureKind.RECOVERABLE_SYSTEM, "IOError: cannot read outputs.pb: " + e.getMessage(), e);
+    }
+    List<Literal> outputs = new ArrayList<>(outputNames.size());
+    for (String name : outputNames) {
+      Literal literal = map.getLiteralsMap().get(name);
+      if (literal == null) {
+        throw new AttemptFailedException(
+            FailureKind.NON_RECOVERABLE,
+            String.format(
+                "outputs.pb has no output [%s] (it holds %s): write every declared output %s",
+                name, map.getLiteralsMap().keySet(), outputNames));
+      }
+      outputs.add(literal);
+    }
+    return outputs;
+  }
+
+  /** The failure an {@code error.pb} describes, if the attempt wrote one. */
+  static Optional<AttemptFailedException> errorDocument(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      return Optional.of(
+          new AttemptFailedException(
+              FailureKind.RECOVERABLE_SYSTEM, "IOError: cannot read error.pb: " + e.getMessage(), e));
+    }
+    ErrorDocument doc;
+    try {
+      doc = ErrorDocument.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      doc = null;
+    }
+    if (doc == null || !doc.hasError()) {
+      // Copilot's error file is plain text.
+      String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip();
+      return Optional.of(
+          new AttemptFailedException(
+              FailureKind.RECOVERABLE_USER,
+              "User Error: " + (text.isEmpty() ? "an empty error file" : oneLine(text))));
+    }
+    return Optional.of(classify(doc.getError()));
+  }
+
+  /**
+   * A container error as the attempt's failure: NON_RECOVERABLE fails the element at once;
+   * RECOVERABLE retries on the system budget when its origin is SYSTEM, else on the user budget.
+   */
+  static AttemptFailedException classify(ContainerError error) {
+    String message = summary(error.getMessage());
+    if (message.isEmpty()) {
+      message = "error.pb without a message (code [" + error.getCode() + "])";
+    }
+    FailureKind kind;
+    if (error.getKind() == ContainerError.Kind.RECOVERABLE) {
+      kind =
+          error.getOrigin() == ExecutionError.ErrorKind.SYSTEM
+              ? FailureKind.RECOVERABLE_SYSTEM
+              : FailureKind.RECOVERABLE_USER;
+    } else {
+      kind = FailureKind.NON_RECOVERABLE;
+    }
+    return new AttemptFailedException(kind, message);
+  }
+
+  /**
+   * The one-line gist of a container error's message: flytekit writes {@code Trace: <traceback>
+   * Message: <type>: <text>}, of which the part after {@code Message:} is kept, so that elements
+   * failing the same way group together.
+   */
+  static String summary(String message) {
+    int at = message.lastIndexOf("\nMessage:");
+    String gist = at >= 0 ? message.substring(at + "\nMessage:".length()) : message;
+    return oneLine(gist);
+  }
+
+  private static String oneLine(String text) {
+    List<String> lines = new ArrayList<>();
+    for (String line : text.split("\r?\n|\r")) {
+      if (!line.isBlank()) {
+        lines.add(line.strip());
+      }
+    }
+    return String.join(" | ", lines);
+  }
+}

@@ -1,0 +1,134 @@
+package org.flytebeam.exec.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessTreeTest {
+  @TempDir Path dir;
+
+  /** Every pid a test learned of, killed after it whatever happened. */
+  private final List<Long> pids = new ArrayList<>();
+
+  @AfterEach
+  void killLeftovers() {
+    Pids.kill(pids);
+  }
+
+  private ProcessTree.Completed run(Optional<Duration> timeout, String... argv) throws Exception {
+    return ProcessTree.run(
+        new ProcessTree.Launch(List.of(argv), Map.of("GREETING", "hi"), dir, timeout, 1024),
+        () -> false);
+  }
+
+  private List<Long> readPids(Path file) throws Exception {
+    List<Long> found = Pids.read(file);
+    pids.addAll(found);
+    return found;
+  }
+
+  private static void assertGoneSoon(List<Long> pids) throws InterruptedException {
+    Pids.assertGoneWithin(pids, Duration.ofSeconds(5));
+  }
+
+  @Test
+  void shouldPassArgumentsUnchangedAndCaptureOutputWhenTheProgramExits() throws Exception {
+    // when
+    ProcessTree.Completed done =
+        run(Optional.empty(), "sh", "-c", "printf '%s|' \"$@\"; echo \"$GREETING\" >&2; exit 3",
+            "zero", "a b", "$HOME", "'q'", "*");
+
+    // then
+    assertThat(done.ending()).isEqualTo(ProcessTree.Ending.EXITED);
+    assertThat(done.exitCode()).isEqualTo(3);
+    assertThat(new String(done.stdout().bytes(), StandardCharsets.UTF_8)).isEqualTo("a b|$HOME|'q'|*|");
+    assertThat(done.stderr().lastLines(5, 100)).isEqualTo("hi");
+  }
+
+  @Test
+  void shouldRunInTheWorkFolder() throws Exception {
+    ProcessTree.Completed done = run(Optional.empty(), "pwd");
+    assertThat(new String(done.stdout().bytes(), StandardCharsets.UTF_8).strip())
+        .isEqualTo(dir.toRealPath().toString());
+  }
+
+  @Test
+  void shouldKillTheWholeTreeWhenTheTimeoutPasses() throws Exception {
+    // given: a program that starts a child which outlives it in the background, and a grandchild
+    Path pidFile = dir.resolve("pids");
+    String script =
+        "echo $$ > " + pidFile + "; (sleep 300 & echo $! >> " + pidFile + "; wait) &"
+            + " sleep 300 & echo $! >> " + pidFile + "; wait";
+
+    // when
+    long start = System.nanoTime();
+    ProcessTree.Completed done = run(Optional.of(Duration.ofMillis(700)), "sh", "-c", script);
+
+    // then
+    assertThat(done.ending()).isEqualTo(ProcessTree.Ending.TIMED_OUT);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    List<Long> started = readPids(pidFile);
+    assertThat(started).hasSize(3);
+    assertGoneSoon(started);
+  }
+
+  @Test
+  void shouldKillWhatAProgramLeftBehindWhenItExits() throws Exception {
+    // given: a program that exits at once, leaving a daemon-like child in its session
+    Path pidFile = dir.resolve("pids");
+    ProcessTree.Completed done =
+        run(Optional.empty(), "sh", "-c",
+            "sleep 300 >/dev/null 2>&1 & echo $! > " + pidFile + "; echo done");
+
+    // then
+    assertThat(done.exitCode()).isZero();
+    assertThat(new String(done.stdout().bytes(), StandardCharsets.UTF_8)).isEqualTo("done\n");
+    if (ProcessTree.sessions()) {
+      assertGoneSoon(readPids(pidFile));
+    }
+  }
+
+  @Test
+  void shouldStopWhenAsked() throws Exception {
+    long start = System.nanoTime();
+    ProcessTree.Completed done =
+        ProcessTree.run(
+            new ProcessTree.Launch(List.of("sleep", "300"), Map.of(), dir, Optional.empty(), 1024),
+            () -> System.nanoTime() - start > Duration.ofMillis(300).toNanos());
+    assertThat(done.ending()).isEqualTo(ProcessTree.Ending.STOPPED);
+    pids.add(done.pid());
+    assertGoneSoon(List.of(done.pid()));
+  }
+
+  @Test
+  void shouldReportAMissingProgramAsExitCode127() throws Exception {
+    ProcessTree.Completed done = run(Optional.empty(), "no-such-program-flyte-beam");
+    assertThat(done.exitCode()).isEqualTo(127);
+    assertThat(done.stderr().lastLines(3, 200)).contains("no-such-program-flyte-beam");
+  }
+
+  @Test
+  void shouldKeepOnlyTheEndOfLongOutput() throws Exception {
+    ProcessTree.Completed done =
+        run(Optional.empty(), "sh", "-c", "i=0; while [ $i -lt 2000 ]; do echo line$i; i=$((i+1)); done");
+    assertThat(done.stdout().total()).isGreaterThan(1024);
+    assertThat(done.stdout().bytes()).hasSize(1024);
+    assertThat(new String(done.stdout().bytes(), StandardCharsets.UTF_8)).endsWith("line1999\n");
+  }
+
+  @Test
+  void shouldFindProgramsOnThePath() {
+    assertThat(ProcessTree.findOnPath("sh", System.getenv("PATH"))).isPresent();
+    assertThat(ProcessTree.findOnPath("no-such-program-flyte-beam", System.getenv("PATH"))).isEmpty();
+    assertThat(ProcessTree.findOnPath("/bin/sh", null)).contains(Path.of("/bin/sh"));
+  }
+}
