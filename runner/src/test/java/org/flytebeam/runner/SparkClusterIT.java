@@ -36,6 +36,7 @@ import org.flytebeam.runner.testing.TaskJars;
 import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.task.JavaTask;
+import org.flytebeam.types.LiteralTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -63,7 +64,6 @@ class SparkClusterIT {
 
   private Path dir;
   private Path userJar;
-  private Path traceDir;
   private SparkStandalone cluster;
   private Child reference;
   private Path slowDefinition;
@@ -71,7 +71,8 @@ class SparkClusterIT {
   private Path referenceOutputs;
   private long startNanos;
 
-  private static final int KILL_RUN_SIZE = 12_000;
+  /** Elements of the kill run: each a process (sh, then sleep 20 ms). */
+  private static final int KILL_RUN_SIZE = 2_000;
 
   @BeforeAll
   void startCluster() throws IOException {
@@ -80,23 +81,30 @@ class SparkClusterIT {
     assertThat(clusterJar).as("built by package").isRegularFile();
     assertThat(sparkClasspath).as("written by module spark-dist").isRegularFile();
     dir = Files.createTempDirectory("flyte-beam-it-");
-    traceDir = Files.createDirectories(dir.resolve("trace"));
-    userJar = TaskJars.build(dir, "user-tasks.jar", TaskJars.SLOW_SQUARE, TaskJars.CUBE);
+    userJar = TaskJars.build(dir, "user-tasks.jar", TaskJars.CUBE);
 
     // The single-machine result of the kill run, on the DirectRunner, while the cluster starts.
-    slowDefinition = definition(userTask("it_slow_square"), "slow-square.def.json");
+    slowDefinition =
+        definition(
+            MapTask.of(
+                    Containers.rawContainer(
+                        "it_sh_square",
+                        Containers.vars("x", LiteralTypes.of(Long.class)),
+                        Containers.vars("o0", LiteralTypes.of(Long.class)),
+                        "cd /var/outputs; sleep 0.02; echo $(({{.inputs.x}} * {{.inputs.x}} + 1)) > o0"))
+                .build(),
+            "sh-square.def.json");
     slowInputs = inputs("slow-square.inputs.json", KILL_RUN_SIZE);
     referenceOutputs = dir.resolve("reference/outputs.json");
     reference =
         launch("reference", "run", "--definition", slowDefinition.toString(),
-            "--inputs", slowInputs.toString(), "--outputs", referenceOutputs.toString(),
-            "--jars", userJar.toString());
+            "--inputs", slowInputs.toString(), "--outputs", referenceOutputs.toString());
 
     List<Path> sparkJars =
         Stream.of(Files.readString(sparkClasspath).trim().split(":")).map(Path::of).toList();
     cluster =
         SparkStandalone.start(
-            dir, sparkJars, java17Flags(), 2, "2g", Map.of(TaskJars.TRACE_ENV, traceDir.toString()));
+            dir, sparkJars, java17Flags(), 2, "2g", Map.of());
   }
 
   @AfterAll
@@ -175,20 +183,27 @@ class SparkClusterIT {
     Child run =
         launch("kill", "run", "--definition", slowDefinition.toString(),
             "--inputs", slowInputs.toString(), "--outputs", outputs.toString(),
-            "--work-dir", workDir.toString(), "--jars", userJar.toString(),
+            "--work-dir", workDir.toString(),
             "--runner", "SparkRunner", "--spark-master", cluster.masterUrl());
 
-    // when: an executor that is running elements is killed once some ranges are done
+    // when: an executor running an element process is killed once some ranges are done
     Kill kill = killBusyExecutorMidRun(run, workDir, rangesTotal);
 
     // then
     System.out.printf(
-        "SparkClusterIT: killed executor %d on worker %d after %d of %d ranges; it had run %d elements%n",
-        kill.pid(), kill.worker(), kill.rangesDone(), rangesTotal, elementsRanBy(kill.pid()));
+        "SparkClusterIT: killed executor %d on worker %d after %d of %d ranges, with element processes %s%n",
+        kill.pid(), kill.worker(), kill.rangesDone(), rangesTotal,
+        kill.descendants().stream().map(p -> p.pid() + " " + p.info().command().orElse("?")).toList());
     assertThat(kill.rangesDone()).as("ranges done when the executor was killed").isBetween(1L, rangesTotal - 1);
-    assertThat(elementsRanBy(kill.pid())).as("elements the killed executor ran").isPositive();
+    assertThat(kill.descendants()).as("element processes running when it was killed").isNotEmpty();
     assertThat(ProcessHandle.of(kill.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-    assertThat(kill.descendants()).as("processes below the killed executor").allMatch(p -> !p.isAlive());
+    // Element processes run in sessions of their own, watched: none outlives its executor.
+    for (ProcessHandle element : kill.descendants()) {
+      assertThat(awaitGone(element, Duration.ofSeconds(10)))
+          .as("element process %d of the killed executor is gone", element.pid())
+          .isTrue();
+    }
+
     assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
     List<Long> values = values(outputs);
     assertThat(values)
@@ -236,44 +251,37 @@ class SparkClusterIT {
 
   private record Kill(long pid, int worker, long rangesDone, List<ProcessHandle> descendants) {}
 
-  /** Waits for some ranges to finish, then kills an executor whose elements are running. */
+  /** Waits for some ranges to finish, then kills an executor while an element process runs under it. */
   private Kill killBusyExecutorMidRun(Child run, Path workDir, long rangesTotal) {
     long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-    Map<Long, Long> lastSizes = new java.util.HashMap<>();
     while (System.nanoTime() < deadline) {
       assertThat(run.process().isAlive()).as("the run ended before an executor was killed: " + run.tail()).isTrue();
       long done = rangesDone(workDir);
       for (int worker = 0; worker < 2 && done >= rangesTotal / 8; worker++) {
         for (ProcessHandle executor : cluster.executors(worker)) {
-          long size = traceSize(executor.pid());
-          Long before = lastSizes.put(executor.pid(), size);
-          // Busy: its trace grew since the last look, so an element is running on it now.
-          if (before != null && size > before) {
-            List<ProcessHandle> below = executor.descendants().toList();
+          List<ProcessHandle> elements = executor.descendants().filter(ProcessHandle::isAlive).toList();
+          if (!elements.isEmpty()) {
             long doneAtKill = rangesDone(workDir);
             executor.destroyForcibly();
             awaitExit(executor);
-            return new Kill(executor.pid(), worker, doneAtKill, below);
+            return new Kill(executor.pid(), worker, doneAtKill, elements);
           }
         }
       }
-      sleepMillis(50);
+      sleepMillis(20);
     }
-    throw new AssertionError("no executor was busy while the run went on: " + run.tail());
+    throw new AssertionError("no executor was running an element while the run went on: " + run.tail());
   }
 
-  private long traceSize(long pid) {
-    Path trace = traceDir.resolve(pid + ".log");
+  private static boolean awaitGone(ProcessHandle process, Duration timeout) {
     try {
-      return Files.exists(trace) ? Files.size(trace) : 0;
-    } catch (IOException e) {
-      return 0;
+      process.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return !process.isAlive();
+    } catch (Exception e) {
+      return !process.isAlive();
     }
-  }
-
-  private long elementsRanBy(long pid) throws IOException {
-    Path trace = traceDir.resolve(pid + ".log");
-    return Files.exists(trace) ? Files.readAllLines(trace).size() : 0;
   }
 
   private static void awaitExit(ProcessHandle process) {
@@ -360,7 +368,6 @@ class SparkClusterIT {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("FLYTE_BEAM_JAVA_OPTS", "-Xmx1g -Dspark.ui.enabled=false");
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    builder.environment().remove(TaskJars.TRACE_ENV);
     return ChildProcesses.start(builder, dir.resolve(name + ".log"));
   }
 

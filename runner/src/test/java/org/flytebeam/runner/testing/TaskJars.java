@@ -23,50 +23,6 @@ import org.flytebeam.task.JavaTask;
  * a run is given the jar ({@code --jars}).
  */
 public final class TaskJars {
-  /** Environment variable naming a folder where {@link #SLOW_SQUARE} appends "index pid" lines. */
-  public static final String TRACE_ENV = "FLYTE_BEAM_IT_TRACE";
-
-  /** {@code it_slow_square(x: int) -> x * x + 1}, sleeping 2 ms per element. */
-  public static final String SLOW_SQUARE =
-      """
-      package usertasks;
-
-      import java.nio.charset.StandardCharsets;
-      import java.nio.file.Files;
-      import java.nio.file.Path;
-      import java.nio.file.StandardOpenOption;
-      import org.flytebeam.task.JavaTask;
-      import org.flytebeam.task.TaskContext;
-
-      public final class SlowSquare extends JavaTask<SlowSquare.In, SlowSquare.Out> {
-        private static final long serialVersionUID = 1L;
-
-        public record In(long x) {}
-
-        public record Out(long o0) {}
-
-        public SlowSquare() {
-          super("it_slow_square", In.class, Out.class);
-        }
-
-        @Override
-        public Out run(In input, TaskContext context) throws Exception {
-          Thread.sleep(2);
-          String trace = System.getenv("FLYTE_BEAM_IT_TRACE");
-          if (trace != null) {
-            long pid = ProcessHandle.current().pid();
-            Files.writeString(
-                Path.of(trace, pid + ".log"),
-                context.arrayIndex() + " " + pid + "\\n",
-                StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
-          }
-          return new Out(input.x() * input.x() + 1);
-        }
-      }
-      """;
-
   /** {@code it_cube(x: int) -> x * x * x}. */
   public static final String CUBE =
       """
