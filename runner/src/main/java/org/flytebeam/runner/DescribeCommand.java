@@ -3,7 +3,6 @@ package org.flytebeam.runner;
 import flyteidl.core.Interface.TypedInterface;
 import flyteidl.core.Interface.Variable;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.flytebeam.InvalidDefinitionException;
@@ -25,8 +24,9 @@ final class DescribeCommand implements Callable<Integer> {
   @Spec CommandSpec command;
 
   @Option(names = "--definition", required = true, paramLabel = "FILE",
-      description = "The map task definition: flyteidl JSON (.json) or binary (.pb).")
-  Path definition;
+      description = "The map task definition: flyteidl JSON (.json) or binary (.pb); a local path or"
+          + " a URI Beam's FileSystems opens.")
+  String definition;
 
   @Option(names = "--json", description = "Print the flyteidl JSON as well.")
   boolean json;
@@ -37,7 +37,7 @@ final class DescribeCommand implements Callable<Integer> {
     PrintWriter err = command.commandLine().getErr();
     MapTaskSpec spec;
     try {
-      spec = DefinitionReader.read(definition);
+      spec = DefinitionReader.read(definition, LiteralFiles.read(definition, "--definition"));
     } catch (InvalidDefinitionException e) {
       err.println("error: " + e.getMessage());
       return ExitCode.INVALID;

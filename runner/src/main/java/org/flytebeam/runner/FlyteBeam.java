@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
-import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.apache.beam.runners.spark.SparkContextOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.beam.MapResult;
 import org.flytebeam.beam.MapRunPlan;
 import org.flytebeam.beam.MapTaskTransform;
@@ -69,6 +70,13 @@ public final class FlyteBeam {
    */
   public static MapResult run(
       MapTaskSpec spec, LiteralMap inputs, RunOptions options, RunObserver observer) {
+    try (UserJars jars = UserJars.install(options.jars())) {
+      return runWithJars(spec, inputs, options, observer);
+    }
+  }
+
+  private static MapResult runWithJars(
+      MapTaskSpec spec, LiteralMap inputs, RunOptions options, RunObserver observer) {
     PipelineOptions pipelineOptions = pipelineOptions(spec, options);
     FileSystems.setDefaultPipelineOptions(pipelineOptions);
     String runId = UUID.randomUUID().toString();
@@ -96,25 +104,64 @@ public final class FlyteBeam {
       }
       Pipeline pipeline = Pipeline.create(pipelineOptions);
       pipeline.apply("Map[" + spec.name() + "]", MapTaskTransform.of(plan));
-      PipelineResult.State state;
-      try {
-        state = pipeline.run().waitUntilFinish();
-      } catch (RuntimeException e) {
-        throw new InfrastructureException(
-            "the " + options.runner() + " failed: " + rootMessage(e), e);
-      }
-      if (state != PipelineResult.State.DONE) {
-        throw new InfrastructureException(
-            "the " + options.runner() + " ended in state " + state + " before the map finished", null);
-      }
+      runPipeline(pipeline, pipelineOptions, options);
       return MapResult.read(plan);
     } finally {
       plan.release();
     }
   }
 
+  private static void runPipeline(Pipeline pipeline, PipelineOptions pipelineOptions, RunOptions options) {
+    SparkContexts.Opened spark = null;
+    PipelineResult.State state;
+    try {
+      if (options.runner() == RunnerKind.SparkRunner) {
+        SparkContextOptions sparkOptions = pipelineOptions.as(SparkContextOptions.class);
+        spark = SparkContexts.open(sparkOptions, sparkOptions.getFilesToStage());
+        sparkOptions.setUsesProvidedSparkContext(true);
+        sparkOptions.setProvidedSparkContext(spark.context());
+      }
+      state = pipeline.run().waitUntilFinish();
+    } catch (RuntimeException e) {
+      throw new InfrastructureException(
+          "the " + options.runner() + " failed: " + rootMessage(e), e);
+    } finally {
+      if (spark != null) {
+        spark.close();
+      }
+    }
+    if (state != PipelineResult.State.DONE) {
+      throw new InfrastructureException(
+          "the " + options.runner() + " ended in state " + state + " before the map finished", null);
+    }
+  }
+
+  /**
+   * Makes Beam's {@link FileSystems} ready for the paths a run reads and writes before it starts
+   * ({@code --definition}, {@code --inputs}, {@code --outputs}): local files, {@code hdfs://}
+   * (with {@code HADOOP_CONF_DIR} or {@code --hdfsConfiguration}), {@code gs://}, and any file
+   * system whose Beam module is on the class path or among the jars.
+   */
+  public static void registerFileSystems(RunOptions options) {
+    try (UserJars jars = UserJars.install(options.jars())) {
+      FileSystems.setDefaultPipelineOptions(
+          PipelineOptionsFactory.fromArgs(beamArgs(options)).create());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidDefinitionException(
+          "Beam options " + options.beamArgs() + " are invalid: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
   static PipelineOptions pipelineOptions(MapTaskSpec spec, RunOptions options) {
-    String[] args = options.beamArgs().toArray(new String[0]);
+    try {
+      return pipelineOptions(spec, options, beamArgs(options));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidDefinitionException(
+          "Beam options " + options.beamArgs() + " are invalid: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  private static PipelineOptions pipelineOptions(MapTaskSpec spec, RunOptions options, String[] args) {
     switch (options.runner()) {
       case DirectRunner:
         {
@@ -126,22 +173,32 @@ public final class FlyteBeam {
         }
       case SparkRunner:
         {
-          if (System.getProperty("spark.executor.extraJavaOptions") == null) {
-            System.setProperty("spark.executor.extraJavaOptions", SPARK_JAVA17_FLAGS);
-          }
-          SparkPipelineOptions spark =
-              PipelineOptionsFactory.fromArgs(args).as(SparkPipelineOptions.class);
+          SparkContextOptions spark =
+              PipelineOptionsFactory.fromArgs(args).as(SparkContextOptions.class);
           spark.setRunner(SparkRunner.class);
-          spark.setSparkMaster(options.sparkMaster());
+          // Under spark-submit, its --master is the master (RunCommand refuses a different one).
+          spark.setSparkMaster(SparkContexts.submittedMaster().orElse(options.sparkMaster()));
           // Never recompute an element because a cached collection was evicted.
           spark.setStorageLevel("MEMORY_AND_DISK");
           spark.setAppName("flyte-beam " + spec.name());
           spark.setEnableSparkMetricSinks(false);
+          spark.setFilesToStage(SparkContexts.jarsToStage(spark, UserJars.check(options.jars())));
           return spark;
         }
       default:
         throw new AssertionError(options.runner());
     }
+  }
+
+  private static String[] beamArgs(RunOptions options) {
+    for (String arg : options.beamArgs()) {
+      // Beam answers --help by printing and exiting the JVM.
+      if (arg.equals("--help") || arg.startsWith("--help=")) {
+        throw new InvalidDefinitionException(
+            "Beam option [" + arg + "] is not supported: see Beam's documentation for its options");
+      }
+    }
+    return options.beamArgs().toArray(new String[0]);
   }
 
   private static String join(String dir, String name) {

@@ -9,9 +9,14 @@ import flyteidl.core.Interface.VariableMap;
 import flyteidl.core.Literals.LiteralMap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.FileNotFoundException;
+import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.util.MimeTypes;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.types.PlainJson;
 
@@ -26,9 +31,13 @@ final class LiteralFiles {
    * A LiteralMap from {@code .pb} (binary), or from {@code .json}: protobuf JSON ({@code {"literals":
    * {...}}}) or a plain JSON object converted by the workflow's inputs ({@code {"x": [1, 2]}}).
    */
-  static LiteralMap readInputs(Path file, VariableMap workflowInputs) {
+  static LiteralMap readInputs(java.nio.file.Path file, VariableMap workflowInputs) {
+    return readInputs(file.toString(), workflowInputs);
+  }
+
+  static LiteralMap readInputs(String file, VariableMap workflowInputs) {
     byte[] bytes = read(file, "--inputs");
-    String name = file.getFileName().toString();
+    String name = fileName(file);
     if (name.endsWith(".pb")) {
       try {
         return LiteralMap.parseFrom(bytes);
@@ -69,28 +78,85 @@ final class LiteralFiles {
     return PlainJson.fromJson(root, workflowInputs);
   }
 
-  static byte[] read(Path file, String option) {
+  /**
+   * The bytes of {@code file}, on any path Beam's {@link FileSystems} opens (local, {@code hdfs://},
+   * {@code gs://}, ...). Missing or unreadable files are {@link InvalidDefinitionException}s that
+   * name the option.
+   */
+  static byte[] read(String file, String option) {
+    ResourceId resource;
     try {
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
+      resource = FileSystems.matchNewResource(localPathOf(file), false);
+    } catch (IllegalArgumentException e) {
+      throw noFileSystem(file, option, e);
+    }
+    // Opened directly, never matched: Beam's local match of a missing file walks its whole folder.
+    try (InputStream in = Channels.newInputStream(FileSystems.open(resource))) {
+      return in.readAllBytes();
+    } catch (FileNotFoundException | NoSuchFileException e) {
       throw new InvalidDefinitionException(
           String.format("%s file [%s] does not exist: check the path", option, file));
     } catch (IOException e) {
       throw new InvalidDefinitionException(
-          String.format("%s file [%s] cannot be read: %s", option, file, e.getMessage()));
+          String.format("%s file [%s] cannot be read: %s", option, file, oneLine(e)));
     }
   }
 
-  /** Writes outputs as protobuf JSON ({@code .json}) or binary (any other name, {@code .pb}). */
-  static void writeOutputs(Path file, LiteralMap outputs) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
+  /** Beam has no file system for the path's scheme: say how to add one. */
+  static InvalidDefinitionException noFileSystem(String file, String option, Exception e) {
+    return new InvalidDefinitionException(
+        String.format(
+            "%s file [%s] is on a file system flyte-beam cannot open (%s): hdfs:// needs"
+                + " HADOOP_CONF_DIR or the Beam option --hdfsConfiguration; for s3:// add Beam's"
+                + " amazon-web-services2 module with --jars",
+            option, file, oneLine(e)));
+  }
+
+  private static String oneLine(Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.lines().findFirst().orElse("");
+  }
+
+  /**
+   * {@code file:} URIs as local paths, which is how Beam's local file system takes them; other paths
+   * and URIs as they are.
+   */
+  static String localPathOf(String file) {
+    if (file.regionMatches(true, 0, "file:", 0, 5)) {
+      try {
+        return java.nio.file.Path.of(java.net.URI.create(file)).toString()
+            + (file.endsWith("/") ? "/" : "");
+      } catch (IllegalArgumentException e) {
+        return file.substring(5);
+      }
     }
-    if (file.getFileName().toString().endsWith(".json")) {
-      Files.writeString(file, JsonFormat.printer().print(outputs) + "\n", StandardCharsets.UTF_8);
-    } else {
-      Files.write(file, outputs.toByteArray());
+    return file;
+  }
+
+  /** The last segment of a path or URI. */
+  static String fileName(String file) {
+    String trimmed = file.endsWith("/") ? file.substring(0, file.length() - 1) : file;
+    return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * Writes outputs as protobuf JSON ({@code .json}) or binary (any other name, {@code .pb}), on any
+   * path Beam's {@link FileSystems} can write (local parent folders are created).
+   */
+  static void writeOutputs(String file, LiteralMap outputs) throws IOException {
+    byte[] bytes =
+        fileName(file).endsWith(".json")
+            ? (JsonFormat.printer().print(outputs) + "\n").getBytes(StandardCharsets.UTF_8)
+            : outputs.toByteArray();
+    ResourceId resource;
+    try {
+      resource = FileSystems.matchNewResource(localPathOf(file), false);
+    } catch (IllegalArgumentException e) {
+      throw noFileSystem(file, "--outputs", e);
+    }
+    try (OutputStream out =
+        Channels.newOutputStream(FileSystems.create(resource, MimeTypes.BINARY))) {
+      out.write(bytes);
     }
   }
 

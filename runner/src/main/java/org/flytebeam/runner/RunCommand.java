@@ -4,6 +4,7 @@ import flyteidl.core.Literals.LiteralMap;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -19,6 +20,7 @@ import org.flytebeam.spec.MapTaskSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code flyte-beam run}: one map task over its inputs, on a Beam runner. */
@@ -36,29 +38,44 @@ final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec command;
 
   @Option(names = "--definition", required = true, paramLabel = "FILE",
-      description = "The map task definition: flyteidl JSON (.json) or binary (.pb).")
-  Path definition;
+      description = "The map task definition: flyteidl JSON (.json) or binary (.pb); a local path"
+          + " or any URI Beam's FileSystems opens (hdfs://, gs://, s3:// with its module).")
+  String definition;
 
   @Option(names = "--inputs", required = true, paramLabel = "FILE",
-      description = "The workflow's inputs: a flyteidl LiteralMap (.json or .pb) or a plain JSON object.")
-  Path inputs;
+      description = "The workflow's inputs: a flyteidl LiteralMap (.json or .pb) or a plain JSON object;"
+          + " a local path or a FileSystems URI.")
+  String inputs;
 
   @Option(names = "--outputs", paramLabel = "FILE",
-      description = "Where to write the output LiteralMap: protobuf JSON (.json) or binary (.pb)."
-          + " Without it, outputs are printed as plain JSON.")
-  Path outputs;
+      description = "Where to write the output LiteralMap: protobuf JSON (.json) or binary (.pb), a local"
+          + " path or a FileSystems URI. Without it, outputs are printed as plain JSON.")
+  String outputs;
 
-  @Option(names = "--runner", defaultValue = "DirectRunner", paramLabel = "RUNNER",
-      description = "DirectRunner (default, embedded) or SparkRunner.")
+  @Option(names = "--runner", paramLabel = "RUNNER",
+      description = "DirectRunner (default, embedded) or SparkRunner (the default under spark-submit).")
   RunnerKind runner;
 
-  @Option(names = "--spark-master", defaultValue = "local[*]", paramLabel = "URL",
-      description = "For the SparkRunner: local[N], local[*] (default) or spark://HOST:PORT.")
+  @Option(names = "--spark-master", paramLabel = "URL",
+      description = "For the SparkRunner: local[N], local[*] (default) or spark://HOST:PORT. Under"
+          + " spark-submit, its --master.")
   String sparkMaster;
 
   @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "The run folder, reachable from every worker (default: a temporary folder, removed after the run).")
+      description = "The run folder, reachable from every worker: a local path on one machine, a shared"
+          + " one (hdfs://, gs://, an NFS mount) on a cluster (default: a temporary folder, removed after"
+          + " the run).")
   String workDir;
+
+  @Option(names = "--jars", split = ",", paramLabel = "JAR",
+      description = "Your own jars (local files, comma-separated): Java tasks (found by name through"
+          + " ServiceLoader), Beam file system modules. Added to this JVM and, on Spark, staged to every"
+          + " executor.")
+  List<String> jars = new ArrayList<>();
+
+  @Parameters(paramLabel = "BEAM_OPTION",
+      description = "Further Beam pipeline options after --, e.g. -- --hdfsConfiguration=[{...}].")
+  List<String> beamOptions = new ArrayList<>();
 
   @Option(names = "--raw-output-prefix", paramLabel = "DIR",
       description = "Where container sub-tasks put blob outputs and {{.rawOutputDataPrefix}} data, kept"
@@ -121,19 +138,45 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private int run(PrintWriter out, PrintWriter err) throws IOException {
-    MapTaskSpec spec = DefinitionReader.read(definition);
-    LiteralMap workflowInputs = LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
+    RunOptions options = runOptions();
+    // The user's jars first: they may hold the tasks the definition names and file systems.
+    try (UserJars userJars = UserJars.install(options.jars())) {
+      return run(options, out, err);
+    }
+  }
+
+  /** The options, with spark-submit's master as the default, and never overridden silently. */
+  RunOptions runOptions() {
+    Optional<String> submitted = SparkContexts.submittedMaster();
+    if (submitted.isPresent() && sparkMaster != null && !sparkMaster.equals(submitted.get())) {
+      throw new InvalidDefinitionException(
+          String.format(
+              "--spark-master [%s] differs from spark-submit's --master [%s]: give the master once,"
+                  + " to spark-submit",
+              sparkMaster, submitted.get()));
+    }
+    RunnerKind kind =
+        runner != null
+            ? runner
+            : submitted.isPresent() ? RunnerKind.SparkRunner : RunnerKind.DirectRunner;
+    String master = sparkMaster != null ? sparkMaster : submitted.orElse("local[*]");
     if (processesPerWorker < 0) {
       throw new InvalidDefinitionException(
           "--processes-per-worker [" + processesPerWorker + "] must be >= 0 (0: one per core)");
     }
-    RunOptions options =
-        new RunOptions(
-            runner,
-            sparkMaster,
-            Optional.ofNullable(workDir),
-            List.of(),
-            new ProcessSettings(rawOutputPrefix(), processesPerWorker));
+    return new RunOptions(
+        kind,
+        master,
+        Optional.ofNullable(workDir).map(LiteralFiles::localPathOf),
+        beamOptions,
+        new ProcessSettings(rawOutputPrefix(), processesPerWorker),
+        jars);
+  }
+
+  private int run(RunOptions options, PrintWriter out, PrintWriter err) throws IOException {
+    FlyteBeam.registerFileSystems(options);
+    MapTaskSpec spec = DefinitionReader.read(definition, LiteralFiles.read(definition, "--definition"));
+    LiteralMap workflowInputs = LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
     long startedAt = System.currentTimeMillis();
     MapResult result;
     try (ProgressPrinter progress =
@@ -141,7 +184,7 @@ final class RunCommand implements Callable<Integer> {
             err,
             System.console() != null,
             progressInterval,
-            runner == RunnerKind.SparkRunner && !sparkMaster.startsWith("local"),
+            options.runner() == RunnerKind.SparkRunner && !SparkContexts.isLocal(options.sparkMaster()),
             System::currentTimeMillis)) {
       RunObserver observer =
           plan -> {
@@ -162,7 +205,7 @@ final class RunCommand implements Callable<Integer> {
         out.println(LiteralFiles.plainJson(outputs));
       }
       // After the outputs: a report that cannot be written never costs the outputs.
-      RunReportFiles.write(result, runner.name(), startedAt, report, summary);
+      RunReportFiles.write(result, options.runner().name(), startedAt, report, summary);
       if (interrupted) {
         err.println("error: interrupted: " + result.verdict().summary() + "; finished elements' outputs were written");
         return ExitCode.INTERRUPTED;
@@ -193,10 +236,14 @@ final class RunCommand implements Callable<Integer> {
       return "";
     }
     if (outputs != null) {
-      Path file = outputs.toAbsolutePath();
-      String name = file.getFileName().toString();
+      // Beside --outputs, on whatever file system it is.
+      String name = LiteralFiles.fileName(outputs);
       int dot = name.lastIndexOf('.');
-      return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + "-raw").toString();
+      String raw = (dot > 0 ? name.substring(0, dot) : name) + "-raw";
+      String path = LiteralFiles.localPathOf(outputs);
+      return path.contains("://")
+          ? path.substring(0, path.length() - name.length()) + raw
+          : Path.of(path).toAbsolutePath().resolveSibling(raw).toString();
     }
     return Path.of(System.getProperty("java.io.tmpdir"), "flyte-beam-raw").toString();
   }

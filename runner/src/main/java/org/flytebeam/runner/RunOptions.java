@@ -11,19 +11,22 @@ import org.flytebeam.exec.ProcessSettings;
  *
  * @param runner the Beam runner
  * @param sparkMaster for the SparkRunner: {@code local[N]}, {@code local[*]} or {@code
- *     spark://host:port}
+ *     spark://host:port}; under {@code spark-submit} its {@code --master} wins
  * @param workDir the run folder (on any Beam FileSystems path every worker can reach); empty: a new
  *     temporary folder, removed after the run
  * @param beamArgs further Beam pipeline options ({@code --name=value})
  * @param process how sub-tasks that run as processes (containers) are run: where their blob
  *     outputs go, how many run at once per worker
+ * @param jars the user's own jars (local files): put on the driver's context class loader for the
+ *     run and, on Spark, staged to every executor
  */
 public record RunOptions(
     RunnerKind runner,
     String sparkMaster,
     Optional<String> workDir,
     List<String> beamArgs,
-    ProcessSettings process) {
+    ProcessSettings process,
+    List<String> jars) {
 
   public RunOptions {
     requireNonNull(runner, "runner");
@@ -31,6 +34,16 @@ public record RunOptions(
     requireNonNull(workDir, "workDir");
     beamArgs = List.copyOf(beamArgs);
     requireNonNull(process, "process");
+    jars = List.copyOf(jars);
+  }
+
+  public RunOptions(
+      RunnerKind runner,
+      String sparkMaster,
+      Optional<String> workDir,
+      List<String> beamArgs,
+      ProcessSettings process) {
+    this(runner, sparkMaster, workDir, beamArgs, process, List.of());
   }
 
   public RunOptions(
@@ -44,22 +57,26 @@ public record RunOptions(
   }
 
   public RunOptions withRunner(RunnerKind runner) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
   }
 
   public RunOptions withSparkMaster(String sparkMaster) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
   }
 
   public RunOptions withWorkDir(String workDir) {
-    return new RunOptions(runner, sparkMaster, Optional.of(workDir), beamArgs, process);
+    return new RunOptions(runner, sparkMaster, Optional.of(workDir), beamArgs, process, jars);
   }
 
   public RunOptions withBeamArgs(List<String> beamArgs) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
   }
 
   public RunOptions withProcess(ProcessSettings process) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
+  }
+
+  public RunOptions withJars(List<String> jars) {
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
   }
 }

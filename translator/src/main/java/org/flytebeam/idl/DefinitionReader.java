@@ -99,6 +99,16 @@ public final class DefinitionReader {
   }
 
   /**
+   * Reads a definition already loaded from {@code name} (a path or URI, from any file system):
+   * protobuf JSON when the name ends in {@code .json}, binary protobuf when it ends in {@code .pb}.
+   */
+  public static MapTaskSpec read(String name, byte[] bytes) {
+    requireNonNull(name, "name");
+    requireNonNull(bytes, "bytes");
+    return read(bytes, isJson(name), "[" + name + "]");
+  }
+
+  /**
    * Reads a definition from memory.
    *
    * @param json protobuf JSON when true, else binary protobuf
@@ -119,7 +129,11 @@ public final class DefinitionReader {
   }
 
   static boolean isJson(Path file) {
-    String name = String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT);
+    return isJson(String.valueOf(file));
+  }
+
+  static boolean isJson(String file) {
+    String name = file.toLowerCase(Locale.ROOT);
     if (name.endsWith(".json")) {
       return true;
     }

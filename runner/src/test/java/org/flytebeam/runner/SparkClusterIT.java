@@ -1,0 +1,442 @@
+package org.flytebeam.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.util.JsonFormat;
+import flyteidl.core.Literals.LiteralMap;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.apache.beam.sdk.util.SerializableUtils;
+import org.flytebeam.beam.MapVerdict;
+import org.flytebeam.examples.Square;
+import org.flytebeam.exec.ElementOutcome;
+import org.flytebeam.exec.RangeResults;
+import org.flytebeam.idl.DefinitionWriter;
+import org.flytebeam.runner.testing.ChildProcesses;
+import org.flytebeam.runner.testing.ChildProcesses.Child;
+import org.flytebeam.runner.testing.SparkStandalone;
+import org.flytebeam.runner.testing.TaskJars;
+import org.flytebeam.spec.MapTask;
+import org.flytebeam.spec.MapTaskSpec;
+import org.flytebeam.task.JavaTask;
+import org.flytebeam.types.LiteralTypes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * flyte-beam on a real Spark standalone cluster (a Master and two one-core Workers on 127.0.0.1,
+ * started from the Maven-resolved jars of a Spark distribution), through the built jars and real
+ * processes, as a user runs them: the launcher with {@code --spark-master spark://...}, a run that
+ * loses an executor mid-way, and {@code SparkSubmit} with the cluster jar and a user task jar.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(OrderAnnotation.class)
+class SparkClusterIT {
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
+  private static final Pattern RANGE_FILE = Pattern.compile("range-(\\d{12})-(\\d{12})\\.bin");
+
+  private final Path localJar = Path.of(System.getProperty("flytebeam.it.localJar"));
+  private final Path clusterJar = Path.of(System.getProperty("flytebeam.it.clusterJar"));
+  private final Path launcher = Path.of(System.getProperty("flytebeam.it.launcher"));
+  private final Path sparkClasspath = Path.of(System.getProperty("flytebeam.it.sparkClasspath"));
+
+  private Path dir;
+  private Path userJar;
+  private SparkStandalone cluster;
+  private Child reference;
+  private Path slowDefinition;
+  private Path slowInputs;
+  private Path referenceOutputs;
+  private long startNanos;
+
+  /** Elements of the kill run: each a process (sh, then sleep 20 ms). */
+  private static final int KILL_RUN_SIZE = 2_000;
+
+  @BeforeAll
+  void startCluster() throws IOException {
+    startNanos = System.nanoTime();
+    assertThat(localJar).as("built by package").isRegularFile();
+    assertThat(clusterJar).as("built by package").isRegularFile();
+    assertThat(sparkClasspath).as("written by module spark-dist").isRegularFile();
+    dir = Files.createTempDirectory("flyte-beam-it-");
+    userJar = TaskJars.build(dir, "user-tasks.jar", TaskJars.CUBE);
+
+    // The single-machine result of the kill run, on the DirectRunner, while the cluster starts.
+    slowDefinition =
+        definition(
+            MapTask.of(
+                    Containers.rawContainer(
+                        "it_sh_square",
+                        Containers.vars("x", LiteralTypes.of(Long.class)),
+                        Containers.vars("o0", LiteralTypes.of(Long.class)),
+                        "cd /var/outputs; sleep 0.02; echo $(({{.inputs.x}} * {{.inputs.x}} + 1)) > o0"))
+                .build(),
+            "sh-square.def.json");
+    slowInputs = inputs("slow-square.inputs.json", KILL_RUN_SIZE);
+    referenceOutputs = dir.resolve("reference/outputs.json");
+    reference =
+        launch("reference", "run", "--definition", slowDefinition.toString(),
+            "--inputs", slowInputs.toString(), "--outputs", referenceOutputs.toString());
+
+    List<Path> sparkJars =
+        Stream.of(Files.readString(sparkClasspath).trim().split(":")).map(Path::of).toList();
+    cluster =
+        SparkStandalone.start(
+            dir, sparkJars, java17Flags(), 2, "2g", Map.of());
+  }
+
+  @AfterAll
+  void stopCluster() {
+    try {
+      if (cluster != null) {
+        cluster.close();
+      }
+    } finally {
+      ChildProcesses.stopAll();
+      System.out.printf(
+          "SparkClusterIT: %.1f s including cluster start and stop%n",
+          (System.nanoTime() - startNanos) / 1e9);
+    }
+    deleteTree(dir);
+  }
+
+  @Test
+  @Order(0)
+  void shouldLeaveSparkScalaAndHadoopOutOfTheClusterJarButKeepBeam() throws IOException {
+    try (ZipFile jar = new ZipFile(clusterJar.toFile())) {
+      List<String> names = jar.stream().map(e -> e.getName()).toList();
+
+      assertThat(names)
+          .noneMatch(n -> n.startsWith("org/apache/spark/"))
+          .noneMatch(n -> n.startsWith("scala/"))
+          .noneMatch(n -> n.startsWith("org/apache/hadoop/"))
+          .noneMatch(n -> n.startsWith("io/netty/"))
+          // Relocated, as a Spark distribution's older copies come first on its class path.
+          .noneMatch(n -> n.startsWith("com/google/common/"))
+          .noneMatch(n -> n.startsWith("com/google/protobuf/"))
+          .contains(
+              "org/flytebeam/runner/Main.class",
+              "org/apache/beam/runners/spark/SparkRunner.class",
+              "org/apache/beam/sdk/io/hdfs/HadoopFileSystemRegistrar.class",
+              "org/flytebeam/examples/Square.class");
+      String fileSystems =
+          new String(
+              jar.getInputStream(jar.getEntry("META-INF/services/org.apache.beam.sdk.io.FileSystemRegistrar"))
+                  .readAllBytes(),
+              StandardCharsets.UTF_8);
+      assertThat(fileSystems).contains("LocalFileSystemRegistrar", "HadoopFileSystemRegistrar");
+    }
+    assertThat(Files.size(clusterJar)).isLessThan(Files.size(localJar) / 2);
+  }
+
+  @Test
+  @Order(1)
+  void shouldRunTenThousandElementsOnTheClusterThroughTheLauncher() throws IOException {
+    int size = 10_000;
+    Path definition = definition(MapTask.of(new Square()).build(), "square.def.json");
+    Path outputs = dir.resolve("square/outputs.json");
+    Path workDir = dir.resolve("square/work");
+
+    Child run =
+        launch("square", "run", "--definition", definition.toString(),
+            "--inputs", inputs("square.inputs.json", size).toString(),
+            "--outputs", outputs.toString(), "--work-dir", workDir.toString(),
+            "--runner", "SparkRunner", "--spark-master", cluster.masterUrl());
+
+    assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
+    assertThat(values(outputs))
+        .isEqualTo(LongStream.range(0, size).map(x -> x * x).boxed().toList());
+    assertEveryElementCountedOnce(workDir, size);
+    // The elements ran on the cluster's executors, not in the driver.
+    assertThat(appFolders(0).size() + appFolders(1).size()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  @Order(2)
+  void shouldFinishEveryElementOnceWhenAnExecutorIsKilledMidRun() throws IOException {
+    Path outputs = dir.resolve("kill/outputs.json");
+    Path workDir = dir.resolve("kill/work");
+    long rangesTotal = MapRunPlanShape.ranges(KILL_RUN_SIZE);
+
+    Child run =
+        launch("kill", "run", "--definition", slowDefinition.toString(),
+            "--inputs", slowInputs.toString(), "--outputs", outputs.toString(),
+            "--work-dir", workDir.toString(),
+            "--runner", "SparkRunner", "--spark-master", cluster.masterUrl());
+
+    // when: an executor running an element process is killed once some ranges are done
+    Kill kill = killBusyExecutorMidRun(run, workDir, rangesTotal);
+
+    // then
+    System.out.printf(
+        "SparkClusterIT: killed executor %d on worker %d after %d of %d ranges, with element processes %s%n",
+        kill.pid(), kill.worker(), kill.rangesDone(), rangesTotal,
+        kill.descendants().stream().map(p -> p.pid() + " " + p.info().command().orElse("?")).toList());
+    assertThat(kill.rangesDone()).as("ranges done when the executor was killed").isBetween(1L, rangesTotal - 1);
+    assertThat(kill.descendants()).as("element processes running when it was killed").isNotEmpty();
+    assertThat(ProcessHandle.of(kill.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    // Element processes run in sessions of their own, watched: none outlives its executor.
+    for (ProcessHandle element : kill.descendants()) {
+      assertThat(awaitGone(element, Duration.ofSeconds(10)))
+          .as("element process %d of the killed executor is gone", element.pid())
+          .isTrue();
+    }
+
+    assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
+    List<Long> values = values(outputs);
+    assertThat(values)
+        .isEqualTo(LongStream.range(0, KILL_RUN_SIZE).map(x -> x * x + 1).boxed().toList());
+    assertThat(reference.waitFor(RUN_TIMEOUT)).as(reference.tail()).isZero();
+    assertThat(values).as("same as the DirectRunner's").isEqualTo(values(referenceOutputs));
+    assertEveryElementCountedOnce(workDir, KILL_RUN_SIZE);
+    // The Master gave the worker that lost its executor a new one for the same application.
+    List<Path> apps = appFolders(kill.worker());
+    assertThat(executorFolders(apps.get(apps.size() - 1))).hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  @Order(3)
+  void shouldRunTheClusterJarThroughSparkSubmitWithAUserTaskJar() throws IOException {
+    int size = 2_000;
+    Path definition = definition(userTask("it_cube"), "cube.def.json");
+    Path outputs = dir.resolve("submit/outputs.json");
+    Path workDir = dir.resolve("submit/work");
+    List<String> command = new ArrayList<>();
+    command.add(java());
+    command.addAll(java17Flags());
+    command.addAll(
+        List.of(
+            "-cp", cluster.classpath(), "org.apache.spark.deploy.SparkSubmit",
+            "--master", cluster.masterUrl(),
+            "--conf", "spark.ui.enabled=false",
+            "--conf", "spark.executor.extraJavaOptions=" + FlyteBeam.SPARK_JAVA17_FLAGS,
+            "--class", "org.flytebeam.runner.Main",
+            clusterJar.toString(),
+            "run", "--definition", definition.toString(),
+            "--inputs", inputs("cube.inputs.json", size).toString(),
+            "--outputs", outputs.toString(), "--work-dir", workDir.toString(),
+            "--jars", userJar.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(cluster.environment());
+
+    Child run = ChildProcesses.start(builder, dir.resolve("submit.log"));
+
+    assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
+    assertThat(values(outputs))
+        .isEqualTo(LongStream.range(0, size).map(x -> x * x * x).boxed().toList());
+    assertEveryElementCountedOnce(workDir, size);
+  }
+
+  private record Kill(long pid, int worker, long rangesDone, List<ProcessHandle> descendants) {}
+
+  /** Waits for some ranges to finish, then kills an executor while an element process runs under it. */
+  private Kill killBusyExecutorMidRun(Child run, Path workDir, long rangesTotal) {
+    long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      assertThat(run.process().isAlive()).as("the run ended before an executor was killed: " + run.tail()).isTrue();
+      long done = rangesDone(workDir);
+      for (int worker = 0; worker < 2 && done >= rangesTotal / 8; worker++) {
+        for (ProcessHandle executor : cluster.executors(worker)) {
+          List<ProcessHandle> elements = executor.descendants().filter(ProcessHandle::isAlive).toList();
+          if (!elements.isEmpty()) {
+            long doneAtKill = rangesDone(workDir);
+            executor.destroyForcibly();
+            awaitExit(executor);
+            return new Kill(executor.pid(), worker, doneAtKill, elements);
+          }
+        }
+      }
+      sleepMillis(20);
+    }
+    throw new AssertionError("no executor was running an element while the run went on: " + run.tail());
+  }
+
+  private static boolean awaitGone(ProcessHandle process, Duration timeout) {
+    try {
+      process.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return !process.isAlive();
+    } catch (Exception e) {
+      return !process.isAlive();
+    }
+  }
+
+  private static void awaitExit(ProcessHandle process) {
+    try {
+      process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the killed executor " + process.pid() + " did not exit", e);
+    }
+  }
+
+  /** Range files written so far in the run folder under {@code workDir}. */
+  private static long rangesDone(Path workDir) {
+    try (Stream<Path> files = Files.walk(workDir)) {
+      return files.filter(f -> RANGE_FILE.matcher(f.getFileName().toString()).matches()).count();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return 0; // not there yet
+    }
+  }
+
+  /**
+   * The verdict counts every element once, and the run's result files hold every index exactly once:
+   * a range re-executed after the executor loss was read back, not counted again.
+   */
+  private static void assertEveryElementCountedOnce(Path workDir, int size) throws IOException {
+    Path runFolder;
+    try (Stream<Path> runs = Files.list(workDir)) {
+      List<Path> all = runs.filter(Files::isDirectory).toList();
+      assertThat(all).as("one run folder").hasSize(1);
+      runFolder = all.get(0);
+    }
+    MapVerdict verdict =
+        (MapVerdict)
+            SerializableUtils.deserializeFromByteArray(
+                Files.readAllBytes(runFolder.resolve("verdict.bin")), "verdict");
+    assertThat(verdict.size()).isEqualTo(size);
+    assertThat(verdict.succeeded()).isEqualTo(size);
+    assertThat(verdict.failed() + verdict.timedOut() + verdict.aborted()).isZero();
+
+    BitSet seen = new BitSet(size);
+    List<Long> duplicated = new ArrayList<>();
+    Path results = runFolder.resolve("results");
+    try (Stream<Path> files = Files.list(results)) {
+      for (Path file : files.sorted().toList()) {
+        Matcher m = RANGE_FILE.matcher(file.getFileName().toString());
+        if (!m.matches()) {
+          continue; // a temporary file a killed writer left: never read as a result
+        }
+        long start = Long.parseLong(m.group(1));
+        long end = Long.parseLong(m.group(2));
+        List<ElementOutcome> outcomes =
+            RangeResults.read(results.toString(), start, end).orElseThrow(() -> new AssertionError("unreadable " + file));
+        assertThat(outcomes).hasSize((int) (end - start));
+        for (ElementOutcome outcome : outcomes) {
+          assertThat(outcome.status().succeeded()).as("element %d", outcome.index()).isTrue();
+          if (seen.get((int) outcome.index())) {
+            duplicated.add(outcome.index());
+          }
+          seen.set((int) outcome.index());
+        }
+      }
+    }
+    assertThat(duplicated).as("indices with two outcomes").isEmpty();
+    assertThat(seen.cardinality()).as("indices with an outcome").isEqualTo(size);
+  }
+
+  private List<Path> appFolders(int worker) throws IOException {
+    try (Stream<Path> apps = Files.list(cluster.workerDir(worker))) {
+      return apps.filter(p -> p.getFileName().toString().startsWith("app-"))
+          .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+          .toList();
+    }
+  }
+
+  private static List<Path> executorFolders(Path app) throws IOException {
+    try (Stream<Path> executors = Files.list(app)) {
+      return executors.filter(Files::isDirectory).toList();
+    }
+  }
+
+  /** Runs {@code ./flyte-beam ARGS} as its own process (the launcher execs java: same pid). */
+  private Child launch(String name, String... args) {
+    List<String> command = new ArrayList<>(List.of("bash", launcher.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("FLYTE_BEAM_JAVA_OPTS", "-Xmx1g -Dspark.ui.enabled=false");
+    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return ChildProcesses.start(builder, dir.resolve(name + ".log"));
+  }
+
+  private JavaTask<?, ?> userTask(String name) throws IOException {
+    // Only to write the definition: the runs get the jar through --jars.
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {userJar.toUri().toURL()}, JavaTask.class.getClassLoader())) {
+      for (JavaTask<?, ?> task : ServiceLoader.load(JavaTask.class, loader)) {
+        if (task.name().equals(name)) {
+          return task;
+        }
+      }
+    }
+    throw new AssertionError("no task " + name + " in " + userJar);
+  }
+
+  private Path definition(JavaTask<?, ?> task, String name) {
+    return definition(MapTask.of(task).build(), name);
+  }
+
+  private Path definition(MapTaskSpec spec, String name) {
+    Path file = dir.resolve(name);
+    DefinitionWriter.write(spec, file);
+    return file;
+  }
+
+  private Path inputs(String name, int size) throws IOException {
+    String xs = LongStream.range(0, size).mapToObj(Long::toString).collect(Collectors.joining(","));
+    return Files.writeString(dir.resolve(name), "{\"x\": [" + xs + "]}");
+  }
+
+  private static List<Long> values(Path outputsJson) throws IOException {
+    LiteralMap.Builder map = LiteralMap.newBuilder();
+    JsonFormat.parser().merge(Files.readString(outputsJson), map);
+    List<Long> values = new ArrayList<>();
+    for (Object value : Inputs.plain(map.build(), "o0")) {
+      values.add((Long) value);
+    }
+    return values;
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static List<String> java17Flags() {
+    return List.of(FlyteBeam.SPARK_JAVA17_FLAGS.split(" "));
+  }
+
+  private static void sleepMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (root != null) {
+      FlyteBeam.deleteLocalFolder(root.toString());
+    }
+  }
+
+  /** The number of ranges MapRunPlan cuts a map of {@code size} into (its rule, restated). */
+  private static final class MapRunPlanShape {
+    static long ranges(long size) {
+      long length = Math.max(1, Math.min(2048, (size + 63) / 64));
+      return (size + length - 1) / length;
+    }
+  }
+}
