@@ -4,7 +4,6 @@ import flyteidl.core.Literals.LiteralMap;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -124,12 +123,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   static void printFailures(PrintWriter err, ErrorGroups errors) {
-    List<String> lines = new ArrayList<>(List.of(errors.format().split("\n")));
-    for (String line : lines) {
-      if (!line.isEmpty()) {
-        err.println("  " + line);
-      }
-    }
+    errors.format().lines().filter(line -> !line.isEmpty()).forEach(line -> err.println("  " + line));
   }
 
   private int fail(PrintWriter err, int code, String message, Throwable e) {

@@ -34,7 +34,8 @@ class InterruptTest {
     command.addAll(List.of(FlyteBeam.SPARK_JAVA17_FLAGS.split(" ")));
     command.addAll(
         List.of("org.flytebeam.runner.Main", "run", "--definition", def.toString(),
-            "--inputs", inputs.toString(), "--outputs", outputs.toString()));
+            "--inputs", inputs.toString(), "--outputs", outputs.toString(),
+            "--work-dir", dir.resolve("work-" + outputs.getFileName()).toString()));
     return new ProcessBuilder(command)
         .redirectError(dir.resolve("stderr-" + outputs.getFileName() + ".txt").toFile())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -43,8 +44,13 @@ class InterruptTest {
 
   private void assertInterrupted(Process process, Path outputs, String signal) throws Exception {
     try {
-      // Wait until elements are running: 400 elements of 50 ms on 2 lanes take about 10 s.
-      Thread.sleep(5000);
+      // Wait until a range of elements has finished (its result file exists): 400 elements of
+      // 50 ms on 2 lanes take about 10 s, so most are still to run.
+      Path work = dir.resolve("work-" + outputs.getFileName());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!rangeFinished(work) && System.nanoTime() < deadline && process.isAlive()) {
+        Thread.sleep(50);
+      }
       new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
@@ -60,6 +66,15 @@ class InterruptTest {
     } finally {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static boolean rangeFinished(Path work) throws java.io.IOException {
+    if (!Files.isDirectory(work)) {
+      return false;
+    }
+    try (var files = Files.walk(work)) {
+      return files.anyMatch(f -> f.getFileName().toString().matches("range-.*\\.bin"));
     }
   }
 

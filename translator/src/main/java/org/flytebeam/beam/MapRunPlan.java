@@ -114,6 +114,8 @@ public final class MapRunPlan implements Serializable {
             spec.requiredSuccesses(size),
             planShards(size, spec.parallelism().orElse(0)));
     writeBytes(plan.inputsFile(), nodeInputs.toByteArray());
+    // Workers in this JVM (DirectRunner, Spark local) use the checked inputs as they are.
+    INPUTS.put(plan.inputsFile(), inputs);
     return plan;
   }
 
@@ -156,7 +158,7 @@ public final class MapRunPlan implements Serializable {
         inputsFile(),
         file -> {
           try {
-            return MapInputs.of(spec, LiteralMap.parseFrom(readBytes(file)));
+            return MapInputs.checked(spec, LiteralMap.parseFrom(readBytes(file)));
           } catch (IOException e) {
             throw new UncheckedIOException("cannot read map inputs [" + file + "]", e);
           }

@@ -104,6 +104,18 @@ public final class MapInputs {
 
   /** Splits and checks the node's inputs: equal lengths, element and bound types. */
   public static MapInputs of(MapTaskSpec spec, LiteralMap nodeInputs) {
+    return split(spec, nodeInputs, true);
+  }
+
+  /**
+   * Splits inputs the driver has already checked with {@link #of}: a worker reading them back does
+   * not check every element's type again.
+   */
+  public static MapInputs checked(MapTaskSpec spec, LiteralMap nodeInputs) {
+    return split(spec, nodeInputs, false);
+  }
+
+  private static MapInputs split(MapTaskSpec spec, LiteralMap nodeInputs, boolean checkTypes) {
     TypedInterface iface = spec.subTask().scalarInterface();
     Map<String, flyteidl.core.Interface.Variable> vars = iface.getInputs().getVariablesMap();
     List<String> problems = new ArrayList<>();
@@ -120,7 +132,9 @@ public final class MapInputs {
         continue;
       }
       if (spec.boundInputs().contains(name)) {
-        check(problems, "bound input", name, value, type);
+        if (checkTypes) {
+          check(problems, "bound input", name, value, type);
+        }
         bound.put(name, value);
         continue;
       }
@@ -144,7 +158,7 @@ public final class MapInputs {
                 size, items.size(), sizeSource, size, name, items.size()));
         continue;
       }
-      for (int i = 0; i < items.size(); i++) {
+      for (int i = 0; checkTypes && i < items.size(); i++) {
         if (!check(problems, "input", name + "[" + i + "]", items.get(i), type)) {
           break;
         }

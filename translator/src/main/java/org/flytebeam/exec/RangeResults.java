@@ -1,17 +1,14 @@
 package org.flytebeam.exec;
 
 import flyteidl.core.Literals.Literal;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.ExtensionRegistryLite;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,8 +23,9 @@ import org.apache.beam.sdk.util.MimeTypes;
  * FileSystems} can open. Written to a temporary name and renamed, so a reader sees a whole file or
  * none; a re-executed range (Spark after a lost executor) finds its file and is not run again.
  *
- * <p>Format: a magic number, start, end, count, then per element its index, status, attempts, start
- * time, duration, error and length-prefixed output literals; a trailer marks the end.
+ * <p>Format (protobuf varints): a magic number, start, end, count, then per element its offset in
+ * the range, status, attempts, start time (delta), duration, error and length-prefixed output
+ * literals; a trailer marks the end.
  */
 public final class RangeResults {
   private static final int MAGIC = 0x46425231; // "FBR1"
@@ -48,27 +46,29 @@ public final class RangeResults {
     String target = path(resultsDir, start, end);
     String temp = target + ".tmp-" + java.util.UUID.randomUUID();
     ResourceId tempId = FileSystems.matchNewResource(temp, false);
-    try (OutputStream raw = Channels.newOutputStream(FileSystems.create(tempId, MimeTypes.BINARY));
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
-      out.writeInt(MAGIC);
-      out.writeLong(start);
-      out.writeLong(end);
-      out.writeInt(outcomes.size());
+    try (OutputStream raw = Channels.newOutputStream(FileSystems.create(tempId, MimeTypes.BINARY))) {
+      CodedOutputStream out = CodedOutputStream.newInstance(raw, 1 << 16);
+      out.writeFixed32NoTag(MAGIC);
+      out.writeInt64NoTag(start);
+      out.writeInt64NoTag(end);
+      out.writeUInt32NoTag(outcomes.size());
+      long previousStart = 0;
       for (ElementOutcome o : outcomes) {
-        out.writeLong(o.index());
-        out.writeByte(o.status().ordinal());
-        out.writeInt(o.attempts());
-        out.writeLong(o.startEpochMillis());
-        out.writeLong(o.durationMillis());
-        writeString(out, o.error());
-        out.writeInt(o.outputs().size());
+        out.writeUInt64NoTag(o.index() - start);
+        out.writeRawByte((byte) o.status().ordinal());
+        out.writeUInt32NoTag(o.attempts());
+        // Start times are close to each other: deltas make short varints.
+        out.writeSInt64NoTag(o.startEpochMillis() - previousStart);
+        previousStart = o.startEpochMillis();
+        out.writeUInt64NoTag(o.durationMillis());
+        out.writeStringNoTag(o.error());
+        out.writeUInt32NoTag(o.outputs().size());
         for (Literal literal : o.outputs()) {
-          byte[] bytes = literal.toByteArray();
-          out.writeInt(bytes.length);
-          out.write(bytes);
+          out.writeMessageNoTag(literal);
         }
       }
-      out.writeInt(TRAILER);
+      out.writeFixed32NoTag(TRAILER);
+      out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write results to [" + temp + "]", e);
     }
@@ -85,64 +85,60 @@ public final class RangeResults {
   /** The outcomes of a range whose file is complete; empty when it is missing or unreadable. */
   public static Optional<List<ElementOutcome>> read(String resultsDir, long start, long end) {
     String file = path(resultsDir, start, end);
+    byte[] bytes;
     try {
       MatchResult match = FileSystems.match(file);
       if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
         return Optional.empty();
       }
-      try (InputStream raw = Channels.newInputStream(FileSystems.open(match.metadata().get(0).resourceId()));
-          DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-        return Optional.of(readAll(in, start, end));
+      try (InputStream raw =
+          Channels.newInputStream(FileSystems.open(match.metadata().get(0).resourceId()))) {
+        bytes = raw.readAllBytes();
       }
-    } catch (EOFException | IllegalStateException e) {
+    } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      if (e instanceof java.io.FileNotFoundException) {
-        return Optional.empty();
-      }
       throw new UncheckedIOException("cannot read results from [" + file + "]", e);
+    }
+    try {
+      return Optional.of(parse(CodedInputStream.newInstance(bytes), start, end));
+    } catch (IOException | IllegalStateException | IndexOutOfBoundsException e) {
+      // Truncated or foreign: treated as missing, so the range runs (again).
+      return Optional.empty();
     }
   }
 
-  private static List<ElementOutcome> readAll(DataInputStream in, long start, long end)
+  private static List<ElementOutcome> parse(CodedInputStream in, long start, long end)
       throws IOException {
-    if (in.readInt() != MAGIC || in.readLong() != start || in.readLong() != end) {
+    if (in.readFixed32() != MAGIC || in.readInt64() != start || in.readInt64() != end) {
       throw new IllegalStateException("not a result file of this range");
     }
-    int count = in.readInt();
+    int count = in.readUInt32();
+    if (count < 0 || count > end - start) {
+      throw new IllegalStateException("bad count");
+    }
     List<ElementOutcome> outcomes = new ArrayList<>(count);
     ElementStatus[] statuses = ElementStatus.values();
+    long previousStart = 0;
     for (int i = 0; i < count; i++) {
-      long index = in.readLong();
-      ElementStatus status = statuses[in.readByte()];
-      int attempts = in.readInt();
-      long startMillis = in.readLong();
-      long duration = in.readLong();
-      String error = readString(in);
-      int n = in.readInt();
+      long index = start + in.readUInt64();
+      ElementStatus status = statuses[in.readRawByte()];
+      int attempts = in.readUInt32();
+      long startMillis = previousStart + in.readSInt64();
+      previousStart = startMillis;
+      long duration = in.readUInt64();
+      String error = in.readStringRequireUtf8();
+      int n = in.readUInt32();
       List<Literal> outputs = new ArrayList<>(n);
       for (int k = 0; k < n; k++) {
-        byte[] bytes = new byte[in.readInt()];
-        in.readFully(bytes);
-        outputs.add(Literal.parseFrom(bytes));
+        outputs.add(in.readMessage(Literal.parser(), ExtensionRegistryLite.getEmptyRegistry()));
       }
       outcomes.add(new ElementOutcome(index, status, attempts, startMillis, duration, error, outputs));
     }
-    if (in.readInt() != TRAILER) {
+    if (in.readFixed32() != TRAILER || !in.isAtEnd()) {
       throw new IllegalStateException("truncated result file");
     }
     return outcomes;
   }
 
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(bytes.length);
-    out.write(bytes);
-  }
-
-  private static String readString(DataInputStream in) throws IOException {
-    byte[] bytes = new byte[in.readInt()];
-    in.readFully(bytes);
-    return new String(bytes, StandardCharsets.UTF_8);
-  }
 }

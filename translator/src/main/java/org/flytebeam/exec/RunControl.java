@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RunControl {
   private static final Map<String, RunControl> RUNS = new ConcurrentHashMap<>();
+  /** Set once by a signal: stops every run of this JVM, also those whose control comes later. */
+  private static volatile boolean interrupted;
 
   private final long size;
   private final long required;
@@ -38,9 +40,15 @@ public final class RunControl {
    * finish quickly and what finished is still written.
    */
   public static void interruptAll() {
+    interrupted = true;
     for (RunControl control : RUNS.values()) {
       control.stopped = true;
     }
+  }
+
+  /** Whether this JVM was interrupted (Ctrl-C, SIGTERM). */
+  public static boolean interrupted() {
+    return interrupted;
   }
 
   /** Forgets a finished run. */
@@ -50,7 +58,7 @@ public final class RunControl {
 
   /** Whether no further element (or attempt) should start. */
   public boolean stopped() {
-    return stopped;
+    return stopped || interrupted;
   }
 
   /** Records an element's terminal status. */

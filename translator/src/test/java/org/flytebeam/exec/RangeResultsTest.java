@@ -1,0 +1,52 @@
+package org.flytebeam.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.flytebeam.types.Literals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RangeResultsTest {
+  @TempDir Path dir;
+
+  private static List<ElementOutcome> outcomes() {
+    return List.of(
+        new ElementOutcome(10, ElementStatus.SUCCEEDED, 1, 1_700_000_000_000L, 5, "", List.of(Literals.of(7L), Literals.of("a"))),
+        new ElementOutcome(11, ElementStatus.FAILED, 3, 1_700_000_000_004L, 12, "ValueError: boom", List.of()),
+        new ElementOutcome(12, ElementStatus.TIMED_OUT, 2, 1_699_999_999_999L, 300, "timed out", List.of()),
+        ElementOutcome.aborted(13));
+  }
+
+  @Test
+  void shouldReadBackExactlyWhatWasWritten() {
+    RangeResults.write(dir.toString(), 10, 14, outcomes());
+
+    assertThat(RangeResults.read(dir.toString(), 10, 14)).contains(outcomes());
+  }
+
+  @Test
+  void shouldTreatAMissingOrTruncatedFileAsNotDone() throws Exception {
+    assertThat(RangeResults.read(dir.toString(), 10, 14)).isEmpty();
+
+    RangeResults.write(dir.toString(), 10, 14, outcomes());
+    Path file = Path.of(RangeResults.path(dir.toString(), 10, 14));
+    byte[] bytes = Files.readAllBytes(file);
+    for (int cut : new int[] {0, 3, bytes.length / 2, bytes.length - 1}) {
+      Files.write(file, java.util.Arrays.copyOf(bytes, cut));
+      assertThat(RangeResults.read(dir.toString(), 10, 14)).as("cut at %d", cut).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldNotMistakeAnotherRangesFileForThisOne() throws Exception {
+    RangeResults.write(dir.toString(), 10, 14, outcomes());
+    Files.copy(
+        Path.of(RangeResults.path(dir.toString(), 10, 14)),
+        Path.of(RangeResults.path(dir.toString(), 20, 24)));
+
+    assertThat(RangeResults.read(dir.toString(), 20, 24)).isEmpty();
+  }
+}
