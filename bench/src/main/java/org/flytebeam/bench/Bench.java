@@ -55,8 +55,11 @@ public final class Bench {
    * @param root the repository's root (holding {@code runner/} and {@code bench/})
    * @param resultsDir where the Markdown and JSON go
    * @param timeout the limit of one process
+   * @param settle before each process, how long to wait at most for the rest of the machine to
+   *     quiet down (under half a core busy for a second); zero: do not wait
    */
-  public record Options(int runs, boolean quick, Path root, Path resultsDir, Duration timeout) {
+  public record Options(
+      int runs, boolean quick, Path root, Path resultsDir, Duration timeout, Duration settle) {
     public Options {
       if (runs < 1) {
         throw new IllegalArgumentException("--runs [" + runs + "] must be at least 1");
@@ -64,11 +67,12 @@ public final class Bench {
       requireNonNull(root, "root");
       requireNonNull(resultsDir, "resultsDir");
       requireNonNull(timeout, "timeout");
+      requireNonNull(settle, "settle");
     }
 
     /** The smoke run the tests use: every variant at tiny sizes, once. */
     public static Options quick(Path root, Path resultsDir) {
-      return new Options(1, true, root, resultsDir, Duration.ofMinutes(5));
+      return new Options(1, true, root, resultsDir, Duration.ofMinutes(5), Duration.ZERO);
     }
   }
 
@@ -138,17 +142,21 @@ public final class Bench {
   }
 
   static final String USAGE =
-      "usage: bench/run [--runs N] [--quick] [--results DIR] [--root DIR]\n"
+      "usage: bench/run [--runs N] [--quick] [--settle SECONDS] [--results DIR] [--root DIR]\n"
           + "  --runs N       runs per variant and size, the median is reported (default 3; 1 with"
           + " --quick)\n"
           + "  --quick        smoke sizes: every variant and the correctness check, numbers"
           + " meaningless\n"
+          + "  --settle S     before each process, wait up to S seconds for the rest of the machine"
+          + " to\n"
+          + "                 quiet down (default 10; 0 with --quick)\n"
           + "  --results DIR  where the Markdown and JSON go (default bench/results)\n"
           + "  --root DIR     the repository root (default .)";
 
   /** The options of {@code args}, or null for {@code --help}. */
   static Options parse(String[] args) {
     Integer runs = null;
+    Integer settle = null;
     boolean quick = false;
     Path root = Path.of(".");
     Path results = null;
@@ -166,6 +174,17 @@ public final class Bench {
             throw new IllegalArgumentException("--runs [" + value + "] must be a whole number");
           }
         }
+        case "--settle" -> {
+          String value = value(args, ++i, "--settle");
+          try {
+            settle = Integer.parseInt(value);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--settle [" + value + "] must be whole seconds");
+          }
+          if (settle < 0) {
+            throw new IllegalArgumentException("--settle [" + value + "] must not be negative");
+          }
+        }
         case "--root" -> root = Path.of(value(args, ++i, "--root"));
         case "--results" -> results = Path.of(value(args, ++i, "--results"));
         default -> throw new IllegalArgumentException("unknown argument [" + args[i] + "]");
@@ -177,7 +196,8 @@ public final class Bench {
         quick,
         root,
         results != null ? results.toAbsolutePath() : root.resolve("bench/results"),
-        quick ? Duration.ofMinutes(5) : Duration.ofMinutes(30));
+        quick ? Duration.ofMinutes(5) : Duration.ofMinutes(30),
+        Duration.ofSeconds(settle != null ? settle : quick ? 0 : 10));
   }
 
   private static String value(String[] args, int i, String option) {
@@ -203,9 +223,10 @@ public final class Bench {
     Files.createDirectories(targetDir);
     Path work = Files.createTempDirectory(targetDir, "bench-work-");
     log.printf(
-        "bench: %s, %d run(s), peak RSS by %s, work folder %s%n",
+        "bench: %s, %d run(s), settle up to %ds, measured by %s, work folder %s%n",
         options.quick() ? "quick smoke sizes, JVMs " + Layout.QUICK_FLAGS : "full sizes",
         options.runs(),
+        options.settle().toSeconds(),
         timer.method().description(),
         work);
 
@@ -235,7 +256,8 @@ public final class Bench {
             done++;
             log.printf(
                 Locale.ROOT,
-                "[%3d/%d] %-8s N=%-8d %-22s run %d: %7.2f s %6s MiB  %s%n",
+                "[%3d/%d] %-8s N=%-8d %-22s run %d: %7.2f s %7.2f CPU s %6s MiB, others %4.2f"
+                    + " cores  %s%n",
                 done,
                 total,
                 w.name(),
@@ -243,7 +265,9 @@ public final class Bench {
                 v.id(),
                 run,
                 m.wallSeconds(),
+                m.cpuSeconds(),
                 Report.mib(m.peakRssBytes()),
+                m.othersCores(),
                 m.checksum());
             List<String> problems = Report.checksumProblems(workloads, measurements);
             if (!problems.isEmpty()) {
@@ -308,6 +332,9 @@ public final class Bench {
     Path outputs = work.resolve(stem + ".outputs.pb");
     Variant.RunFiles files = new Variant.RunFiles(definition(work, w), inputs(work, w, n), outputs);
     List<String> command = v.command(layout, w, n, files);
+    if (!options.settle().isZero()) {
+      ProcessTimer.settle(options.settle(), 0.5);
+    }
     ProcessTimer.Timed timed = timer.run(command, stdout, stderr, options.timeout());
     if (timed.exitCode() != 0) {
       throw new BenchFailedException(
@@ -329,7 +356,16 @@ public final class Bench {
     Files.deleteIfExists(outputs);
     Files.deleteIfExists(stdout);
     Files.deleteIfExists(stderr);
-    return new Measurement(w.name(), v, n, run, timed.wallSeconds(), timed.peakRssBytes(), checksum);
+    return new Measurement(
+        w.name(),
+        v,
+        n,
+        run,
+        timed.wallSeconds(),
+        timed.peakRssBytes(),
+        timed.cpuSeconds(),
+        timed.othersCores(),
+        checksum);
   }
 
   private static Path definition(Path work, Workload w) {

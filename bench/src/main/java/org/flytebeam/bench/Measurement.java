@@ -11,6 +11,8 @@ import static java.util.Objects.requireNonNull;
  * @param run which run, from 1
  * @param wallSeconds JVM start to exit
  * @param peakRssBytes the process's peak resident set size
+ * @param cpuSeconds the process's user + system CPU seconds
+ * @param othersCores how many cores the rest of the machine kept busy meanwhile (NaN: unknown)
  * @param checksum what it computed
  */
 public record Measurement(
@@ -20,6 +22,8 @@ public record Measurement(
     int run,
     double wallSeconds,
     long peakRssBytes,
+    double cpuSeconds,
+    double othersCores,
     Checksum checksum) {
   public Measurement {
     requireNonNull(workload, "workload");

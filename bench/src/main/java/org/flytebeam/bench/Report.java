@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import org.flytebeam.bench.variants.BenchFunction;
 
 /**
@@ -55,6 +56,9 @@ public final class Report {
   /**
    * One variant at both sizes of one workload. Ratios are empty where there is nothing to compare
    * with, or the reference is not positive.
+   *
+   * @param spread the largest (max - min) / median of the runs' wall seconds, at either size
+   * @param othersCores the median of the cores the rest of the machine kept busy during the runs
    */
   public record Row(
       Variant variant,
@@ -62,9 +66,13 @@ public final class Report {
       double largeSeconds,
       double fixedSeconds,
       double marginalMicros,
+      double fixedCpuSeconds,
+      double marginalCpuMicros,
       long smallPeakRss,
       long largePeakRss,
       double largeOverSmall,
+      double spread,
+      double othersCores,
       Optional<Double> fixedVsRdd,
       Optional<Double> marginalVsRdd,
       Optional<Double> fixedVsPlainBeam,
@@ -180,48 +188,62 @@ public final class Report {
   }
 
   private static Table table(Workload w, List<Measurement> measurements) {
-    Map<Variant, double[]> seconds = new LinkedHashMap<>();
-    Map<Variant, long[]> rss = new LinkedHashMap<>();
-    for (Variant v : Variant.values()) {
-      double small = median(select(measurements, w, v, w.small()), Measurement::wallSeconds);
-      double large = median(select(measurements, w, v, w.large()), Measurement::wallSeconds);
-      if (Double.isNaN(small) || Double.isNaN(large)) {
-        continue;
-      }
-      seconds.put(v, new double[] {small, large});
-      rss.put(
-          v,
-          new long[] {
-            maxRss(select(measurements, w, v, w.small())),
-            maxRss(select(measurements, w, v, w.large()))
-          });
-    }
     Map<Variant, double[]> costs = new LinkedHashMap<>();
-    seconds.forEach((v, s) -> costs.put(v, fixedAndMarginal(w, s[0], s[1])));
+    for (Variant v : Variant.values()) {
+      List<Measurement> small = select(measurements, w, v, w.small());
+      List<Measurement> large = select(measurements, w, v, w.large());
+      if (!small.isEmpty() && !large.isEmpty()) {
+        costs.put(
+            v,
+            fixedAndMarginal(
+                w, median(small, Measurement::wallSeconds), median(large, Measurement::wallSeconds)));
+      }
+    }
+    double[] rdd = costs.get(Variant.SPARK_RDD);
     List<Row> rows = new ArrayList<>();
-    for (Map.Entry<Variant, double[]> e : seconds.entrySet()) {
+    for (Map.Entry<Variant, double[]> e : costs.entrySet()) {
       Variant v = e.getKey();
-      double[] s = e.getValue();
-      double[] c = costs.get(v);
-      double[] rdd = costs.get(Variant.SPARK_RDD);
+      List<Measurement> small = select(measurements, w, v, w.small());
+      List<Measurement> large = select(measurements, w, v, w.large());
+      List<Measurement> both = new ArrayList<>(small);
+      both.addAll(large);
+      double smallSeconds = median(small, Measurement::wallSeconds);
+      double largeSeconds = median(large, Measurement::wallSeconds);
+      double[] c = e.getValue();
+      double[] cpu =
+          fixedAndMarginal(
+              w, median(small, Measurement::cpuSeconds), median(large, Measurement::cpuSeconds));
       double[] plain = v.plainBeamPeer().map(costs::get).orElse(null);
       boolean isRdd = v == Variant.SPARK_RDD;
       rows.add(
           new Row(
               v,
-              s[0],
-              s[1],
+              smallSeconds,
+              largeSeconds,
               c[0],
               c[1] * 1e6,
-              rss.get(v)[0],
-              rss.get(v)[1],
-              s[1] / s[0],
-              isRdd ? Optional.empty() : ratio(c[0], rdd == null ? Double.NaN : rdd[0]),
-              isRdd ? Optional.empty() : ratio(c[1], rdd == null ? Double.NaN : rdd[1]),
-              ratio(c[0], plain == null ? Double.NaN : plain[0]),
-              ratio(c[1], plain == null ? Double.NaN : plain[1])));
+              cpu[0],
+              cpu[1] * 1e6,
+              maxRss(small),
+              maxRss(large),
+              largeSeconds / smallSeconds,
+              Math.max(spread(small), spread(large)),
+              median(
+                  both.stream().filter(m -> !Double.isNaN(m.othersCores())).toList(),
+                  Measurement::othersCores),
+              isRdd || rdd == null ? Optional.empty() : ratio(c[0], rdd[0]),
+              isRdd || rdd == null ? Optional.empty() : ratio(c[1], rdd[1]),
+              plain == null ? Optional.empty() : ratio(c[0], plain[0]),
+              plain == null ? Optional.empty() : ratio(c[1], plain[1])));
     }
     return new Table(w, List.copyOf(rows));
+  }
+
+  /** (max - min) / median of the runs' wall seconds. */
+  private static double spread(List<Measurement> ms) {
+    double min = ms.stream().mapToDouble(Measurement::wallSeconds).min().orElse(Double.NaN);
+    double max = ms.stream().mapToDouble(Measurement::wallSeconds).max().orElse(Double.NaN);
+    return (max - min) / median(ms, Measurement::wallSeconds);
   }
 
   /** {fixed seconds, marginal seconds per element}: the line through both sizes' medians. */
@@ -230,7 +252,7 @@ public final class Report {
     return new double[] {smallSeconds - marginal * w.small(), marginal};
   }
 
-  static double median(List<Measurement> ms, java.util.function.ToDoubleFunction<Measurement> f) {
+  static double median(List<Measurement> ms, ToDoubleFunction<Measurement> f) {
     if (ms.isEmpty()) {
       return Double.NaN;
     }
@@ -378,7 +400,7 @@ public final class Report {
     md.append("Load average (1 min) at start/end: ").append(meta.loadAverage()).append(".\n");
     md.append("Each cell: the median of ").append(meta.runs()).append(meta.runs() == 1 ? " run" : " runs");
     md.append(" of a whole process (JVM start to exit, wall seconds); variants interleaved run by run. ");
-    md.append("Peak RSS: ").append(meta.rssMethod()).append(", the largest of the runs. ");
+    md.append("Measured by ").append(meta.rssMethod()).append("; peak RSS is the largest of the runs. ");
     md.append(
         String.format(
             Locale.ROOT,
@@ -386,7 +408,11 @@ public final class Report {
             meta.burnMillisPerElement()));
     md.append(
         "Fixed = the intercept and marginal = the slope of the line through both sizes' medians."
-            + " Ratios: to the Spark RDD, and (flyte-beam only) to plain Beam on the same runner.\n");
+            + " Ratios: to the Spark RDD, and (flyte-beam only) to plain Beam on the same runner."
+            + " CPU: the same fit over the process's user + system seconds (all its threads)."
+            + " Run spread: (max - min) / median of a cell's runs, the worse size. Others' load:"
+            + " the cores the rest of the machine kept busy during the runs (median): wall seconds"
+            + " measured beside it are inflated.\n");
     for (Table t : tables) {
       Workload w = t.workload();
       String s = size(w.small());
@@ -408,23 +434,21 @@ public final class Report {
           .append(l)
           .append("/")
           .append(s)
-          .append(" | peak RSS ")
-          .append(s)
-          .append(" MiB | peak RSS ")
-          .append(l)
-          .append(" MiB | fixed vs RDD | marginal vs RDD | fixed vs plain Beam | marginal vs plain Beam |\n");
-      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+          .append(" | fixed vs RDD | marginal vs RDD | fixed vs plain Beam | marginal vs plain Beam |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Row r : t.rows()) {
         md.append("| ")
             .append(r.variant().id())
-            .append(String.format(Locale.ROOT, " | %.2f | %.2f | %.2f | ", r.smallSeconds(), r.largeSeconds(), r.fixedSeconds()))
+            .append(
+                String.format(
+                    Locale.ROOT,
+                    " | %.2f | %.2f | %.2f | ",
+                    r.smallSeconds(),
+                    r.largeSeconds(),
+                    r.fixedSeconds()))
             .append(micros(r.marginalMicros()))
             .append(" | ")
             .append(times(r.largeOverSmall()))
-            .append(" | ")
-            .append(mib(r.smallPeakRss()))
-            .append(" | ")
-            .append(mib(r.largePeakRss()))
             .append(" | ")
             .append(r.fixedVsRdd().map(Report::times).orElse("-"))
             .append(" | ")
@@ -433,6 +457,28 @@ public final class Report {
             .append(r.fixedVsPlainBeam().map(Report::times).orElse("-"))
             .append(" | ")
             .append(r.marginalVsPlainBeam().map(Report::times).orElse("-"))
+            .append(" |\n");
+      }
+      md.append("\n| variant | peak RSS ")
+          .append(s)
+          .append(" MiB | peak RSS ")
+          .append(l)
+          .append(" MiB | CPU fixed s | CPU marginal us/elem | run spread | others' load, cores |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+      for (Row r : t.rows()) {
+        md.append("| ")
+            .append(r.variant().id())
+            .append(" | ")
+            .append(mib(r.smallPeakRss()))
+            .append(" | ")
+            .append(mib(r.largePeakRss()))
+            .append(String.format(Locale.ROOT, " | %.2f | ", r.fixedCpuSeconds()))
+            .append(micros(r.marginalCpuMicros()))
+            .append(String.format(Locale.ROOT, " | %.0f%% | ", 100 * r.spread()))
+            .append(
+                Double.isNaN(r.othersCores())
+                    ? "?"
+                    : String.format(Locale.ROOT, "%.2f", r.othersCores()))
             .append(" |\n");
       }
     }
@@ -509,7 +555,11 @@ public final class Report {
         rm.put("largeSeconds", finite(r.largeSeconds()));
         rm.put("fixedSeconds", finite(r.fixedSeconds()));
         rm.put("marginalMicrosPerElement", finite(r.marginalMicros()));
+        rm.put("fixedCpuSeconds", finite(r.fixedCpuSeconds()));
+        rm.put("marginalCpuMicrosPerElement", finite(r.marginalCpuMicros()));
         rm.put("largeOverSmall", finite(r.largeOverSmall()));
+        rm.put("runSpread", finite(r.spread()));
+        rm.put("othersCores", finite(r.othersCores()));
         rm.put("smallPeakRssBytes", r.smallPeakRss());
         rm.put("largePeakRssBytes", r.largePeakRss());
         rm.put("fixedVsRdd", r.fixedVsRdd().map(Report::finite).orElse(null));
@@ -536,6 +586,8 @@ public final class Report {
       mm.put("run", x.run());
       mm.put("wallSeconds", finite(x.wallSeconds()));
       mm.put("peakRssBytes", x.peakRssBytes());
+      mm.put("cpuSeconds", finite(x.cpuSeconds()));
+      mm.put("othersCores", finite(x.othersCores()));
       mm.put("checksum", x.checksum().toString());
       ms.add(mm);
     }

@@ -19,6 +19,8 @@ class BenchOptionsTest {
   void shouldRunOnceWhenQuickWithoutRuns() {
     assertThat(Bench.parse(new String[] {"--quick"}).runs()).isEqualTo(1);
     assertThat(Bench.parse(new String[] {"--quick", "--runs", "2"}).runs()).isEqualTo(2);
+    assertThat(Bench.parse(new String[] {"--quick"}).settle()).isZero();
+    assertThat(Bench.parse(new String[] {}).settle()).hasSeconds(10);
   }
 
   @Test
@@ -27,6 +29,8 @@ class BenchOptionsTest {
         .hasMessage("--runs [0] must be at least 1");
     assertThatThrownBy(() -> Bench.parse(new String[] {"--runs", "x"}))
         .hasMessage("--runs [x] must be a whole number");
+    assertThatThrownBy(() -> Bench.parse(new String[] {"--settle", "-1"}))
+        .hasMessage("--settle [-1] must not be negative");
     assertThatThrownBy(() -> Bench.parse(new String[] {"--fast"}))
         .hasMessage("unknown argument [--fast]");
   }

@@ -26,9 +26,10 @@ class ReportTest {
       for (int n : w.sizes()) {
         double seconds = e.getValue()[0] + e.getValue()[1] * n;
         Checksum sum = new Checksum(n, n * 7L, 0);
-        ms.add(new Measurement(w.name(), e.getKey(), n, 1, seconds, peakRss, sum));
-        ms.add(new Measurement(w.name(), e.getKey(), n, 2, seconds * 3, peakRss, sum));
-        ms.add(new Measurement(w.name(), e.getKey(), n, 3, seconds, peakRss, sum));
+        double cpu = 2 * seconds;
+        ms.add(new Measurement(w.name(), e.getKey(), n, 1, seconds, peakRss, cpu, 0.1, sum));
+        ms.add(new Measurement(w.name(), e.getKey(), n, 2, seconds * 3, peakRss, cpu, 0.5, sum));
+        ms.add(new Measurement(w.name(), e.getKey(), n, 3, seconds, peakRss, cpu, Double.NaN, sum));
       }
     }
     return ms;
@@ -60,6 +61,10 @@ class ReportTest {
     assertThat(flyte.fixedSeconds()).isCloseTo(4.5, within(1e-9));
     assertThat(flyte.marginalMicros()).isCloseTo(1.0, within(1e-9));
     assertThat(flyte.smallSeconds()).isCloseTo(4.5 + 1e-4, within(1e-9));
+    assertThat(flyte.fixedCpuSeconds()).isCloseTo(9.0, within(1e-9));
+    assertThat(flyte.marginalCpuMicros()).isCloseTo(2.0, within(1e-9));
+    assertThat(flyte.spread()).isCloseTo(2.0, within(1e-9));
+    assertThat(flyte.othersCores()).isCloseTo(0.3, within(1e-9));
     assertThat(flyte.fixedVsRdd()).hasValueSatisfying(r -> assertThat(r).isCloseTo(4.5 / 4, within(1e-9)));
     assertThat(flyte.marginalVsPlainBeam())
         .hasValueSatisfying(r -> assertThat(r).isCloseTo(1.0 / 7, within(1e-9)));
@@ -123,7 +128,7 @@ class ReportTest {
     Measurement last = ms.remove(ms.size() - 1);
     ms.add(
         new Measurement(
-            last.workload(), last.variant(), last.n(), last.run(), 1.0, 1,
+            last.workload(), last.variant(), last.n(), last.run(), 1.0, 1, 1.0, 0.0,
             new Checksum(last.n(), 12345, 0)));
 
     Report report = Report.of(META, List.of(TRIVIAL), ms);
@@ -139,7 +144,8 @@ class ReportTest {
   void shouldReportMissingOutputsWhenAVariantLostElements() {
     List<Measurement> ms =
         List.of(
-            new Measurement("square", Variant.RAW_STREAM, 100, 1, 0.1, 1, new Checksum(99, 5, 1)));
+            new Measurement(
+                "square", Variant.RAW_STREAM, 100, 1, 0.1, 1, 0.1, 0.0, new Checksum(99, 5, 1)));
 
     assertThat(Report.checksumProblems(List.of(TRIVIAL), ms))
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
@@ -158,6 +164,7 @@ class ReportTest {
     assertThat(json.get("budgets").get(0).get("result").asText()).isEqualTo("PASS");
     for (Variant v : Variant.values()) {
       assertThat(report.markdown()).contains("| " + v.id() + " |");
+      assertThat(json.get("tables").get(0).get("rows").toString()).contains(v.id());
     }
   }
 
