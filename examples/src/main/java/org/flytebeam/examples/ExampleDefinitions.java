@@ -22,7 +22,8 @@ public final class ExampleDefinitions {
         "multiply", MapTask.of(new Multiply()).build(),
         "format-abc-partial", MapTask.of(new FormatAbc()).bind("c", "c").build(),
         "fail-on-two-ratio", MapTask.of(new FailOnTwo()).minSuccessRatio(0.75f).build(),
-        "square-legacy", MapTask.of(new Square()).concurrency(2).legacy().build());
+        "square-legacy", MapTask.of(new Square()).concurrency(2).legacy().build(),
+        "burn-cpu", MapTask.of(new Burn()).build());
   }
 
   public static void main(String[] args) throws IOException {

@@ -34,7 +34,8 @@ class ExampleDefinitionsTest {
             "multiply", "{\"o0\":[14,96,270]}",
             "format-abc-partial", "{\"o0\":[\"1-0.1-c\",\"2-0.2-c\",\"3-0.3-c\"]}",
             "fail-on-two-ratio", "{\"o0\":[1,null,3,4]}",
-            "square-legacy", "{\"o0\":[1,4,9,16,25]}");
+            "square-legacy", "{\"o0\":[1,4,9,16,25]}",
+            "burn-cpu", "{\"o0\":[772891,35786,341622]}");
     for (Map.Entry<String, String> e : expected.entrySet()) {
       Cli cli =
           Cli.run("run", "--definition", DIR.resolve(e.getKey() + ".def.json").toString(),

@@ -1,0 +1,85 @@
+package org.flytebeam.bench;
+
+import flyteidl.core.Literals.Literal;
+import flyteidl.core.Literals.LiteralMap;
+import flyteidl.core.Literals.Primitive;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a variant computed: how many outputs, their (wrapping) sum, how many elements failed. Every
+ * variant of one workload and size must agree.
+ */
+public record Checksum(long count, long sum, long failures) {
+
+  @Override
+  public String toString() {
+    return "count=" + count + " sum=" + sum + " failures=" + failures;
+  }
+
+  /**
+   * From a variant's stdout: the {@code key=value} words of lines starting {@code checksum}, such
+   * as {@code checksum count=3 sum=14} and {@code checksum failures=0}.
+   *
+   * @throws IllegalArgumentException when a value is missing
+   */
+  public static Checksum parse(String stdout) {
+    Map<String, Long> values = new HashMap<>();
+    for (String line : stdout.split("\n")) {
+      String[] words = line.strip().split("\\s+");
+      if (words.length == 0 || !words[0].equals("checksum")) {
+        continue;
+      }
+      for (int i = 1; i < words.length; i++) {
+        int eq = words[i].indexOf('=');
+        if (eq > 0) {
+          values.put(words[i].substring(0, eq), Long.parseLong(words[i].substring(eq + 1)));
+        }
+      }
+    }
+    for (String key : new String[] {"count", "sum", "failures"}) {
+      if (!values.containsKey(key)) {
+        throw new IllegalArgumentException(
+            "no [checksum " + key + "=...] line in the variant's stdout: " + abbreviate(stdout));
+      }
+    }
+    return new Checksum(values.get("count"), values.get("sum"), values.get("failures"));
+  }
+
+  /**
+   * From a flyte-beam outputs file: the binary LiteralMap's {@code o0} collection of integers, a
+   * {@code none} for each failed element.
+   */
+  public static Checksum fromOutputs(Path file, String outputName) throws IOException {
+    LiteralMap outputs = LiteralMap.parseFrom(Files.readAllBytes(file));
+    Literal list = outputs.getLiteralsMap().get(outputName);
+    if (list == null || !list.hasCollection()) {
+      throw new IllegalArgumentException(
+          "outputs [" + file + "] hold no collection [" + outputName + "]: " + outputs.getLiteralsMap().keySet());
+    }
+    long count = 0;
+    long sum = 0;
+    long failures = 0;
+    for (Literal element : list.getCollection().getLiteralsList()) {
+      if (element.hasScalar() && element.getScalar().hasNoneType()) {
+        failures++;
+      } else if (element.hasScalar()
+          && element.getScalar().getPrimitive().getValueCase() == Primitive.ValueCase.INTEGER) {
+        count++;
+        sum += element.getScalar().getPrimitive().getInteger();
+      } else {
+        throw new IllegalArgumentException(
+            "outputs [" + file + "] hold a non-integer element: " + element);
+      }
+    }
+    return new Checksum(count, sum, failures);
+  }
+
+  private static String abbreviate(String text) {
+    String oneLine = text.strip().replace('\n', '|');
+    return "[" + (oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine) + "]";
+  }
+}

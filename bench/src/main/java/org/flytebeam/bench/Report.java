@@ -1,0 +1,642 @@
+package org.flytebeam.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import org.flytebeam.bench.variants.BenchFunction;
+
+/**
+ * The results of one benchmark run: per workload and variant, the median whole-process seconds at
+ * both sizes, the fixed cost (intercept) and marginal cost per element (slope) between them, peak
+ * RSS, ratios to the Spark RDD and to plain Beam on the same runner; the budget lines; the
+ * correctness check. Renders as Markdown and JSON.
+ */
+public final class Report {
+  /** Beyond this peak RSS at the larger size, flyte-beam on the DirectRunner misses its budget. */
+  static final long RSS_BUDGET_BYTES = 1_500_000_000L;
+
+  /**
+   * About the run.
+   *
+   * @param date when it started, ISO-8601 UTC
+   * @param machine cores, memory, CPU, OS, JVM
+   * @param runs runs per variant and size
+   * @param quick smoke sizes: the numbers mean nothing
+   * @param rssMethod how peak RSS was measured
+   * @param burnMillisPerElement burn_cpu's CPU time per element, single thread, in the harness
+   * @param loadAverage the 1-minute load average at start and at end
+   */
+  public record Meta(
+      String date,
+      String machine,
+      int runs,
+      boolean quick,
+      String rssMethod,
+      double burnMillisPerElement,
+      String loadAverage) {
+    public Meta {
+      requireNonNull(date, "date");
+      requireNonNull(machine, "machine");
+      requireNonNull(rssMethod, "rssMethod");
+      requireNonNull(loadAverage, "loadAverage");
+    }
+  }
+
+  /**
+   * One variant at both sizes of one workload. Ratios are empty where there is nothing to compare
+   * with, or the reference is not positive.
+   *
+   * @param spread the largest (max - min) / median of the runs' wall seconds, at either size
+   * @param othersCores the median of the cores the rest of the machine kept busy during the runs
+   */
+  public record Row(
+      Variant variant,
+      double smallSeconds,
+      double largeSeconds,
+      double fixedSeconds,
+      double marginalMicros,
+      double fixedCpuSeconds,
+      double marginalCpuMicros,
+      long smallPeakRss,
+      long largePeakRss,
+      double largeOverSmall,
+      double spread,
+      double othersCores,
+      Optional<Double> fixedVsRdd,
+      Optional<Double> marginalVsRdd,
+      Optional<Double> fixedVsPlainBeam,
+      Optional<Double> marginalVsPlainBeam) {}
+
+  /** A workload's rows, in {@link Variant} order. */
+  public record Table(Workload workload, List<Row> rows) {
+    public Optional<Row> row(Variant variant) {
+      return rows.stream().filter(r -> r.variant() == variant).findFirst();
+    }
+  }
+
+  /**
+   * A budget line and whether it holds: empty when it cannot be judged (a reference cost that is
+   * not positive, which only noise at sizes too small can produce).
+   */
+  public record Budget(String line, String measured, Optional<Boolean> pass) {
+    public String verdict() {
+      return pass.map(p -> p ? "PASS" : "MISS").orElse("N/A");
+    }
+  }
+
+  /** A ratio budget: {@code x <= factor * reference}, judged only for a positive reference. */
+  private static Budget atMost(String line, String measured, double x, double factor, double reference) {
+    return new Budget(
+        line, measured, reference > 0 ? Optional.of(x <= factor * reference) : Optional.empty());
+  }
+
+  private static Budget holds(String line, String measured, boolean pass) {
+    return new Budget(line, measured, Optional.of(pass));
+  }
+
+  private final Meta meta;
+  private final List<Table> tables;
+  private final List<Budget> budgets;
+  private final List<Measurement> measurements;
+  private final List<String> checksumProblems;
+
+  private Report(Meta meta, List<Workload> workloads, List<Measurement> measurements) {
+    this.meta = requireNonNull(meta, "meta");
+    this.measurements = List.copyOf(measurements);
+    this.checksumProblems = checksumProblems(workloads, measurements);
+    List<Table> t = new ArrayList<>();
+    for (Workload w : workloads) {
+      t.add(table(w, measurements));
+    }
+    this.tables = List.copyOf(t);
+    this.budgets = computeBudgets();
+  }
+
+  /** The report of {@code measurements}, which should cover every variant at both sizes. */
+  public static Report of(Meta meta, List<Workload> workloads, List<Measurement> measurements) {
+    return new Report(meta, workloads, measurements);
+  }
+
+  public Meta meta() {
+    return meta;
+  }
+
+  public List<Table> tables() {
+    return tables;
+  }
+
+  public List<Budget> budgets() {
+    return budgets;
+  }
+
+  public List<Measurement> measurements() {
+    return measurements;
+  }
+
+  /** Empty when every variant computed the same, complete result. */
+  public List<String> checksumProblems() {
+    return checksumProblems;
+  }
+
+  public boolean checksumsAgree() {
+    return checksumProblems.isEmpty();
+  }
+
+  /**
+   * The correctness check: at each workload and size, every variant's every run has the same
+   * checksum, with {@code n} outputs and no failures.
+   */
+  static List<String> checksumProblems(List<Workload> workloads, List<Measurement> measurements) {
+    List<String> problems = new ArrayList<>();
+    for (Workload w : workloads) {
+      for (int n : w.sizes()) {
+        Measurement first = null;
+        for (Measurement m : measurements) {
+          if (!m.workload().equals(w.name()) || m.n() != n) {
+            continue;
+          }
+          if (m.checksum().count() != n || m.checksum().failures() != 0) {
+            problems.add(
+                String.format(
+                    "%s N=%d %s run %d: expected %d outputs and no failures, got %s",
+                    w.name(), n, m.variant().id(), m.run(), n, m.checksum()));
+          }
+          if (first == null) {
+            first = m;
+          } else if (!first.checksum().equals(m.checksum())) {
+            problems.add(
+                String.format(
+                    "%s N=%d: %s run %d computed [%s] but %s run %d computed [%s]",
+                    w.name(), n, m.variant().id(), m.run(), m.checksum(), first.variant().id(),
+                    first.run(), first.checksum()));
+          }
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static Table table(Workload w, List<Measurement> measurements) {
+    Map<Variant, double[]> costs = new LinkedHashMap<>();
+    for (Variant v : Variant.values()) {
+      List<Measurement> small = select(measurements, w, v, w.small());
+      List<Measurement> large = select(measurements, w, v, w.large());
+      if (!small.isEmpty() && !large.isEmpty()) {
+        costs.put(
+            v,
+            fixedAndMarginal(
+                w, median(small, Measurement::wallSeconds), median(large, Measurement::wallSeconds)));
+      }
+    }
+    double[] rdd = costs.get(Variant.SPARK_RDD);
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<Variant, double[]> e : costs.entrySet()) {
+      Variant v = e.getKey();
+      List<Measurement> small = select(measurements, w, v, w.small());
+      List<Measurement> large = select(measurements, w, v, w.large());
+      List<Measurement> both = new ArrayList<>(small);
+      both.addAll(large);
+      double smallSeconds = median(small, Measurement::wallSeconds);
+      double largeSeconds = median(large, Measurement::wallSeconds);
+      double[] c = e.getValue();
+      double[] cpu =
+          fixedAndMarginal(
+              w, median(small, Measurement::cpuSeconds), median(large, Measurement::cpuSeconds));
+      double[] plain = v.plainBeamPeer().map(costs::get).orElse(null);
+      boolean isRdd = v == Variant.SPARK_RDD;
+      rows.add(
+          new Row(
+              v,
+              smallSeconds,
+              largeSeconds,
+              c[0],
+              c[1] * 1e6,
+              cpu[0],
+              cpu[1] * 1e6,
+              maxRss(small),
+              maxRss(large),
+              largeSeconds / smallSeconds,
+              Math.max(spread(small), spread(large)),
+              median(
+                  both.stream().filter(m -> !Double.isNaN(m.othersCores())).toList(),
+                  Measurement::othersCores),
+              isRdd || rdd == null ? Optional.empty() : ratio(c[0], rdd[0]),
+              isRdd || rdd == null ? Optional.empty() : ratio(c[1], rdd[1]),
+              plain == null ? Optional.empty() : ratio(c[0], plain[0]),
+              plain == null ? Optional.empty() : ratio(c[1], plain[1])));
+    }
+    return new Table(w, List.copyOf(rows));
+  }
+
+  /** (max - min) / median of the runs' wall seconds. */
+  private static double spread(List<Measurement> ms) {
+    double min = ms.stream().mapToDouble(Measurement::wallSeconds).min().orElse(Double.NaN);
+    double max = ms.stream().mapToDouble(Measurement::wallSeconds).max().orElse(Double.NaN);
+    return (max - min) / median(ms, Measurement::wallSeconds);
+  }
+
+  /** {fixed seconds, marginal seconds per element}: the line through both sizes' medians. */
+  static double[] fixedAndMarginal(Workload w, double smallSeconds, double largeSeconds) {
+    double marginal = (largeSeconds - smallSeconds) / (w.large() - w.small());
+    return new double[] {smallSeconds - marginal * w.small(), marginal};
+  }
+
+  static double median(List<Measurement> ms, ToDoubleFunction<Measurement> f) {
+    if (ms.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] xs = ms.stream().mapToDouble(f).sorted().toArray();
+    int mid = xs.length / 2;
+    return xs.length % 2 == 1 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
+  }
+
+  private static long maxRss(List<Measurement> ms) {
+    return ms.stream().mapToLong(Measurement::peakRssBytes).max().orElse(0);
+  }
+
+  private static List<Measurement> select(List<Measurement> ms, Workload w, Variant v, int n) {
+    Predicate<Measurement> p = m -> m.workload().equals(w.name()) && m.variant() == v && m.n() == n;
+    return ms.stream().filter(p).toList();
+  }
+
+  private static Optional<Double> ratio(double x, double reference) {
+    if (Double.isNaN(x) || Double.isNaN(reference) || reference <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(x / reference);
+  }
+
+  private Optional<Table> table(BenchFunction f) {
+    return tables.stream().filter(t -> t.workload().function() == f).findFirst();
+  }
+
+  private List<Budget> computeBudgets() {
+    List<Budget> out = new ArrayList<>();
+    Optional<Table> trivial = table(BenchFunction.SQUARE);
+    Optional<Table> cpu = table(BenchFunction.BURN_CPU);
+    trivial.ifPresent(
+        t -> {
+          Row fs = t.row(Variant.FLYTE_BEAM_SPARK).orElse(null);
+          Row rdd = t.row(Variant.SPARK_RDD).orElse(null);
+          Row bs = t.row(Variant.BEAM_SPARK).orElse(null);
+          Row fd = t.row(Variant.FLYTE_BEAM_DIRECT).orElse(null);
+          Row bd = t.row(Variant.BEAM_DIRECT).orElse(null);
+          if (fs != null && rdd != null) {
+            out.add(
+                atMost(
+                    "SparkRunner local[2], trivial: flyte-beam marginal <= 1.5x the Spark RDD's",
+                    String.format(
+                        Locale.ROOT,
+                        "%s vs %s us/element (%s)",
+                        micros(fs.marginalMicros()),
+                        micros(rdd.marginalMicros()),
+                        times(fs.marginalMicros() / rdd.marginalMicros())),
+                    fs.marginalMicros(),
+                    1.5,
+                    rdd.marginalMicros()));
+          }
+          if (fs != null && bs != null) {
+            out.add(
+                holds(
+                    "SparkRunner local[2], trivial: flyte-beam fixed <= plain Beam's on Spark + 1 s",
+                    String.format(
+                        Locale.ROOT,
+                        "%.2f s vs %.2f s + 1 s",
+                        fs.fixedSeconds(),
+                        bs.fixedSeconds()),
+                    fs.fixedSeconds() <= bs.fixedSeconds() + 1.0));
+          }
+          if (fd != null && bd != null) {
+            out.add(
+                atMost(
+                    "DirectRunner default, trivial: flyte-beam marginal <= 1/2 plain Beam's on the"
+                        + " DirectRunner with defaults",
+                    String.format(
+                        Locale.ROOT,
+                        "%s vs %s us/element (%s)",
+                        micros(fd.marginalMicros()),
+                        micros(bd.marginalMicros()),
+                        times(fd.marginalMicros() / bd.marginalMicros())),
+                    fd.marginalMicros(),
+                    0.5,
+                    bd.marginalMicros()));
+          }
+          if (fd != null) {
+            out.add(
+                holds(
+                    String.format(
+                        Locale.ROOT,
+                        "DirectRunner default, trivial: flyte-beam peak RSS < 1.5 GB at N=%,d",
+                        t.workload().large()),
+                    mib(fd.largePeakRss()) + " MiB (1.5 GB = 1431 MiB)",
+                    fd.largePeakRss() < RSS_BUDGET_BYTES));
+          }
+        });
+    cpu.ifPresent(
+        t -> {
+          Row raw = t.row(Variant.RAW_STREAM).orElse(null);
+          for (Variant v : List.of(Variant.FLYTE_BEAM_DIRECT, Variant.FLYTE_BEAM_SPARK)) {
+            Row f = t.row(v).orElse(null);
+            if (f != null && raw != null) {
+              out.add(
+                  atMost(
+                      "CPU-bound, "
+                          + (v == Variant.FLYTE_BEAM_DIRECT ? "DirectRunner" : "SparkRunner local[2]")
+                          + ": flyte-beam marginal <= 1.11x the raw parallel stream's",
+                      String.format(
+                          Locale.ROOT,
+                          "%s vs %s us/element (%s)",
+                          micros(f.marginalMicros()),
+                          micros(raw.marginalMicros()),
+                          times(f.marginalMicros() / raw.marginalMicros())),
+                      f.marginalMicros(),
+                      1.11,
+                      raw.marginalMicros()));
+            }
+          }
+        });
+    trivial.ifPresent(
+        t -> {
+          for (Variant v : List.of(Variant.FLYTE_BEAM_DIRECT, Variant.FLYTE_BEAM_SPARK)) {
+            t.row(v)
+                .ifPresent(
+                    f ->
+                        out.add(
+                            holds(
+                                String.format(
+                                    Locale.ROOT,
+                                    "%s: N=%s costs <= 12x N=%s end to end",
+                                    v.id(),
+                                    size(t.workload().large()),
+                                    size(t.workload().small())),
+                                String.format(
+                                    Locale.ROOT,
+                                    "%.2f s / %.2f s = %s",
+                                    f.largeSeconds(),
+                                    f.smallSeconds(),
+                                    times(f.largeOverSmall())),
+                                f.largeOverSmall() <= 12.0)));
+          }
+        });
+    return List.copyOf(out);
+  }
+
+  /** The report as Markdown: tables, budget lines, the correctness check. */
+  public String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("### Benchmark ").append(meta.date()).append(meta.quick() ? " (quick smoke run: sizes too small to mean anything)" : "").append("\n\n");
+    md.append("Machine: ").append(meta.machine()).append(". ");
+    md.append("Load average (1 min) at start/end: ").append(meta.loadAverage()).append(".\n");
+    md.append("Each cell: the median of ").append(meta.runs()).append(meta.runs() == 1 ? " run" : " runs");
+    md.append(" of a whole process (JVM start to exit, wall seconds); variants interleaved run by run. ");
+    md.append("Measured by ").append(meta.rssMethod()).append("; peak RSS is the largest of the runs. ");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "burn_cpu: %.2f ms of CPU per element (single thread, measured by the harness).%n",
+            meta.burnMillisPerElement()));
+    md.append(
+        "Fixed = the intercept and marginal = the slope of the line through both sizes' medians."
+            + " Ratios: to the Spark RDD, and (flyte-beam only) to plain Beam on the same runner."
+            + " CPU: the same fit over the process's user + system seconds (all its threads)."
+            + " Run spread: (max - min) / median of a cell's runs, the worse size. Others' load:"
+            + " the cores the rest of the machine kept busy during the runs (median): wall seconds"
+            + " measured beside it are inflated.\n");
+    for (Table t : tables) {
+      Workload w = t.workload();
+      String s = size(w.small());
+      String l = size(w.large());
+      md.append("\n#### ")
+          .append(w.label())
+          .append(": `")
+          .append(w.name())
+          .append("`, N = ")
+          .append(s)
+          .append(" and ")
+          .append(l)
+          .append("\n\n");
+      md.append("| variant | ")
+          .append(s)
+          .append(" s | ")
+          .append(l)
+          .append(" s | fixed s | marginal us/elem | ")
+          .append(l)
+          .append("/")
+          .append(s)
+          .append(" | fixed vs RDD | marginal vs RDD | fixed vs plain Beam | marginal vs plain Beam |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (Row r : t.rows()) {
+        md.append("| ")
+            .append(r.variant().id())
+            .append(
+                String.format(
+                    Locale.ROOT,
+                    " | %.2f | %.2f | %.2f | ",
+                    r.smallSeconds(),
+                    r.largeSeconds(),
+                    r.fixedSeconds()))
+            .append(micros(r.marginalMicros()))
+            .append(" | ")
+            .append(times(r.largeOverSmall()))
+            .append(" | ")
+            .append(r.fixedVsRdd().map(Report::times).orElse("-"))
+            .append(" | ")
+            .append(r.marginalVsRdd().map(Report::times).orElse("-"))
+            .append(" | ")
+            .append(r.fixedVsPlainBeam().map(Report::times).orElse("-"))
+            .append(" | ")
+            .append(r.marginalVsPlainBeam().map(Report::times).orElse("-"))
+            .append(" |\n");
+      }
+      md.append("\n| variant | peak RSS ")
+          .append(s)
+          .append(" MiB | peak RSS ")
+          .append(l)
+          .append(" MiB | CPU fixed s | CPU marginal us/elem | run spread | others' load, cores |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+      for (Row r : t.rows()) {
+        md.append("| ")
+            .append(r.variant().id())
+            .append(" | ")
+            .append(mib(r.smallPeakRss()))
+            .append(" | ")
+            .append(mib(r.largePeakRss()))
+            .append(String.format(Locale.ROOT, " | %.2f | ", r.fixedCpuSeconds()))
+            .append(micros(r.marginalCpuMicros()))
+            .append(String.format(Locale.ROOT, " | %.0f%% | ", 100 * r.spread()))
+            .append(
+                Double.isNaN(r.othersCores())
+                    ? "?"
+                    : String.format(Locale.ROOT, "%.2f", r.othersCores()))
+            .append(" |\n");
+      }
+    }
+    md.append("\n#### Budget")
+        .append(meta.quick() ? " (quick sizes: verdicts are meaningless)" : "")
+        .append("\n\n| budget | measured | result |\n|---|---|---|\n");
+    for (Budget b : budgets) {
+      md.append("| ")
+          .append(b.line())
+          .append(" | ")
+          .append(b.measured())
+          .append(" | ")
+          .append(b.verdict())
+          .append(" |\n");
+    }
+    md.append("\n");
+    if (checksumsAgree()) {
+      md.append("Correctness: every variant's checksum agrees (");
+      List<String> sums = new ArrayList<>();
+      for (Map.Entry<String, Checksum> e : agreedChecksums().entrySet()) {
+        sums.add(e.getKey() + ": " + e.getValue());
+      }
+      md.append(String.join("; ", sums)).append(").\n");
+    } else {
+      md.append("**Correctness: CHECKSUMS DISAGREE**\n\n");
+      for (String p : checksumProblems) {
+        md.append("- ").append(p).append("\n");
+      }
+    }
+    return md.toString();
+  }
+
+  private Map<String, Checksum> agreedChecksums() {
+    Map<String, Checksum> out = new LinkedHashMap<>();
+    for (Table t : tables) {
+      for (int n : t.workload().sizes()) {
+        measurements.stream()
+            .filter(m -> m.workload().equals(t.workload().name()) && m.n() == n)
+            .findFirst()
+            .ifPresent(m -> out.put(t.workload().name() + " N=" + size(n), m.checksum()));
+      }
+    }
+    return out;
+  }
+
+  /** The report as JSON: the summary, the budget lines and every measurement. */
+  public String json() {
+    Map<String, Object> root = new LinkedHashMap<>();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("date", meta.date());
+    m.put("machine", meta.machine());
+    m.put("runs", meta.runs());
+    m.put("quick", meta.quick());
+    m.put("rssMethod", meta.rssMethod());
+    m.put("burnMillisPerElement", finite(meta.burnMillisPerElement()));
+    m.put("loadAverage", meta.loadAverage());
+    root.put("meta", m);
+    root.put("checksumsAgree", checksumsAgree());
+    root.put("checksumProblems", checksumProblems);
+    root.put("checksums", new TreeMap<>(Map.copyOf(stringChecksums())));
+    List<Object> ts = new ArrayList<>();
+    for (Table t : tables) {
+      Map<String, Object> tm = new LinkedHashMap<>();
+      tm.put("workload", t.workload().name());
+      tm.put("label", t.workload().label());
+      tm.put("small", t.workload().small());
+      tm.put("large", t.workload().large());
+      List<Object> rows = new ArrayList<>();
+      for (Row r : t.rows()) {
+        Map<String, Object> rm = new LinkedHashMap<>();
+        rm.put("variant", r.variant().id());
+        rm.put("description", r.variant().description());
+        rm.put("smallSeconds", finite(r.smallSeconds()));
+        rm.put("largeSeconds", finite(r.largeSeconds()));
+        rm.put("fixedSeconds", finite(r.fixedSeconds()));
+        rm.put("marginalMicrosPerElement", finite(r.marginalMicros()));
+        rm.put("fixedCpuSeconds", finite(r.fixedCpuSeconds()));
+        rm.put("marginalCpuMicrosPerElement", finite(r.marginalCpuMicros()));
+        rm.put("largeOverSmall", finite(r.largeOverSmall()));
+        rm.put("runSpread", finite(r.spread()));
+        rm.put("othersCores", finite(r.othersCores()));
+        rm.put("smallPeakRssBytes", r.smallPeakRss());
+        rm.put("largePeakRssBytes", r.largePeakRss());
+        rm.put("fixedVsRdd", r.fixedVsRdd().map(Report::finite).orElse(null));
+        rm.put("marginalVsRdd", r.marginalVsRdd().map(Report::finite).orElse(null));
+        rm.put("fixedVsPlainBeam", r.fixedVsPlainBeam().map(Report::finite).orElse(null));
+        rm.put("marginalVsPlainBeam", r.marginalVsPlainBeam().map(Report::finite).orElse(null));
+        rows.add(rm);
+      }
+      tm.put("rows", rows);
+      ts.add(tm);
+    }
+    root.put("tables", ts);
+    List<Object> bs = new ArrayList<>();
+    for (Budget b : budgets) {
+      bs.add(Map.of("line", b.line(), "measured", b.measured(), "result", b.verdict()));
+    }
+    root.put("budgets", bs);
+    List<Object> ms = new ArrayList<>();
+    for (Measurement x : measurements) {
+      Map<String, Object> mm = new LinkedHashMap<>();
+      mm.put("workload", x.workload());
+      mm.put("variant", x.variant().id());
+      mm.put("n", x.n());
+      mm.put("run", x.run());
+      mm.put("wallSeconds", finite(x.wallSeconds()));
+      mm.put("peakRssBytes", x.peakRssBytes());
+      mm.put("cpuSeconds", finite(x.cpuSeconds()));
+      mm.put("othersCores", finite(x.othersCores()));
+      mm.put("checksum", x.checksum().toString());
+      ms.add(mm);
+    }
+    root.put("measurements", ms);
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root)
+          + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("maps of strings and numbers always serialize", e);
+    }
+  }
+
+  private Map<String, String> stringChecksums() {
+    Map<String, String> out = new LinkedHashMap<>();
+    agreedChecksums().forEach((k, v) -> out.put(k, v.toString()));
+    return out;
+  }
+
+  private static Double finite(double x) {
+    return Double.isFinite(x) ? x : null;
+  }
+
+  static String micros(double us) {
+    double a = Math.abs(us);
+    String format = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";
+    return String.format(Locale.ROOT, format, us);
+  }
+
+  static String times(double x) {
+    return String.format(Locale.ROOT, Math.abs(x) >= 10 ? "%.1fx" : "%.2fx", x);
+  }
+
+  static String mib(long bytes) {
+    return Long.toString(Math.round(bytes / (1024.0 * 1024.0)));
+  }
+
+  /** 100000 -> 100k, 1000000 -> 1M, 2500 -> 2.5k, 50 -> 50. */
+  static String size(int n) {
+    if (n >= 1_000_000 && n % 100_000 == 0) {
+      return trim(n / 1e6) + "M";
+    }
+    if (n >= 1_000 && n % 100 == 0) {
+      return trim(n / 1e3) + "k";
+    }
+    return Integer.toString(n);
+  }
+
+  private static String trim(double x) {
+    String s = String.format(Locale.ROOT, "%.1f", x);
+    return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+  }
+}

@@ -1,0 +1,105 @@
+package org.flytebeam.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.flytebeam.bench.variants.PlainBeam;
+import org.flytebeam.bench.variants.RawStream;
+import org.flytebeam.bench.variants.SparkRdd;
+
+/** One way to map the function: the flyte-beam CLI, or what a user would write instead. */
+public enum Variant {
+  FLYTE_BEAM_DIRECT("flyte-beam-direct", "flyte-beam CLI, DirectRunner"),
+  FLYTE_BEAM_SPARK("flyte-beam-spark", "flyte-beam CLI, SparkRunner local[2]"),
+  BEAM_DIRECT("beam-direct", "plain Beam MapElements+exceptionsVia, DirectRunner defaults"),
+  BEAM_DIRECT_NOENFORCE(
+      "beam-direct-noenforce", "plain Beam, DirectRunner, enforceImmutability/Encodability off"),
+  BEAM_SPARK("beam-spark", "plain Beam, SparkRunner local[2]"),
+  SPARK_RDD("spark-rdd", "Spark RDD parallelize/map/collect, local[2]"),
+  RAW_STREAM("raw-stream", "raw Java parallel stream");
+
+  private final String id;
+  private final String description;
+
+  Variant(String id, String description) {
+    this.id = id;
+    this.description = description;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** True for the flyte-beam CLI, whose checksum the harness reads from the outputs file. */
+  public boolean isFlyteBeam() {
+    return this == FLYTE_BEAM_DIRECT || this == FLYTE_BEAM_SPARK;
+  }
+
+  /** Plain Beam on the same runner, which a flyte-beam variant is compared with. */
+  public Optional<Variant> plainBeamPeer() {
+    return switch (this) {
+      case FLYTE_BEAM_DIRECT -> Optional.of(BEAM_DIRECT);
+      case FLYTE_BEAM_SPARK -> Optional.of(BEAM_SPARK);
+      default -> Optional.empty();
+    };
+  }
+
+  public static Variant ofId(String id) {
+    for (Variant v : values()) {
+      if (v.id.equals(id)) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException("variant [" + id + "] is unknown");
+  }
+
+  /**
+   * The whole process's command line.
+   *
+   * @param files the definition, inputs and outputs files (used by the flyte-beam variants only)
+   */
+  List<String> command(Layout layout, Workload workload, int n, RunFiles files) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(layout.java().toString());
+    cmd.addAll(layout.jvmFlags());
+    cmd.add("-cp");
+    if (isFlyteBeam()) {
+      cmd.add(layout.flyteBeamJar().toString());
+      cmd.addAll(
+          List.of(
+              "org.flytebeam.runner.Main",
+              "run",
+              "--definition",
+              files.definition().toString(),
+              "--inputs",
+              files.inputs().toString(),
+              "--outputs",
+              files.outputs().toString()));
+      if (this == FLYTE_BEAM_SPARK) {
+        cmd.addAll(List.of("--runner", "SparkRunner", "--spark-master", "local[2]"));
+      }
+      return cmd;
+    }
+    cmd.add(layout.variantClasspath());
+    String name = workload.function().taskName();
+    String size = Integer.toString(n);
+    switch (this) {
+      case BEAM_DIRECT -> cmd.addAll(List.of(PlainBeam.class.getName(), "direct", name, size));
+      case BEAM_DIRECT_NOENFORCE ->
+          cmd.addAll(List.of(PlainBeam.class.getName(), "direct-noenforce", name, size));
+      case BEAM_SPARK -> cmd.addAll(List.of(PlainBeam.class.getName(), "spark", name, size));
+      case SPARK_RDD -> cmd.addAll(List.of(SparkRdd.class.getName(), name, size));
+      case RAW_STREAM -> cmd.addAll(List.of(RawStream.class.getName(), name, size));
+      default -> throw new AssertionError(this);
+    }
+    return cmd;
+  }
+
+  /** A flyte-beam run's files: written once per workload and size, outside the timing. */
+  record RunFiles(Path definition, Path inputs, Path outputs) {}
+}

@@ -1,0 +1,42 @@
+package org.flytebeam.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+  @Test
+  void shouldRunThreeTimesAtFullSizesWhenNoArguments() {
+    Bench.Options options = Bench.parse(new String[] {});
+
+    assertThat(options.runs()).isEqualTo(3);
+    assertThat(options.quick()).isFalse();
+    assertThat(options.resultsDir()).endsWithRaw(java.nio.file.Path.of("bench", "results"));
+  }
+
+  @Test
+  void shouldRunOnceWhenQuickWithoutRuns() {
+    assertThat(Bench.parse(new String[] {"--quick"}).runs()).isEqualTo(1);
+    assertThat(Bench.parse(new String[] {"--quick", "--runs", "2"}).runs()).isEqualTo(2);
+    assertThat(Bench.parse(new String[] {"--quick"}).settle()).isZero();
+    assertThat(Bench.parse(new String[] {}).settle()).hasSeconds(10);
+  }
+
+  @Test
+  void shouldNameTheValueWhenRunsIsInvalid() {
+    assertThatThrownBy(() -> Bench.parse(new String[] {"--runs", "0"}))
+        .hasMessage("--runs [0] must be at least 1");
+    assertThatThrownBy(() -> Bench.parse(new String[] {"--runs", "x"}))
+        .hasMessage("--runs [x] must be a whole number");
+    assertThatThrownBy(() -> Bench.parse(new String[] {"--settle", "-1"}))
+        .hasMessage("--settle [-1] must not be negative");
+    assertThatThrownBy(() -> Bench.parse(new String[] {"--fast"}))
+        .hasMessage("unknown argument [--fast]");
+  }
+
+  @Test
+  void shouldReturnNullWhenHelp() {
+    assertThat(Bench.parse(new String[] {"--help"})).isNull();
+  }
+}

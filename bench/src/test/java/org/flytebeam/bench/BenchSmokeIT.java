@@ -1,0 +1,51 @@
+package org.flytebeam.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark end to end at smoke sizes: every variant runs as its own process (the flyte-beam
+ * CLI from the shaded jar on both runners, plain Beam, Spark RDD, raw stream), their checksums
+ * agree, and the report has every variant.
+ */
+class BenchSmokeIT {
+  private static final Path ROOT =
+      Path.of(System.getProperty("bench.root", "..")).toAbsolutePath().normalize();
+
+  @Test
+  void shouldAgreeOnEveryChecksumAndReportEveryVariantWhenQuick() throws Exception {
+    // given
+    Path results = ROOT.resolve("bench/target/it-results");
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+    // when
+    Bench.Outcome outcome =
+        Bench.run(
+            Bench.Options.quick(ROOT, results),
+            new PrintStream(progress, true, StandardCharsets.UTF_8));
+
+    // then
+    Report report = outcome.report();
+    assertThat(report.checksumsAgree()).as(report.checksumProblems().toString()).isTrue();
+    assertThat(report.tables()).hasSize(2);
+    for (Report.Table t : report.tables()) {
+      assertThat(t.rows()).extracting(Report.Row::variant).containsExactly(Variant.values());
+    }
+    // 7 variants x 2 workloads x 2 sizes, each a process with its own checksum.
+    assertThat(report.measurements()).hasSize(28);
+    assertThat(report.budgets()).hasSize(8);
+    String markdown = Files.readString(outcome.markdown());
+    for (Variant v : Variant.values()) {
+      assertThat(markdown).contains("| " + v.id() + " |");
+    }
+    assertThat(markdown).contains("Correctness: every variant's checksum agrees");
+    assertThat(Files.readString(outcome.json())).contains("\"checksumsAgree\" : true");
+    assertThat(progress.toString(StandardCharsets.UTF_8)).contains("flyte-beam-spark");
+  }
+}

@@ -1,0 +1,68 @@
+package org.flytebeam.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import flyteidl.core.Literals.Literal;
+import flyteidl.core.Literals.LiteralCollection;
+import flyteidl.core.Literals.LiteralMap;
+import flyteidl.core.Literals.Primitive;
+import flyteidl.core.Literals.Scalar;
+import flyteidl.core.Literals.Void;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChecksumTest {
+  @TempDir Path dir;
+
+  @Test
+  void shouldReadCountSumAndFailuresWhenMixedWithLogLines() {
+    String stdout =
+        "20:01:02 WARN NativeCodeLoader: whatever\n"
+            + "checksum count=3 sum=14\n"
+            + "some other line count=99\n"
+            + "checksum failures=0\n";
+
+    assertThat(Checksum.parse(stdout)).isEqualTo(new Checksum(3, 14, 0));
+  }
+
+  @Test
+  void shouldSayWhatIsMissingWhenNoFailuresLine() {
+    assertThatThrownBy(() -> Checksum.parse("checksum count=3 sum=14\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no [checksum failures=...] line")
+        .hasMessageContaining("checksum count=3 sum=14");
+  }
+
+  @Test
+  void shouldCountNoneAsFailuresWhenReadingFlyteBeamOutputs() throws Exception {
+    LiteralCollection.Builder list = LiteralCollection.newBuilder();
+    for (long x : new long[] {1, 4, 9}) {
+      list.addLiterals(
+          Literal.newBuilder()
+              .setScalar(Scalar.newBuilder().setPrimitive(Primitive.newBuilder().setInteger(x))));
+    }
+    list.addLiterals(
+        Literal.newBuilder().setScalar(Scalar.newBuilder().setNoneType(Void.getDefaultInstance())));
+    Path file = dir.resolve("outputs.pb");
+    Files.write(
+        file,
+        LiteralMap.newBuilder()
+            .putLiterals("o0", Literal.newBuilder().setCollection(list).build())
+            .build()
+            .toByteArray());
+
+    assertThat(Checksum.fromOutputs(file, "o0")).isEqualTo(new Checksum(3, 14, 1));
+  }
+
+  @Test
+  void shouldMatchWhatTheHarnessWroteWhenReadBackAsInputs() throws Exception {
+    Path file = dir.resolve("inputs.pb");
+    Bench.writeInputs(file, 5);
+
+    // The inputs are 0..4, so as "outputs" of the identity they sum to 10.
+    assertThat(Checksum.fromOutputs(file, "x")).isEqualTo(new Checksum(5, 10, 0));
+  }
+}

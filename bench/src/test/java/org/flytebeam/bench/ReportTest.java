@@ -1,0 +1,178 @@
+package org.flytebeam.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.flytebeam.bench.variants.BenchFunction;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+  private static final Workload TRIVIAL = new Workload("trivial", BenchFunction.SQUARE, 100, 1_000);
+  private static final Workload CPU = new Workload("CPU-bound", BenchFunction.BURN_CPU, 10, 50);
+  private static final Report.Meta META =
+      new Report.Meta("2026-01-01 00:00 UTC", "test machine", 3, false, "GNU time %M", 1.0, "0 / 0");
+
+  /** Seconds = fixed + marginal * n exactly, three runs each, the second run slower (noise). */
+  private static List<Measurement> linear(
+      Workload w, Map<Variant, double[]> fixedAndMarginal, long peakRss) {
+    List<Measurement> ms = new ArrayList<>();
+    for (Map.Entry<Variant, double[]> e : fixedAndMarginal.entrySet()) {
+      for (int n : w.sizes()) {
+        double seconds = e.getValue()[0] + e.getValue()[1] * n;
+        Checksum sum = new Checksum(n, n * 7L, 0);
+        double cpu = 2 * seconds;
+        ms.add(new Measurement(w.name(), e.getKey(), n, 1, seconds, peakRss, cpu, 0.1, sum));
+        ms.add(new Measurement(w.name(), e.getKey(), n, 2, seconds * 3, peakRss, cpu, 0.5, sum));
+        ms.add(new Measurement(w.name(), e.getKey(), n, 3, seconds, peakRss, cpu, Double.NaN, sum));
+      }
+    }
+    return ms;
+  }
+
+  private static Map<Variant, double[]> costs(double... fixedMarginalPairs) {
+    Map<Variant, double[]> out = new EnumMap<>(Variant.class);
+    Variant[] vs = Variant.values();
+    for (int i = 0; i < vs.length; i++) {
+      out.put(vs[i], new double[] {fixedMarginalPairs[2 * i], fixedMarginalPairs[2 * i + 1]});
+    }
+    return out;
+  }
+
+  // In Variant order: flyte-direct, flyte-spark, beam-direct, noenforce, beam-spark, rdd, raw.
+  private static final Map<Variant, double[]> GOOD =
+      costs(3, 2e-6, 4.5, 1e-6, 3, 25e-6, 3, 12e-6, 4, 7e-6, 4, 1e-6, 0.1, 0.5e-6);
+  private static final Map<Variant, double[]> BAD =
+      costs(3, 20e-6, 6, 2e-6, 3, 25e-6, 3, 12e-6, 4, 7e-6, 4, 1e-6, 0.1, 0.5e-6);
+
+  @Test
+  void shouldFitFixedAndMarginalThroughTheMediansWhenOneRunIsSlow() {
+    // given
+    List<Measurement> ms = linear(TRIVIAL, GOOD, 100L << 20);
+    // when
+    Report report = Report.of(META, List.of(TRIVIAL), ms);
+    // then
+    Report.Row flyte = report.tables().get(0).row(Variant.FLYTE_BEAM_SPARK).orElseThrow();
+    assertThat(flyte.fixedSeconds()).isCloseTo(4.5, within(1e-9));
+    assertThat(flyte.marginalMicros()).isCloseTo(1.0, within(1e-9));
+    assertThat(flyte.smallSeconds()).isCloseTo(4.5 + 1e-4, within(1e-9));
+    assertThat(flyte.fixedCpuSeconds()).isCloseTo(9.0, within(1e-9));
+    assertThat(flyte.marginalCpuMicros()).isCloseTo(2.0, within(1e-9));
+    assertThat(flyte.spread()).isCloseTo(2.0, within(1e-9));
+    assertThat(flyte.othersCores()).isCloseTo(0.3, within(1e-9));
+    assertThat(flyte.fixedVsRdd()).hasValueSatisfying(r -> assertThat(r).isCloseTo(4.5 / 4, within(1e-9)));
+    assertThat(flyte.marginalVsPlainBeam())
+        .hasValueSatisfying(r -> assertThat(r).isCloseTo(1.0 / 7, within(1e-9)));
+    assertThat(report.tables().get(0).row(Variant.SPARK_RDD).orElseThrow().fixedVsRdd()).isEmpty();
+    assertThat(report.tables().get(0).row(Variant.RAW_STREAM).orElseThrow().fixedVsPlainBeam()).isEmpty();
+    assertThat(report.tables().get(0).rows()).extracting(Report.Row::variant).containsExactly(Variant.values());
+  }
+
+  @Test
+  void shouldPassEveryBudgetWhenFlyteBeamIsWithinThem() {
+    List<Measurement> ms = new ArrayList<>(linear(TRIVIAL, GOOD, 100L << 20));
+    ms.addAll(linear(CPU, costs(3, 1.05e-3, 4, 1.1e-3, 3, 1e-3, 3, 1e-3, 4, 1e-3, 4, 1e-3, 0.1, 1e-3), 1L << 20));
+
+    Report report = Report.of(META, List.of(TRIVIAL, CPU), ms);
+
+    assertThat(report.budgets()).hasSize(8);
+    assertThat(report.budgets()).extracting(Report.Budget::verdict).containsOnly("PASS");
+  }
+
+  @Test
+  void shouldMissTheBudgetsWhenFlyteBeamIsOverThem() {
+    List<Measurement> ms = new ArrayList<>(linear(TRIVIAL, BAD, 2_000_000_000L));
+    ms.addAll(linear(CPU, costs(3, 1.2e-3, 4, 1.1e-3, 3, 1e-3, 3, 1e-3, 4, 1e-3, 4, 1e-3, 0.1, 1e-3), 1L << 20));
+
+    Report report = Report.of(META, List.of(TRIVIAL, CPU), ms);
+
+    assertThat(report.budgets())
+        .filteredOn(b -> b.verdict().equals("MISS"))
+        .extracting(Report.Budget::line)
+        .containsExactlyInAnyOrder(
+            "SparkRunner local[2], trivial: flyte-beam marginal <= 1.5x the Spark RDD's",
+            "SparkRunner local[2], trivial: flyte-beam fixed <= plain Beam's on Spark + 1 s",
+            "DirectRunner default, trivial: flyte-beam marginal <= 1/2 plain Beam's on the"
+                + " DirectRunner with defaults",
+            "DirectRunner default, trivial: flyte-beam peak RSS < 1.5 GB at N=1,000",
+            "CPU-bound, DirectRunner: flyte-beam marginal <= 1.11x the raw parallel stream's");
+  }
+
+  @Test
+  void shouldJudgeNothingWhenTheReferenceMarginalIsNotPositive() {
+    Map<Variant, double[]> noisy = new EnumMap<>(GOOD);
+    noisy.put(Variant.SPARK_RDD, new double[] {4, -1e-6});
+
+    Report report = Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, noisy, 1L << 20));
+
+    assertThat(report.budgets().get(0).verdict()).isEqualTo("N/A");
+    assertThat(report.tables().get(0).row(Variant.FLYTE_BEAM_DIRECT).orElseThrow().marginalVsRdd()).isEmpty();
+  }
+
+  @Test
+  void shouldAgreeWhenEveryVariantComputedTheSame() {
+    Report report = Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, GOOD, 1L << 20));
+
+    assertThat(report.checksumsAgree()).isTrue();
+    assertThat(report.markdown()).contains("Correctness: every variant's checksum agrees");
+  }
+
+  @Test
+  void shouldNameBothVariantsWhenOneChecksumDiffers() {
+    List<Measurement> ms = new ArrayList<>(linear(TRIVIAL, GOOD, 1L << 20));
+    Measurement last = ms.remove(ms.size() - 1);
+    ms.add(
+        new Measurement(
+            last.workload(), last.variant(), last.n(), last.run(), 1.0, 1, 1.0, 0.0,
+            new Checksum(last.n(), 12345, 0)));
+
+    Report report = Report.of(META, List.of(TRIVIAL), ms);
+
+    assertThat(report.checksumsAgree()).isFalse();
+    assertThat(report.checksumProblems())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("square N=1000", "raw-stream run 3", "sum=12345", "flyte-beam-direct run 1", "sum=7000");
+    assertThat(report.markdown()).contains("CHECKSUMS DISAGREE");
+  }
+
+  @Test
+  void shouldReportMissingOutputsWhenAVariantLostElements() {
+    List<Measurement> ms =
+        List.of(
+            new Measurement(
+                "square", Variant.RAW_STREAM, 100, 1, 0.1, 1, 0.1, 0.0, new Checksum(99, 5, 1)));
+
+    assertThat(Report.checksumProblems(List.of(TRIVIAL), ms))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("expected 100 outputs and no failures, got count=99 sum=5 failures=1");
+  }
+
+  @Test
+  void shouldWriteEveryVariantAndBudgetWhenRenderedAsJson() throws Exception {
+    Report report = Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, GOOD, 1L << 20));
+
+    JsonNode json = new ObjectMapper().readTree(report.json());
+
+    assertThat(json.get("checksumsAgree").asBoolean()).isTrue();
+    assertThat(json.get("tables").get(0).get("rows")).hasSize(Variant.values().length);
+    assertThat(json.get("measurements")).hasSize(Variant.values().length * 2 * 3);
+    assertThat(json.get("budgets").get(0).get("result").asText()).isEqualTo("PASS");
+    for (Variant v : Variant.values()) {
+      assertThat(report.markdown()).contains("| " + v.id() + " |");
+      assertThat(json.get("tables").get(0).get("rows").toString()).contains(v.id());
+    }
+  }
+
+  @Test
+  void shouldAbbreviateSizesWhenRound() {
+    assertThat(Report.size(1_000_000)).isEqualTo("1M");
+    assertThat(Report.size(100_000)).isEqualTo("100k");
+    assertThat(Report.size(2_500)).isEqualTo("2.5k");
+    assertThat(Report.size(50)).isEqualTo("50");
+  }
+}
