@@ -88,6 +88,11 @@ public final class ContainerInvoker implements ElementInvoker {
   private final List<String> outputNames;
   private final Map<String, String> environment;
   private final Path attemptsRoot;
+  /**
+   * Names this invoker's attempt folders. Spark may run one range twice at once (a zombie task of a
+   * failed stage attempt beside its retry, on another executor): each must have folders of its own.
+   */
+  private final String execution = java.util.UUID.randomUUID().toString().substring(0, 8);
   private final Semaphore slots;
 
   /** The parsed command line of a container, and its raw-container data folders. */
@@ -340,7 +345,7 @@ public final class ContainerInvoker implements ElementInvoker {
 
   private Attempt prepare(long index, int attempt, Map<String, Literal> inputs) throws IOException {
     Path element = attemptsRoot.resolve(Long.toString(index));
-    Path dir = element.resolve(Integer.toString(attempt));
+    Path dir = element.resolve(execution + "-" + attempt);
     // A range run again (Spark after a lost executor) must not see the files of its first run.
     LocalFiles.deleteTree(dir);
     Path work = Files.createDirectories(dir.resolve("work"));
@@ -348,7 +353,9 @@ public final class ContainerInvoker implements ElementInvoker {
     Path outputPrefix;
     Path outputs;
     if (context.form() == MapTaskSpec.Form.LEGACY) {
-      outputPrefix = Files.createDirectories(attemptsRoot.resolve("legacy-outputs").resolve(Integer.toString(attempt)));
+      outputPrefix =
+          Files.createDirectories(
+              attemptsRoot.resolve("legacy-outputs").resolve(execution + "-" + attempt));
       outputs = outputPrefix.resolve(Long.toString(index));
       LocalFiles.deleteTree(outputs);
     } else {
@@ -365,7 +372,7 @@ public final class ContainerInvoker implements ElementInvoker {
     String previous =
         attempt == 0
             ? NO_PREVIOUS_CHECKPOINT
-            : element.resolve(Integer.toString(attempt - 1)).resolve("checkpoint").toString();
+            : element.resolve(execution + "-" + (attempt - 1)).resolve("checkpoint").toString();
     String raw =
         LocalFiles.join(
             LocalFiles.join(context.rawOutputPrefix(), Long.toString(index)),

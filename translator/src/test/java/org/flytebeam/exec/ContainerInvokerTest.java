@@ -121,8 +121,16 @@ class ContainerInvokerTest {
     return map;
   }
 
+  /** Attempt folders are {@code attempts/<index>/<execution>-<attempt>}: one execution here. */
   private Path attemptDir(long index, int attempt) {
-    return dir.resolve("run").resolve("attempts").resolve(Long.toString(index)).resolve(Integer.toString(attempt));
+    Path element = dir.resolve("run").resolve("attempts").resolve(Long.toString(index));
+    try (var dirs = Files.list(element)) {
+      return dirs.filter(p -> p.getFileName().toString().matches("[0-9a-f]{8}-" + attempt))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no folder of attempt " + attempt + " in " + element));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   // --- the container contract ------------------------------------------------------------------
