@@ -18,6 +18,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.flytebeam.InvalidDefinitionException;
+import org.flytebeam.beam.MapResult;
 import org.flytebeam.types.PlainJson;
 
 /** Reads {@code --inputs} and writes {@code --outputs}: LiteralMaps as protobuf JSON, binary, or plain JSON. */
@@ -140,14 +141,11 @@ final class LiteralFiles {
   }
 
   /**
-   * Writes outputs as protobuf JSON ({@code .json}) or binary (any other name, {@code .pb}), on any
-   * path Beam's {@link FileSystems} can write (local parent folders are created).
+   * Writes a map's outputs as protobuf JSON ({@code .json}) or binary (any other name, {@code .pb}),
+   * on any path Beam's {@link FileSystems} can write (local parent folders are created). Binary
+   * outputs are streamed from the run folder, never assembled in memory.
    */
-  static void writeOutputs(String file, LiteralMap outputs) throws IOException {
-    byte[] bytes =
-        fileName(file).endsWith(".json")
-            ? (JsonFormat.printer().print(outputs) + "\n").getBytes(StandardCharsets.UTF_8)
-            : outputs.toByteArray();
+  static void writeOutputs(String file, MapResult result) throws IOException {
     ResourceId resource;
     try {
       resource = FileSystems.matchNewResource(localPathOf(file), false);
@@ -156,7 +154,11 @@ final class LiteralFiles {
     }
     try (OutputStream out =
         Channels.newOutputStream(FileSystems.create(resource, MimeTypes.BINARY))) {
-      out.write(bytes);
+      if (fileName(file).endsWith(".json")) {
+        out.write((JsonFormat.printer().print(result.outputs()) + "\n").getBytes(StandardCharsets.UTF_8));
+      } else {
+        result.writeOutputs(out);
+      }
     }
   }
 

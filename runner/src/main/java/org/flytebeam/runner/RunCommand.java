@@ -198,11 +198,10 @@ final class RunCommand implements Callable<Integer> {
       result = FlyteBeam.run(spec, workflowInputs, options, observer);
     }
     try {
-      LiteralMap outputs = result.outputs();
       if (this.outputs != null) {
-        LiteralFiles.writeOutputs(this.outputs, outputs);
+        LiteralFiles.writeOutputs(this.outputs, result);
       } else {
-        out.println(LiteralFiles.plainJson(outputs));
+        out.println(LiteralFiles.plainJson(result.outputs()));
       }
       // After the outputs: a report that cannot be written never costs the outputs.
       RunReportFiles.write(result, options.runner().name(), startedAt, report, summary);

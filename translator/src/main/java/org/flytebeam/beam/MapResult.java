@@ -5,10 +5,15 @@ import static java.util.Objects.requireNonNull;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralCollection;
 import flyteidl.core.Literals.LiteralMap;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -25,6 +30,10 @@ import org.flytebeam.types.Literals;
  * folder rather than held in memory.
  */
 public final class MapResult {
+  // A protobuf map is a list of entries whose key is field 1 and value field 2.
+  private static final int MAP_KEY = 1;
+  private static final int MAP_VALUE = 2;
+
   private final MapRunPlan plan;
   private final MapVerdict verdict;
 
@@ -66,11 +75,7 @@ public final class MapResult {
 
   /** Every element's outcome in index order; elements that never ran are {@code ABORTED}. */
   public Iterator<ElementOutcome> outcomes() {
-    List<IndexRange> ranges = new ArrayList<>();
-    for (Shard shard : plan.shards()) {
-      ranges.addAll(shard.ranges());
-    }
-    ranges.sort((a, b) -> Long.compare(a.start(), b.start()));
+    List<IndexRange> ranges = ranges();
     return new Iterator<>() {
       private int next;
       private Iterator<ElementOutcome> current = java.util.Collections.emptyIterator();
@@ -94,6 +99,15 @@ public final class MapResult {
         return current.next();
       }
     };
+  }
+
+  private List<IndexRange> ranges() {
+    List<IndexRange> ranges = new ArrayList<>();
+    for (Shard shard : plan.shards()) {
+      ranges.addAll(shard.ranges());
+    }
+    ranges.sort((a, b) -> Long.compare(a.start(), b.start()));
+    return ranges;
   }
 
   private static Iterator<ElementOutcome> abortedRange(IndexRange range) {
@@ -141,5 +155,102 @@ public final class MapResult {
       out.putLiterals(e.getKey(), value);
     }
     return out.build();
+  }
+
+  /**
+   * Writes {@link #outputs()} as a binary LiteralMap, streamed from the run folder: each element's
+   * output literal is copied as it was serialized, so memory stays that of one range whatever the
+   * number of elements. Reads the result files once per output, plus once to size the lists.
+   *
+   * @throws FlyteBeamException when the outputs are more than a LiteralMap can hold (2 GiB)
+   */
+  public void writeOutputs(OutputStream stream) throws IOException {
+    List<String> nodeNames =
+        new ArrayList<>(plan.spec().subTask().scalarInterface().getOutputs().getVariablesMap().keySet());
+    // Per output of the map: its name and which sub-task output it is.
+    Map<String, Integer> outputs = new LinkedHashMap<>();
+    if (plan.spec().workflowOutputs().isEmpty()) {
+      for (int k = 0; k < nodeNames.size(); k++) {
+        outputs.put(nodeNames.get(k), k);
+      }
+    } else {
+      for (Map.Entry<String, String> e : plan.spec().workflowOutputs().entrySet()) {
+        int k = nodeNames.indexOf(e.getValue());
+        if (k < 0) {
+          throw new IOException("no node output [" + e.getValue() + "]");
+        }
+        outputs.put(e.getKey(), k);
+      }
+    }
+    List<IndexRange> ranges = ranges();
+    ByteString none = Literals.none().toByteString();
+    long[] listSizes = new long[nodeNames.size()];
+    for (IndexRange range : ranges) {
+      forEachElement(range, none, nodeNames.size(), (k, literal) -> listSizes[k] += itemSize(literal));
+    }
+    CodedOutputStream out = CodedOutputStream.newInstance(stream, 1 << 16);
+    for (Map.Entry<String, Integer> output : outputs.entrySet()) {
+      int k = output.getValue();
+      long list = listSizes[k];
+      long literal = CodedOutputStream.computeTagSize(Literal.COLLECTION_FIELD_NUMBER)
+          + CodedOutputStream.computeUInt64SizeNoTag(list) + list;
+      long entry = CodedOutputStream.computeStringSize(MAP_KEY, output.getKey())
+          + CodedOutputStream.computeTagSize(MAP_VALUE)
+          + CodedOutputStream.computeUInt64SizeNoTag(literal) + literal;
+      if (entry > Integer.MAX_VALUE) {
+        throw new FlyteBeamException(
+            String.format(
+                "output [%s] is %d bytes, more than a LiteralMap can hold: write the outputs as"
+                    + " sharded files instead (--outputs-dir)",
+                output.getKey(), entry));
+      }
+      out.writeTag(LiteralMap.LITERALS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt64NoTag(entry);
+      out.writeString(MAP_KEY, output.getKey());
+      out.writeTag(MAP_VALUE, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt64NoTag(literal);
+      out.writeTag(Literal.COLLECTION_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt64NoTag(list);
+      for (IndexRange range : ranges) {
+        forEachElement(
+            range,
+            none,
+            nodeNames.size(),
+            (j, item) -> {
+              if (j == k) {
+                out.writeBytes(LiteralCollection.LITERALS_FIELD_NUMBER, item);
+              }
+            });
+      }
+    }
+    out.flush();
+  }
+
+  private static long itemSize(ByteString literal) {
+    return CodedOutputStream.computeBytesSize(LiteralCollection.LITERALS_FIELD_NUMBER, literal);
+  }
+
+  private interface OutputVisitor {
+    void accept(int output, ByteString literal) throws IOException;
+  }
+
+  /** Each element's serialized outputs in the range, {@code none} for those that did not succeed. */
+  private void forEachElement(IndexRange range, ByteString none, int outputs, OutputVisitor visitor)
+      throws IOException {
+    Optional<List<RangeResults.ElementBytes>> read =
+        RangeResults.readBytes(plan.resultsDir(), range.start(), range.end());
+    if (read.isEmpty()) {
+      for (long i = range.start(); i < range.end(); i++) {
+        for (int k = 0; k < outputs; k++) {
+          visitor.accept(k, none);
+        }
+      }
+      return;
+    }
+    for (RangeResults.ElementBytes element : read.get()) {
+      for (int k = 0; k < outputs; k++) {
+        visitor.accept(k, element.status().succeeded() ? element.outputs().get(k) : none);
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 package org.flytebeam.exec;
 
 import flyteidl.core.Literals.Literal;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.ExtensionRegistryLite;
@@ -84,6 +85,61 @@ public final class RangeResults {
 
   /** The outcomes of a range whose file is complete; empty when it is missing or unreadable. */
   public static Optional<List<ElementOutcome>> read(String resultsDir, long start, long end) {
+    return read(resultsDir, start, end, RangeResults::outcome, false);
+  }
+
+  /**
+   * The status and serialized output literals of each element of a range whose file is complete,
+   * without parsing the literals: for writing outputs as they are. Empty when the file is missing or
+   * unreadable.
+   */
+  public static Optional<List<ElementBytes>> readBytes(String resultsDir, long start, long end) {
+    return read(resultsDir, start, end, RangeResults::bytes, true);
+  }
+
+  /**
+   * One element's status and its output literals, each as its serialized {@link Literal}.
+   *
+   * @param outputs in the sub-task's output order; empty unless it succeeded
+   */
+  public record ElementBytes(long index, ElementStatus status, List<ByteString> outputs) {}
+
+  /** Decodes one element; its output literals are next in {@code in}. */
+  private interface Decoder<T> {
+    T decode(
+        long index,
+        ElementStatus status,
+        int attempts,
+        long startMillis,
+        long durationMillis,
+        String error,
+        int outputs,
+        CodedInputStream in)
+        throws IOException;
+  }
+
+  private static ElementOutcome outcome(
+      long index, ElementStatus status, int attempts, long startMillis, long durationMillis,
+      String error, int n, CodedInputStream in) throws IOException {
+    List<Literal> outputs = new ArrayList<>(n);
+    for (int k = 0; k < n; k++) {
+      outputs.add(in.readMessage(Literal.parser(), ExtensionRegistryLite.getEmptyRegistry()));
+    }
+    return new ElementOutcome(index, status, attempts, startMillis, durationMillis, error, outputs);
+  }
+
+  private static ElementBytes bytes(
+      long index, ElementStatus status, int attempts, long startMillis, long durationMillis,
+      String error, int n, CodedInputStream in) throws IOException {
+    List<ByteString> outputs = new ArrayList<>(n);
+    for (int k = 0; k < n; k++) {
+      outputs.add(in.readBytes());
+    }
+    return new ElementBytes(index, status, outputs);
+  }
+
+  private static <T> Optional<List<T>> read(
+      String resultsDir, long start, long end, Decoder<T> decoder, boolean alias) {
     String file = path(resultsDir, start, end);
     byte[] bytes;
     try {
@@ -100,15 +156,18 @@ public final class RangeResults {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read results from [" + file + "]", e);
     }
+    CodedInputStream in = CodedInputStream.newInstance(bytes);
+    // Output bytes read as they are share the file's array rather than being copied.
+    in.enableAliasing(alias);
     try {
-      return Optional.of(parse(CodedInputStream.newInstance(bytes), start, end));
+      return Optional.of(parse(in, start, end, decoder));
     } catch (IOException | IllegalStateException | IndexOutOfBoundsException e) {
       // Truncated or foreign: treated as missing, so the range runs (again).
       return Optional.empty();
     }
   }
 
-  private static List<ElementOutcome> parse(CodedInputStream in, long start, long end)
+  private static <T> List<T> parse(CodedInputStream in, long start, long end, Decoder<T> decoder)
       throws IOException {
     if (in.readFixed32() != MAGIC || in.readInt64() != start || in.readInt64() != end) {
       throw new IllegalStateException("not a result file of this range");
@@ -117,7 +176,7 @@ public final class RangeResults {
     if (count < 0 || count > end - start) {
       throw new IllegalStateException("bad count");
     }
-    List<ElementOutcome> outcomes = new ArrayList<>(count);
+    List<T> outcomes = new ArrayList<>(count);
     ElementStatus[] statuses = ElementStatus.values();
     long previousStart = 0;
     for (int i = 0; i < count; i++) {
@@ -129,16 +188,11 @@ public final class RangeResults {
       long duration = in.readUInt64();
       String error = in.readStringRequireUtf8();
       int n = in.readUInt32();
-      List<Literal> outputs = new ArrayList<>(n);
-      for (int k = 0; k < n; k++) {
-        outputs.add(in.readMessage(Literal.parser(), ExtensionRegistryLite.getEmptyRegistry()));
-      }
-      outcomes.add(new ElementOutcome(index, status, attempts, startMillis, duration, error, outputs));
+      outcomes.add(decoder.decode(index, status, attempts, startMillis, duration, error, n, in));
     }
     if (in.readFixed32() != TRAILER || !in.isAtEnd()) {
       throw new IllegalStateException("truncated result file");
     }
     return outcomes;
   }
-
 }

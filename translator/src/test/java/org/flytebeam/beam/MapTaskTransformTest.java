@@ -54,6 +54,26 @@ class MapTaskTransformTest {
     }
   }
 
+  public record Pair(long doubled, String text) {}
+
+  /** Two outputs; fails non-recoverably on 7. */
+  @AutoService(JavaTask.class)
+  public static final class Describe extends JavaTask<In, Pair> {
+    private static final long serialVersionUID = 1L;
+
+    public Describe() {
+      super("transform_test_describe", In.class, Pair.class);
+    }
+
+    @Override
+    public Pair run(In input, TaskContext context) {
+      if (input.x() == 7) {
+        throw new IllegalArgumentException("seven");
+      }
+      return new Pair(2 * input.x(), "x=" + input.x());
+    }
+  }
+
   @TempDir Path dir;
 
   @BeforeEach
@@ -115,5 +135,31 @@ class MapTaskTransformTest {
     assertThat(again.nodeOutputs()).isEqualTo(firstOutputs);
     assertThat(again.verdict().succeeded()).isEqualTo(4999);
     assertThat(again.verdict().failed()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldStreamTheSameOutputsItAssembles() throws Exception {
+    MapRunPlan plan = plan(MapTask.of(new Describe()).minSuccessRatio(0.5f).build(), 3000);
+    Pipeline pipeline = Pipeline.create(direct());
+    pipeline.apply(MapTaskTransform.of(plan));
+    pipeline.run().waitUntilFinish();
+    // A range whose file is gone reads as never run: none for each of its elements.
+    IndexRange lost = plan.shards().get(1).ranges().get(0);
+    java.nio.file.Files.delete(
+        Path.of(org.flytebeam.exec.RangeResults.path(plan.resultsDir(), lost.start(), lost.end())));
+    MapResult result = MapResult.read(plan);
+
+    java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+    result.writeOutputs(streamed);
+
+    LiteralMap assembled = result.outputs();
+    assertThat(LiteralMap.parseFrom(streamed.toByteArray())).isEqualTo(assembled);
+    List<Literal> texts = assembled.getLiteralsMap().get("text").getCollection().getLiteralsList();
+    assertThat(texts).hasSize(3000);
+    assertThat(texts.get(7)).isEqualTo(Literals.none());
+    assertThat(texts.get((int) lost.start())).isEqualTo(Literals.none());
+    assertThat(texts.get(8)).isEqualTo(Literals.of("x=8"));
+    assertThat(assembled.getLiteralsMap().get("doubled").getCollection().getLiterals(2999))
+        .isEqualTo(Literals.of(5998L));
   }
 }
