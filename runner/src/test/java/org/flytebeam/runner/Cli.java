@@ -15,6 +15,17 @@ record Cli(int exitCode, String out, String err) {
     return new Cli(code, out.toString(), err.toString());
   }
 
+  /**
+   * What was printed on stderr but the progress lines, which a run slower than the progress
+   * interval (a loaded machine) prints before its outcome.
+   */
+  String errWithoutProgress() {
+    return err.lines()
+        .filter(line -> !line.startsWith("progress: "))
+        .map(line -> line + "\n")
+        .collect(java.util.stream.Collectors.joining());
+  }
+
   static Path write(Path dir, String name, String text) throws java.io.IOException {
     Path file = dir.resolve(name);
     Files.writeString(file, text);

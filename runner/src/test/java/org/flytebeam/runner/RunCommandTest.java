@@ -87,7 +87,7 @@ class RunCommandTest {
             "--outputs", outputs.toString());
 
     assertThat(cli.exitCode()).isEqualTo(ExitCode.MAP_FAILED);
-    assertThat(cli.err()).startsWith("error: map failed:");
+    assertThat(cli.errWithoutProgress()).startsWith("error: map failed:");
     assertThat(cli.err()).contains("[1]: IllegalArgumentException: x must not be 2");
     assertThat(cli.err()).doesNotContain("\tat ");
     LiteralMap written = readJson(outputs);
@@ -212,8 +212,8 @@ class RunCommandTest {
             "--work-dir", notAFolder.resolve("sub").toString());
 
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(ExitCode.INFRASTRUCTURE);
-    assertThat(cli.err()).startsWith("error: ");
-    assertThat(cli.err().lines().count()).isEqualTo(1);
+    assertThat(cli.errWithoutProgress()).startsWith("error: ");
+    assertThat(cli.errWithoutProgress().lines().count()).isEqualTo(1);
   }
 
   private static LiteralMap readJson(Path file) throws IOException {

@@ -98,8 +98,10 @@ class RunReportTest {
             "--report", blocker.resolve("report.html").toString());
 
     assertThat(cli.exitCode()).isEqualTo(3);
-    assertThat(cli.err()).startsWith("error: cannot write --report [").doesNotContain("\tat ");
-    assertThat(cli.err().lines().count()).isEqualTo(1);
+    assertThat(cli.errWithoutProgress())
+        .startsWith("error: cannot write --report [")
+        .doesNotContain("\tat ");
+    assertThat(cli.errWithoutProgress().lines().count()).isEqualTo(1);
     assertThat(outputs).exists();
   }
 
