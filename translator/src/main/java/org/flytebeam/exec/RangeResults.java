@@ -24,11 +24,12 @@ import org.apache.beam.sdk.util.MimeTypes;
  * none; a re-executed range (Spark after a lost executor) finds its file and is not run again.
  *
  * <p>Format (protobuf varints): a magic number, start, end, count, then per element its offset in
- * the range, status, attempts, start time (delta), duration, error and length-prefixed output
- * literals; a trailer marks the end.
+ * the range, status, flags (1: a cache hit), attempts, start time (delta), duration, error and
+ * length-prefixed output literals; a trailer marks the end.
  */
 public final class RangeResults {
-  private static final int MAGIC = 0x46425231; // "FBR1"
+  private static final int MAGIC = 0x46425232; // "FBR2"
+  private static final byte CACHE_HIT = 1;
   private static final int TRAILER = 0x454e4421; // "END!"
 
   private RangeResults() {}
@@ -56,6 +57,7 @@ public final class RangeResults {
       for (ElementOutcome o : outcomes) {
         out.writeUInt64NoTag(o.index() - start);
         out.writeRawByte((byte) o.status().ordinal());
+        out.writeRawByte(o.cacheHit() ? CACHE_HIT : 0);
         out.writeUInt32NoTag(o.attempts());
         // Start times are close to each other: deltas make short varints.
         out.writeSInt64NoTag(o.startEpochMillis() - previousStart);
@@ -123,6 +125,7 @@ public final class RangeResults {
     for (int i = 0; i < count; i++) {
       long index = start + in.readUInt64();
       ElementStatus status = statuses[in.readRawByte()];
+      boolean cacheHit = (in.readRawByte() & CACHE_HIT) != 0;
       int attempts = in.readUInt32();
       long startMillis = previousStart + in.readSInt64();
       previousStart = startMillis;
@@ -133,7 +136,8 @@ public final class RangeResults {
       for (int k = 0; k < n; k++) {
         outputs.add(in.readMessage(Literal.parser(), ExtensionRegistryLite.getEmptyRegistry()));
       }
-      outcomes.add(new ElementOutcome(index, status, attempts, startMillis, duration, error, outputs));
+      outcomes.add(
+          new ElementOutcome(index, status, attempts, startMillis, duration, error, outputs, cacheHit));
     }
     if (in.readFixed32() != TRAILER || !in.isAtEnd()) {
       throw new IllegalStateException("truncated result file");
