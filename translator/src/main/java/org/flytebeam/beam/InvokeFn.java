@@ -67,6 +67,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     if (done.isPresent()) {
       outcomes = done.get();
       outcomes.forEach(o -> progress.count(o.status(), 1));
+      progress.cacheHits(outcomes.stream().filter(ElementOutcome::cacheHit).count());
     } else {
       outcomes = new ArrayList<>((int) range.length());
       for (long i = range.start(); i < range.end(); i++) {
@@ -92,6 +93,9 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     try {
       ElementOutcome outcome = cache.run(i, inputs.element(i), runner);
       status = outcome.status();
+      if (outcome.cacheHit()) {
+        progress.cacheHits(1);
+      }
       return outcome;
     } finally {
       progress.ended(status);
