@@ -141,10 +141,12 @@ class CacheRunTest {
     Path summary = dir.resolve("summary.json");
     Path report = dir.resolve("report.html");
 
-    Cli first = run(def, in);
+    Cli first = run(def, in, "--report", dir.resolve("first.html").toString());
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(started()).containsExactly(0L, 1L, 2L, 3L, 4L);
     assertThat(entries()).hasSize(5);
+    assertThat(Files.readString(dir.resolve("first.html")))
+        .contains("<div class=\"card \"><div class=\"n\">0</div><div class=\"l\">from cache</div></div>");
     clearMarkers();
 
     Cli second = run(def, in, "--summary", summary.toString(), "--report", report.toString());
@@ -158,7 +160,8 @@ class CacheRunTest {
         .contains("\"cacheHits\":5", "\"mode\":\"ENABLED\"", "\"dir\":\"" + cache() + "\"")
         .contains("\"summary\":\"map succeeded: 5 of 5 elements succeeded (5 required), 5 from the cache\"")
         .contains("\"attempts\":[0,0,0,0,0]", "\"durations\":{\"count\":0");
-    assertThat(Files.readString(report)).contains("from cache", "(cached)");
+    assertThat(Files.readString(report))
+        .contains("<div class=\"card \"><div class=\"n\">5</div><div class=\"l\">from cache</div></div>");
   }
 
   @Test
