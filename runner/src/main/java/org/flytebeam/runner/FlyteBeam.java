@@ -83,7 +83,15 @@ public final class FlyteBeam {
     // Each run has a folder of its own, so a reused --work-dir never mixes two runs' results.
     String workDir =
         options.workDir().map(dir -> join(dir, "run-" + runId)).orElseGet(FlyteBeam::temporaryFolder);
-    MapRunPlan plan = MapRunPlan.prepare(spec, inputs, workDir, runId, options.process());
+    MapRunPlan prepared = MapRunPlan.prepare(spec, inputs, workDir, runId, options.process());
+    MapRunPlan plan;
+    try {
+      CacheChoice.Choice cache = CacheChoice.choose(spec.subTask(), options, localWorkers(options));
+      plan = prepared.withCache(cache.settings(), cache.warnings());
+    } catch (RuntimeException e) {
+      prepared.release();
+      throw e;
+    }
     try {
       observer.started(plan);
       if (plan.size() == 0) {
@@ -109,6 +117,12 @@ public final class FlyteBeam {
     } finally {
       plan.release();
     }
+  }
+
+  /** Whether the workers run on this machine: the DirectRunner, or Spark {@code local[N]}. */
+  private static boolean localWorkers(RunOptions options) {
+    return options.runner() == RunnerKind.DirectRunner
+        || SparkContexts.isLocal(SparkContexts.submittedMaster().orElse(options.sparkMaster()));
   }
 
   private static void runPipeline(Pipeline pipeline, PipelineOptions pipelineOptions, RunOptions options) {

@@ -36,6 +36,9 @@ final class HtmlReport {
     card(h, "failed", v.failed(), v.failed() > 0 ? "bad" : "");
     card(h, "timed out", v.timedOut(), v.timedOut() > 0 ? "bad" : "");
     card(h, "aborted", aborted, aborted > 0 ? "warn" : "");
+    if (report.cacheEnabled() || v.cacheHits() > 0) {
+      card(h, "from cache", v.cacheHits(), "");
+    }
     card(h, "required", v.required(), "");
     h.append("</div>\n");
 
@@ -74,7 +77,8 @@ final class HtmlReport {
         .append("<label>status <select id=\"status\"><option value=\"\">all</option>")
         .append("<option value=\"S\">succeeded</option><option value=\"F\">failed</option>")
         .append("<option value=\"T\">timed out</option><option value=\"A\">aborted</option>")
-        .append("<option value=\"FTA\">not succeeded</option></select></label> ")
+        .append("<option value=\"FTA\">not succeeded</option>")
+        .append("<option value=\"C\">from cache</option></select></label> ")
         .append("<label>search <input id=\"search\" placeholder=\"index, or text in the error\">")
         .append("</label> <button id=\"prev\">&larr; prev</button> <span id=\"page\"></span> ")
         .append("<button id=\"next\">next &rarr;</button></div>\n")
@@ -158,6 +162,7 @@ final class HtmlReport {
           "    ['mapped inputs', vars(d.inputs)], ['bound inputs', d.boundInputs.join(', ')||'(none)'],",
           "    ['outputs', vars(d.outputs)], ['parallelism', d.parallelism===null?'unlimited':d.parallelism],",
           "    ['success criteria', d.successCriteria.text], ['runner', D.run.runner],",
+          "    ['element cache', D.cache.mode==='DISABLED' ? 'off' : D.cache.mode.toLowerCase()+' in '+D.cache.dir+': '+D.cache.hits+' hits'+(D.cache.unreadableEntries? ', '+D.cache.unreadableEntries+' unreadable entries':'')],",
           "    ['started', new Date(D.run.startedAtEpochMillis).toISOString()], ['wall time', D.run.wallMillis+' ms'],",
           "    ['durations', D.durations.count? 'min '+D.durations.minMillis+' ms, p50 '+D.durations.p50Millis+' ms, p90 '+D.durations.p90Millis+' ms, p99 '+D.durations.p99Millis+' ms, max '+D.durations.maxMillis+' ms':'no element ran']];",
           "  document.getElementById('definition').innerHTML = rows.map(r=>'<tr><th>'+esc(r[0])+'</th><td>'+esc(r[1])+'</td></tr>').join('');",
@@ -179,13 +184,15 @@ final class HtmlReport {
           "bars('timeline', C.average, 'time since the first element started, '+C.binMillis+' ms per bar; height: elements running (average in the bar), peak '+C.peak,",
           "  (i,v)=>(i*C.binMillis)+' ms: '+v+' running', '#2e9b6a');",
           "let rows = null, page = 0; const PAGE = 100;",
+          "// A success without any attempt: its outputs came from the element cache.",
+          "function cached(i){return E.status[i]==='S' && E.attempts[i]===0;}",
           "function matches(){",
           "  const st = document.getElementById('status').value, q = document.getElementById('search').value.trim().toLowerCase();",
           "  if (!st && !q) return null;",
           "  const out = [], asIndex = /^\\d+$/.test(q) ? Number(q) : -1;",
           "  const msgHit = E.messages.map(m=>q!=='' && m.toLowerCase().includes(q));",
           "  for (let i=0;i<E.count;i++){",
-          "    if (st && !st.includes(E.status[i])) continue;",
+          "    if (st === 'C' ? !cached(i) : st && !st.includes(E.status[i])) continue;",
           "    if (q && i!==asIndex && !(E.error[i]>=0 && msgHit[E.error[i]])) continue;",
           "    out.push(i);",
           "  }",
@@ -197,7 +204,7 @@ final class HtmlReport {
           "  let s='';",
           "  for (let k=page*PAGE; k<Math.min(total,(page+1)*PAGE); k++){",
           "    const i = rows===null ? k : rows[k], e = E.error[i];",
-          "    s+='<tr><td>'+i+'</td><td>'+NAMES[E.status[i]]+'</td><td>'+E.attempts[i]+'</td><td>'+(E.startMillis[i]<0?'':E.startMillis[i])+'</td><td>'+(E.attempts[i]?E.durationMillis[i]:'')+'</td><td class=\"err\">'+(e>=0?esc(E.messages[e]):'')+'</td></tr>';",
+          "    s+='<tr><td>'+i+'</td><td>'+NAMES[E.status[i]]+(cached(i)?' (cached)':'')+'</td><td>'+E.attempts[i]+'</td><td>'+(E.startMillis[i]<0?'':E.startMillis[i])+'</td><td>'+(E.attempts[i]?E.durationMillis[i]:'')+'</td><td class=\"err\">'+(e>=0?esc(E.messages[e]):'')+'</td></tr>';",
           "  }",
           "  document.querySelector('#elements tbody').innerHTML = s;",
           "  document.getElementById('page').textContent = 'page '+(page+1)+' of '+pages+' ('+total+' elements)';",

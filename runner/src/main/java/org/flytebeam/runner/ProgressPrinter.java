@@ -118,7 +118,7 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
       return;
     }
     printed = true;
-    String line = line(p.snapshot(), total, clock.getAsLong() - startMillis);
+    String line = line(p.snapshot(), p.cacheHits(), total, clock.getAsLong() - startMillis);
     if (!terminal && last && line.equals(lastLine)) {
       return; // the loop already printed these final counts
     }
@@ -135,10 +135,22 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
 
   /** {@code progress: 1200/10000 done (1190 succeeded, 10 failed, 2 running), 600/s, ETA 15s}. */
   static String line(RunProgress.Snapshot s, long total, long elapsedMillis) {
+    return line(s, 0, total, elapsedMillis);
+  }
+
+  /**
+   * As above, naming the cache hits among the successes when there are some: {@code (1190
+   * succeeded (700 from cache), 10 failed, ...}.
+   */
+  static String line(RunProgress.Snapshot s, long cacheHits, long total, long elapsedMillis) {
     long done = Math.min(total, s.done());
     StringBuilder b = new StringBuilder("progress: ");
     b.append(done).append('/').append(total).append(" done (");
-    b.append(s.succeeded()).append(" succeeded, ").append(s.failed()).append(" failed, ");
+    b.append(s.succeeded()).append(" succeeded");
+    if (cacheHits > 0) {
+      b.append(" (").append(cacheHits).append(" from cache)");
+    }
+    b.append(", ").append(s.failed()).append(" failed, ");
     if (s.aborted() > 0) {
       b.append(s.aborted()).append(" aborted, ");
     }

@@ -74,7 +74,8 @@ final class ProgressServer implements AutoCloseable {
             number(form, "succeeded"),
             number(form, "failed"),
             number(form, "aborted"),
-            number(form, "running"));
+            number(form, "running"),
+            number(form, "cached"));
       }
     } catch (NumberFormatException e) {
       status = 400;

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.beam.MapResult;
+import org.flytebeam.cache.CacheMode;
 import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.ProcessSettings;
 import org.flytebeam.exec.RunControl;
@@ -88,6 +89,21 @@ final class RunCommand implements Callable<Integer> {
       description = "At most N element processes (container sub-tasks) running at once in each"
           + " worker, whatever the map's parallelism. Default 0: one per core.")
   int processesPerWorker;
+
+  @Option(names = "--cache", paramLabel = "DIR",
+      description = "The element cache of a cacheable sub-task (discoverable, with a discovery_version):"
+          + " each element's outputs are stored as it succeeds and reused by later runs with the same"
+          + " inputs, so a re-run resumes where a killed one stopped. A local path or a FileSystems URI"
+          + " every worker reaches. Default: $XDG_CACHE_HOME/flyte-beam or ~/.cache/flyte-beam on the"
+          + " DirectRunner and Spark local[N]; none on a cluster.")
+  String cache;
+
+  @Option(names = "--no-cache", description = "Neither look up nor store element outputs.")
+  boolean noCache;
+
+  @Option(names = "--overwrite-cache",
+      description = "Run every element, and replace its cached outputs with the new ones.")
+  boolean overwriteCache;
 
   @Option(names = "--verbose", description = "Show stack traces and the runners' info logs.")
   boolean verbose;
@@ -170,7 +186,18 @@ final class RunCommand implements Callable<Integer> {
         Optional.ofNullable(workDir).map(LiteralFiles::localPathOf),
         beamOptions,
         new ProcessSettings(rawOutputPrefix(), processesPerWorker),
-        jars);
+        jars,
+        Optional.ofNullable(cache),
+        cacheMode());
+  }
+
+  private CacheMode cacheMode() {
+    if (noCache && (overwriteCache || cache != null)) {
+      throw new InvalidDefinitionException(
+          "--no-cache contradicts " + (overwriteCache ? "--overwrite-cache" : "--cache [" + cache + "]")
+              + ": give one of them");
+    }
+    return noCache ? CacheMode.DISABLED : overwriteCache ? CacheMode.OVERWRITE : CacheMode.ENABLED;
   }
 
   private int run(RunOptions options, PrintWriter out, PrintWriter err) throws IOException {
@@ -202,6 +229,10 @@ final class RunCommand implements Callable<Integer> {
         LiteralFiles.writeOutputs(this.outputs, result);
       } else {
         out.println(LiteralFiles.plainJson(result.outputs()));
+      }
+      String cacheWarning = result.verdict().cache().warning();
+      if (!cacheWarning.isEmpty()) {
+        err.println("warning: " + cacheWarning);
       }
       // After the outputs: a report that cannot be written never costs the outputs.
       RunReportFiles.write(result, options.runner().name(), startedAt, report, summary);

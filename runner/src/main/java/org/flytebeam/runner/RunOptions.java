@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Optional;
+import org.flytebeam.cache.CacheMode;
 import org.flytebeam.exec.ProcessSettings;
 
 /**
@@ -19,6 +20,11 @@ import org.flytebeam.exec.ProcessSettings;
  *     outputs go, how many run at once per worker
  * @param jars the user's own jars (local files): put on the driver's context class loader for the
  *     run and, on Spark, staged to every executor
+ * @param cacheDir the element cache's folder for a cacheable sub-task (any Beam FileSystems path
+ *     every worker can reach); empty: {@code $XDG_CACHE_HOME/flyte-beam} (else {@code
+ *     ~/.cache/flyte-beam}) on the DirectRunner and Spark {@code local[N]}, no cache on a cluster
+ * @param cacheMode look up and store ({@code ENABLED}, the default), neither ({@code DISABLED}), or
+ *     run every element and replace its entry ({@code OVERWRITE})
  */
 public record RunOptions(
     RunnerKind runner,
@@ -26,7 +32,9 @@ public record RunOptions(
     Optional<String> workDir,
     List<String> beamArgs,
     ProcessSettings process,
-    List<String> jars) {
+    List<String> jars,
+    Optional<String> cacheDir,
+    CacheMode cacheMode) {
 
   public RunOptions {
     requireNonNull(runner, "runner");
@@ -35,6 +43,18 @@ public record RunOptions(
     beamArgs = List.copyOf(beamArgs);
     requireNonNull(process, "process");
     jars = List.copyOf(jars);
+    requireNonNull(cacheDir, "cacheDir");
+    requireNonNull(cacheMode, "cacheMode");
+  }
+
+  public RunOptions(
+      RunnerKind runner,
+      String sparkMaster,
+      Optional<String> workDir,
+      List<String> beamArgs,
+      ProcessSettings process,
+      List<String> jars) {
+    this(runner, sparkMaster, workDir, beamArgs, process, jars, Optional.empty(), CacheMode.ENABLED);
   }
 
   public RunOptions(
@@ -57,26 +77,38 @@ public record RunOptions(
   }
 
   public RunOptions withRunner(RunnerKind runner) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode);
   }
 
   public RunOptions withSparkMaster(String sparkMaster) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode);
   }
 
   public RunOptions withWorkDir(String workDir) {
-    return new RunOptions(runner, sparkMaster, Optional.of(workDir), beamArgs, process, jars);
+    return new RunOptions(
+        runner, sparkMaster, Optional.of(workDir), beamArgs, process, jars, cacheDir, cacheMode);
   }
 
   public RunOptions withBeamArgs(List<String> beamArgs) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode);
   }
 
   public RunOptions withProcess(ProcessSettings process) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode);
   }
 
   public RunOptions withJars(List<String> jars) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode);
+  }
+
+  /** The element cache in {@code dir} (a cacheable sub-task's outputs, per element). */
+  public RunOptions withCacheDir(String dir) {
+    return new RunOptions(
+        runner, sparkMaster, workDir, beamArgs, process, jars, Optional.of(dir), cacheMode);
+  }
+
+  /** {@code DISABLED}: no lookup, no store; {@code OVERWRITE}: run every element, replace entries. */
+  public RunOptions withCacheMode(CacheMode mode) {
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, mode);
   }
 }

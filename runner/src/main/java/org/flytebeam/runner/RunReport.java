@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.flytebeam.beam.MapResult;
 import org.flytebeam.beam.MapVerdict;
+import org.flytebeam.cache.CacheSettings;
 import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.spec.MapTaskSpec;
@@ -28,6 +29,7 @@ final class RunReport {
 
   private final MapTaskSpec spec;
   private final MapVerdict verdict;
+  private final CacheSettings cache;
   private final String runner;
   private final long startedAtMillis;
   private final long wallMillis;
@@ -42,6 +44,7 @@ final class RunReport {
   private RunReport(MapResult result, String runner, long startedAtMillis, long wallMillis) {
     this.spec = result.plan().spec();
     this.verdict = result.verdict();
+    this.cache = result.plan().cache();
     this.runner = runner;
     this.startedAtMillis = startedAtMillis;
     this.wallMillis = wallMillis;
@@ -103,6 +106,11 @@ final class RunReport {
 
   MapVerdict verdict() {
     return verdict;
+  }
+
+  /** Whether the run used the element cache (its sub-task is cacheable and the cache was on). */
+  boolean cacheEnabled() {
+    return cache.enabled();
   }
 
   /** How the threshold was reached, e.g. {@code required ceil(0.75 × 4) = 3}. */
@@ -184,6 +192,21 @@ final class RunReport {
     j.key("failed").num(verdict.failed());
     j.key("timedOut").num(verdict.timedOut());
     j.key("aborted").num(verdict.size() - verdict.succeeded() - verdict.failed() - verdict.timedOut());
+    j.key("cacheHits").num(verdict.cacheHits());
+    j.close('}');
+
+    j.key("cache").open('{');
+    j.key("mode").str(cache.mode().name());
+    j.key("dir");
+    if (cache.enabled()) {
+      j.str(cache.dir());
+    } else {
+      j.nul();
+    }
+    j.key("hits").num(verdict.cacheHits());
+    j.key("unreadableEntries").num(verdict.cache().unreadable());
+    j.key("unwrittenEntries").num(verdict.cache().unwritten());
+    j.key("firstProblem").str(verdict.cache().firstProblem());
     j.close('}');
 
     long[] ran = ranDurations();

@@ -25,6 +25,7 @@ class ProgressServerTest {
       // when: a range of three elements, two ended
       executor.started();
       executor.ended(ElementStatus.SUCCEEDED);
+      executor.cacheHits(1);
       executor.started();
       executor.ended(ElementStatus.TIMED_OUT);
       executor.started();
@@ -32,6 +33,7 @@ class ProgressServerTest {
 
       // then
       assertThat(driver.snapshot()).isEqualTo(new RunProgress.Snapshot(3, 1, 1, 0, 1));
+      assertThat(driver.cacheHits()).isEqualTo(1);
 
       // when: the last one ends, and a flush with nothing new
       executor.ended(ElementStatus.SUCCEEDED);
@@ -41,6 +43,7 @@ class ProgressServerTest {
 
       // then: deltas, not totals, are added; the running gauge is replaced
       assertThat(driver.snapshot()).isEqualTo(new RunProgress.Snapshot(3, 2, 1, 2, 0));
+      assertThat(driver.cacheHits()).isEqualTo(1);
     } finally {
       RunProgress.release(runId);
     }

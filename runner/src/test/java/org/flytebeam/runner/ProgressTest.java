@@ -37,6 +37,16 @@ class ProgressTest {
   }
 
   @Test
+  void shouldNameTheCacheHitsAmongTheSuccessesWhenThereAreSome() {
+    String line = ProgressPrinter.line(new RunProgress.Snapshot(500, 1190, 10, 0, 2), 700, 10000, 2000);
+
+    assertThat(line)
+        .isEqualTo(
+            "progress: 1200/10000 done (1190 succeeded (700 from cache), 10 failed, 2 running), 600/s,"
+                + " ETA 15s");
+  }
+
+  @Test
   void shouldSayHowLongItTookWhenEverythingIsDone() {
     String line = ProgressPrinter.line(new RunProgress.Snapshot(4, 3, 1, 0, 0), 4, 2000);
 

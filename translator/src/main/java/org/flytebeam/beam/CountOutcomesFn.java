@@ -1,9 +1,13 @@
 package org.flytebeam.beam;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
+import org.flytebeam.cache.CacheCounts;
 import org.flytebeam.exec.ErrorGroups;
 
 /**
@@ -67,13 +71,18 @@ final class CountOutcomesFn
     long timedOut = 0;
     long aborted = 0;
     ErrorGroups errors = new ErrorGroups();
-    for (RangeSummary s : acc.byStart.values()) {
+    CacheCounts cache = CacheCounts.none();
+    // In index order, so the first cache problem named is the same on every runner.
+    List<RangeSummary> ranges = new ArrayList<>(acc.byStart.values());
+    ranges.sort(Comparator.comparingLong(s -> s.range().start()));
+    for (RangeSummary s : ranges) {
+      cache = cache.plus(s.cache());
       succeeded += s.succeeded();
       failed += s.failed();
       timedOut += s.timedOut();
       aborted += s.aborted();
       errors.merge(s.errors());
     }
-    return new MapVerdict(size, required, succeeded, failed, timedOut, aborted, errors);
+    return new MapVerdict(size, required, succeeded, failed, timedOut, aborted, errors, cache);
   }
 }

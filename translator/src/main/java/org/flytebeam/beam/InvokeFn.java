@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.flytebeam.cache.CacheCounts;
+import org.flytebeam.cache.ElementCache;
 import org.flytebeam.exec.ElementInvoker;
 import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.exec.ElementRunner;
@@ -20,7 +22,8 @@ import org.flytebeam.spec.SubTask;
  * Runs a lane: each of its ranges, element by element, each element its own invocation with its own
  * retries, timeout and outcome. Failures are data: every outcome goes to the range's result file and
  * into the summary this emits. A range whose result file already exists (Spark re-running a task
- * after a lost executor) is read back, not run again.
+ * after a lost executor) is read back, not run again. A cacheable sub-task's elements go through
+ * the element cache: looked up first, stored as soon as they succeed.
  */
 final class InvokeFn extends DoFn<Shard, RangeSummary> {
   private static final long serialVersionUID = 1L;
@@ -31,6 +34,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
   private transient RunControl control;
   private transient MapInputs inputs;
   private transient RunProgress progress;
+  private transient ElementCache cache;
 
   InvokeFn(MapRunPlan plan) {
     this.plan = plan;
@@ -45,6 +49,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     progress = RunProgress.forWorker(plan.runId(), plan.workDir());
     invoker = Invokers.create(plan.invokerContext());
     runner = new ElementRunner(invoker, subTask.retries(), subTask.timeout(), control);
+    cache = ElementCache.open(plan.cache(), subTask);
   }
 
   @ProcessElement
@@ -62,6 +67,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     if (done.isPresent()) {
       outcomes = done.get();
       outcomes.forEach(o -> progress.count(o.status(), 1));
+      progress.cacheHits(outcomes.stream().filter(ElementOutcome::cacheHit).count());
     } else {
       outcomes = new ArrayList<>((int) range.length());
       for (long i = range.start(); i < range.end(); i++) {
@@ -73,7 +79,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
       RangeResults.write(plan.resultsDir(), range.start(), range.end(), outcomes);
     }
     progress.flush();
-    return summarize(range, outcomes, executed);
+    return summarize(range, outcomes, executed, cache.takeProblems());
   }
 
   private ElementOutcome skipped(long i) {
@@ -85,24 +91,31 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     progress.started();
     ElementStatus status = ElementStatus.ABORTED;
     try {
-      ElementOutcome outcome = runner.run(i, inputs.element(i));
+      ElementOutcome outcome = cache.run(i, inputs.element(i), runner);
       status = outcome.status();
+      if (outcome.cacheHit()) {
+        progress.cacheHits(1);
+      }
       return outcome;
     } finally {
       progress.ended(status);
     }
   }
 
-  static RangeSummary summarize(IndexRange range, List<ElementOutcome> outcomes, long executed) {
+  /** The range's counts; {@code cacheProblems}: the entries its elements could not read or write. */
+  static RangeSummary summarize(
+      IndexRange range, List<ElementOutcome> outcomes, long executed, CacheCounts cacheProblems) {
     long succeeded = 0;
     long failed = 0;
     long timedOut = 0;
     long aborted = 0;
+    long cacheHits = 0;
     ErrorGroups errors = new ErrorGroups();
     for (ElementOutcome o : outcomes) {
       switch (o.status()) {
         case SUCCEEDED:
           succeeded++;
+          cacheHits += o.cacheHit() ? 1 : 0;
           continue;
         case FAILED:
           failed++;
@@ -118,7 +131,15 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
       }
       errors.add(o.index(), o.error());
     }
-    return new RangeSummary(range, succeeded, failed, timedOut, aborted, executed, errors);
+    return new RangeSummary(
+        range,
+        succeeded,
+        failed,
+        timedOut,
+        aborted,
+        executed,
+        errors,
+        cacheProblems.withHits(cacheHits));
   }
 
   @Teardown

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.util.MimeTypes;
+import org.flytebeam.cache.CacheSettings;
 import org.flytebeam.exec.InvokerContext;
 import org.flytebeam.exec.Invokers;
 import org.flytebeam.exec.MapInputs;
@@ -31,7 +32,8 @@ import org.flytebeam.spec.MapTaskSpec;
  * <p>The run id names the run's fail-fast control; the run folder is on any path Beam's FileSystems
  * can open from every worker; shards are the lanes of index ranges; the process settings say how
  * sub-tasks that run as processes are run; the warnings are what the driver says once before the
- * run (e.g. that a container's image is not used).
+ * run (e.g. that a container's image is not used); the cache settings say where a cacheable
+ * sub-task's element outputs are looked up and stored.
  */
 public final class MapRunPlan implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -52,6 +54,7 @@ public final class MapRunPlan implements Serializable {
   private final List<Shard> shards;
   private final ProcessSettings process;
   private final List<String> warnings;
+  private final CacheSettings cache;
 
   public MapRunPlan(
       String runId, String workDir, MapTaskSpec spec, long size, long required, List<Shard> shards) {
@@ -67,6 +70,19 @@ public final class MapRunPlan implements Serializable {
       List<Shard> shards,
       ProcessSettings process,
       List<String> warnings) {
+    this(runId, workDir, spec, size, required, shards, process, warnings, CacheSettings.disabled());
+  }
+
+  public MapRunPlan(
+      String runId,
+      String workDir,
+      MapTaskSpec spec,
+      long size,
+      long required,
+      List<Shard> shards,
+      ProcessSettings process,
+      List<String> warnings,
+      CacheSettings cache) {
     this.runId = requireNonNull(runId, "runId");
     this.workDir = requireNonNull(workDir, "workDir");
     this.spec = requireNonNull(spec, "spec");
@@ -75,6 +91,7 @@ public final class MapRunPlan implements Serializable {
     this.shards = List.copyOf(shards);
     this.process = requireNonNull(process, "process");
     this.warnings = List.copyOf(warnings);
+    this.cache = requireNonNull(cache, "cache");
   }
 
   public String runId() {
@@ -108,6 +125,21 @@ public final class MapRunPlan implements Serializable {
   /** What to say once before the run, e.g. that a container's image is not used. */
   public List<String> warnings() {
     return warnings;
+  }
+
+  /** Where and how the sub-task's element cache is used; disabled unless set. */
+  public CacheSettings cache() {
+    return cache;
+  }
+
+  /**
+   * This plan with the element cache {@code cache} and {@code moreWarnings} said before the run.
+   * Does not modify this plan.
+   */
+  public MapRunPlan withCache(CacheSettings cache, List<String> moreWarnings) {
+    List<String> all = new ArrayList<>(warnings);
+    all.addAll(moreWarnings);
+    return new MapRunPlan(runId, workDir, spec, size, required, shards, process, all, cache);
   }
 
   private void writeObject(java.io.ObjectOutputStream out) throws IOException {

@@ -1,6 +1,9 @@
 package org.flytebeam.beam;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.Serializable;
+import org.flytebeam.cache.CacheCounts;
 import org.flytebeam.exec.ErrorGroups;
 
 /**
@@ -13,6 +16,8 @@ import org.flytebeam.exec.ErrorGroups;
  * @param timedOut elements whose last attempt timed out
  * @param aborted elements never run or abandoned once the map could no longer succeed
  * @param errors failures grouped by message with their index ranges
+ * @param cache cache hits (succeeded elements whose outputs came from the element cache) and
+ *     entries that could not be read or written
  */
 public record MapVerdict(
     long size,
@@ -21,8 +26,30 @@ public record MapVerdict(
     long failed,
     long timedOut,
     long aborted,
-    ErrorGroups errors)
+    ErrorGroups errors,
+    CacheCounts cache)
     implements Serializable {
+
+  public MapVerdict {
+    requireNonNull(cache, "cache");
+  }
+
+  /** A verdict of a map that used no cache. */
+  public MapVerdict(
+      long size,
+      long required,
+      long succeeded,
+      long failed,
+      long timedOut,
+      long aborted,
+      ErrorGroups errors) {
+    this(size, required, succeeded, failed, timedOut, aborted, errors, CacheCounts.none());
+  }
+
+  /** Succeeded elements whose outputs came from the element cache, without running. */
+  public long cacheHits() {
+    return cache.hits();
+  }
 
   public boolean success() {
     return succeeded + failed + timedOut + aborted == size && succeeded >= required;
@@ -31,12 +58,15 @@ public record MapVerdict(
   /** One line saying why the map failed, or that it succeeded. */
   public String summary() {
     long notSucceeded = size - succeeded;
+    String fromCache = cache.hits() > 0 ? ", " + cache.hits() + " from the cache" : "";
     if (success()) {
       return String.format(
-          "map succeeded: %d of %d elements succeeded (%d required)", succeeded, size, required);
+          "map succeeded: %d of %d elements succeeded (%d required)%s",
+          succeeded, size, required, fromCache);
     }
     return String.format(
-        "map failed: %d of %d elements succeeded, %d required (%d failed, %d timed out, %d aborted)",
-        succeeded, size, required, failed, timedOut, notSucceeded - failed - timedOut);
+        "map failed: %d of %d elements succeeded, %d required (%d failed, %d timed out, %d"
+            + " aborted)%s",
+        succeeded, size, required, failed, timedOut, notSucceeded - failed - timedOut, fromCache);
   }
 }

@@ -1,9 +1,15 @@
 package org.flytebeam.beam;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.Serializable;
+import org.flytebeam.cache.CacheCounts;
 import org.flytebeam.exec.ErrorGroups;
 
-/** The counts of one range's outcomes and its failures by message: what the combine step sums. */
+/**
+ * The counts of one range's outcomes, its failures by message and what the element cache did: what
+ * the combine step sums.
+ */
 public record RangeSummary(
     IndexRange range,
     long succeeded,
@@ -11,5 +17,23 @@ public record RangeSummary(
     long timedOut,
     long aborted,
     long executedAttempts,
-    ErrorGroups errors)
-    implements Serializable {}
+    ErrorGroups errors,
+    CacheCounts cache)
+    implements Serializable {
+
+  public RangeSummary {
+    requireNonNull(cache, "cache");
+  }
+
+  /** A summary of a range that used no cache. */
+  public RangeSummary(
+      IndexRange range,
+      long succeeded,
+      long failed,
+      long timedOut,
+      long aborted,
+      long executedAttempts,
+      ErrorGroups errors) {
+    this(range, succeeded, failed, timedOut, aborted, executedAttempts, errors, CacheCounts.none());
+  }
+}

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * What became of one element: its status, how many attempts it took, when it started, how long it
- * ran, the error of its last attempt, and its outputs in the sub-task's output order (empty unless it
- * succeeded).
+ * ran, the error of its last attempt, its outputs in the sub-task's output order (empty unless it
+ * succeeded), and whether those outputs came from the element cache (then it made no attempt).
  */
 public record ElementOutcome(
     long index,
@@ -18,13 +18,26 @@ public record ElementOutcome(
     long startEpochMillis,
     long durationMillis,
     String error,
-    List<Literal> outputs)
+    List<Literal> outputs,
+    boolean cacheHit)
     implements Serializable {
 
   public ElementOutcome {
     requireNonNull(status, "status");
     requireNonNull(error, "error");
     outputs = List.copyOf(outputs);
+  }
+
+  /** An outcome of an element that ran (not a cache hit). */
+  public ElementOutcome(
+      long index,
+      ElementStatus status,
+      int attempts,
+      long startEpochMillis,
+      long durationMillis,
+      String error,
+      List<Literal> outputs) {
+    this(index, status, attempts, startEpochMillis, durationMillis, error, outputs, false);
   }
 
   public static ElementOutcome aborted(long index) {

@@ -25,11 +25,12 @@ import org.apache.beam.sdk.util.MimeTypes;
  * none; a re-executed range (Spark after a lost executor) finds its file and is not run again.
  *
  * <p>Format (protobuf varints): a magic number, start, end, count, then per element its offset in
- * the range, status, attempts, start time (delta), duration, error and length-prefixed output
- * literals; a trailer marks the end.
+ * the range, status, flags (1: a cache hit), attempts, start time (delta), duration, error and
+ * length-prefixed output literals; a trailer marks the end.
  */
 public final class RangeResults {
-  private static final int MAGIC = 0x46425231; // "FBR1"
+  private static final int MAGIC = 0x46425232; // "FBR2"
+  private static final byte CACHE_HIT = 1;
   private static final int TRAILER = 0x454e4421; // "END!"
 
   private RangeResults() {}
@@ -57,6 +58,7 @@ public final class RangeResults {
       for (ElementOutcome o : outcomes) {
         out.writeUInt64NoTag(o.index() - start);
         out.writeRawByte((byte) o.status().ordinal());
+        out.writeRawByte(o.cacheHit() ? CACHE_HIT : 0);
         out.writeUInt32NoTag(o.attempts());
         // Start times are close to each other: deltas make short varints.
         out.writeSInt64NoTag(o.startEpochMillis() - previousStart);
@@ -109,6 +111,7 @@ public final class RangeResults {
     T decode(
         long index,
         ElementStatus status,
+        boolean cacheHit,
         int attempts,
         long startMillis,
         long durationMillis,
@@ -119,17 +122,18 @@ public final class RangeResults {
   }
 
   private static ElementOutcome outcome(
-      long index, ElementStatus status, int attempts, long startMillis, long durationMillis,
+      long index, ElementStatus status, boolean cacheHit, int attempts, long startMillis, long durationMillis,
       String error, int n, CodedInputStream in) throws IOException {
     List<Literal> outputs = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
       outputs.add(in.readMessage(Literal.parser(), ExtensionRegistryLite.getEmptyRegistry()));
     }
-    return new ElementOutcome(index, status, attempts, startMillis, durationMillis, error, outputs);
+    return new ElementOutcome(
+        index, status, attempts, startMillis, durationMillis, error, outputs, cacheHit);
   }
 
   private static ElementBytes bytes(
-      long index, ElementStatus status, int attempts, long startMillis, long durationMillis,
+      long index, ElementStatus status, boolean cacheHit, int attempts, long startMillis, long durationMillis,
       String error, int n, CodedInputStream in) throws IOException {
     List<ByteString> outputs = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
@@ -182,13 +186,15 @@ public final class RangeResults {
     for (int i = 0; i < count; i++) {
       long index = start + in.readUInt64();
       ElementStatus status = statuses[in.readRawByte()];
+      boolean cacheHit = (in.readRawByte() & CACHE_HIT) != 0;
       int attempts = in.readUInt32();
       long startMillis = previousStart + in.readSInt64();
       previousStart = startMillis;
       long duration = in.readUInt64();
       String error = in.readStringRequireUtf8();
       int n = in.readUInt32();
-      outcomes.add(decoder.decode(index, status, attempts, startMillis, duration, error, n, in));
+      outcomes.add(
+          decoder.decode(index, status, cacheHit, attempts, startMillis, duration, error, n, in));
     }
     if (in.readFixed32() != TRAILER || !in.isAtEnd()) {
       throw new IllegalStateException("truncated result file");

@@ -36,13 +36,14 @@ public final class RunProgress {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong aborted = new AtomicLong();
   private final AtomicLong running = new AtomicLong();
+  private final AtomicLong cacheHits = new AtomicLong();
   /** Running elements reported by each remote worker JVM. */
   private final Map<String, Long> remoteRunning = new ConcurrentHashMap<>();
 
   /** Where to relay counts to (executors in other JVMs), or null. */
   private final String endpoint;
   private final String worker = UUID.randomUUID().toString();
-  private final long[] sent = new long[4];
+  private final long[] sent = new long[5];
 
   private RunProgress(String endpoint) {
     this.endpoint = endpoint;
@@ -87,13 +88,13 @@ public final class RunProgress {
     }
     String body;
     synchronized (sent) {
-      long[] now = {started.get(), succeeded.get(), failed.get(), aborted.get()};
+      long[] now = {started.get(), succeeded.get(), failed.get(), aborted.get(), cacheHits.get()};
       body =
           String.format(
-              "worker=%s&started=%d&succeeded=%d&failed=%d&aborted=%d&running=%d",
+              "worker=%s&started=%d&succeeded=%d&failed=%d&aborted=%d&running=%d&cached=%d",
               worker, now[0] - sent[0], now[1] - sent[1], now[2] - sent[2], now[3] - sent[3],
-              Math.max(0, running.get()));
-      System.arraycopy(now, 0, sent, 0, 4);
+              Math.max(0, running.get()), now[4] - sent[4]);
+      System.arraycopy(now, 0, sent, 0, 5);
     }
     try {
       HttpURLConnection c = (HttpURLConnection) new URL(endpoint).openConnection();
@@ -114,6 +115,19 @@ public final class RunProgress {
   /** Counts relayed by a worker in another JVM: deltas, and how many it is running now. */
   public void addRemote(
       String worker, long started, long succeeded, long failed, long aborted, long running) {
+    addRemote(worker, started, succeeded, failed, aborted, running, 0);
+  }
+
+  /** As above, with the cache hits among the successes (a delta too). */
+  public void addRemote(
+      String worker,
+      long started,
+      long succeeded,
+      long failed,
+      long aborted,
+      long running,
+      long cacheHits) {
+    this.cacheHits.addAndGet(cacheHits);
     this.started.addAndGet(started);
     this.succeeded.addAndGet(succeeded);
     this.failed.addAndGet(failed);
@@ -154,6 +168,16 @@ public final class RunProgress {
       default:
         throw new AssertionError(status);
     }
+  }
+
+  /** Successes whose outputs came from the element cache (counted as succeeded too). */
+  public void cacheHits(long n) {
+    cacheHits.addAndGet(n);
+  }
+
+  /** The cache hits so far. */
+  public long cacheHits() {
+    return cacheHits.get();
   }
 
   /** A consistent-enough view for display (each counter read once). */

@@ -595,6 +595,7 @@ public final class DefinitionReader {
       TypedInterface scalar,
       OptionalInt nodeRetries,
       List<String> problems) {
+    SubTask.checkCache(template, problems);
     int retries = nodeRetries.orElse(template.getMetadata().getRetries().getRetries());
     if (retries < 0) {
       problems.add(

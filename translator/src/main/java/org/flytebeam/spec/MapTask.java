@@ -95,6 +95,8 @@ public final class MapTask {
   private boolean runAllSubNodes;
   private boolean legacy;
   private DataMode dataMode = DataMode.SINGLE_INPUT_FILE;
+  private Optional<String> cacheVersion = Optional.empty();
+  private Optional<List<String>> cacheIgnoreInputVars = Optional.empty();
 
   private MapTask(JavaTask<?, ?> javaTask, TaskTemplate template, String module, String fn) {
     this.javaTask = javaTask;
@@ -114,6 +116,8 @@ public final class MapTask {
     c.runAllSubNodes = runAllSubNodes;
     c.legacy = legacy;
     c.dataMode = dataMode;
+    c.cacheVersion = cacheVersion;
+    c.cacheIgnoreInputVars = cacheIgnoreInputVars;
     return c;
   }
 
@@ -216,6 +220,28 @@ public final class MapTask {
     return c;
   }
 
+  /**
+   * Makes the sub-task cacheable per element with cache version {@code version} (flytekit's {@code
+   * cache=True, cache_version=...}; the sub-task's {@code TaskMetadata.discoverable} and {@code
+   * discovery_version}), whatever the Java task or the template says.
+   */
+  public MapTask cache(String version) {
+    requireNonNull(version, "version");
+    MapTask c = copy();
+    c.cacheVersion = Optional.of(version);
+    return c;
+  }
+
+  /**
+   * Inputs left out of the cache key (flytekit's {@code cache_ignore_input_vars}), whatever the
+   * Java task or the template says.
+   */
+  public MapTask cacheIgnoreInputVars(String... names) {
+    MapTask c = copy();
+    c.cacheIgnoreInputVars = Optional.of(List.of(names));
+    return c;
+  }
+
   /** The legacy form: one {@code container_array} task template (flytekit's MapPythonTask). */
   public MapTask legacy() {
     MapTask c = copy();
@@ -261,9 +287,11 @@ public final class MapTask {
     } else {
       checkTemplate(subTemplate, problems);
     }
+    subTemplate = withCacheSettings(subTemplate);
     TypedInterface scalar = subTemplate.getInterface();
     String taskName = javaTask != null ? javaTask.name() : subTemplate.getId().getName();
     Map<String, Variable> inputs = scalar.getInputs().getVariablesMap();
+    checkCache(subTemplate, inputs, taskName, problems);
 
     Set<String> named = new LinkedHashSet<>(partials.keySet());
     boundInputsValues.ifPresent(v -> named.addAll(v.keySet()));
@@ -301,6 +329,31 @@ public final class MapTask {
     return legacy
         ? legacySpec(subTemplate, scalar, mapped, bound, ratio)
         : arrayNodeSpec(subTemplate, scalar, mapped, bound, values, ratio);
+  }
+
+  /** The template with this builder's cache version and ignored inputs, where they are given. */
+  private TaskTemplate withCacheSettings(TaskTemplate t) {
+    if (cacheVersion.isEmpty() && cacheIgnoreInputVars.isEmpty()) {
+      return t;
+    }
+    TaskMetadata.Builder metadata = t.getMetadata().toBuilder();
+    cacheVersion.ifPresent(v -> metadata.setDiscoverable(true).setDiscoveryVersion(v));
+    cacheIgnoreInputVars.ifPresent(
+        names -> metadata.clearCacheIgnoreInputVars().addAllCacheIgnoreInputVars(names));
+    return t.toBuilder().setMetadata(metadata).build();
+  }
+
+  private static void checkCache(
+      TaskTemplate t, Map<String, Variable> inputs, String taskName, List<String> problems) {
+    SubTask.checkCache(t, problems);
+    for (String name : t.getMetadata().getCacheIgnoreInputVarsList()) {
+      if (!inputs.containsKey(name)) {
+        problems.add(
+            String.format(
+                "cache_ignore_input_vars names [%s]: task [%s] has no such input (inputs: %s)",
+                name, taskName, inputs.keySet()));
+      }
+    }
   }
 
   private void checkSettings(List<String> problems) {
@@ -545,6 +598,7 @@ public final class MapTask {
                         .setSeconds(t.getSeconds())
                         .setNanos(t.getNano())));
     task.cacheVersion().ifPresent(v -> metadata.setDiscoverable(true).setDiscoveryVersion(v));
+    metadata.addAllCacheIgnoreInputVars(task.cacheIgnoreInputVars());
     List<String> args =
         JAVA_TASK_ARGS.stream().map(a -> a.equals("<name>") ? task.name() : a).toList();
     return TaskTemplate.newBuilder()

@@ -82,6 +82,23 @@ public record SubTask(
         metadata.getCacheIgnoreInputVarsList());
   }
 
+  /**
+   * Adds a problem when {@code template} is cacheable ({@code discoverable}) without a {@code
+   * discovery_version}: Flyte refuses such a task (flytekit when it is declared, the backend's
+   * catalog when it runs).
+   */
+  public static void checkCache(TaskTemplate template, List<String> problems) {
+    TaskMetadata metadata = template.getMetadata();
+    if (metadata.getDiscoverable() && metadata.getDiscoveryVersion().isBlank()) {
+      problems.add(
+          String.format(
+              "task [%s] is cacheable (discoverable) but its discovery_version [%s] is empty: set"
+                  + " the cache version (flytekit's cache_version, TaskMetadata.discovery_version),"
+                  + " or turn caching off",
+              template.getId().getName(), metadata.getDiscoveryVersion()));
+    }
+  }
+
   public TaskId id() {
     return TaskId.fromProto(template.getId());
   }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -85,5 +86,13 @@ public abstract class JavaTask<I extends Record, O extends Record> implements Se
    */
   public Optional<String> cacheVersion() {
     return Optional.empty();
+  }
+
+  /**
+   * Inputs left out of the cache key ({@code cache_ignore_input_vars}): elements that differ only in
+   * them share one cache entry.
+   */
+  public List<String> cacheIgnoreInputVars() {
+    return List.of();
   }
 }

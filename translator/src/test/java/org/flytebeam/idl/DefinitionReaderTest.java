@@ -166,6 +166,46 @@ class DefinitionReaderTest {
   }
 
   @Test
+  void shouldReadTheCacheSettingsOfTheSubTask() throws Exception {
+    WorkflowClosure.Builder closure = closure(FLYTEKIT).toBuilder();
+    closure
+        .getTasksBuilder(0)
+        .getMetadataBuilder()
+        .setDiscoverable(true)
+        .setDiscoveryVersion("1.2")
+        .addCacheIgnoreInputVars("a");
+
+    MapTaskSpec spec = DefinitionReader.read(writeJson("cached.json", closure.build()));
+
+    assertThat(spec.subTask().cacheVersion()).contains("1.2");
+    assertThat(spec.subTask().cacheIgnoreInputVars()).containsExactly("a");
+  }
+
+  @Test
+  void shouldRefuseACacheableSubTaskWithoutADiscoveryVersion() throws Exception {
+    for (String version : List.of("", "  ")) {
+      WorkflowClosure.Builder closure = closure(FLYTEKIT).toBuilder();
+      closure
+          .getTasksBuilder(0)
+          .getMetadataBuilder()
+          .setDiscoverable(true)
+          .setDiscoveryVersion(version);
+      Path file = writeJson("unversioned.json", closure.build());
+
+      assertThatThrownBy(() -> DefinitionReader.read(file))
+          .isInstanceOf(InvalidDefinitionException.class)
+          .hasMessageContaining("is cacheable (discoverable) but its discovery_version [" + version + "] is empty")
+          .hasMessageContaining("set the cache version");
+    }
+    TaskTemplate.Builder legacy = template(LEGACY).toBuilder();
+    legacy.getMetadataBuilder().setDiscoverable(true);
+    Path file = writeJson("legacy-unversioned.json", legacy.build());
+    assertThatThrownBy(() -> DefinitionReader.read(file))
+        .isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageContaining("discovery_version [] is empty");
+  }
+
+  @Test
   void shouldTakeMinSuccessesWhenTheOneofHoldsIt() throws Exception {
     WorkflowClosure closure = closure(FLYTEKIT);
     WorkflowClosure.Builder b = closure.toBuilder();

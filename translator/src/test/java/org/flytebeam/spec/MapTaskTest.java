@@ -13,6 +13,7 @@ import flyteidl.core.Tasks.TaskTemplate;
 import flyteidl.core.Types.LiteralType;
 import flyteidl.core.Types.SimpleType;
 import flyteidl.core.Workflow.ArrayNode.DataMode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.flytebeam.InvalidDefinitionException;
+import org.flytebeam.idl.DefinitionReader;
+import org.flytebeam.idl.DefinitionWriter;
 import org.flytebeam.spec.TestTasks.Cached;
 import org.flytebeam.spec.TestTasks.Describe;
 import org.flytebeam.spec.TestTasks.DescribeReordered;
@@ -34,6 +37,7 @@ import org.flytebeam.spec.TestTasks.Unsupported;
 import org.flytebeam.types.LiteralTypes;
 import org.flytebeam.types.Literals;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MapTaskTest {
   private static final String PACKAGE = "org.flytebeam.spec";
@@ -312,6 +316,40 @@ class MapTaskTest {
     assertThat(spec.subTask().cacheVersion()).contains("v1");
     assertThat(spec.subTask().isJavaTask()).isTrue();
     assertThat(spec.subTask().javaTaskName()).contains("cached");
+  }
+
+  @Test
+  void shouldWriteCacheSettingsIntoTheSubTaskAndReadThemBack(@TempDir Path dir) {
+    List<MapTask> forms =
+        List.of(MapTask.of(new Describe()), MapTask.of(new Describe()).legacy().boundInputs(Set.of("c")));
+    for (MapTask builder : forms) {
+      MapTaskSpec spec = builder.cache("v2").cacheIgnoreInputVars("c").build();
+      Path file = dir.resolve("cached-" + spec.form() + ".pb");
+      DefinitionWriter.write(spec, file);
+      MapTaskSpec read = DefinitionReader.read(file);
+
+      assertThat(spec.subTask().template().getMetadata().getDiscoverable()).isTrue();
+      assertThat(spec.subTask().cacheVersion()).contains("v2");
+      assertThat(spec.subTask().cacheIgnoreInputVars()).containsExactly("c");
+      assertThat(read.subTask().cacheVersion()).as(spec.form().name()).contains("v2");
+      assertThat(read.subTask().cacheIgnoreInputVars()).containsExactly("c");
+    }
+    // The builder's version wins over the task's own.
+    assertThat(MapTask.of(new Cached()).cache("v9").build().subTask().cacheVersion()).contains("v9");
+    assertThat(MapTask.of(new Describe()).build().subTask().cacheVersion()).isEmpty();
+  }
+
+  @Test
+  void shouldRejectABlankCacheVersionAndUnknownIgnoredInputs() {
+    MapTask bad = MapTask.of(new Describe()).cache(" ").cacheIgnoreInputVars("d");
+
+    assertThatThrownBy(bad::build)
+        .isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageContaining(
+            "task [describe] is cacheable (discoverable) but its discovery_version [ ] is empty")
+        .hasMessageContaining(
+            "cache_ignore_input_vars names [d]: task [describe] has no such input"
+                + " (inputs: [a, b, c])");
   }
 
   @Test

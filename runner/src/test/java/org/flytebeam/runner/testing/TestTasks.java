@@ -162,6 +162,55 @@ public final class TestTasks {
     }
   }
 
+  /**
+   * The inputs of {@link CacheMarked}: {@code x} mapped; {@code offset} bound (part of the cache
+   * key); {@code markers} and {@code delayMillis} bound and left out of the key.
+   */
+  public record Marked(long x, long offset, String markers, long delayMillis) {}
+
+  /**
+   * Cacheable (version "1"): returns {@code x * 10 + offset} after {@code delayMillis}; fails
+   * non-recoverably when {@code x} is negative. Every invocation leaves files in the folder {@code
+   * markers}, so a test counts real executions, also across processes: {@code start-<index>-<pid>-*}
+   * as it starts, {@code done-<index>-<pid>-*} as it returns its outputs.
+   */
+  @AutoService(JavaTask.class)
+  public static final class CacheMarked extends JavaTask<Marked, Y> {
+    private static final long serialVersionUID = 1L;
+
+    public CacheMarked() {
+      super("test_cache_marked", Marked.class, Y.class);
+    }
+
+    @Override
+    public Optional<String> cacheVersion() {
+      return Optional.of("1");
+    }
+
+    @Override
+    public List<String> cacheIgnoreInputVars() {
+      return List.of("markers", "delayMillis");
+    }
+
+    @Override
+    public Y run(Marked input, TaskContext context) throws Exception {
+      mark(input.markers(), "start", context.arrayIndex());
+      Thread.sleep(input.delayMillis());
+      if (input.x() < 0) {
+        throw new IllegalStateException("negative: " + input.x());
+      }
+      mark(input.markers(), "done", context.arrayIndex());
+      return new Y(input.x() * 10 + input.offset());
+    }
+
+    private static void mark(String folder, String what, long index) throws java.io.IOException {
+      java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of(folder));
+      java.nio.file.Files.createFile(
+          dir.resolve(
+              what + "-" + index + "-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID()));
+    }
+  }
+
   /** Most elements running at once in {@link #INTERVALS}. */
   public static int maxOverlap() {
     List<long[]> events = new java.util.ArrayList<>();
