@@ -52,6 +52,14 @@ final class RunCommand implements Callable<Integer> {
           + " path or a FileSystems URI. Without it, outputs are printed as plain JSON.")
   String outputs;
 
+  @Option(names = "--outputs-dir", paramLabel = "DIR",
+      description = "For big outputs: the workers write them in parallel as sharded JSON Lines files"
+          + " (DIR/elements/part-<start>-<end>.jsonl, one {\"index\", \"outputs\"} line per element),"
+          + " and the output LiteralMap (DIR/outputs.pb, and --outputs if given) holds one multipart"
+          + " jsonl blob of them per output; the driver never holds the outputs. A local folder or a"
+          + " FileSystems URI every worker can write.")
+  String outputsDir;
+
   @Option(names = "--runner", paramLabel = "RUNNER",
       description = "DirectRunner (default, embedded) or SparkRunner (the default under spark-submit).")
   RunnerKind runner;
@@ -170,7 +178,8 @@ final class RunCommand implements Callable<Integer> {
         Optional.ofNullable(workDir).map(LiteralFiles::localPathOf),
         beamOptions,
         new ProcessSettings(rawOutputPrefix(), processesPerWorker),
-        jars);
+        jars,
+        Optional.ofNullable(outputsDir).map(LiteralFiles::localPathOf));
   }
 
   private int run(RunOptions options, PrintWriter out, PrintWriter err) throws IOException {
@@ -225,12 +234,17 @@ final class RunCommand implements Callable<Integer> {
 
   /**
    * Blob outputs must outlive the run, so they never go into a temporary run folder: the given
-   * prefix; the run folder's own raw/ when it is kept (--work-dir); else beside the outputs file;
-   * else in the temporary folder, where the printed outputs point.
+   * prefix; the outputs folder's raw/ (--outputs-dir), beside the shards that refer to them; the
+   * run folder's own raw/ when it is kept (--work-dir); else beside the outputs file; else in the
+   * temporary folder, where the printed outputs point.
    */
   private String rawOutputPrefix() {
     if (rawOutputPrefix != null) {
       return rawOutputPrefix;
+    }
+    if (outputsDir != null) {
+      String dir = LiteralFiles.localPathOf(outputsDir);
+      return dir.endsWith("/") ? dir + "raw" : dir + "/raw";
     }
     if (workDir != null) {
       return "";

@@ -19,6 +19,9 @@ import org.flytebeam.exec.ProcessSettings;
  *     outputs go, how many run at once per worker
  * @param jars the user's own jars (local files): put on the driver's context class loader for the
  *     run and, on Spark, staged to every executor
+ * @param outputsDir where the workers write the outputs as sharded JSON Lines files (any Beam
+ *     FileSystems path every worker can write), the result's outputs then being multipart blobs of
+ *     them; empty: the driver assembles the outputs as lists in index order
  */
 public record RunOptions(
     RunnerKind runner,
@@ -26,7 +29,8 @@ public record RunOptions(
     Optional<String> workDir,
     List<String> beamArgs,
     ProcessSettings process,
-    List<String> jars) {
+    List<String> jars,
+    Optional<String> outputsDir) {
 
   public RunOptions {
     requireNonNull(runner, "runner");
@@ -35,6 +39,17 @@ public record RunOptions(
     beamArgs = List.copyOf(beamArgs);
     requireNonNull(process, "process");
     jars = List.copyOf(jars);
+    requireNonNull(outputsDir, "outputsDir");
+  }
+
+  public RunOptions(
+      RunnerKind runner,
+      String sparkMaster,
+      Optional<String> workDir,
+      List<String> beamArgs,
+      ProcessSettings process,
+      List<String> jars) {
+    this(runner, sparkMaster, workDir, beamArgs, process, jars, Optional.empty());
   }
 
   public RunOptions(
@@ -57,26 +72,33 @@ public record RunOptions(
   }
 
   public RunOptions withRunner(RunnerKind runner) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, outputsDir);
   }
 
   public RunOptions withSparkMaster(String sparkMaster) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, outputsDir);
   }
 
   public RunOptions withWorkDir(String workDir) {
-    return new RunOptions(runner, sparkMaster, Optional.of(workDir), beamArgs, process, jars);
+    return new RunOptions(
+        runner, sparkMaster, Optional.of(workDir), beamArgs, process, jars, outputsDir);
   }
 
   public RunOptions withBeamArgs(List<String> beamArgs) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, outputsDir);
   }
 
   public RunOptions withProcess(ProcessSettings process) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, outputsDir);
   }
 
   public RunOptions withJars(List<String> jars) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, outputsDir);
+  }
+
+  /** Outputs as shards in {@code outputsDir}, see {@link #outputsDir()}. */
+  public RunOptions withOutputsDir(String outputsDir) {
+    return new RunOptions(
+        runner, sparkMaster, workDir, beamArgs, process, jars, Optional.of(outputsDir));
   }
 }

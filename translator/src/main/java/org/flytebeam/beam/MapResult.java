@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.flytebeam.FlyteBeamException;
 import org.flytebeam.exec.ElementOutcome;
+import org.flytebeam.exec.OutputShards;
 import org.flytebeam.exec.RangeResults;
 import org.flytebeam.types.Literals;
 
@@ -104,10 +105,16 @@ public final class MapResult {
     return aborted.iterator();
   }
 
-  /** The map node's outputs: per output variable, one list in index order. */
+  /**
+   * The map node's outputs: per output variable, one list in index order. When the workers wrote
+   * the outputs to an outputs folder ({@link MapRunPlan#outputsDir()}), one multipart {@code jsonl}
+   * blob of its shards per output instead, and nothing is read.
+   */
   public LiteralMap nodeOutputs() {
-    List<String> names =
-        new ArrayList<>(plan.spec().subTask().scalarInterface().getOutputs().getVariablesMap().keySet());
+    List<String> names = plan.outputNames();
+    if (plan.outputsDir().isPresent()) {
+      return OutputShards.references(plan.outputsDir().get(), names);
+    }
     List<LiteralCollection.Builder> lists = new ArrayList<>();
     for (int k = 0; k < names.size(); k++) {
       lists.add(LiteralCollection.newBuilder());
@@ -126,7 +133,10 @@ public final class MapResult {
     return out.build();
   }
 
-  /** The workflow's outputs, bound to the map node's outputs. */
+  /**
+   * The workflow's outputs, bound to the map node's outputs: lists assembled in index order, or,
+   * with an outputs folder, multipart blobs of its shards (see {@link #nodeOutputs()}).
+   */
   public LiteralMap outputs() {
     LiteralMap node = nodeOutputs();
     if (plan.spec().workflowOutputs().isEmpty()) {

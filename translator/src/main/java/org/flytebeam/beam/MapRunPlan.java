@@ -12,6 +12,7 @@ import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.util.MimeTypes;
@@ -52,6 +53,8 @@ public final class MapRunPlan implements Serializable {
   private final List<Shard> shards;
   private final ProcessSettings process;
   private final List<String> warnings;
+  // Null: the driver assembles the outputs; else the workers write them there (OutputShards).
+  private final String outputsDir;
 
   public MapRunPlan(
       String runId, String workDir, MapTaskSpec spec, long size, long required, List<Shard> shards) {
@@ -67,6 +70,19 @@ public final class MapRunPlan implements Serializable {
       List<Shard> shards,
       ProcessSettings process,
       List<String> warnings) {
+    this(runId, workDir, spec, size, required, shards, process, warnings, null);
+  }
+
+  private MapRunPlan(
+      String runId,
+      String workDir,
+      MapTaskSpec spec,
+      long size,
+      long required,
+      List<Shard> shards,
+      ProcessSettings process,
+      List<String> warnings,
+      String outputsDir) {
     this.runId = requireNonNull(runId, "runId");
     this.workDir = requireNonNull(workDir, "workDir");
     this.spec = requireNonNull(spec, "spec");
@@ -75,6 +91,7 @@ public final class MapRunPlan implements Serializable {
     this.shards = List.copyOf(shards);
     this.process = requireNonNull(process, "process");
     this.warnings = List.copyOf(warnings);
+    this.outputsDir = outputsDir;
   }
 
   public String runId() {
@@ -108,6 +125,27 @@ public final class MapRunPlan implements Serializable {
   /** What to say once before the run, e.g. that a container's image is not used. */
   public List<String> warnings() {
     return warnings;
+  }
+
+  /**
+   * A copy of this plan whose workers write the outputs as shards in {@code outputsDir} (any
+   * FileSystems path every worker can write) rather than leaving them for the driver to assemble:
+   * see {@link org.flytebeam.exec.OutputShards}.
+   */
+  public MapRunPlan withOutputsDir(String outputsDir) {
+    requireNonNull(outputsDir, "outputsDir");
+    return new MapRunPlan(
+        runId, workDir, spec, size, required, shards, process, warnings, outputsDir);
+  }
+
+  /** Where the workers write the outputs as shards; empty: the driver assembles them. */
+  public Optional<String> outputsDir() {
+    return Optional.ofNullable(outputsDir);
+  }
+
+  /** The map node's output names (the sub-task's), in the order of each element's outputs. */
+  public List<String> outputNames() {
+    return List.copyOf(spec.subTask().scalarInterface().getOutputs().getVariablesMap().keySet());
   }
 
   private void writeObject(java.io.ObjectOutputStream out) throws IOException {

@@ -162,6 +162,27 @@ public final class TestTasks {
     }
   }
 
+  public record Pair(long twice, String label) {}
+
+  /** Two outputs per element; fails non-recoverably when {@code x} is negative. */
+  @AutoService(JavaTask.class)
+  public static final class Paired extends JavaTask<X, Pair> {
+    private static final long serialVersionUID = 1L;
+
+    public Paired() {
+      super("test_paired", X.class, Pair.class);
+    }
+
+    @Override
+    public Pair run(X input, TaskContext context) {
+      count(name(), context.arrayIndex());
+      if (input.x() < 0) {
+        throw new IllegalStateException("negative: " + input.x());
+      }
+      return new Pair(input.x() * 2, "n" + input.x());
+    }
+  }
+
   /** Most elements running at once in {@link #INTERVALS}. */
   public static int maxOverlap() {
     List<long[]> events = new java.util.ArrayList<>();
