@@ -1,6 +1,7 @@
 package org.flytebeam.beam;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
@@ -9,7 +10,8 @@ import org.flytebeam.exec.ErrorGroups;
 /**
  * Sums range summaries into the map's verdict. Ranges are keyed by their start, so a range that a
  * runner delivered twice counts once: counts derive from per-index outcomes, never from
- * accumulators.
+ * accumulators. The accumulator keeps four counts per range and one bounded {@link ErrorGroups}, so
+ * its size grows with the number of ranges, not of elements or failures.
  */
 final class CountOutcomesFn
     extends CombineFn<RangeSummary, CountOutcomesFn.Accumulator, MapVerdict> {
@@ -24,17 +26,35 @@ final class CountOutcomesFn
   }
 
   static final class Accumulator implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final Map<Long, RangeSummary> byStart = new HashMap<>();
+    private static final long serialVersionUID = 2L;
+    /** Range start to its succeeded, failed, timed out and aborted counts. */
+    final Map<Long, long[]> countsByStart = new HashMap<>();
+    final ErrorGroups errors = new ErrorGroups();
+
+    void add(long start, long[] counts, ErrorGroups rangeErrors) {
+      if (countsByStart.putIfAbsent(start, counts) == null) {
+        errors.merge(rangeErrors);
+      }
+    }
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof Accumulator that && byStart.equals(that.byStart);
+      if (!(other instanceof Accumulator that)
+          || !countsByStart.keySet().equals(that.countsByStart.keySet())
+          || !errors.equals(that.errors)) {
+        return false;
+      }
+      for (Map.Entry<Long, long[]> e : countsByStart.entrySet()) {
+        if (!Arrays.equals(e.getValue(), that.countsByStart.get(e.getKey()))) {
+          return false;
+        }
+      }
+      return true;
     }
 
     @Override
     public int hashCode() {
-      return byStart.hashCode();
+      return countsByStart.keySet().hashCode();
     }
   }
 
@@ -44,8 +64,11 @@ final class CountOutcomesFn
   }
 
   @Override
-  public Accumulator addInput(Accumulator acc, RangeSummary summary) {
-    acc.byStart.putIfAbsent(summary.range().start(), summary);
+  public Accumulator addInput(Accumulator acc, RangeSummary s) {
+    acc.add(
+        s.range().start(),
+        new long[] {s.succeeded(), s.failed(), s.timedOut(), s.aborted()},
+        s.errors());
     return acc;
   }
 
@@ -53,27 +76,25 @@ final class CountOutcomesFn
   public Accumulator mergeAccumulators(Iterable<Accumulator> accumulators) {
     Accumulator merged = new Accumulator();
     for (Accumulator acc : accumulators) {
-      for (RangeSummary s : acc.byStart.values()) {
-        merged.byStart.putIfAbsent(s.range().start(), s);
+      for (Map.Entry<Long, long[]> e : acc.countsByStart.entrySet()) {
+        merged.countsByStart.putIfAbsent(e.getKey(), e.getValue());
       }
+      // A range in two accumulators (delivered twice) lists its indices once: ranges are a union.
+      merged.errors.merge(acc.errors);
     }
     return merged;
   }
 
   @Override
   public MapVerdict extractOutput(Accumulator acc) {
-    long succeeded = 0;
-    long failed = 0;
-    long timedOut = 0;
-    long aborted = 0;
-    ErrorGroups errors = new ErrorGroups();
-    for (RangeSummary s : acc.byStart.values()) {
-      succeeded += s.succeeded();
-      failed += s.failed();
-      timedOut += s.timedOut();
-      aborted += s.aborted();
-      errors.merge(s.errors());
+    long[] total = new long[4];
+    for (long[] counts : acc.countsByStart.values()) {
+      for (int k = 0; k < 4; k++) {
+        total[k] += counts[k];
+      }
     }
-    return new MapVerdict(size, required, succeeded, failed, timedOut, aborted, errors);
+    ErrorGroups errors = new ErrorGroups();
+    errors.merge(acc.errors);
+    return new MapVerdict(size, required, total[0], total[1], total[2], total[3], errors);
   }
 }
