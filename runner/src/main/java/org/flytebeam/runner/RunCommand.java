@@ -133,6 +133,11 @@ final class RunCommand implements Callable<Integer> {
       return fail(err, ExitCode.INFRASTRUCTURE, e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
       return fail(err, ExitCode.INFRASTRUCTURE, "unexpected failure: " + FlyteBeam.rootMessage(e), e);
+    } catch (OutOfMemoryError e) {
+      // Whatever filled the heap is unreachable by now, so there is room to say so in one line.
+      return fail(err, ExitCode.INFRASTRUCTURE,
+          "the driver ran out of memory (" + e.getMessage() + "): for big outputs use --outputs-dir,"
+              + " else give the JVM more heap (FLYTE_BEAM_JAVA_OPTS=-Xmx4g)", e);
     } finally {
       out.flush();
       err.flush();

@@ -162,6 +162,23 @@ public final class TestTasks {
     }
   }
 
+  public record Text(String o0) {}
+
+  /** A 64-character output for a number: outputs much bigger than their inputs. */
+  @AutoService(JavaTask.class)
+  public static final class Padded extends JavaTask<X, Text> {
+    private static final long serialVersionUID = 1L;
+
+    public Padded() {
+      super("test_padded", X.class, Text.class);
+    }
+
+    @Override
+    public Text run(X input, TaskContext context) {
+      return new Text(String.format("%064d", input.x()));
+    }
+  }
+
   public record Pair(long twice, String label) {}
 
   /** Two outputs per element; fails non-recoverably when {@code x} is negative. */
