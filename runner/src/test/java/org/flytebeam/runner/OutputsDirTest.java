@@ -366,4 +366,18 @@ class OutputsDirTest {
             "{\"index\":2,\"outputs\":{\"y\":null}}",
             "{\"index\":3,\"outputs\":{\"y\":8}}");
   }
+
+  @Test
+  void shouldDescribeTheBlobsAndTheLinesThatOutputsDirGives() {
+    Path def =
+        definition(MapTask.of(new TestTasks.Paired()).minSuccessRatio(0.5f).build(), "pair.def.json");
+
+    Cli cli = Cli.run("describe", "--definition", def.toString());
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.out())
+        .contains(
+            "outputs-dir: (twice, label: Blob[jsonl, multipart] of DIR/elements/), one line per element:"
+                + " {\"index\": int, \"outputs\": {\"twice\": int or null, \"label\": str or null}}");
+  }
 }
