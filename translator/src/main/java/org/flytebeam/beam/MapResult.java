@@ -22,8 +22,9 @@ import org.flytebeam.types.Literals;
 
 /**
  * The result of a finished map: the verdict, the outputs gathered in index order (a {@code none}
- * literal for each element that did not succeed), and each element's outcome, streamed from the run
- * folder rather than held in memory.
+ * literal for each element that did not succeed) or, when the workers wrote them to an outputs
+ * folder, blobs of its shards; and each element's outcome, streamed from the run folder rather than
+ * held in memory.
  */
 public final class MapResult {
   private final MapRunPlan plan;
