@@ -151,8 +151,8 @@ public final class FlyteBeam {
    * local one absolute, as the blobs that refer to it must be.
    */
   private static String checkOutputsDir(String outputsDir) {
-    String dir =
-        outputsDir.contains("://") ? outputsDir : Path.of(outputsDir).toAbsolutePath().toString();
+    String local = LiteralFiles.localPathOf(outputsDir);
+    String dir = local.contains("://") ? local : Path.of(local).toAbsolutePath().toString();
     try {
       OutputShards.checkWritable(dir);
     } catch (IllegalArgumentException e) {

@@ -249,7 +249,9 @@ final class RunCommand implements Callable<Integer> {
     }
     if (outputsDir != null) {
       String dir = LiteralFiles.localPathOf(outputsDir);
-      return dir.endsWith("/") ? dir + "raw" : dir + "/raw";
+      return dir.contains("://")
+          ? (dir.endsWith("/") ? dir + "raw" : dir + "/raw")
+          : Path.of(dir).toAbsolutePath().resolve("raw").toString();
     }
     if (workDir != null) {
       return "";
