@@ -48,6 +48,7 @@ final class DescribeCommand implements Callable<Integer> {
     out.println("inputs:      " + describe(mapped.getInputs().getVariablesMap()));
     out.println("bound:       " + spec.boundInputs());
     out.println("outputs:     " + describe(mapped.getOutputs().getVariablesMap()));
+    out.println("outputs-dir: " + outputsDir(spec));
     out.println(
         "parallelism: "
             + (spec.parallelism().isEmpty() || spec.parallelism().getAsInt() == 0
@@ -63,6 +64,32 @@ final class DescribeCommand implements Callable<Integer> {
       out.println(DefinitionWriter.toJson(spec));
     }
     return ExitCode.SUCCESS;
+  }
+
+  /**
+   * What {@code run --outputs-dir DIR} gives instead of the lists: each workflow output a multipart
+   * blob of the shards, whose lines hold the node's outputs as plain JSON (none: null).
+   */
+  private static String outputsDir(MapTaskSpec spec) {
+    Map<String, Variable> node = spec.mappedInterface().getOutputs().getVariablesMap();
+    StringBuilder names = new StringBuilder();
+    (spec.workflowOutputs().isEmpty() ? node.keySet() : spec.workflowOutputs().keySet())
+        .forEach(name -> names.append(names.length() > 0 ? ", " : "").append(name));
+    StringBuilder line = new StringBuilder();
+    node.forEach(
+        (name, v) ->
+            line.append(line.length() > 0 ? ", " : "")
+                .append('"')
+                .append(name)
+                .append("\": ")
+                .append(LiteralTypes.describe(LiteralTypes.stripOptional(LiteralTypes.elementType(v.getType()))))
+                .append(" or null"));
+    return "("
+        + names
+        + ": Blob[jsonl, multipart] of DIR/elements/), one line per element:"
+        + " {\"index\": int, \"outputs\": {"
+        + line
+        + "}}";
   }
 
   private static String describe(Map<String, Variable> variables) {

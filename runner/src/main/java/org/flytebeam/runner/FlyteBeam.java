@@ -18,11 +18,14 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.flytebeam.InvalidDefinitionException;
+import org.flytebeam.beam.IndexRange;
 import org.flytebeam.beam.MapResult;
 import org.flytebeam.beam.MapRunPlan;
 import org.flytebeam.beam.MapTaskTransform;
 import org.flytebeam.beam.MapVerdict;
+import org.flytebeam.beam.Shard;
 import org.flytebeam.exec.ErrorGroups;
+import org.flytebeam.exec.OutputShards;
 import org.flytebeam.spec.MapTaskSpec;
 
 /**
@@ -93,27 +96,20 @@ public final class FlyteBeam {
       throw e;
     }
     try {
-      observer.started(plan);
-      if (plan.size() == 0) {
-        // Empty lists: success at once, whatever the criteria.
-        return MapResult.withoutRun(plan, new MapVerdict(0, 0, 0, 0, 0, 0, new ErrorGroups()));
+      if (options.outputsDir().isEmpty()) {
+        observer.started(plan);
+        return runPlan(plan, pipelineOptions, options);
       }
-      if (plan.required() > plan.size()) {
-        ErrorGroups errors = new ErrorGroups();
-        String message =
-            String.format(
-                "min_successes [%d] is more than the number of elements [%d]: the map cannot succeed",
-                plan.required(), plan.size());
-        for (long i = 0; i < plan.size(); i++) {
-          errors.add(i, message);
-        }
-        return MapResult.withoutRun(
-            plan, new MapVerdict(plan.size(), plan.required(), 0, 0, 0, plan.size(), errors));
+      String outputsDir = checkOutputsDir(options.outputsDir().get());
+      MapRunPlan sharded = plan.withOutputsDir(outputsDir);
+      observer.started(sharded);
+      try {
+        MapResult result = runPlan(sharded, pipelineOptions, options);
+        MapRunPlan.writeBytes(outputsFile(outputsDir), result.outputs().toByteArray());
+        return result;
+      } finally {
+        OutputShards.removeTemporary(outputsDir);
       }
-      Pipeline pipeline = Pipeline.create(pipelineOptions);
-      pipeline.apply("Map[" + spec.name() + "]", MapTaskTransform.of(plan));
-      runPipeline(pipeline, pipelineOptions, options);
-      return MapResult.read(plan);
     } finally {
       plan.release();
     }
@@ -123,6 +119,60 @@ public final class FlyteBeam {
   private static boolean localWorkers(RunOptions options) {
     return options.runner() == RunnerKind.DirectRunner
         || SparkContexts.isLocal(SparkContexts.submittedMaster().orElse(options.sparkMaster()));
+  }
+
+  private static MapResult runPlan(
+      MapRunPlan plan, PipelineOptions pipelineOptions, RunOptions options) {
+    if (plan.size() == 0) {
+      // Empty lists: success at once, whatever the criteria.
+      return MapResult.withoutRun(plan, new MapVerdict(0, 0, 0, 0, 0, 0, new ErrorGroups()));
+    }
+    if (plan.required() > plan.size()) {
+      ErrorGroups errors = new ErrorGroups();
+      String message =
+          String.format(
+              "min_successes [%d] is more than the number of elements [%d]: the map cannot succeed",
+              plan.required(), plan.size());
+      for (long i = 0; i < plan.size(); i++) {
+        errors.add(i, message);
+      }
+      // No worker runs, so the driver writes the shards: every element none.
+      plan.outputsDir()
+          .ifPresent(
+              dir -> {
+                for (Shard shard : plan.shards()) {
+                  for (IndexRange r : shard.ranges()) {
+                    OutputShards.writeAborted(dir, r.start(), r.end(), plan.outputNames());
+                  }
+                }
+              });
+      return MapResult.withoutRun(
+          plan, new MapVerdict(plan.size(), plan.required(), 0, 0, 0, plan.size(), errors));
+    }
+    Pipeline pipeline = Pipeline.create(pipelineOptions);
+    pipeline.apply("Map[" + plan.spec().name() + "]", MapTaskTransform.of(plan));
+    runPipeline(pipeline, pipelineOptions, options);
+    return MapResult.read(plan);
+  }
+
+  /** {@code outputs.pb} in the outputs folder: the output LiteralMap of blobs, binary. */
+  public static String outputsFile(String outputsDir) {
+    return join(outputsDir, "outputs.pb");
+  }
+
+  /**
+   * The outputs folder, checked writable and free of earlier shards before any element runs; a
+   * local one absolute, as the blobs that refer to it must be.
+   */
+  private static String checkOutputsDir(String outputsDir) {
+    String local = LiteralFiles.localPathOf(outputsDir);
+    String dir = local.contains("://") ? local : Path.of(local).toAbsolutePath().toString();
+    try {
+      OutputShards.checkWritable(dir);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidDefinitionException("--outputs-dir: " + e.getMessage(), e);
+    }
+    return dir;
   }
 
   private static void runPipeline(Pipeline pipeline, PipelineOptions pipelineOptions, RunOptions options) {

@@ -53,6 +53,14 @@ final class RunCommand implements Callable<Integer> {
           + " path or a FileSystems URI. Without it, outputs are printed as plain JSON.")
   String outputs;
 
+  @Option(names = "--outputs-dir", paramLabel = "DIR",
+      description = "For big outputs: the workers write them in parallel as sharded JSON Lines files"
+          + " (DIR/elements/part-<start>-<end>.jsonl, one {\"index\", \"outputs\"} line per element),"
+          + " and the output LiteralMap (DIR/outputs.pb, and --outputs if given) holds one multipart"
+          + " jsonl blob of them per output; the driver never holds the outputs. A local folder or a"
+          + " FileSystems URI every worker can write.")
+  String outputsDir;
+
   @Option(names = "--runner", paramLabel = "RUNNER",
       description = "DirectRunner (default, embedded) or SparkRunner (the default under spark-submit).")
   RunnerKind runner;
@@ -141,6 +149,11 @@ final class RunCommand implements Callable<Integer> {
       return fail(err, ExitCode.INFRASTRUCTURE, e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
       return fail(err, ExitCode.INFRASTRUCTURE, "unexpected failure: " + FlyteBeam.rootMessage(e), e);
+    } catch (OutOfMemoryError e) {
+      // Whatever filled the heap is unreachable by now, so there is room to say so in one line.
+      return fail(err, ExitCode.INFRASTRUCTURE,
+          "the driver ran out of memory (" + e.getMessage() + "): for big outputs use --outputs-dir,"
+              + " else give the JVM more heap (FLYTE_BEAM_JAVA_OPTS=-Xmx4g)", e);
     } finally {
       out.flush();
       err.flush();
@@ -188,7 +201,8 @@ final class RunCommand implements Callable<Integer> {
         new ProcessSettings(rawOutputPrefix(), processesPerWorker),
         jars,
         Optional.ofNullable(cache),
-        cacheMode());
+        cacheMode(),
+        Optional.ofNullable(outputsDir).map(LiteralFiles::localPathOf));
   }
 
   private CacheMode cacheMode() {
@@ -255,12 +269,19 @@ final class RunCommand implements Callable<Integer> {
 
   /**
    * Blob outputs must outlive the run, so they never go into a temporary run folder: the given
-   * prefix; the run folder's own raw/ when it is kept (--work-dir); else beside the outputs file;
-   * else in the temporary folder, where the printed outputs point.
+   * prefix; the outputs folder's raw/ (--outputs-dir), beside the shards that refer to them; the
+   * run folder's own raw/ when it is kept (--work-dir); else beside the outputs file; else in the
+   * temporary folder, where the printed outputs point.
    */
   private String rawOutputPrefix() {
     if (rawOutputPrefix != null) {
       return rawOutputPrefix;
+    }
+    if (outputsDir != null) {
+      String dir = LiteralFiles.localPathOf(outputsDir);
+      return dir.contains("://")
+          ? (dir.endsWith("/") ? dir + "raw" : dir + "/raw")
+          : Path.of(dir).toAbsolutePath().resolve("raw").toString();
     }
     if (workDir != null) {
       return "";

@@ -25,6 +25,9 @@ import org.flytebeam.exec.ProcessSettings;
  *     ~/.cache/flyte-beam}) on the DirectRunner and Spark {@code local[N]}, no cache on a cluster
  * @param cacheMode look up and store ({@code ENABLED}, the default), neither ({@code DISABLED}), or
  *     run every element and replace its entry ({@code OVERWRITE})
+ * @param outputsDir where the workers write the outputs as sharded JSON Lines files (any Beam
+ *     FileSystems path every worker can write), the result's outputs then being multipart blobs of
+ *     them; empty: the driver assembles the outputs as lists in index order
  */
 public record RunOptions(
     RunnerKind runner,
@@ -34,7 +37,8 @@ public record RunOptions(
     ProcessSettings process,
     List<String> jars,
     Optional<String> cacheDir,
-    CacheMode cacheMode) {
+    CacheMode cacheMode,
+    Optional<String> outputsDir) {
 
   public RunOptions {
     requireNonNull(runner, "runner");
@@ -45,6 +49,7 @@ public record RunOptions(
     jars = List.copyOf(jars);
     requireNonNull(cacheDir, "cacheDir");
     requireNonNull(cacheMode, "cacheMode");
+    requireNonNull(outputsDir, "outputsDir");
   }
 
   public RunOptions(
@@ -54,7 +59,7 @@ public record RunOptions(
       List<String> beamArgs,
       ProcessSettings process,
       List<String> jars) {
-    this(runner, sparkMaster, workDir, beamArgs, process, jars, Optional.empty(), CacheMode.ENABLED);
+    this(runner, sparkMaster, workDir, beamArgs, process, jars, Optional.empty(), CacheMode.ENABLED, Optional.empty());
   }
 
   public RunOptions(
@@ -77,38 +82,45 @@ public record RunOptions(
   }
 
   public RunOptions withRunner(RunnerKind runner) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
   }
 
   public RunOptions withSparkMaster(String sparkMaster) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
   }
 
   public RunOptions withWorkDir(String workDir) {
     return new RunOptions(
-        runner, sparkMaster, Optional.of(workDir), beamArgs, process, jars, cacheDir, cacheMode);
+        runner, sparkMaster, Optional.of(workDir), beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
   }
 
   public RunOptions withBeamArgs(List<String> beamArgs) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
   }
 
   public RunOptions withProcess(ProcessSettings process) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
   }
 
   public RunOptions withJars(List<String> jars) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
   }
 
   /** The element cache in {@code dir} (a cacheable sub-task's outputs, per element). */
   public RunOptions withCacheDir(String dir) {
     return new RunOptions(
-        runner, sparkMaster, workDir, beamArgs, process, jars, Optional.of(dir), cacheMode);
+        runner, sparkMaster, workDir, beamArgs, process, jars, Optional.of(dir), cacheMode, outputsDir);
   }
 
   /** {@code DISABLED}: no lookup, no store; {@code OVERWRITE}: run every element, replace entries. */
   public RunOptions withCacheMode(CacheMode mode) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, mode);
+    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, mode, outputsDir);
+  }
+
+  /** Outputs as shards in {@code outputsDir}, see {@link #outputsDir()}. */
+  public RunOptions withOutputsDir(String outputsDir) {
+    return new RunOptions(
+        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode,
+        Optional.of(outputsDir));
   }
 }

@@ -1,92 +1,256 @@
 package org.flytebeam.runner;
 
 import flyteidl.core.Interface.Variable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 import org.flytebeam.beam.MapResult;
 import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.cache.CacheSettings;
 import org.flytebeam.exec.ElementOutcome;
+import org.flytebeam.exec.ElementStatus;
 import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.types.LiteralTypes;
 
 /**
- * The facts of a finished run, gathered once from its outcomes: what ran, the verdict and its
- * arithmetic, timings, failures, and every element as compact columns. {@link #toJson()} is the
- * {@code --summary} file (schema in the README, "Run report and summary"); {@link HtmlReport} renders
- * the same JSON.
+ * The facts of a finished run: what ran, the verdict and its arithmetic, timings, failures, and every
+ * element as compact columns. {@link #writeJson} writes the {@code --summary} file (schema in the
+ * README, "Run report and summary"); {@link HtmlReport} renders the same JSON.
+ *
+ * <p>Memory stays bounded whatever the number of elements: the elements' outcomes are streamed from
+ * the run folder, once per aggregate pass and once per element column, and never held; what is kept
+ * is fixed in size (duration counts, the timeline, at most {@link #MAX_MESSAGES} distinct error
+ * texts). Only the HTML report, which embeds the whole JSON, is as large as the run.
  */
 final class RunReport {
   static final int SCHEMA_VERSION = 1;
   static final int HISTOGRAM_BUCKETS = 20;
   static final int TIMELINE_BINS = 200;
+  /** Distinct error texts kept for {@code elements.messages}; later ones share a placeholder. */
+  static final int MAX_MESSAGES = 10_000;
+  static final long MAX_MESSAGE_CHARS = 4_000_000;
+  /** Time slots of the peak-concurrency sweep: milliseconds up to about 70 minutes of run. */
+  static final int PEAK_SLOTS = 1 << 22;
+  /** Duration slots of the first percentile pass; a second pass resolves coarser slots exactly. */
+  static final int PERCENTILE_SLOTS = 1 << 20;
+  static final int[] PERCENTILES = {50, 90, 99};
 
+  private final MapResult result;
   private final MapTaskSpec spec;
   private final MapVerdict verdict;
   private final CacheSettings cache;
   private final String runner;
   private final long startedAtMillis;
   private final long wallMillis;
-  private final int size;
-  private final char[] status;
-  private final int[] attempts;
-  private final long[] start;
-  private final long[] duration;
-  private final int[] error;
+  private final long size;
+  /** Whether any element ran; if none did, the elements' errors come from the verdict's groups. */
+  private final boolean anyRan;
+
+  private final Map<String, Integer> messageIds = new HashMap<>();
   private final List<String> messages = new ArrayList<>();
+  private long messageChars;
+  private int overflowMessage = -1;
+
+  // Durations of the elements that ran, and when they ran.
+  private long ran;
+  private long minDuration = Long.MAX_VALUE;
+  private long maxDuration;
+  private long sumDuration;
+  private long origin;
+  private long end;
+
+  // From the second pass.
+  private final long[] histogram = new long[HISTOGRAM_BUCKETS];
+  private long bucketMillis;
+  private long binMillis;
+  private double[] busy;
+  private int peak;
+  private final long[] percentiles = new long[PERCENTILES.length];
 
   private RunReport(MapResult result, String runner, long startedAtMillis, long wallMillis) {
+    this.result = result;
     this.spec = result.plan().spec();
     this.verdict = result.verdict();
     this.cache = result.plan().cache();
     this.runner = runner;
     this.startedAtMillis = startedAtMillis;
     this.wallMillis = wallMillis;
-    this.size = (int) Math.min(Integer.MAX_VALUE - 8, result.plan().size());
-    status = new char[size];
-    attempts = new int[size];
-    start = new long[size];
-    duration = new long[size];
-    error = new int[size];
-    Map<String, Integer> ids = new HashMap<>();
-    Arrays.fill(status, 'A');
-    Arrays.fill(error, -1);
-    if (verdict.succeeded() + verdict.failed() + verdict.timedOut() > 0) {
-      for (Iterator<ElementOutcome> it = result.outcomes(); it.hasNext(); ) {
-        ElementOutcome o = it.next();
-        if (o.index() >= size) {
-          break;
-        }
-        int i = (int) o.index();
-        status[i] = code(o);
-        attempts[i] = o.attempts();
-        start[i] = o.startEpochMillis();
-        duration[i] = o.durationMillis();
-        if (!o.status().succeeded()) {
-          error[i] = ids.computeIfAbsent(o.error(), m -> { messages.add(m); return messages.size() - 1; });
-        }
-      }
-    } else if (!verdict.errors().isEmpty()) {
-      // Nothing ran (min_successes above the size): the reason is in the error groups.
-      for (ErrorGroups.Group g : verdict.errors().groups()) {
-        messages.add(g.message());
-        for (long[] r : g.ranges()) {
-          for (long i = r[0]; i <= r[1] && i < size; i++) {
-            error[(int) i] = messages.size() - 1;
-          }
-        }
-      }
-    }
+    this.size = result.plan().size();
+    this.anyRan = verdict.succeeded() + verdict.failed() + verdict.timedOut() > 0;
+    firstPass();
+    secondPass();
   }
 
   static RunReport of(MapResult result, String runner, long startedAtMillis, long wallMillis) {
     return new RunReport(result, runner, startedAtMillis, wallMillis);
+  }
+
+  /**
+   * Every element in index order: read from the run folder when any ran; else (min_successes above
+   * the size) never run, each with its error from the verdict's groups.
+   */
+  private Iterator<ElementOutcome> elements() {
+    if (anyRan) {
+      return result.outcomes();
+    }
+    TreeMap<Long, Map.Entry<Long, String>> byStart = new TreeMap<>();
+    for (ErrorGroups.Group g : verdict.errors().groups()) {
+      for (long[] r : g.ranges()) {
+        byStart.put(r[0], Map.entry(r[1], g.message()));
+      }
+    }
+    return new Iterator<>() {
+      private long next;
+
+      @Override
+      public boolean hasNext() {
+        return next < size;
+      }
+
+      @Override
+      public ElementOutcome next() {
+        long i = next++;
+        Map.Entry<Long, Map.Entry<Long, String>> group = byStart.floorEntry(i);
+        String error =
+            group != null && i <= group.getValue().getKey() ? group.getValue().getValue() : "";
+        return new ElementOutcome(i, ElementStatus.ABORTED, 0, 0, 0, error, List.of());
+      }
+    };
+  }
+
+  /** Counts, extremes and distinct errors. */
+  private void firstPass() {
+    long first = Long.MAX_VALUE;
+    for (Iterator<ElementOutcome> it = elements(); it.hasNext(); ) {
+      ElementOutcome o = it.next();
+      errorOf(o);
+      if (o.attempts() == 0) {
+        continue;
+      }
+      long d = o.durationMillis();
+      ran++;
+      minDuration = Math.min(minDuration, d);
+      maxDuration = Math.max(maxDuration, d);
+      sumDuration += d;
+      first = Math.min(first, o.startEpochMillis());
+      end = Math.max(end, o.startEpochMillis() + Math.max(1, d));
+    }
+    origin = first == Long.MAX_VALUE ? 0 : first;
+    end = Math.max(end, origin);
+  }
+
+  /** The histogram, the timeline, the peak and the percentiles. */
+  private void secondPass() {
+    bucketMillis = Math.max(1, (ran == 0 ? 0 : maxDuration) / HISTOGRAM_BUCKETS + 1);
+    long span = Math.max(1, end - origin);
+    binMillis = Math.max(1, (span + TIMELINE_BINS - 1) / TIMELINE_BINS);
+    int bins = (int) Math.min(TIMELINE_BINS, (span + binMillis - 1) / binMillis);
+    busy = new double[bins];
+    // Starts minus ends per time slot: the running sum is the number running, ends first at equal
+    // times. A run longer than PEAK_SLOTS ms is sampled at slot boundaries.
+    long slot = Math.max(1, (span + PEAK_SLOTS) / PEAK_SLOTS);
+    int[] delta = new int[(int) (span / slot) + 2];
+    long durationRange = ran == 0 ? 1 : maxDuration - minDuration + 1;
+    long resolution = Math.max(1, (durationRange + PERCENTILE_SLOTS - 1) / PERCENTILE_SLOTS);
+    int[] byDuration = new int[(int) ((durationRange + resolution - 1) / resolution)];
+    for (Iterator<ElementOutcome> it = elements(); it.hasNext(); ) {
+      ElementOutcome o = it.next();
+      if (o.attempts() == 0) {
+        continue;
+      }
+      long d = o.durationMillis();
+      histogram[(int) Math.min(HISTOGRAM_BUCKETS - 1, d / bucketMillis)]++;
+      byDuration[(int) ((d - minDuration) / resolution)]++;
+      long from = o.startEpochMillis() - origin;
+      // Millisecond clocks: an element that ran counts for at least one.
+      long to = from + Math.max(1, d);
+      delta[(int) (from / slot)]++;
+      delta[(int) (to / slot)]--;
+      for (long b = from / binMillis; b < bins && b * binMillis < to; b++) {
+        long lo = Math.max(from, b * binMillis);
+        long hi = Math.min(to, (b + 1) * binMillis);
+        busy[(int) b] += Math.max(0, hi - lo);
+      }
+    }
+    int running = 0;
+    for (int change : delta) {
+      running += change;
+      peak = Math.max(peak, running);
+    }
+    resolvePercentiles(byDuration, resolution);
+  }
+
+  /**
+   * Exact percentiles ({@code rank = ceil(p/100 × n)}) from counts per duration slot; slots wider
+   * than a millisecond are resolved by one more pass over their own durations.
+   */
+  private void resolvePercentiles(int[] byDuration, long resolution) {
+    if (ran == 0) {
+      return;
+    }
+    for (int k = 0; k < PERCENTILES.length; k++) {
+      long rank = Math.max(1, (long) Math.ceil(PERCENTILES[k] / 100.0 * ran));
+      int slot = 0;
+      long below = 0;
+      while (below + byDuration[slot] < rank) {
+        below += byDuration[slot++];
+      }
+      long low = minDuration + slot * resolution;
+      if (resolution == 1) {
+        percentiles[k] = low;
+        continue;
+      }
+      int[] within = new int[(int) resolution];
+      for (Iterator<ElementOutcome> it = elements(); it.hasNext(); ) {
+        ElementOutcome o = it.next();
+        long d = o.durationMillis();
+        if (o.attempts() > 0 && d >= low && d < low + resolution) {
+          within[(int) (d - low)]++;
+        }
+      }
+      int i = 0;
+      while (below + within[i] < rank) {
+        below += within[i++];
+      }
+      percentiles[k] = low + i;
+    }
+  }
+
+  /** The index of the element's error in {@code elements.messages}, or -1: it has none. */
+  private int errorOf(ElementOutcome o) {
+    return o.status().succeeded() || o.error().isEmpty() ? -1 : errorId(o.error());
+  }
+
+  /** The index of an error text in {@code elements.messages}; bounded, see {@link #MAX_MESSAGES}. */
+  private int errorId(String message) {
+    Integer id = messageIds.get(message);
+    if (id != null) {
+      return id;
+    }
+    if (messages.size() >= MAX_MESSAGES || messageChars + message.length() > MAX_MESSAGE_CHARS) {
+      if (overflowMessage < 0) {
+        messages.add(
+            "(error text not kept: the summary keeps the first "
+                + MAX_MESSAGES
+                + " distinct error texts, "
+                + MAX_MESSAGE_CHARS
+                + " characters in all)");
+        overflowMessage = messages.size() - 1;
+      }
+      return overflowMessage;
+    }
+    messages.add(message);
+    messageChars += message.length();
+    messageIds.put(message, messages.size() - 1);
+    return messages.size() - 1;
   }
 
   private static char code(ElementOutcome o) {
@@ -135,9 +299,19 @@ final class RunReport {
         + (spec.runAllSubNodes() ? ", run_all_sub_nodes" : "");
   }
 
-  /** The machine-readable summary (see the README for every field). */
+  /** The machine-readable summary as one string (for the HTML report, which embeds it). */
   String toJson() {
-    Json j = new Json();
+    StringBuilder out = new StringBuilder();
+    writeJson(out);
+    return out.toString();
+  }
+
+  /**
+   * Writes the machine-readable summary (see the README for every field) as it goes: each element
+   * column is one more pass over the outcomes.
+   */
+  void writeJson(Appendable out) {
+    Json j = new Json(out);
     j.open('{');
     j.key("schemaVersion").num(SCHEMA_VERSION);
     j.key("definition").open('{');
@@ -209,33 +383,36 @@ final class RunReport {
     j.key("firstProblem").str(verdict.cache().firstProblem());
     j.close('}');
 
-    long[] ran = ranDurations();
     j.key("durations").open('{');
-    j.key("count").num(ran.length);
-    if (ran.length > 0) {
-      j.key("minMillis").num(ran[0]);
-      j.key("p50Millis").num(percentile(ran, 50));
-      j.key("p90Millis").num(percentile(ran, 90));
-      j.key("p99Millis").num(percentile(ran, 99));
-      j.key("maxMillis").num(ran[ran.length - 1]);
-      j.key("meanMillis").num(Arrays.stream(ran).sum() / ran.length);
-    }
-    long bucket = Math.max(1, (ran.length == 0 ? 0 : ran[ran.length - 1]) / HISTOGRAM_BUCKETS + 1);
-    long[] counts = new long[HISTOGRAM_BUCKETS];
-    for (long d : ran) {
-      counts[(int) Math.min(HISTOGRAM_BUCKETS - 1, d / bucket)]++;
+    j.key("count").num(ran);
+    if (ran > 0) {
+      j.key("minMillis").num(minDuration);
+      j.key("p50Millis").num(percentiles[0]);
+      j.key("p90Millis").num(percentiles[1]);
+      j.key("p99Millis").num(percentiles[2]);
+      j.key("maxMillis").num(maxDuration);
+      j.key("meanMillis").num(sumDuration / ran);
     }
     j.key("histogram").open('{');
-    j.key("bucketMillis").num(bucket);
+    j.key("bucketMillis").num(bucketMillis);
     j.key("counts").open('[');
-    for (long c : counts) {
+    for (long c : histogram) {
       j.num(c);
     }
     j.close(']');
     j.close('}');
     j.close('}');
 
-    timeline(j);
+    j.key("concurrency").open('{');
+    j.key("originEpochMillis").num(origin);
+    j.key("binMillis").num(binMillis);
+    j.key("peak").num(peak);
+    j.key("average").open('[');
+    for (double b : busy) {
+      j.raw(String.format(Locale.ROOT, "%.2f", b / binMillis));
+    }
+    j.close(']');
+    j.close('}');
 
     j.key("failures").open('{');
     j.key("groups").open('[');
@@ -247,6 +424,7 @@ final class RunReport {
         j.open('[').num(r[0]).num(r[1]).close(']');
       }
       j.close(']');
+      j.key("omittedIndices").num(g.omitted());
       j.key("count").num(g.count());
       j.key("message").str(g.message());
       j.close('}');
@@ -255,37 +433,32 @@ final class RunReport {
     j.key("otherFailures").num(verdict.errors().otherFailures());
     j.close('}');
 
-    long origin = timelineOrigin();
     j.key("elements").open('{');
     j.key("count").num(size);
     j.key("startOriginEpochMillis").num(origin);
-    j.key("status").str(new String(status));
-    j.key("attempts").open('[');
-    for (int a : attempts) {
-      j.num(a);
+    j.key("status").openString();
+    for (Iterator<ElementOutcome> it = elements(); it.hasNext(); ) {
+      j.append(code(it.next()));
     }
-    j.close(']');
-    j.key("startMillis").open('[');
-    for (int i = 0; i < size; i++) {
-      j.num(attempts[i] > 0 ? start[i] - origin : -1);
-    }
-    j.close(']');
-    j.key("durationMillis").open('[');
-    for (long d : duration) {
-      j.num(d);
-    }
-    j.close(']');
-    j.key("error").open('[');
-    for (int e : error) {
-      j.num(e);
-    }
-    j.close(']');
+    j.closeString();
+    column(j, "attempts", o -> o.attempts());
+    column(j, "startMillis", o -> o.attempts() > 0 ? o.startEpochMillis() - origin : -1);
+    column(j, "durationMillis", ElementOutcome::durationMillis);
+    column(j, "error", this::errorOf);
     j.key("messages").open('[');
     messages.forEach(j::str);
     j.close(']');
     j.close('}');
     j.close('}');
-    return j.toString();
+  }
+
+  /** One array of numbers, one per element in index order: a pass over the outcomes. */
+  private void column(Json j, String name, ToLongFunction<ElementOutcome> value) {
+    j.key(name).open('[');
+    for (Iterator<ElementOutcome> it = elements(); it.hasNext(); ) {
+      j.num(value.applyAsLong(it.next()));
+    }
+    j.close(']');
   }
 
   private static void variables(Json j, Map<String, Variable> variables) {
@@ -300,99 +473,60 @@ final class RunReport {
     j.close(']');
   }
 
-  private long[] ranDurations() {
-    long[] ran = new long[size];
-    int n = 0;
-    for (int i = 0; i < size; i++) {
-      if (attempts[i] > 0) {
-        ran[n++] = duration[i];
-      }
-    }
-    long[] out = Arrays.copyOf(ran, n);
-    Arrays.sort(out);
-    return out;
-  }
-
-  private static long percentile(long[] sorted, int p) {
-    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-    return sorted[Math.max(0, rank - 1)];
-  }
-
-  private long timelineOrigin() {
-    long origin = Long.MAX_VALUE;
-    for (int i = 0; i < size; i++) {
-      if (attempts[i] > 0) {
-        origin = Math.min(origin, start[i]);
-      }
-    }
-    return origin == Long.MAX_VALUE ? 0 : origin;
-  }
-
-  /** Average elements running per time bin, from each element's start and duration. */
-  private void timeline(Json j) {
-    long origin = timelineOrigin();
-    long end = origin;
-    for (int i = 0; i < size; i++) {
-      if (attempts[i] > 0) {
-        end = Math.max(end, start[i] + Math.max(1, duration[i]));
-      }
-    }
-    long span = Math.max(1, end - origin);
-    long bin = Math.max(1, (span + TIMELINE_BINS - 1) / TIMELINE_BINS);
-    int bins = (int) Math.min(TIMELINE_BINS, (span + bin - 1) / bin);
-    double[] busy = new double[bins];
-    int peak = 0;
-    long[] events = new long[2 * size];
-    int e = 0;
-    for (int i = 0; i < size; i++) {
-      if (attempts[i] == 0) {
-        continue;
-      }
-      long from = start[i] - origin;
-      // Millisecond clocks: an element that ran counts for at least one.
-      long to = from + Math.max(1, duration[i]);
-      events[e++] = from * 2 + 1;
-      events[e++] = to * 2;
-      for (long b = from / bin; b < bins && b * bin < to; b++) {
-        long lo = Math.max(from, b * bin);
-        long hi = Math.min(to, (b + 1) * bin);
-        busy[(int) b] += Math.max(0, hi - lo);
-      }
-    }
-    // Peak: sweep start and end events, ends first at equal times.
-    long[] sorted = Arrays.copyOf(events, e);
-    Arrays.sort(sorted);
-    int now = 0;
-    for (long ev : sorted) {
-      now += (ev & 1) == 1 ? 1 : -1;
-      peak = Math.max(peak, now);
-    }
-    j.key("concurrency").open('{');
-    j.key("originEpochMillis").num(origin);
-    j.key("binMillis").num(bin);
-    j.key("peak").num(peak);
-    j.key("average").open('[');
-    for (double b : busy) {
-      j.raw(String.format(Locale.ROOT, "%.2f", b / bin));
-    }
-    j.close(']');
-    j.close('}');
-  }
-
   /** A small JSON writer: commas by nesting, strings escaped so they are safe inside HTML too. */
   static final class Json {
-    private final StringBuilder out = new StringBuilder();
+    private final Appendable out;
     private boolean first = true;
+
+    Json() {
+      this(new StringBuilder());
+    }
+
+    Json(Appendable out) {
+      this.out = out;
+    }
+
+    private Json put(CharSequence s) {
+      try {
+        out.append(s);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return this;
+    }
+
+    private Json put(char c) {
+      try {
+        out.append(c);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return this;
+    }
+
+    /** Starts a string whose characters {@link #append} adds unescaped: for plain ASCII codes. */
+    Json openString() {
+      sep();
+      return put('"');
+    }
+
+    Json append(char c) {
+      return put(c);
+    }
+
+    Json closeString() {
+      return put('"');
+    }
 
     Json open(char c) {
       sep();
-      out.append(c);
+      put(c);
       first = true;
       return this;
     }
 
     Json close(char c) {
-      out.append(c);
+      put(c);
       first = false;
       return this;
     }
@@ -400,7 +534,7 @@ final class RunReport {
     Json key(String k) {
       sep();
       quote(k);
-      out.append(':');
+      put(':');
       first = true;
       return this;
     }
@@ -413,13 +547,13 @@ final class RunReport {
 
     Json num(long n) {
       sep();
-      out.append(n);
+      put(Long.toString(n));
       return this;
     }
 
     Json raw(String s) {
       sep();
-      out.append(s);
+      put(s);
       return this;
     }
 
@@ -433,40 +567,40 @@ final class RunReport {
 
     private void sep() {
       if (!first) {
-        out.append(',');
+        put(',');
       }
       first = false;
     }
 
     private void quote(String s) {
-      out.append('"');
+      put('"');
       for (int i = 0; i < s.length(); i++) {
         char c = s.charAt(i);
         switch (c) {
           case '"':
-            out.append("\\\"");
+            put("\\\"");
             break;
           case '\\':
-            out.append("\\\\");
+            put("\\\\");
             break;
           case '\n':
-            out.append("\\n");
+            put("\\n");
             break;
           case '\r':
-            out.append("\\r");
+            put("\\r");
             break;
           case '\t':
-            out.append("\\t");
+            put("\\t");
             break;
           default:
             if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
-              out.append(String.format("\\u%04x", (int) c));
+              put(String.format("\\u%04x", (int) c));
             } else {
-              out.append(c);
+              put(c);
             }
         }
       }
-      out.append('"');
+      put('"');
     }
 
     @Override

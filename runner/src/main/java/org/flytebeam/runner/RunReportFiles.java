@@ -1,6 +1,8 @@
 package org.flytebeam.runner;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,23 +19,36 @@ final class RunReportFiles {
     }
     RunReport report =
         RunReport.of(result, runner, startedAtMillis, System.currentTimeMillis() - startedAtMillis);
+    if (html == null) {
+      // Streamed: the summary of a big run is never held in memory.
+      write(json, "--summary", out -> {
+        report.writeJson(out);
+        out.append('\n');
+      });
+      return;
+    }
+    // The HTML report embeds the whole summary: it is as large as the run.
     String summary = report.toJson();
     if (json != null) {
-      write(json, summary + "\n", "--summary");
+      write(json, "--summary", out -> out.append(summary).append('\n'));
     }
-    if (html != null) {
-      write(html, HtmlReport.render(report, summary), "--report");
-    }
+    write(html, "--report", out -> out.append(HtmlReport.render(report, summary)));
   }
 
-  private static void write(Path file, String text, String option) {
+  private interface Content {
+    void writeTo(Writer out) throws IOException;
+  }
+
+  private static void write(Path file, String option, Content content) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
+      try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        content.writeTo(out);
+      }
+    } catch (IOException | UncheckedIOException e) {
       throw new InfrastructureException(
           "cannot write " + option + " [" + file + "]: " + FlyteBeam.rootMessage(e), e);
     }

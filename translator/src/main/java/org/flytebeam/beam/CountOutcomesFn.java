@@ -1,11 +1,10 @@
 package org.flytebeam.beam;
 
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.flytebeam.cache.CacheCounts;
 import org.flytebeam.exec.ErrorGroups;
@@ -13,7 +12,9 @@ import org.flytebeam.exec.ErrorGroups;
 /**
  * Sums range summaries into the map's verdict. Ranges are keyed by their start, so a range that a
  * runner delivered twice counts once: counts derive from per-index outcomes, never from
- * accumulators.
+ * accumulators. The accumulator keeps four counts per range, the cache's counts of the ranges that
+ * used it, and one bounded {@link ErrorGroups}, so its size grows with the number of ranges, not of
+ * elements or failures.
  */
 final class CountOutcomesFn
     extends CombineFn<RangeSummary, CountOutcomesFn.Accumulator, MapVerdict> {
@@ -28,17 +29,41 @@ final class CountOutcomesFn
   }
 
   static final class Accumulator implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final Map<Long, RangeSummary> byStart = new HashMap<>();
+    private static final long serialVersionUID = 3L;
+    /** Range start to its succeeded, failed, timed out and aborted counts. */
+    final Map<Long, long[]> countsByStart = new HashMap<>();
+    /** Range start to what the cache did there, for ranges where it did anything. */
+    final Map<Long, CacheCounts> cacheByStart = new HashMap<>();
+    final ErrorGroups errors = new ErrorGroups();
+
+    void add(long start, long[] counts, CacheCounts cache, ErrorGroups rangeErrors) {
+      if (countsByStart.putIfAbsent(start, counts) == null) {
+        errors.merge(rangeErrors);
+        if (!cache.equals(CacheCounts.none())) {
+          cacheByStart.put(start, cache);
+        }
+      }
+    }
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof Accumulator that && byStart.equals(that.byStart);
+      if (!(other instanceof Accumulator that)
+          || !countsByStart.keySet().equals(that.countsByStart.keySet())
+          || !cacheByStart.equals(that.cacheByStart)
+          || !errors.equals(that.errors)) {
+        return false;
+      }
+      for (Map.Entry<Long, long[]> e : countsByStart.entrySet()) {
+        if (!Arrays.equals(e.getValue(), that.countsByStart.get(e.getKey()))) {
+          return false;
+        }
+      }
+      return true;
     }
 
     @Override
     public int hashCode() {
-      return byStart.hashCode();
+      return countsByStart.keySet().hashCode();
     }
   }
 
@@ -48,8 +73,12 @@ final class CountOutcomesFn
   }
 
   @Override
-  public Accumulator addInput(Accumulator acc, RangeSummary summary) {
-    acc.byStart.putIfAbsent(summary.range().start(), summary);
+  public Accumulator addInput(Accumulator acc, RangeSummary s) {
+    acc.add(
+        s.range().start(),
+        new long[] {s.succeeded(), s.failed(), s.timedOut(), s.aborted()},
+        s.cache(),
+        s.errors());
     return acc;
   }
 
@@ -57,32 +86,31 @@ final class CountOutcomesFn
   public Accumulator mergeAccumulators(Iterable<Accumulator> accumulators) {
     Accumulator merged = new Accumulator();
     for (Accumulator acc : accumulators) {
-      for (RangeSummary s : acc.byStart.values()) {
-        merged.byStart.putIfAbsent(s.range().start(), s);
+      for (Map.Entry<Long, long[]> e : acc.countsByStart.entrySet()) {
+        merged.countsByStart.putIfAbsent(e.getKey(), e.getValue());
       }
+      acc.cacheByStart.forEach(merged.cacheByStart::putIfAbsent);
+      // A range in two accumulators (delivered twice) lists its indices once: ranges are a union.
+      merged.errors.merge(acc.errors);
     }
     return merged;
   }
 
   @Override
   public MapVerdict extractOutput(Accumulator acc) {
-    long succeeded = 0;
-    long failed = 0;
-    long timedOut = 0;
-    long aborted = 0;
+    long[] total = new long[4];
+    for (long[] counts : acc.countsByStart.values()) {
+      for (int k = 0; k < 4; k++) {
+        total[k] += counts[k];
+      }
+    }
     ErrorGroups errors = new ErrorGroups();
+    errors.merge(acc.errors);
     CacheCounts cache = CacheCounts.none();
     // In index order, so the first cache problem named is the same on every runner.
-    List<RangeSummary> ranges = new ArrayList<>(acc.byStart.values());
-    ranges.sort(Comparator.comparingLong(s -> s.range().start()));
-    for (RangeSummary s : ranges) {
-      cache = cache.plus(s.cache());
-      succeeded += s.succeeded();
-      failed += s.failed();
-      timedOut += s.timedOut();
-      aborted += s.aborted();
-      errors.merge(s.errors());
+    for (CacheCounts counts : new TreeMap<>(acc.cacheByStart).values()) {
+      cache = cache.plus(counts);
     }
-    return new MapVerdict(size, required, succeeded, failed, timedOut, aborted, errors, cache);
+    return new MapVerdict(size, required, total[0], total[1], total[2], total[3], errors, cache);
   }
 }

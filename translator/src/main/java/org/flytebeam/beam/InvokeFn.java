@@ -13,6 +13,7 @@ import org.flytebeam.exec.ElementStatus;
 import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.Invokers;
 import org.flytebeam.exec.MapInputs;
+import org.flytebeam.exec.OutputShards;
 import org.flytebeam.exec.RangeResults;
 import org.flytebeam.exec.RunControl;
 import org.flytebeam.exec.RunProgress;
@@ -35,6 +36,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
   private transient MapInputs inputs;
   private transient RunProgress progress;
   private transient ElementCache cache;
+  private transient List<String> outputNames;
 
   InvokeFn(MapRunPlan plan) {
     this.plan = plan;
@@ -50,6 +52,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     invoker = Invokers.create(plan.invokerContext());
     runner = new ElementRunner(invoker, subTask.retries(), subTask.timeout(), control);
     cache = ElementCache.open(plan.cache(), subTask);
+    outputNames = plan.outputNames();
   }
 
   @ProcessElement
@@ -77,6 +80,11 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
         outcomes.add(outcome);
       }
       RangeResults.write(plan.resultsDir(), range.start(), range.end(), outcomes);
+    }
+    // Also for a range read back: its earlier run may have ended before its shard was renamed in.
+    if (plan.outputsDir().isPresent()) {
+      OutputShards.write(
+          plan.outputsDir().get(), range.start(), range.end(), outputNames, outcomes);
     }
     progress.flush();
     return summarize(range, outcomes, executed, cache.takeProblems());

@@ -21,13 +21,15 @@ import java.util.Optional;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.flytebeam.FlyteBeamException;
 import org.flytebeam.exec.ElementOutcome;
+import org.flytebeam.exec.OutputShards;
 import org.flytebeam.exec.RangeResults;
 import org.flytebeam.types.Literals;
 
 /**
  * The result of a finished map: the verdict, the outputs gathered in index order (a {@code none}
- * literal for each element that did not succeed), and each element's outcome, streamed from the run
- * folder rather than held in memory.
+ * literal for each element that did not succeed) or, when the workers wrote them to an outputs
+ * folder, blobs of its shards; and each element's outcome, streamed from the run folder rather than
+ * held in memory.
  */
 public final class MapResult {
   // A protobuf map is a list of entries whose key is field 1 and value field 2.
@@ -118,10 +120,16 @@ public final class MapResult {
     return aborted.iterator();
   }
 
-  /** The map node's outputs: per output variable, one list in index order. */
+  /**
+   * The map node's outputs: per output variable, one list in index order. When the workers wrote
+   * the outputs to an outputs folder ({@link MapRunPlan#outputsDir()}), one multipart {@code jsonl}
+   * blob of its shards per output instead, and nothing is read.
+   */
   public LiteralMap nodeOutputs() {
-    List<String> names =
-        new ArrayList<>(plan.spec().subTask().scalarInterface().getOutputs().getVariablesMap().keySet());
+    List<String> names = plan.outputNames();
+    if (plan.outputsDir().isPresent()) {
+      return OutputShards.references(plan.outputsDir().get(), names);
+    }
     List<LiteralCollection.Builder> lists = new ArrayList<>();
     for (int k = 0; k < names.size(); k++) {
       lists.add(LiteralCollection.newBuilder());
@@ -140,7 +148,10 @@ public final class MapResult {
     return out.build();
   }
 
-  /** The workflow's outputs, bound to the map node's outputs. */
+  /**
+   * The workflow's outputs, bound to the map node's outputs: lists assembled in index order, or,
+   * with an outputs folder, multipart blobs of its shards (see {@link #nodeOutputs()}).
+   */
   public LiteralMap outputs() {
     LiteralMap node = nodeOutputs();
     if (plan.spec().workflowOutputs().isEmpty()) {
@@ -158,13 +169,19 @@ public final class MapResult {
   }
 
   /**
-   * Writes {@link #outputs()} as a binary LiteralMap, streamed from the run folder: each element's
-   * output literal is copied as it was serialized, so memory stays that of one range whatever the
-   * number of elements. Reads the result files once per output, plus once to size the lists.
+   * Writes {@link #outputs()} as a binary LiteralMap. Lists are streamed from the run folder: each
+   * element's output literal is copied as it was serialized, so memory stays that of one range
+   * whatever the number of elements. Reads the result files once per output, plus once to size the
+   * lists. With an outputs folder, writes the blobs that refer to its shards.
    *
    * @throws FlyteBeamException when the outputs are more than a LiteralMap can hold (2 GiB)
    */
   public void writeOutputs(OutputStream stream) throws IOException {
+    if (plan.outputsDir().isPresent()) {
+      // The workers wrote the elements' outputs: these are the blobs that refer to them.
+      outputs().writeTo(stream);
+      return;
+    }
     List<String> nodeNames =
         new ArrayList<>(plan.spec().subTask().scalarInterface().getOutputs().getVariablesMap().keySet());
     // Per output of the map: its name and which sub-task output it is.

@@ -12,6 +12,7 @@ import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.util.MimeTypes;
@@ -55,6 +56,8 @@ public final class MapRunPlan implements Serializable {
   private final ProcessSettings process;
   private final List<String> warnings;
   private final CacheSettings cache;
+  // Null: the driver assembles the outputs; else the workers write them there (OutputShards).
+  private final String outputsDir;
 
   public MapRunPlan(
       String runId, String workDir, MapTaskSpec spec, long size, long required, List<Shard> shards) {
@@ -83,6 +86,20 @@ public final class MapRunPlan implements Serializable {
       ProcessSettings process,
       List<String> warnings,
       CacheSettings cache) {
+    this(runId, workDir, spec, size, required, shards, process, warnings, cache, null);
+  }
+
+  private MapRunPlan(
+      String runId,
+      String workDir,
+      MapTaskSpec spec,
+      long size,
+      long required,
+      List<Shard> shards,
+      ProcessSettings process,
+      List<String> warnings,
+      CacheSettings cache,
+      String outputsDir) {
     this.runId = requireNonNull(runId, "runId");
     this.workDir = requireNonNull(workDir, "workDir");
     this.spec = requireNonNull(spec, "spec");
@@ -92,6 +109,7 @@ public final class MapRunPlan implements Serializable {
     this.process = requireNonNull(process, "process");
     this.warnings = List.copyOf(warnings);
     this.cache = requireNonNull(cache, "cache");
+    this.outputsDir = outputsDir;
   }
 
   public String runId() {
@@ -139,7 +157,29 @@ public final class MapRunPlan implements Serializable {
   public MapRunPlan withCache(CacheSettings cache, List<String> moreWarnings) {
     List<String> all = new ArrayList<>(warnings);
     all.addAll(moreWarnings);
-    return new MapRunPlan(runId, workDir, spec, size, required, shards, process, all, cache);
+    return new MapRunPlan(
+        runId, workDir, spec, size, required, shards, process, all, cache, outputsDir);
+  }
+
+  /**
+   * A copy of this plan whose workers write the outputs as shards in {@code outputsDir} (any
+   * FileSystems path every worker can write) rather than leaving them for the driver to assemble:
+   * see {@link org.flytebeam.exec.OutputShards}.
+   */
+  public MapRunPlan withOutputsDir(String outputsDir) {
+    requireNonNull(outputsDir, "outputsDir");
+    return new MapRunPlan(
+        runId, workDir, spec, size, required, shards, process, warnings, cache, outputsDir);
+  }
+
+  /** Where the workers write the outputs as shards; empty: the driver assembles them. */
+  public Optional<String> outputsDir() {
+    return Optional.ofNullable(outputsDir);
+  }
+
+  /** The map node's output names (the sub-task's), in the order of each element's outputs. */
+  public List<String> outputNames() {
+    return List.copyOf(spec.subTask().scalarInterface().getOutputs().getVariablesMap().keySet());
   }
 
   private void writeObject(java.io.ObjectOutputStream out) throws IOException {

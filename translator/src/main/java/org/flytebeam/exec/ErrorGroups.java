@@ -8,52 +8,124 @@ import java.util.Map;
 
 /**
  * Failures grouped by identical message, each with the index ranges that failed with it, formatted
- * as Flyte does: {@code [0-2][7]: ValueError: boom}. Keeps at most {@link #MAX_GROUPS} messages; the
- * rest are counted.
+ * as Flyte does: {@code [0-2][7]: ValueError: boom}. Bounded whatever the number of elements: keeps
+ * at most {@link #MAX_GROUPS} messages (the rest are counted) and, per message, the first {@link
+ * #MAX_RANGES} index ranges (the indices beyond them are counted: {@code [0][2][4] (+3000 more)}).
  */
 public final class ErrorGroups implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
   public static final int MAX_GROUPS = 100;
+  public static final int MAX_RANGES = 1000;
 
-  /** message -> flat list of [from, to] pairs, inclusive, unsorted until formatted. */
-  private final LinkedHashMap<String, List<long[]>> groups = new LinkedHashMap<>();
+  private final LinkedHashMap<String, Ranges> groups = new LinkedHashMap<>();
   private long otherFailures;
 
+  /** One message's failing indices: some ranges, and how many indices they leave out. */
+  private static final class Ranges implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Flat list of [from, to] pairs, inclusive, unsorted and possibly overlapping until compacted. */
+    private List<long[]> list = new ArrayList<>();
+    /** Every index added; counts the indices beyond the listed ranges once some were dropped. */
+    private long added;
+    private boolean truncated;
+
+    void add(long index) {
+      added++;
+      if (!list.isEmpty() && list.get(list.size() - 1)[1] == index - 1) {
+        list.get(list.size() - 1)[1] = index;
+      } else {
+        list.add(new long[] {index, index});
+        compactIfLarge();
+      }
+    }
+
+    void addAll(Ranges other) {
+      added += other.added;
+      truncated |= other.truncated;
+      for (long[] r : other.list) {
+        list.add(r.clone());
+        compactIfLarge();
+      }
+    }
+
+    private void compactIfLarge() {
+      if (list.size() > 2 * MAX_RANGES) {
+        list = compacted();
+      }
+    }
+
+    /** Sorted, merged, the first {@link #MAX_RANGES} kept. */
+    List<long[]> compacted() {
+      List<long[]> sorted = new ArrayList<>(list);
+      sorted.sort((a, b) -> Long.compare(a[0], b[0]));
+      List<long[]> merged = new ArrayList<>();
+      for (long[] r : sorted) {
+        long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+        if (last != null && r[0] <= last[1] + 1) {
+          last[1] = Math.max(last[1], r[1]);
+        } else {
+          if (merged.size() == MAX_RANGES) {
+            truncated = true;
+            break;
+          }
+          merged.add(r.clone());
+        }
+      }
+      return merged;
+    }
+
+    /**
+     * Indices not in the listed ranges. Until ranges are dropped the listed ranges are the count
+     * (a range merged twice counts once); after, the indices added beyond them.
+     */
+    long omitted(List<long[]> listed) {
+      if (!truncated) {
+        return 0;
+      }
+      long inListed = 0;
+      for (long[] r : listed) {
+        inListed += r[1] - r[0] + 1;
+      }
+      return Math.max(0, added - inListed);
+    }
+  }
+
   public void add(long index, String message) {
-    List<long[]> ranges = groups.get(message);
+    Ranges ranges = groups.get(message);
     if (ranges == null) {
       if (groups.size() >= MAX_GROUPS) {
         otherFailures++;
         return;
       }
-      ranges = new ArrayList<>();
+      ranges = new Ranges();
       groups.put(message, ranges);
     }
-    if (!ranges.isEmpty() && ranges.get(ranges.size() - 1)[1] == index - 1) {
-      ranges.get(ranges.size() - 1)[1] = index;
-    } else {
-      ranges.add(new long[] {index, index});
-    }
+    ranges.add(index);
   }
 
   public void merge(ErrorGroups other) {
-    for (Map.Entry<String, List<long[]>> e : other.groups.entrySet()) {
-      List<long[]> ranges = groups.get(e.getKey());
+    for (Map.Entry<String, Ranges> e : other.groups.entrySet()) {
+      Ranges ranges = groups.get(e.getKey());
       if (ranges == null) {
         if (groups.size() >= MAX_GROUPS) {
-          for (long[] r : e.getValue()) {
-            otherFailures += r[1] - r[0] + 1;
-          }
+          List<long[]> listed = e.getValue().compacted();
+          otherFailures += count(listed) + e.getValue().omitted(listed);
           continue;
         }
-        ranges = new ArrayList<>();
+        ranges = new Ranges();
         groups.put(e.getKey(), ranges);
       }
-      for (long[] r : e.getValue()) {
-        ranges.add(r.clone());
-      }
+      ranges.addAll(e.getValue());
     }
     otherFailures += other.otherFailures;
+  }
+
+  private static long count(List<long[]> ranges) {
+    long n = 0;
+    for (long[] r : ranges) {
+      n += r[1] - r[0] + 1;
+    }
+    return n;
   }
 
   public boolean isEmpty() {
@@ -63,19 +135,9 @@ public final class ErrorGroups implements Serializable {
   /** Each message with its sorted, merged index ranges, in order of the first failing index. */
   public List<Group> groups() {
     List<Group> result = new ArrayList<>();
-    for (Map.Entry<String, List<long[]>> e : groups.entrySet()) {
-      List<long[]> sorted = new ArrayList<>(e.getValue());
-      sorted.sort((a, b) -> Long.compare(a[0], b[0]));
-      List<long[]> merged = new ArrayList<>();
-      for (long[] r : sorted) {
-        long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-        if (last != null && r[0] <= last[1] + 1) {
-          last[1] = Math.max(last[1], r[1]);
-        } else {
-          merged.add(r.clone());
-        }
-      }
-      result.add(new Group(e.getKey(), merged));
+    for (Map.Entry<String, Ranges> e : groups.entrySet()) {
+      List<long[]> listed = e.getValue().compacted();
+      result.add(new Group(e.getKey(), listed, e.getValue().omitted(listed)));
     }
     result.sort((a, b) -> Long.compare(a.ranges().get(0)[0], b.ranges().get(0)[0]));
     return result;
@@ -114,8 +176,11 @@ public final class ErrorGroups implements Serializable {
     return format().hashCode();
   }
 
-  /** A message and the inclusive index ranges that failed with it. */
-  public record Group(String message, List<long[]> ranges) {
+  /**
+   * A message, the inclusive index ranges that failed with it (the first {@link #MAX_RANGES}), and
+   * how many more indices failed with it beyond those.
+   */
+  public record Group(String message, List<long[]> ranges, long omitted) {
     public String indexRanges() {
       StringBuilder s = new StringBuilder();
       for (long[] r : ranges) {
@@ -125,15 +190,15 @@ public final class ErrorGroups implements Serializable {
         }
         s.append(']');
       }
+      if (omitted > 0) {
+        s.append(" (+").append(omitted).append(" more)");
+      }
       return s.toString();
     }
 
+    /** Every index that failed with this message, listed or not. */
     public long count() {
-      long n = 0;
-      for (long[] r : ranges) {
-        n += r[1] - r[0] + 1;
-      }
-      return n;
+      return ErrorGroups.count(ranges) + omitted;
     }
   }
 }

@@ -46,4 +46,42 @@ class ErrorGroupsTest {
     assertThat(errors.otherFailures()).isEqualTo(5);
     assertThat(errors.format()).endsWith("... and 5 more failures with other messages");
   }
+
+  @Test
+  void shouldListTheFirstRangesAndCountTheRestWhenOneMessageFailsScatteredIndices() {
+    // given: every other index of 100,000 fails with one message, added by ranges of 2,048
+    ErrorGroups merged = new ErrorGroups();
+    for (long start = 0; start < 100_000; start += 2048) {
+      ErrorGroups range = new ErrorGroups();
+      for (long i = start; i < Math.min(100_000, start + 2048); i += 2) {
+        range.add(i, "boom");
+      }
+      merged.merge(range);
+    }
+
+    // when
+    ErrorGroups.Group group = merged.groups().get(0);
+
+    // then: the first MAX_RANGES indices are listed, the other 49,000 counted
+    assertThat(group.ranges()).hasSize(ErrorGroups.MAX_RANGES);
+    assertThat(group.ranges().get(0)).containsExactly(0, 0);
+    assertThat(group.ranges().get(ErrorGroups.MAX_RANGES - 1)).containsExactly(1998, 1998);
+    assertThat(group.omitted()).isEqualTo(49_000);
+    assertThat(group.count()).isEqualTo(50_000);
+    assertThat(merged.format()).startsWith("[0][2][4]").endsWith("[1998] (+49000 more): boom");
+  }
+
+  @Test
+  void shouldListEveryIndexOnceWhenTheSameRangeIsMergedTwice() {
+    ErrorGroups range = new ErrorGroups();
+    range.add(3, "boom");
+    range.add(4, "boom");
+    ErrorGroups merged = new ErrorGroups();
+
+    merged.merge(range);
+    merged.merge(range);
+
+    assertThat(merged.format()).isEqualTo("[3-4]: boom");
+    assertThat(merged.groups().get(0).count()).isEqualTo(2);
+  }
 }

@@ -211,6 +211,44 @@ public final class TestTasks {
     }
   }
 
+  public record Text(String o0) {}
+
+  /** A 64-character output for a number: outputs much bigger than their inputs. */
+  @AutoService(JavaTask.class)
+  public static final class Padded extends JavaTask<X, Text> {
+    private static final long serialVersionUID = 1L;
+
+    public Padded() {
+      super("test_padded", X.class, Text.class);
+    }
+
+    @Override
+    public Text run(X input, TaskContext context) {
+      return new Text(String.format("%064d", input.x()));
+    }
+  }
+
+  public record Pair(long twice, String label) {}
+
+  /** Two outputs per element; fails non-recoverably when {@code x} is negative. */
+  @AutoService(JavaTask.class)
+  public static final class Paired extends JavaTask<X, Pair> {
+    private static final long serialVersionUID = 1L;
+
+    public Paired() {
+      super("test_paired", X.class, Pair.class);
+    }
+
+    @Override
+    public Pair run(X input, TaskContext context) {
+      count(name(), context.arrayIndex());
+      if (input.x() < 0) {
+        throw new IllegalStateException("negative: " + input.x());
+      }
+      return new Pair(input.x() * 2, "n" + input.x());
+    }
+  }
+
   /** Most elements running at once in {@link #INTERVALS}. */
   public static int maxOverlap() {
     List<long[]> events = new java.util.ArrayList<>();
