@@ -223,6 +223,7 @@ class OutputsDirTest {
                 .withOutputsDir(onSpark.toString()));
     try {
       assertThat(direct.success()).isTrue();
+      assertThat(spark.verdict().errors().format()).isEqualTo(direct.verdict().errors().format());
       assertThat(spark.verdict()).isEqualTo(direct.verdict());
       assertTiles(onSpark, 5000);
       assertThat(lines(onSpark)).hasSize(5000).isEqualTo(lines(onDirect));
