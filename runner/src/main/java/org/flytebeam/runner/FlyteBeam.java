@@ -13,7 +13,6 @@ import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.spark.SparkContextOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -83,7 +82,34 @@ public final class FlyteBeam {
     // Each run has a folder of its own, so a reused --work-dir never mixes two runs' results.
     String workDir =
         options.workDir().map(dir -> join(dir, "run-" + runId)).orElseGet(FlyteBeam::temporaryFolder);
-    MapRunPlan plan = MapRunPlan.prepare(spec, inputs, workDir, runId, options.process());
+    try (PipelineRuns runs = new PipelineRuns(pipelineOptions, options)) {
+      MapRunPlan plan;
+      try {
+        plan =
+            MapRunPlan.prepare(
+                spec,
+                inputs,
+                workDir,
+                runId,
+                options.process(),
+                pass -> {
+                  // Inputs given by reference: the workers count their items first.
+                  Pipeline index = runs.create();
+                  index.apply("IndexInputs", pass);
+                  runs.run(index);
+                });
+      } catch (RuntimeException e) {
+        if (options.workDir().isEmpty()) {
+          deleteLocalFolder(workDir);
+        }
+        throw e;
+      }
+      return runPlan(spec, plan, observer, runs);
+    }
+  }
+
+  private static MapResult runPlan(
+      MapTaskSpec spec, MapRunPlan plan, RunObserver observer, PipelineRuns runs) {
     try {
       observer.started(plan);
       if (plan.size() == 0) {
@@ -102,37 +128,12 @@ public final class FlyteBeam {
         return MapResult.withoutRun(
             plan, new MapVerdict(plan.size(), plan.required(), 0, 0, 0, plan.size(), errors));
       }
-      Pipeline pipeline = Pipeline.create(pipelineOptions);
+      Pipeline pipeline = runs.create();
       pipeline.apply("Map[" + spec.name() + "]", MapTaskTransform.of(plan));
-      runPipeline(pipeline, pipelineOptions, options);
+      runs.run(pipeline);
       return MapResult.read(plan);
     } finally {
       plan.release();
-    }
-  }
-
-  private static void runPipeline(Pipeline pipeline, PipelineOptions pipelineOptions, RunOptions options) {
-    SparkContexts.Opened spark = null;
-    PipelineResult.State state;
-    try {
-      if (options.runner() == RunnerKind.SparkRunner) {
-        SparkContextOptions sparkOptions = pipelineOptions.as(SparkContextOptions.class);
-        spark = SparkContexts.open(sparkOptions, sparkOptions.getFilesToStage());
-        sparkOptions.setUsesProvidedSparkContext(true);
-        sparkOptions.setProvidedSparkContext(spark.context());
-      }
-      state = pipeline.run().waitUntilFinish();
-    } catch (RuntimeException e) {
-      throw new InfrastructureException(
-          "the " + options.runner() + " failed: " + rootMessage(e), e);
-    } finally {
-      if (spark != null) {
-        spark.close();
-      }
-    }
-    if (state != PipelineResult.State.DONE) {
-      throw new InfrastructureException(
-          "the " + options.runner() + " ended in state " + state + " before the map finished", null);
     }
   }
 
