@@ -18,6 +18,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.flytebeam.exec.ElementSource;
+import org.flytebeam.exec.IndexTask;
 import org.flytebeam.exec.InputReferences;
 import org.flytebeam.exec.InvokerContext;
 import org.flytebeam.exec.Invokers;
@@ -169,7 +170,10 @@ public final class MapRunPlan implements Serializable {
     List<String> warnings = Invokers.checkRunnable(invokerContext(spec, workDir, runId, process, false));
     Map<String, ElementSource> sources = Map.of();
     if (!references.isEmpty()) {
-      indexer.run(new IndexInputs(references.tasks()));
+      List<IndexTask> tasks = references.tasks();
+      if (!tasks.isEmpty()) {
+        indexer.run(new IndexInputs(tasks));
+      }
       sources = references.sources();
     }
     MapInputs inputs = MapInputs.of(spec, nodeInputs, sources);

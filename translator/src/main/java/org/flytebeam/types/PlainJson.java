@@ -52,7 +52,11 @@ import java.util.Set;
  * none where the type allows none; arrays as collections; objects as maps, or as structs for {@code
  * struct}; enums from their value names; blobs from {@code {"uri": .., "format": ..}} or a plain
  * URI string. Optional values are written plain; values of other unions are wrapped in a union
- * literal that records the first variant that fits.
+ * literal that records the first variant that fits. In a whole object of inputs, a list variable
+ * may instead be given by reference, as an object: {@code {"uri": .., "format": "jsonl"}} (a JSON
+ * Lines file, or a folder of them with {@code "multipart": true}), {@code {"pattern": ..}} (each
+ * matching file one item) or {@code {"offloaded": ..}} (a binary flyteidl Literal holding the
+ * list); it becomes a blob or offloaded literal that the workers read.
  *
  * <p>Writing is the reverse: none as {@code null}, datetimes and durations as ISO-8601 strings,
  * blobs as {@code {"uri": .., "format": ..}} (plus {@code "multipart": true} for directories),
