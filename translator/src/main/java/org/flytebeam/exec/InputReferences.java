@@ -1,35 +1,21 @@
 package org.flytebeam.exec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import flyteidl.core.Interface.Variable;
-import flyteidl.core.Literals.Blob;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralMap;
 import flyteidl.core.Literals.LiteralOffloadedMetadata;
-import flyteidl.core.Types.BlobType.BlobDimensionality;
 import flyteidl.core.Types.LiteralType;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
-import org.apache.beam.sdk.util.MimeTypes;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.exec.process.LocalFiles;
 import org.flytebeam.spec.MapTaskSpec;
-import org.flytebeam.types.LiteralTypes;
 
 /**
  * Mapped inputs given by reference rather than as a list, found in the node's inputs on the driver:
@@ -60,22 +46,10 @@ public final class InputReferences {
   /** Blob formats read as JSON Lines. */
   public static final Set<String> JSON_LINES_FORMATS = Set.of("jsonl", "json-lines", "ndjson");
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final LiteralMap nodeInputs;
-  private final Map<String, Reference> references;
+  private final Map<String, ReferencePlanner.Reference> references;
 
-  /** One mapped input given by reference, and the index tasks of its pieces. */
-  private record Reference(
-      String input,
-      LiteralType itemType,
-      IndexTask.Kind kind,
-      String uri,
-      List<String> files,
-      List<Integer> taskFiles,
-      List<IndexTask> tasks) {}
-
-  private InputReferences(LiteralMap nodeInputs, Map<String, Reference> references) {
+  private InputReferences(LiteralMap nodeInputs, Map<String, ReferencePlanner.Reference> references) {
     this.nodeInputs = nodeInputs;
     this.references = references;
   }
@@ -97,8 +71,8 @@ public final class InputReferences {
     Map<String, Variable> vars = spec.subTask().scalarInterface().getInputs().getVariablesMap();
     List<String> problems = new ArrayList<>();
     LiteralMap.Builder resolved = nodeInputs.toBuilder();
-    Map<String, Reference> references = new LinkedHashMap<>();
-    Planner planner = new Planner(indexDir, chunkBytes, stride, problems);
+    Map<String, ReferencePlanner.Reference> references = new LinkedHashMap<>();
+    ReferencePlanner planner = new ReferencePlanner(indexDir, chunkBytes, stride, problems);
     for (Map.Entry<String, Variable> v : vars.entrySet()) {
       String name = v.getKey();
       Literal value = nodeInputs.getLiteralsMap().get(name);
@@ -113,7 +87,7 @@ public final class InputReferences {
         }
         continue;
       }
-      Reference reference = null;
+      ReferencePlanner.Reference reference = null;
       if (value.hasOffloadedMetadata()) {
         reference = planner.offloaded(name, itemType, value.getOffloadedMetadata());
       } else if (value.hasScalar() && value.getScalar().hasBlob()) {
@@ -155,7 +129,7 @@ public final class InputReferences {
   public Map<String, ElementSource> sources() {
     List<String> problems = new ArrayList<>();
     Map<String, ElementSource> sources = new LinkedHashMap<>();
-    for (Reference r : references.values()) {
+    for (ReferencePlanner.Reference r : references.values()) {
       ElementSource source;
       try {
         source = r.kind() == IndexTask.Kind.OFFLOADED_LITERAL ? offloaded(r, problems) : jsonLines(r);
@@ -185,7 +159,7 @@ public final class InputReferences {
     return sources;
   }
 
-  private static ElementSource offloaded(Reference r, List<String> problems) throws IOException {
+  private static ElementSource offloaded(ReferencePlanner.Reference r, List<String> problems) throws IOException {
     IndexTask task = r.tasks().get(0);
     ChunkIndex index = ChunkIndex.read(task.resultFile());
     if (!index.problem().isEmpty()) {
@@ -199,7 +173,7 @@ public final class InputReferences {
     return new OffloadedSource(r.input(), task.file(), r.itemType(), task.resultFile(), index);
   }
 
-  private static ElementSource jsonLines(Reference r) throws IOException {
+  private static ElementSource jsonLines(ReferencePlanner.Reference r) throws IOException {
     List<JsonLinesSource.Chunk> chunks = new ArrayList<>();
     long firstElement = 0;
     long firstLine = 0;
@@ -252,260 +226,5 @@ public final class InputReferences {
   /** Whether a uri is a file pattern. */
   static boolean isPattern(String uri) {
     return uri.indexOf('*') >= 0 || uri.indexOf('?') >= 0 || uri.indexOf('[') >= 0;
-  }
-
-  /** Checks files and plans the tasks of each reference. */
-  private static final class Planner {
-    private final String indexDir;
-    private final long chunkBytes;
-    private final int stride;
-    private final List<String> problems;
-    private int next;
-
-    Planner(String indexDir, long chunkBytes, int stride, List<String> problems) {
-      this.indexDir = indexDir;
-      this.chunkBytes = chunkBytes;
-      this.stride = stride;
-      this.problems = problems;
-    }
-
-    private String resultFile() {
-      return LocalFiles.join(indexDir, String.format("%06d.bin", next++));
-    }
-
-    Reference offloaded(String name, LiteralType itemType, LiteralOffloadedMetadata offloaded) {
-      if (offloaded.hasInferredType()
-          && offloaded.getInferredType().getTypeCase() != LiteralType.TypeCase.TYPE_NOT_SET
-          && !LiteralTypes.isCollection(offloaded.getInferredType())) {
-        problems.add(
-            String.format(
-                "input [%s] is mapped over and needs a list, but its offloaded literal [%s] holds"
-                    + " [%s]: bind it to pass one value to every element",
-                name, offloaded.getUri(), LiteralTypes.describe(offloaded.getInferredType())));
-        return null;
-      }
-      List<Metadata> files = match(name, "offloaded literal", offloaded.getUri());
-      if (files == null) {
-        return null;
-      }
-      String file = files.get(0).resourceId().toString();
-      IndexTask task =
-          new IndexTask(IndexTask.Kind.OFFLOADED_LITERAL, file, 0, 0, stride, resultFile());
-      return new Reference(
-          name, itemType, task.kind(), offloaded.getUri(), List.of(file), List.of(0), List.of(task));
-    }
-
-    Reference blob(String name, LiteralType itemType, Blob blob) {
-      String uri = blob.getUri();
-      String format = blob.getMetadata().getType().getFormat();
-      boolean multipart =
-          blob.getMetadata().getType().getDimensionality() == BlobDimensionality.MULTIPART;
-      LiteralType item = LiteralTypes.stripOptional(itemType);
-      boolean jsonLines = JSON_LINES_FORMATS.contains(format.toLowerCase(Locale.ROOT));
-      if (isPattern(uri) && item.hasBlob()) {
-        return pattern(name, itemType, uri, format);
-      }
-      if (!jsonLines) {
-        problems.add(
-            String.format(
-                "input [%s] is mapped over a list of [%s] but is given a blob [%s] of format [%s]:"
-                    + " give a list, a blob of JSON Lines (format %s), %s or an offloaded literal",
-                name,
-                LiteralTypes.describe(itemType),
-                uri,
-                format,
-                String.join(", ", new java.util.TreeSet<>(JSON_LINES_FORMATS)),
-                item.hasBlob()
-                    ? "a file pattern (a uri with *, ? or [)"
-                    : "a file pattern with format jsonl (each matching file read as JSON Lines)"));
-        return null;
-      }
-      List<Metadata> files;
-      if (isPattern(uri)) {
-        files = match(name, "file pattern", uri);
-      } else if (multipart) {
-        files = folder(name, uri);
-      } else {
-        files = match(name, "JSON Lines file", uri);
-        if (files != null && files.get(0).resourceId().isDirectory()) {
-          problems.add(
-              String.format(
-                  "the JSON Lines file [%s] of input [%s] is a folder: mark the blob MULTIPART"
-                      + " (\"multipart\": true) to read the files in it",
-                  uri, name));
-          return null;
-        }
-      }
-      if (files == null) {
-        return null;
-      }
-      return jsonLinesReference(name, itemType, uri, files);
-    }
-
-    private Reference jsonLinesReference(
-        String name, LiteralType itemType, String uri, List<Metadata> files) {
-      List<String> paths = new ArrayList<>();
-      List<Integer> taskFiles = new ArrayList<>();
-      List<IndexTask> tasks = new ArrayList<>();
-      for (int f = 0; f < files.size(); f++) {
-        String path = files.get(f).resourceId().toString();
-        long size = files.get(f).sizeBytes();
-        paths.add(path);
-        for (long start = 0; start < size; start += chunkBytes) {
-          tasks.add(
-              new IndexTask(
-                  IndexTask.Kind.JSON_LINES_CHUNK,
-                  path,
-                  start,
-                  Math.min(size, start + chunkBytes),
-                  stride,
-                  resultFile()));
-          taskFiles.add(f);
-        }
-      }
-      return new Reference(
-          name, itemType, IndexTask.Kind.JSON_LINES_CHUNK, uri, paths, taskFiles, tasks);
-    }
-
-    /** Each matching file one item: their list is written as JSON Lines of blobs. */
-    private Reference pattern(String name, LiteralType itemType, String uri, String format) {
-      LiteralType item = LiteralTypes.stripOptional(itemType);
-      if (item.getBlob().getDimensionality() == BlobDimensionality.MULTIPART) {
-        problems.add(
-            String.format(
-                "input [%s] maps over folders (multipart blobs), but the file pattern [%s] matches"
-                    + " files: give a list of folders",
-                name, uri));
-        return null;
-      }
-      List<Metadata> files = match(name, "file pattern", uri);
-      if (files == null) {
-        return null;
-      }
-      String itemFormat = item.getBlob().getFormat().isEmpty() ? format : item.getBlob().getFormat();
-      String listing = LocalFiles.join(indexDir, String.format("files-%06d.jsonl", next++));
-      long bytes = 0;
-      try (OutputStream out =
-          Channels.newOutputStream(
-              FileSystems.create(
-                  FileSystems.matchNewResource(listing, false), MimeTypes.TEXT))) {
-        for (Metadata m : files) {
-          ObjectNode line = JSON.createObjectNode();
-          line.put("uri", m.resourceId().toString());
-          if (!itemFormat.isEmpty()) {
-            line.put("format", itemFormat);
-          }
-          byte[] text = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-          out.write(text);
-          bytes += text.length;
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write the file list [" + listing + "]", e);
-      }
-      List<Metadata> one =
-          List.of(
-              Metadata.builder()
-                  .setResourceId(FileSystems.matchNewResource(listing, false))
-                  .setSizeBytes(bytes)
-                  .setIsReadSeekEfficient(true)
-                  .setLastModifiedMillis(0)
-                  .build());
-      return jsonLinesReference(name, itemType, uri, one);
-    }
-
-    /** The files a pattern or path matches, sorted by path, folders left out; null if none. */
-    private List<Metadata> match(String name, String what, String uri) {
-      MatchResult result;
-      try {
-        result = FileSystems.match(uri);
-      } catch (IllegalArgumentException e) {
-        problems.add(
-            String.format(
-                "the %s [%s] of input [%s] is on a file system flyte-beam cannot open (%s): add its"
-                    + " Beam module with --jars",
-                what, uri, name, e.getMessage()));
-        return null;
-      } catch (IOException e) {
-        problems.add(
-            String.format(
-                "the %s [%s] of input [%s] cannot be read: %s", what, uri, name, e.getMessage()));
-        return null;
-      }
-      List<Metadata> files = new ArrayList<>();
-      try {
-        if (result.status() == MatchResult.Status.OK) {
-          for (Metadata m : result.metadata()) {
-            if (isPattern(uri) && m.resourceId().isDirectory()) {
-              continue;
-            }
-            files.add(m);
-          }
-        }
-      } catch (IOException e) {
-        problems.add(
-            String.format(
-                "the %s [%s] of input [%s] cannot be read: %s", what, uri, name, e.getMessage()));
-        return null;
-      }
-      if (files.isEmpty()) {
-        problems.add(
-            String.format(
-                isPattern(uri)
-                    ? "the %s [%s] of input [%s] matches no file: check the pattern"
-                    : "the %s [%s] of input [%s] does not exist: check the path",
-                what, uri, name));
-        return null;
-      }
-      files.sort(Comparator.comparing(m -> m.resourceId().toString()));
-      return files;
-    }
-
-    /** The data files of a folder, sorted by name; hidden and {@code _} files left out. */
-    private List<Metadata> folder(String name, String uri) {
-      String folder = uri.endsWith("/") ? uri : uri + "/";
-      List<Metadata> files = new ArrayList<>();
-      boolean any;
-      try {
-        MatchResult inside = FileSystems.match(folder + "*");
-        any = inside.status() == MatchResult.Status.OK && !inside.metadata().isEmpty();
-        for (Metadata m : any ? inside.metadata() : List.<Metadata>of()) {
-          String file = m.resourceId().getFilename();
-          if (!m.resourceId().isDirectory()
-              && file != null
-              && !file.isEmpty()
-              && !file.startsWith("_")
-              && !file.startsWith(".")) {
-            files.add(m);
-          }
-        }
-        if (!any) {
-          // Nothing inside: an empty folder (no items), or no folder at all.
-          MatchResult self = FileSystems.match(folder.substring(0, folder.length() - 1));
-          if (self.status() != MatchResult.Status.OK || self.metadata().isEmpty()) {
-            problems.add(
-                String.format(
-                    "the JSON Lines folder [%s] of input [%s] does not exist: check the path",
-                    uri, name));
-            return null;
-          }
-          if (!self.metadata().get(0).resourceId().isDirectory()) {
-            problems.add(
-                String.format(
-                    "the JSON Lines folder [%s] of input [%s] is a file: mark the blob SINGLE"
-                        + " (no \"multipart\")",
-                    uri, name));
-            return null;
-          }
-        }
-      } catch (IOException | IllegalArgumentException e) {
-        problems.add(
-            String.format(
-                "the JSON Lines folder [%s] of input [%s] cannot be listed: %s",
-                uri, name, e.getMessage()));
-        return null;
-      }
-      files.sort(Comparator.comparing(m -> m.resourceId().toString()));
-      return files;
-    }
   }
 }
