@@ -170,6 +170,8 @@ public final class MapRunPlan implements Serializable {
     List<String> warnings = Invokers.checkRunnable(invokerContext(spec, workDir, runId, process, false));
     Map<String, ElementSource> sources = Map.of();
     if (!references.isEmpty()) {
+      // Everything but the references' lengths is checked before the pass reads their files.
+      MapInputs.of(spec, nodeInputs, references.pending());
       List<IndexTask> tasks = references.tasks();
       if (!tasks.isEmpty()) {
         indexer.run(new IndexInputs(tasks));

@@ -113,6 +113,31 @@ public final class InputReferences {
     return references.isEmpty();
   }
 
+  /**
+   * Stand-ins of the sources before the index pass, of unknown size ({@code -1}): {@link
+   * MapInputs#of(MapTaskSpec, LiteralMap, Map)} checks everything else with them (bound values,
+   * inline lists), so that such mistakes fail before the pass reads any file.
+   */
+  public Map<String, ElementSource> pending() {
+    Map<String, ElementSource> pending = new LinkedHashMap<>();
+    for (String name : references.keySet()) {
+      pending.put(
+          name,
+          new ElementSource() {
+            @Override
+            public long size() {
+              return -1;
+            }
+
+            @Override
+            public Reader read(long start, long end) {
+              throw new IllegalStateException("input [" + name + "] is not indexed yet");
+            }
+          });
+    }
+    return pending;
+  }
+
   /** The tasks of the index pass, every reference's pieces in order. */
   public List<IndexTask> tasks() {
     List<IndexTask> tasks = new ArrayList<>();

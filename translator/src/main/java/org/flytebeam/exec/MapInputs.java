@@ -190,6 +190,11 @@ public final class MapInputs {
       }
       List<Literal> items = source == null ? value.getCollection().getLiteralsList() : List.of();
       long length = source == null ? items.size() : source.size();
+      if (length < 0) {
+        // Not counted yet (see InputReferences#pending): no length to compare.
+        mapped.put(name, source);
+        continue;
+      }
       if (size < 0) {
         size = length;
         sizeSource = name;

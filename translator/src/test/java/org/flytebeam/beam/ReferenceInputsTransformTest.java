@@ -96,4 +96,50 @@ class ReferenceInputsTransformTest {
     assertThat(MapTaskTransformTest.CALLS.get()).isEqualTo(4999);
     plan.release();
   }
+
+  public record SN(String s, long n) {}
+
+  public record Text(String o0) {}
+
+  /** Never run here: only its interface matters. */
+  @com.google.auto.service.AutoService(org.flytebeam.task.JavaTask.class)
+  public static final class Repeat extends org.flytebeam.task.JavaTask<SN, Text> {
+    private static final long serialVersionUID = 1L;
+
+    public Repeat() {
+      super("reference_test_repeat", SN.class, Text.class);
+    }
+
+    @Override
+    public Text run(SN input, org.flytebeam.task.TaskContext context) {
+      return new Text(input.s().repeat((int) input.n()));
+    }
+  }
+
+  @Test
+  void shouldRefuseABadBoundValueBeforeTheIndexPassReadsAnyFile() throws IOException {
+    Path file = Files.writeString(dir.resolve("s.jsonl"), "\"a\"\n\"b\"\n");
+    LiteralMap inputs =
+        LiteralMap.newBuilder()
+            .putLiterals("s", Literals.of(new Blob(file.toString(), "jsonl", false)))
+            .putLiterals("n", Literals.of("not a number"))
+            .build();
+    java.util.concurrent.atomic.AtomicInteger passes = new java.util.concurrent.atomic.AtomicInteger();
+    String runId = UUID.randomUUID().toString();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                MapRunPlan.prepare(
+                    MapTask.of(new Repeat())
+                        .boundInputs(java.util.Set.of("n"))
+                        .build(),
+                    inputs,
+                    dir.resolve(runId).toString(),
+                    runId,
+                    ProcessSettings.defaults(),
+                    pass -> passes.incrementAndGet()))
+        .isInstanceOf(org.flytebeam.InvalidDefinitionException.class)
+        .hasMessageContaining("bound input [n]");
+    assertThat(passes).hasValue(0);
+  }
 }
