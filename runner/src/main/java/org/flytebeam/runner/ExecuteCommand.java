@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.beam.MapRunPlan;
 import org.flytebeam.exec.AttemptFailedException;
+import org.flytebeam.exec.ContainerInvoker;
 import org.flytebeam.exec.FailureKind;
 import org.flytebeam.exec.JavaTaskInvoker;
 import org.flytebeam.exec.process.LocalFiles;
@@ -120,7 +121,7 @@ final class ExecuteCommand implements Callable<Integer> {
     int attempt = attemptNumber();
     List<Literal> outputs;
     try {
-      outputs = invoker.invoke(index.orElse(0), attempt, taskInputs, Optional.empty());
+      outputs = invoker.invoke(elementIndex(index), attempt, taskInputs, Optional.empty());
     } catch (AttemptFailedException e) {
       return fail(err, prefix, ExitCode.MAP_FAILED, e.kind(), e.getMessage(), e);
     } finally {
@@ -155,6 +156,24 @@ final class ExecuteCommand implements Callable<Integer> {
       throw new InvalidDefinitionException(
           "the array index [" + System.getenv(variable) + "] in [" + variable + "] is not a number");
     }
+  }
+
+  /**
+   * The element's index in the whole map, for the task's context: the array index, except in an
+   * element's own input map (inputs given by reference), whose index is 0 while {@code
+   * FLYTE_K8S_ARRAY_INDEX} is the element's.
+   */
+  private static long elementIndex(OptionalLong index) {
+    String own = System.getenv("FLYTE_K8S_ARRAY_INDEX");
+    if (ContainerInvoker.ELEMENT_INDEX_VARIABLE.equals(System.getenv("BATCH_JOB_ARRAY_INDEX_VAR_NAME"))
+        && own != null) {
+      try {
+        return Long.parseLong(own.strip());
+      } catch (NumberFormatException e) {
+        // Not a number: the array index is all there is.
+      }
+    }
+    return index.orElse(0);
   }
 
   private static int attemptNumber() {

@@ -13,7 +13,6 @@ import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.spark.SparkContextOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -86,32 +85,54 @@ public final class FlyteBeam {
     // Each run has a folder of its own, so a reused --work-dir never mixes two runs' results.
     String workDir =
         options.workDir().map(dir -> join(dir, "run-" + runId)).orElseGet(FlyteBeam::temporaryFolder);
-    MapRunPlan prepared = MapRunPlan.prepare(spec, inputs, workDir, runId, options.process());
-    MapRunPlan plan;
-    try {
-      CacheChoice.Choice cache = CacheChoice.choose(spec.subTask(), options, localWorkers(options));
-      plan = prepared.withCache(cache.settings(), cache.warnings());
-    } catch (RuntimeException e) {
-      prepared.release();
-      throw e;
-    }
-    try {
-      if (options.outputsDir().isEmpty()) {
-        observer.started(plan);
-        return runPlan(plan, pipelineOptions, options);
-      }
-      String outputsDir = checkOutputsDir(options.outputsDir().get());
-      MapRunPlan sharded = plan.withOutputsDir(outputsDir);
-      observer.started(sharded);
+    try (PipelineRuns runs = new PipelineRuns(pipelineOptions, options)) {
+      MapRunPlan plan;
       try {
-        MapResult result = runPlan(sharded, pipelineOptions, options);
-        MapRunPlan.writeBytes(outputsFile(outputsDir), result.outputs().toByteArray());
-        return result;
-      } finally {
-        OutputShards.removeTemporary(outputsDir);
+        MapRunPlan prepared =
+            MapRunPlan.prepare(
+                spec,
+                inputs,
+                workDir,
+                runId,
+                options.process(),
+                pass -> {
+                  // Inputs given by reference: the workers count their items first.
+                  Pipeline index = runs.create();
+                  index.apply("IndexInputs", pass);
+                  runs.run(index);
+                });
+        try {
+          CacheChoice.Choice cache =
+              CacheChoice.choose(spec.subTask(), options, localWorkers(options));
+          plan = prepared.withCache(cache.settings(), cache.warnings());
+        } catch (RuntimeException e) {
+          prepared.release();
+          throw e;
+        }
+      } catch (RuntimeException e) {
+        if (options.workDir().isEmpty()) {
+          deleteLocalFolder(workDir);
+        }
+        throw e;
       }
-    } finally {
-      plan.release();
+      try {
+        if (options.outputsDir().isEmpty()) {
+          observer.started(plan);
+          return runPlan(plan, runs);
+        }
+        String outputsDir = checkOutputsDir(options.outputsDir().get());
+        MapRunPlan sharded = plan.withOutputsDir(outputsDir);
+        observer.started(sharded);
+        try {
+          MapResult result = runPlan(sharded, runs);
+          MapRunPlan.writeBytes(outputsFile(outputsDir), result.outputs().toByteArray());
+          return result;
+        } finally {
+          OutputShards.removeTemporary(outputsDir);
+        }
+      } finally {
+        plan.release();
+      }
     }
   }
 
@@ -121,8 +142,7 @@ public final class FlyteBeam {
         || SparkContexts.isLocal(SparkContexts.submittedMaster().orElse(options.sparkMaster()));
   }
 
-  private static MapResult runPlan(
-      MapRunPlan plan, PipelineOptions pipelineOptions, RunOptions options) {
+  private static MapResult runPlan(MapRunPlan plan, PipelineRuns runs) {
     if (plan.size() == 0) {
       // Empty lists: success at once, whatever the criteria.
       return MapResult.withoutRun(plan, new MapVerdict(0, 0, 0, 0, 0, 0, new ErrorGroups()));
@@ -149,9 +169,9 @@ public final class FlyteBeam {
       return MapResult.withoutRun(
           plan, new MapVerdict(plan.size(), plan.required(), 0, 0, 0, plan.size(), errors));
     }
-    Pipeline pipeline = Pipeline.create(pipelineOptions);
+    Pipeline pipeline = runs.create();
     pipeline.apply("Map[" + plan.spec().name() + "]", MapTaskTransform.of(plan));
-    runPipeline(pipeline, pipelineOptions, options);
+    runs.run(pipeline);
     return MapResult.read(plan);
   }
 
@@ -173,31 +193,6 @@ public final class FlyteBeam {
       throw new InvalidDefinitionException("--outputs-dir: " + e.getMessage(), e);
     }
     return dir;
-  }
-
-  private static void runPipeline(Pipeline pipeline, PipelineOptions pipelineOptions, RunOptions options) {
-    SparkContexts.Opened spark = null;
-    PipelineResult.State state;
-    try {
-      if (options.runner() == RunnerKind.SparkRunner) {
-        SparkContextOptions sparkOptions = pipelineOptions.as(SparkContextOptions.class);
-        spark = SparkContexts.open(sparkOptions, sparkOptions.getFilesToStage());
-        sparkOptions.setUsesProvidedSparkContext(true);
-        sparkOptions.setProvidedSparkContext(spark.context());
-      }
-      state = pipeline.run().waitUntilFinish();
-    } catch (RuntimeException e) {
-      throw new InfrastructureException(
-          "the " + options.runner() + " failed: " + rootMessage(e), e);
-    } finally {
-      if (spark != null) {
-        spark.close();
-      }
-    }
-    if (state != PipelineResult.State.DONE) {
-      throw new InfrastructureException(
-          "the " + options.runner() + " ended in state " + state + " before the map finished", null);
-    }
   }
 
   /**

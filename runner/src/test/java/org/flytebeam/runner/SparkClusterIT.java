@@ -284,6 +284,40 @@ class SparkClusterIT {
     }
   }
 
+  @Test
+  @Order(4)
+  void shouldMapAJsonLinesFolderThatTheExecutorsIndexAndRead() throws IOException {
+    // Two part files: the index pass counts them on the executors, then each range reads its own.
+    int size = 20_000;
+    Path parts = Files.createDirectories(dir.resolve("jsonl/parts"));
+    for (int p = 0; p < 2; p++) {
+      String lines =
+          LongStream.range(p * size / 2, (p + 1) * size / 2)
+              .mapToObj(x -> x + "\n")
+              .collect(Collectors.joining());
+      Files.writeString(parts.resolve("part-0000" + p), lines);
+    }
+    Files.writeString(parts.resolve("_SUCCESS"), "");
+    Path definition = definition(MapTask.of(new Square()).build(), "jsonl-square.def.json");
+    Path inputs =
+        Files.writeString(
+            dir.resolve("jsonl.inputs.json"),
+            "{\"x\": {\"uri\": \"" + parts + "\", \"format\": \"jsonl\", \"multipart\": true}}");
+    Path outputs = dir.resolve("jsonl/outputs.json");
+    Path workDir = dir.resolve("jsonl/work");
+
+    Child run =
+        launch("jsonl", "run", "--definition", definition.toString(),
+            "--inputs", inputs.toString(),
+            "--outputs", outputs.toString(), "--work-dir", workDir.toString(),
+            "--runner", "SparkRunner", "--spark-master", cluster.masterUrl());
+
+    assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
+    assertThat(values(outputs))
+        .isEqualTo(LongStream.range(0, size).map(x -> x * x).boxed().toList());
+    assertEveryElementCountedOnce(workDir, size);
+  }
+
   private static void awaitExit(ProcessHandle process) {
     try {
       process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);

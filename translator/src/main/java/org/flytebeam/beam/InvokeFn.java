@@ -1,7 +1,11 @@
 package org.flytebeam.beam;
 
+import flyteidl.core.Literals.Literal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.flytebeam.cache.CacheCounts;
@@ -11,6 +15,7 @@ import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.exec.ElementRunner;
 import org.flytebeam.exec.ElementStatus;
 import org.flytebeam.exec.ErrorGroups;
+import org.flytebeam.exec.InvalidElementException;
 import org.flytebeam.exec.Invokers;
 import org.flytebeam.exec.MapInputs;
 import org.flytebeam.exec.OutputShards;
@@ -73,11 +78,17 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
       progress.cacheHits(outcomes.stream().filter(ElementOutcome::cacheHit).count());
     } else {
       outcomes = new ArrayList<>((int) range.length());
-      for (long i = range.start(); i < range.end(); i++) {
-        ElementOutcome outcome = control.stopped() ? skipped(i) : runTracked(i);
-        control.finished(i, outcome.status());
-        executed += outcome.attempts();
-        outcomes.add(outcome);
+      // One reader per range: inputs given by reference are read sequentially, not per element.
+      try (MapInputs.Elements elements = inputs.read(range.start(), range.end())) {
+        for (long i = range.start(); i < range.end(); i++) {
+          ElementOutcome outcome = control.stopped() ? skipped(i) : next(i, elements);
+          control.finished(i, outcome.status());
+          executed += outcome.attempts();
+          outcomes.add(outcome);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot read the inputs of elements [" + range.start() + ", " + range.end() + ")", e);
       }
       RangeResults.write(plan.resultsDir(), range.start(), range.end(), outcomes);
     }
@@ -95,11 +106,24 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     return ElementOutcome.aborted(i);
   }
 
-  private ElementOutcome runTracked(long i) {
+  /** Runs element {@code i}; an item that cannot be read fails the element, not the range. */
+  private ElementOutcome next(long i, MapInputs.Elements elements) throws IOException {
+    Map<String, Literal> values;
+    try {
+      values = elements.next();
+    } catch (InvalidElementException e) {
+      progress.count(ElementStatus.FAILED, 1);
+      return new ElementOutcome(
+          i, ElementStatus.FAILED, 0, System.currentTimeMillis(), 0, e.getMessage(), List.of());
+    }
+    return runTracked(i, values);
+  }
+
+  private ElementOutcome runTracked(long i, Map<String, Literal> values) {
     progress.started();
     ElementStatus status = ElementStatus.ABORTED;
     try {
-      ElementOutcome outcome = cache.run(i, inputs.element(i), runner);
+      ElementOutcome outcome = cache.run(i, values, runner);
       status = outcome.status();
       if (outcome.cacheHit()) {
         progress.cacheHits(1);

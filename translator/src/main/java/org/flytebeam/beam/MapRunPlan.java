@@ -10,6 +10,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.flytebeam.cache.CacheSettings;
+import org.apache.beam.sdk.util.SerializableUtils;
+import org.flytebeam.exec.ElementSource;
+import org.flytebeam.exec.IndexTask;
+import org.flytebeam.exec.InputReferences;
 import org.flytebeam.exec.InvokerContext;
 import org.flytebeam.exec.Invokers;
 import org.flytebeam.exec.MapInputs;
@@ -207,7 +212,7 @@ public final class MapRunPlan implements Serializable {
 
   /**
    * As {@link #prepare(MapTaskSpec, LiteralMap, String, String)}, sub-tasks that run as processes
-   * run as {@code process} says.
+   * run as {@code process} says; an index pass over inputs given by reference runs in this JVM.
    */
   public static MapRunPlan prepare(
       MapTaskSpec spec,
@@ -215,9 +220,37 @@ public final class MapRunPlan implements Serializable {
       String workDir,
       String runId,
       ProcessSettings process) {
-    LiteralMap nodeInputs = MapInputs.resolveNodeInputs(spec, workflowInputs);
-    MapInputs inputs = MapInputs.of(spec, nodeInputs);
-    List<String> warnings = Invokers.checkRunnable(invokerContext(spec, workDir, runId, process));
+    return prepare(spec, workflowInputs, workDir, runId, process, InputIndexer.inProcess());
+  }
+
+  /**
+   * As {@link #prepare(MapTaskSpec, LiteralMap, String, String, ProcessSettings)}; mapped inputs
+   * given by reference (JSON Lines, file patterns, offloaded literals: see {@link InputReferences})
+   * are counted by an index pass that {@code indexer} runs, so that the driver knows their sizes
+   * without reading their items.
+   */
+  public static MapRunPlan prepare(
+      MapTaskSpec spec,
+      LiteralMap workflowInputs,
+      String workDir,
+      String runId,
+      ProcessSettings process,
+      InputIndexer indexer) {
+    LiteralMap resolved = MapInputs.resolveNodeInputs(spec, workflowInputs);
+    InputReferences references = InputReferences.find(spec, resolved, join(workDir, "index"));
+    LiteralMap nodeInputs = references.nodeInputs();
+    List<String> warnings = Invokers.checkRunnable(invokerContext(spec, workDir, runId, process, false));
+    Map<String, ElementSource> sources = Map.of();
+    if (!references.isEmpty()) {
+      // Everything but the references' lengths is checked before the pass reads their files.
+      MapInputs.of(spec, nodeInputs, references.pending());
+      List<IndexTask> tasks = references.tasks();
+      if (!tasks.isEmpty()) {
+        indexer.run(new IndexInputs(tasks));
+      }
+      sources = references.sources();
+    }
+    MapInputs inputs = MapInputs.of(spec, nodeInputs, sources);
     long size = inputs.size();
     MapRunPlan plan =
         new MapRunPlan(
@@ -230,6 +263,11 @@ public final class MapRunPlan implements Serializable {
             process,
             warnings);
     writeBytes(plan.inputsFile(), nodeInputs.toByteArray());
+    if (!sources.isEmpty()) {
+      writeBytes(
+          plan.sourcesFile(),
+          SerializableUtils.serializeToByteArray(new LinkedHashMap<>(sources)));
+    }
     // Workers in this JVM (DirectRunner, Spark local) use the checked inputs as they are.
     INPUTS.put(plan.inputsFile(), inputs);
     // The driver's progress exists before any worker: workers in this JVM count into it.
@@ -260,11 +298,11 @@ public final class MapRunPlan implements Serializable {
 
   /** What a worker's invoker is told of this run. */
   public InvokerContext invokerContext() {
-    return invokerContext(spec, workDir, runId, process);
+    return invokerContext(spec, workDir, runId, process, inputs().hasReferences());
   }
 
   private static InvokerContext invokerContext(
-      MapTaskSpec spec, String workDir, String runId, ProcessSettings process) {
+      MapTaskSpec spec, String workDir, String runId, ProcessSettings process, boolean byReference) {
     return new InvokerContext(
         spec.subTask(),
         spec.form(),
@@ -273,7 +311,9 @@ public final class MapRunPlan implements Serializable {
         runId,
         workDir,
         inputsFile(workDir),
-        process);
+        process,
+        byReference,
+        java.util.Set.copyOf(spec.boundInputs()));
   }
 
   public String inputsFile() {
@@ -282,6 +322,11 @@ public final class MapRunPlan implements Serializable {
 
   private static String inputsFile(String workDir) {
     return join(workDir, "inputs.pb");
+  }
+
+  /** The item sources of the inputs given by reference (written only when there are some). */
+  public String sourcesFile() {
+    return join(workDir, "sources.bin");
   }
 
   public String resultsDir() {
@@ -298,7 +343,16 @@ public final class MapRunPlan implements Serializable {
         inputsFile(),
         file -> {
           try {
-            return MapInputs.checked(spec, LiteralMap.parseFrom(readBytes(file)));
+            LiteralMap nodeInputs = LiteralMap.parseFrom(readBytes(file));
+            if (!MapInputs.hasReferences(spec, nodeInputs)) {
+              return MapInputs.checked(spec, nodeInputs);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, ElementSource> sources =
+                (Map<String, ElementSource>)
+                    SerializableUtils.deserializeFromByteArray(
+                        readBytes(sourcesFile()), "input sources");
+            return MapInputs.checked(spec, nodeInputs, sources);
           } catch (IOException e) {
             throw new UncheckedIOException("cannot read map inputs [" + file + "]", e);
           }

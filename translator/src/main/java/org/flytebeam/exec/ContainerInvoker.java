@@ -49,7 +49,12 @@ import org.flytebeam.spec.TaskId;
  * previous attempt's checkpoint folder, or {@code ""} on the first attempt, as flytepropeller writes
  * it. {@code {{.input}}} is, for {@code SINGLE_INPUT_FILE}, the map's whole input map (lists and
  * bound values, which flytekit indexes by the array index), written once and shared by every element
- * of a worker; for {@code INDIVIDUAL_INPUT_FILES}, the element's own. The environment is the
+ * of a worker; for {@code INDIVIDUAL_INPUT_FILES}, the element's own. When mapped inputs are given by
+ * reference (JSON Lines, file patterns, offloaded literals) there is no whole map of lists: a
+ * process that reads the whole map gets a map of its element alone (each mapped input a list of its
+ * one item, bound values whole) with {@code BATCH_JOB_ARRAY_INDEX_VAR_NAME} naming {@link
+ * #ELEMENT_INDEX_VARIABLE}, which is 0, so flytekit reads item 0 (and a legacy task writes to
+ * {@code <outputPrefix>/0/}); {@code FLYTE_K8S_ARRAY_INDEX} stays the element's index. The environment is the
  * worker's, the container's {@code env} on top, and Flyte's variables: {@code
  * BATCH_JOB_ARRAY_INDEX_VAR_NAME=FLYTE_K8S_ARRAY_INDEX}, {@code FLYTE_K8S_ARRAY_INDEX}, {@code
  * FLYTE_ATTEMPT_NUMBER} (from 0) and the {@code FLYTE_INTERNAL_EXECUTION_*} and {@code
@@ -76,6 +81,12 @@ public final class ContainerInvoker implements ElementInvoker {
 
   private static final int ERROR_LINES = 5;
   private static final int ERROR_CHARS = 500;
+  /**
+   * With inputs given by reference, the variable {@code BATCH_JOB_ARRAY_INDEX_VAR_NAME} names: the
+   * index of the element in its own input map, always 0.
+   */
+  public static final String ELEMENT_INDEX_VARIABLE = "FLYTE_BEAM_ELEMENT_INPUTS_INDEX";
+
   /** flytepropeller's rendering of an absent previous checkpoint. */
   private static final String NO_PREVIOUS_CHECKPOINT = "\"\"";
 
@@ -320,6 +331,11 @@ public final class ContainerInvoker implements ElementInvoker {
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.put("FLYTE_K8S_ARRAY_INDEX", Long.toString(index));
     env.put("FLYTE_ATTEMPT_NUMBER", Integer.toString(attempt));
+    if (ownWholeMap()) {
+      // The element's own map holds one item per mapped input: flytekit reads it at index 0.
+      env.put("BATCH_JOB_ARRAY_INDEX_VAR_NAME", ELEMENT_INDEX_VARIABLE);
+      env.put(ELEMENT_INDEX_VARIABLE, "0");
+    }
     ProcessTree.Launch launch = new ProcessTree.Launch(argv, env, a.work(), timeout, TAIL_BYTES);
     ProcessTree.Completed done;
     try {
@@ -352,7 +368,11 @@ public final class ContainerInvoker implements ElementInvoker {
     Path checkpoint = Files.createDirectories(dir.resolve("checkpoint"));
     Path outputPrefix;
     Path outputs;
-    if (context.form() == MapTaskSpec.Form.LEGACY) {
+    if (context.form() == MapTaskSpec.Form.LEGACY && ownWholeMap()) {
+      // A map of one element: its index in the map, 0, names its output folder.
+      outputPrefix = Files.createDirectories(dir.resolve("outputs"));
+      outputs = outputPrefix.resolve("0");
+    } else if (context.form() == MapTaskSpec.Form.LEGACY) {
       outputPrefix =
           Files.createDirectories(
               attemptsRoot.resolve("legacy-outputs").resolve(execution + "-" + attempt));
@@ -405,8 +425,31 @@ public final class ContainerInvoker implements ElementInvoker {
     return argv;
   }
 
+  /**
+   * Whether a process that reads the whole input map gets a map of its element alone: with inputs
+   * given by reference the shared map holds references, not lists.
+   */
+  private boolean ownWholeMap() {
+    return context.inputsByReference()
+        && (context.form() == MapTaskSpec.Form.LEGACY
+            || context.dataMode() != DataMode.INDIVIDUAL_INPUT_FILES);
+  }
+
   /** {@code {{.input}}}: the shared whole input map, or this element's own map. */
   private Path inputFile(Attempt a, Map<String, Literal> inputs) throws IOException {
+    if (ownWholeMap()) {
+      LiteralMap.Builder map = LiteralMap.newBuilder();
+      inputs.forEach(
+          (name, value) ->
+              map.putLiterals(
+                  name,
+                  context.boundInputs().contains(name)
+                      ? value
+                      : org.flytebeam.types.Literals.collection(List.of(value))));
+      Path file = Files.createDirectories(a.dir().resolve("inputs")).resolve("inputs.pb");
+      Files.write(file, map.build().toByteArray());
+      return file;
+    }
     if (context.dataMode() == DataMode.INDIVIDUAL_INPUT_FILES
         && context.form() != MapTaskSpec.Form.LEGACY) {
       Path file = Files.createDirectories(a.dir().resolve("inputs")).resolve("inputs.pb");

@@ -3,6 +3,7 @@ package org.flytebeam.exec;
 import static java.util.Objects.requireNonNull;
 
 import flyteidl.core.Workflow.ArrayNode.DataMode;
+import java.util.Set;
 import org.flytebeam.exec.process.LocalFiles;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.spec.SubTask;
@@ -22,6 +23,10 @@ import org.flytebeam.spec.SubTask;
  * @param workDir the run folder, on any path Beam's FileSystems can open
  * @param inputsFile the map node's whole input LiteralMap, lists and bound values included
  * @param process how processes are run
+ * @param inputsByReference whether some mapped input is given by reference (a JSON Lines file, a
+ *     file pattern, an offloaded literal): {@code inputsFile} then holds the reference, not the
+ *     list, and a process that reads the whole input map gets its element's own instead
+ * @param boundInputs the inputs passed whole to every element
  */
 public record InvokerContext(
     SubTask subTask,
@@ -31,7 +36,9 @@ public record InvokerContext(
     String runId,
     String workDir,
     String inputsFile,
-    ProcessSettings process) {
+    ProcessSettings process,
+    boolean inputsByReference,
+    Set<String> boundInputs) {
 
   public InvokerContext {
     requireNonNull(subTask, "subTask");
@@ -42,6 +49,20 @@ public record InvokerContext(
     requireNonNull(workDir, "workDir");
     requireNonNull(inputsFile, "inputsFile");
     requireNonNull(process, "process");
+    boundInputs = Set.copyOf(boundInputs);
+  }
+
+  /** A context of a map whose mapped inputs are all lists. */
+  public InvokerContext(
+      SubTask subTask,
+      MapTaskSpec.Form form,
+      DataMode dataMode,
+      String mapName,
+      String runId,
+      String workDir,
+      String inputsFile,
+      ProcessSettings process) {
+    this(subTask, form, dataMode, mapName, runId, workDir, inputsFile, process, false, Set.of());
   }
 
   /**

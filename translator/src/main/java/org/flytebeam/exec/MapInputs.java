@@ -7,6 +7,8 @@ import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralCollection;
 import flyteidl.core.Literals.LiteralMap;
 import flyteidl.core.Types.LiteralType;
+import java.io.Closeable;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,18 +20,26 @@ import org.flytebeam.types.Literals;
 
 /**
  * The inputs of a map node, split into mapped lists and bound values, checked against the sub-task's
- * interface before anything runs (SPEC section 3, size rules).
+ * interface before anything runs (SPEC section 3, size rules). A mapped input is a list in the
+ * inputs or, given by reference, an {@link ElementSource} the workers read ({@link
+ * InputReferences}).
  */
 public final class MapInputs {
   private final List<String> names;
-  private final Map<String, List<Literal>> mapped;
+  private final Map<String, ElementSource> mapped;
+  private final Map<String, List<Literal>> inline;
   private final Map<String, Literal> bound;
   private final long size;
 
   private MapInputs(
-      List<String> names, Map<String, List<Literal>> mapped, Map<String, Literal> bound, long size) {
+      List<String> names,
+      Map<String, ElementSource> mapped,
+      Map<String, List<Literal>> inline,
+      Map<String, Literal> bound,
+      long size) {
     this.names = names;
     this.mapped = mapped;
+    this.inline = inline;
     this.bound = bound;
     this.size = size;
   }
@@ -95,6 +105,7 @@ public final class MapInputs {
           return value;
         }
       case OFFLOADED_METADATA:
+        return Literal.newBuilder().setOffloadedMetadata(data.getOffloadedMetadata()).build();
       case VALUE_NOT_SET:
       default:
         throw new InvalidDefinitionException(
@@ -104,7 +115,16 @@ public final class MapInputs {
 
   /** Splits and checks the node's inputs: equal lengths, element and bound types. */
   public static MapInputs of(MapTaskSpec spec, LiteralMap nodeInputs) {
-    return split(spec, nodeInputs, true);
+    return split(spec, nodeInputs, Map.of(), true);
+  }
+
+  /**
+   * As {@link #of(MapTaskSpec, LiteralMap)}, the mapped inputs given by reference read from {@code
+   * sources} (whose items are checked as they are read).
+   */
+  public static MapInputs of(
+      MapTaskSpec spec, LiteralMap nodeInputs, Map<String, ElementSource> sources) {
+    return split(spec, nodeInputs, sources, true);
   }
 
   /**
@@ -112,14 +132,35 @@ public final class MapInputs {
    * not check every element's type again.
    */
   public static MapInputs checked(MapTaskSpec spec, LiteralMap nodeInputs) {
-    return split(spec, nodeInputs, false);
+    return split(spec, nodeInputs, Map.of(), false);
   }
 
-  private static MapInputs split(MapTaskSpec spec, LiteralMap nodeInputs, boolean checkTypes) {
+  /** As {@link #checked(MapTaskSpec, LiteralMap)}, with the sources of reference inputs. */
+  public static MapInputs checked(
+      MapTaskSpec spec, LiteralMap nodeInputs, Map<String, ElementSource> sources) {
+    return split(spec, nodeInputs, sources, false);
+  }
+
+  /** Whether some mapped input of {@code nodeInputs} is given by reference, not as a list. */
+  public static boolean hasReferences(MapTaskSpec spec, LiteralMap nodeInputs) {
+    for (Map.Entry<String, Literal> e : nodeInputs.getLiteralsMap().entrySet()) {
+      if (!spec.boundInputs().contains(e.getKey()) && !e.getValue().hasCollection()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static MapInputs split(
+      MapTaskSpec spec,
+      LiteralMap nodeInputs,
+      Map<String, ElementSource> sources,
+      boolean checkTypes) {
     TypedInterface iface = spec.subTask().scalarInterface();
     Map<String, flyteidl.core.Interface.Variable> vars = iface.getInputs().getVariablesMap();
     List<String> problems = new ArrayList<>();
-    Map<String, List<Literal>> mapped = new LinkedHashMap<>();
+    Map<String, ElementSource> mapped = new LinkedHashMap<>();
+    Map<String, List<Literal>> inline = new LinkedHashMap<>();
     Map<String, Literal> bound = new LinkedHashMap<>();
     List<String> names = new ArrayList<>(vars.keySet());
     long size = -1;
@@ -138,7 +179,8 @@ public final class MapInputs {
         bound.put(name, value);
         continue;
       }
-      if (!value.hasCollection()) {
+      ElementSource source = sources.get(name);
+      if (source == null && !value.hasCollection()) {
         problems.add(
             String.format(
                 "no input array provided: input [%s] is mapped over and needs a list, found [%s];"
@@ -146,16 +188,26 @@ public final class MapInputs {
                 name, Literals.describe(value)));
         continue;
       }
-      List<Literal> items = value.getCollection().getLiteralsList();
+      List<Literal> items = source == null ? value.getCollection().getLiteralsList() : List.of();
+      long length = source == null ? items.size() : source.size();
+      if (length < 0) {
+        // Not counted yet (see InputReferences#pending): no length to compare.
+        mapped.put(name, source);
+        continue;
+      }
       if (size < 0) {
-        size = items.size();
+        size = length;
         sizeSource = name;
-      } else if (items.size() != size) {
+      } else if (length != size) {
         problems.add(
             String.format(
                 "input arrays have different lengths: expecting '%d' found '%d' (input [%s] has"
                     + " %d elements, input [%s] has %d): give every mapped input the same length",
-                size, items.size(), sizeSource, size, name, items.size()));
+                size, length, sizeSource, size, name, length));
+        continue;
+      }
+      if (source != null) {
+        mapped.put(name, source);
         continue;
       }
       for (int i = 0; checkTypes && i < items.size(); i++) {
@@ -163,13 +215,14 @@ public final class MapInputs {
           break;
         }
       }
-      mapped.put(name, items);
+      mapped.put(name, ElementSource.inline(items));
+      inline.put(name, items);
     }
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }
     // All inputs bound: one element, as the Flyte backend runs it.
-    return new MapInputs(List.copyOf(names), mapped, bound, mapped.isEmpty() ? 1 : size);
+    return new MapInputs(List.copyOf(names), mapped, inline, bound, mapped.isEmpty() ? 1 : size);
   }
 
   private static boolean check(
@@ -187,13 +240,101 @@ public final class MapInputs {
     return size;
   }
 
-  /** The inputs of element {@code index}: the index-th item of every mapped list, bound values whole. */
+  /** Whether some mapped input is read from a reference rather than held as a list. */
+  public boolean hasReferences() {
+    return inline.size() < mapped.size();
+  }
+
+  /**
+   * The inputs of element {@code index}: the index-th item of every mapped list, bound values whole.
+   * Only for inputs without references; see {@link #read}.
+   */
   public Map<String, Literal> element(long index) {
+    if (hasReferences()) {
+      throw new IllegalStateException("inputs given by reference are read by range: use read()");
+    }
     Map<String, Literal> inputs = new LinkedHashMap<>(names.size() * 2);
     for (String name : names) {
-      List<Literal> items = mapped.get(name);
+      List<Literal> items = inline.get(name);
       inputs.put(name, items != null ? items.get((int) index) : bound.get(name));
     }
     return inputs;
+  }
+
+  /**
+   * Reads the inputs of elements {@code [start, end)} in order: one reader per mapped input, so a
+   * reference input's files are read sequentially, once per range.
+   */
+  public Elements read(long start, long end) throws IOException {
+    Map<String, ElementSource.Reader> readers = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, ElementSource> e : mapped.entrySet()) {
+        readers.put(e.getKey(), e.getValue().read(start, end));
+      }
+    } catch (IOException | RuntimeException e) {
+      for (ElementSource.Reader r : readers.values()) {
+        try {
+          r.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+    return new Elements(readers);
+  }
+
+  /** The inputs of a range of elements, one element after the other. */
+  public final class Elements implements Closeable {
+    private final Map<String, ElementSource.Reader> readers;
+
+    private Elements(Map<String, ElementSource.Reader> readers) {
+      this.readers = readers;
+    }
+
+    /**
+     * The next element's inputs, in interface order.
+     *
+     * @throws InvalidElementException when an item of this element cannot be read: the element
+     *     fails, and the next call reads the next element
+     */
+    public Map<String, Literal> next() throws InvalidElementException, IOException {
+      Map<String, Literal> inputs = new LinkedHashMap<>(names.size() * 2);
+      InvalidElementException invalid = null;
+      for (String name : names) {
+        ElementSource.Reader reader = readers.get(name);
+        if (reader == null) {
+          inputs.put(name, bound.get(name));
+          continue;
+        }
+        try {
+          inputs.put(name, reader.next());
+        } catch (InvalidElementException e) {
+          // Every other reader still moves past this element.
+          if (invalid == null) {
+            invalid = e;
+          }
+        }
+      }
+      if (invalid != null) {
+        throw invalid;
+      }
+      return inputs;
+    }
+
+    @Override
+    public void close() throws IOException {
+      IOException first = null;
+      for (ElementSource.Reader r : readers.values()) {
+        try {
+          r.close();
+        } catch (IOException e) {
+          first = first == null ? e : first;
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    }
   }
 }

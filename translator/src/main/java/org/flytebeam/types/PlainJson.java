@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Plain JSON, as users write it, to and from Flyte literals: {@code {"x": [1, 2, 3], "name":
@@ -51,7 +52,11 @@ import java.util.Map;
  * none where the type allows none; arrays as collections; objects as maps, or as structs for {@code
  * struct}; enums from their value names; blobs from {@code {"uri": .., "format": ..}} or a plain
  * URI string. Optional values are written plain; values of other unions are wrapped in a union
- * literal that records the first variant that fits.
+ * literal that records the first variant that fits. In a whole object of inputs, a list variable
+ * may instead be given by reference, as an object: {@code {"uri": .., "format": "jsonl"}} (a JSON
+ * Lines file, or a folder of them with {@code "multipart": true}), {@code {"pattern": ..}} (each
+ * matching file one item) or {@code {"offloaded": ..}} (a binary flyteidl Literal holding the
+ * list); it becomes a blob or offloaded literal that the workers read.
  *
  * <p>Writing is the reverse: none as {@code null}, datetimes and durations as ISO-8601 strings,
  * blobs as {@code {"uri": .., "format": ..}} (plus {@code "multipart": true} for directories),
@@ -103,7 +108,12 @@ public final class PlainJson {
         continue;
       }
       try {
-        literals.putLiterals(v.getKey(), fromJson(v.getKey(), node, v.getValue().getType()));
+        LiteralType type = v.getValue().getType();
+        literals.putLiterals(
+            v.getKey(),
+            type.hasCollectionType() && node.isObject()
+                ? listReference(v.getKey(), node)
+                : fromJson(v.getKey(), node, type));
       } catch (LiteralTypeException e) {
         problems.addAll(e.problems());
       }
@@ -139,6 +149,72 @@ public final class PlainJson {
     } catch (Mismatch m) {
       throw m.toException("variable [" + var + "]");
     }
+  }
+
+  /**
+   * A list given by reference instead of its items, for a mapped input too large to write out:
+   * {@code {"uri": "/data/x.jsonl", "format": "jsonl"}} (a JSON Lines file; {@code "multipart":
+   * true} for a folder of them; the format defaults to {@code jsonl}), {@code {"pattern":
+   * "/data/*.csv"}} (each matching file one item) or {@code {"offloaded": "/data/list.pb"}} (a
+   * binary flyteidl Literal holding the list). The blob or offloaded literal it becomes is read by
+   * the workers.
+   */
+  private static Literal listReference(String var, JsonNode node) {
+    String hint =
+        "give the list, or a reference: {\"uri\": \"/data/x.jsonl\", \"format\": \"jsonl\"}"
+            + " (\"multipart\": true for a folder), {\"pattern\": \"/data/*.csv\"} or"
+            + " {\"offloaded\": \"/data/list.pb\"}";
+    Set<String> fields = new java.util.TreeSet<>();
+    node.fieldNames().forEachRemaining(fields::add);
+    Set<String> known = Set.of("uri", "format", "multipart", "pattern", "offloaded");
+    for (String field : fields) {
+      if (!known.contains(field)) {
+        throw new LiteralTypeException(
+            "variable [" + var + "] has an unknown reference field [" + field + "]; " + hint);
+      }
+    }
+    boolean hasUri = fields.contains("uri");
+    boolean hasPattern = fields.contains("pattern");
+    boolean hasOffloaded = fields.contains("offloaded");
+    if ((hasUri ? 1 : 0) + (hasPattern ? 1 : 0) + (hasOffloaded ? 1 : 0) != 1) {
+      throw new LiteralTypeException(
+          "variable [" + var + "] must hold exactly one of uri, pattern and offloaded; " + hint);
+    }
+    String where = hasUri ? "uri" : hasPattern ? "pattern" : "offloaded";
+    JsonNode location = node.get(where);
+    JsonNode format = node.get("format");
+    JsonNode multipart = node.get("multipart");
+    if (!location.isTextual()
+        || location.textValue().isBlank()
+        || (format != null && !format.isTextual())
+        || (multipart != null && !multipart.isBoolean())) {
+      throw new LiteralTypeException(
+          "variable [" + var + "] has a malformed reference " + node + "; " + hint);
+    }
+    String uri = location.textValue();
+    if (hasOffloaded) {
+      if (format != null || multipart != null) {
+        throw new LiteralTypeException(
+            "variable [" + var + "]: an offloaded literal takes no format or multipart; " + hint);
+      }
+      return Literal.newBuilder()
+          .setOffloadedMetadata(
+              flyteidl.core.Literals.LiteralOffloadedMetadata.newBuilder().setUri(uri))
+          .build();
+    }
+    boolean glob = uri.indexOf('*') >= 0 || uri.indexOf('?') >= 0 || uri.indexOf('[') >= 0;
+    if (hasPattern && !glob) {
+      throw new LiteralTypeException(
+          "variable [" + var + "]: the pattern [" + uri + "] has no *, ? or [; give a pattern,"
+              + " or the list of files");
+    }
+    if (hasPattern && multipart != null) {
+      throw new LiteralTypeException(
+          "variable [" + var + "]: a pattern takes no multipart; each matching file is one item");
+    }
+    String blobFormat = format != null ? format.textValue() : hasPattern ? "" : "jsonl";
+    return Literals.of(
+        new Blob(uri, blobFormat, multipart != null && multipart.booleanValue()));
   }
 
   private static Literal read(JsonNode node, LiteralType type) {

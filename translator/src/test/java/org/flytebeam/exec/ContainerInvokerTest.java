@@ -565,6 +565,65 @@ class ContainerInvokerTest {
     assertThat(Files.readAllLines(dir.resolve("prefixes"))).hasSize(2).containsOnly(Files.readAllLines(dir.resolve("prefixes")).get(0));
   }
 
+  private InvokerContext byReference(InvokerContext c, java.util.Set<String> bound) {
+    return new InvokerContext(
+        c.subTask(), c.form(), c.dataMode(), c.mapName(), c.runId(), c.workDir(), c.inputsFile(),
+        c.process(), true, bound);
+  }
+
+  @Test
+  void shouldGiveEachElementAMapOfItsOwnWhenInputsAreGivenByReference() throws Exception {
+    // given: the shared inputs.pb holds a JSON Lines blob, not a list
+    LiteralMap whole =
+        LiteralMap.newBuilder()
+            .putLiterals("x", Literals.of(new Blob("/data/x.jsonl", "jsonl", false)))
+            .putLiterals("k", Literals.of(3L))
+            .build();
+    TaskTemplate t =
+        template(vars("x", type(Long.class), "k", type(Long.class)), vars("o", type(String.class)),
+            Container.newBuilder().addArgs("sh").addArgs("-c")
+                .addArgs("eval i=\\$$BATCH_JOB_ARRAY_INDEX_VAR_NAME;"
+                    + " echo \"$1 $BATCH_JOB_ARRAY_INDEX_VAR_NAME=$i $FLYTE_K8S_ARRAY_INDEX\" > /var/outputs/o")
+                .addArgs("s").addArgs("{{.input}}")
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON)).build());
+    ElementInvoker invoker =
+        Invokers.create(byReference(context(t, MapTaskSpec.Form.ARRAY_NODE, DataMode.SINGLE_INPUT_FILE,
+            whole, ProcessSettings.defaults()), java.util.Set.of("k")));
+
+    // when
+    String[] seen = invoker.invoke(5, 0, inputs("x", Literals.of(9L), "k", Literals.of(3L)), Optional.empty())
+        .get(0).getScalar().getPrimitive().getStringValue().split(" ");
+
+    // then: flytekit's index (the variable the index variable names, plus no offset) is 0 in it
+    assertThat(seen[1]).isEqualTo(ContainerInvoker.ELEMENT_INDEX_VARIABLE + "=0");
+    assertThat(seen[2]).isEqualTo("5");
+    assertThat(LiteralMap.parseFrom(Files.readAllBytes(Path.of(seen[0]))))
+        .isEqualTo(
+            LiteralMap.newBuilder()
+                .putLiterals("x", Literals.collection(List.of(Literals.of(9L))))
+                .putLiterals("k", Literals.of(3L))
+                .build());
+  }
+
+  @Test
+  void shouldReadALegacyElementsOutputsFromFolderZeroWhenInputsAreGivenByReference() throws Exception {
+    // given: a legacy resolver that computes its index as flytekit does
+    TaskTemplate t =
+        template(vars("x", type(Long.class)), vars("o", type(String.class)),
+            Container.newBuilder().addArgs("sh").addArgs("-c")
+                .addArgs("eval i=\\$$BATCH_JOB_ARRAY_INDEX_VAR_NAME; mkdir -p \"$1/$i\" && cp "
+                    + dir.resolve("prepared/outputs-0.pb") + " \"$1/$i/outputs.pb\"")
+                .addArgs("s").addArgs("{{.outputPrefix}}").build());
+    prepare("outputs", 0, outputs("o", Literals.of("done")));
+    ElementInvoker invoker =
+        Invokers.create(byReference(context(t, MapTaskSpec.Form.LEGACY, DataMode.SINGLE_INPUT_FILE,
+            LiteralMap.getDefaultInstance(), ProcessSettings.defaults()), java.util.Set.of()));
+
+    assertThat(invoker.invoke(7, 0, inputs("x", Literals.of(1L)), Optional.empty()))
+        .containsExactly(Literals.of("done"));
+    assertThat(attemptDir(7, 0).resolve("outputs/0/outputs.pb")).exists();
+  }
+
   // --- blobs, formats --------------------------------------------------------------------------------
 
   @Test

@@ -478,4 +478,41 @@ class PlainJsonTest {
 
     assertThat(codec.fromLiterals(back.getLiteralsMap())).isEqualTo(RecordCodecTest.sample());
   }
+
+  // --- lists given by reference ------------------------------------------------------------------
+
+  private static flyteidl.core.Interface.VariableMap listOfInts() {
+    return flyteidl.core.Interface.VariableMap.newBuilder()
+        .putVariables("x", flyteidl.core.Interface.Variable.newBuilder().setType(LiteralTypes.listOf(INT)).build())
+        .build();
+  }
+
+  private static Literal reference(String value) {
+    return PlainJson.fromJson(json("{\"x\": " + value + "}"), listOfInts()).getLiteralsMap().get("x");
+  }
+
+  @Test
+  void shouldReadAListGivenByReferenceAsABlobOrAnOffloadedLiteral() {
+    assertThat(reference("{\"uri\": \"/d/x.jsonl\"}"))
+        .isEqualTo(Literals.of(new Blob("/d/x.jsonl", "jsonl", false)));
+    assertThat(reference("{\"uri\": \"gs://b/parts/\", \"format\": \"ndjson\", \"multipart\": true}"))
+        .isEqualTo(Literals.of(new Blob("gs://b/parts/", "ndjson", true)));
+    assertThat(reference("{\"pattern\": \"/d/*.csv\"}")).isEqualTo(Literals.of(new Blob("/d/*.csv", "", false)));
+    assertThat(reference("{\"offloaded\": \"/d/list.pb\"}").getOffloadedMetadata().getUri())
+        .isEqualTo("/d/list.pb");
+    // Lists are still lists.
+    assertThat(reference("[1, 2]").getCollection().getLiteralsCount()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldRefuseAMalformedListReferenceSayingWhatItTakes() {
+    assertThatThrownBy(() -> reference("{\"pattern\": \"/d/one.csv\"}"))
+        .isInstanceOf(LiteralTypeException.class)
+        .hasMessageContaining("the pattern [/d/one.csv] has no *, ? or [");
+    assertThatThrownBy(() -> reference("{\"uri\": \"/d/x\", \"pattern\": \"/d/*\"}"))
+        .hasMessageContaining("must hold exactly one of uri, pattern and offloaded");
+    assertThatThrownBy(() -> reference("{\"url\": \"/d/x\"}"))
+        .hasMessageContaining("variable [x] has an unknown reference field [url]");
+    assertThatThrownBy(() -> reference("{\"uri\": 3}")).hasMessageContaining("malformed reference");
+  }
 }

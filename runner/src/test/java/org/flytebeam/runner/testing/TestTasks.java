@@ -249,6 +249,47 @@ public final class TestTasks {
     }
   }
 
+  public record File(org.flytebeam.types.Blob f) {}
+
+  /** The size in bytes of the file it is given, read from its local path. */
+  @AutoService(JavaTask.class)
+  public static final class FileSize extends JavaTask<File, Y> {
+    private static final long serialVersionUID = 1L;
+
+    public FileSize() {
+      super("test_file_size", File.class, Y.class);
+    }
+
+    @Override
+    public Y run(File input, TaskContext context) {
+      try {
+        return new Y(java.nio.file.Files.size(java.nio.file.Path.of(input.f().uri())));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  public record Nothing() {}
+
+  /** Outputs nothing; fails unless {@code x} is its own index (the items arrive in order). */
+  @AutoService(JavaTask.class)
+  public static final class IndexCheck extends JavaTask<X, Nothing> {
+    private static final long serialVersionUID = 1L;
+
+    public IndexCheck() {
+      super("test_index_check", X.class, Nothing.class);
+    }
+
+    @Override
+    public Nothing run(X input, TaskContext context) {
+      if (input.x() != context.arrayIndex()) {
+        throw new IllegalStateException("item " + input.x() + " at index " + context.arrayIndex());
+      }
+      return new Nothing();
+    }
+  }
+
   /** Most elements running at once in {@link #INTERVALS}. */
   public static int maxOverlap() {
     List<long[]> events = new java.util.ArrayList<>();

@@ -1,0 +1,60 @@
+package org.flytebeam.runner;
+
+import org.apache.beam.runners.spark.SparkContextOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * Runs the pipelines of one run (the index pass of reference inputs, then the map) on its runner.
+ * On Spark they share one context, opened by the first and stopped on {@link #close} if this run
+ * made it.
+ */
+final class PipelineRuns implements AutoCloseable {
+  private final PipelineOptions pipelineOptions;
+  private final RunOptions options;
+  private SparkContexts.Opened spark;
+
+  PipelineRuns(PipelineOptions pipelineOptions, RunOptions options) {
+    this.pipelineOptions = pipelineOptions;
+    this.options = options;
+  }
+
+  /** A new pipeline with the run's options. */
+  Pipeline create() {
+    return Pipeline.create(pipelineOptions);
+  }
+
+  /**
+   * Runs {@code pipeline} to its end.
+   *
+   * @throws InfrastructureException when the runner fails or the pipeline does not finish
+   */
+  void run(Pipeline pipeline) {
+    PipelineResult.State state;
+    try {
+      if (options.runner() == RunnerKind.SparkRunner && spark == null) {
+        SparkContextOptions sparkOptions = pipelineOptions.as(SparkContextOptions.class);
+        spark = SparkContexts.open(sparkOptions, sparkOptions.getFilesToStage());
+        sparkOptions.setUsesProvidedSparkContext(true);
+        sparkOptions.setProvidedSparkContext(spark.context());
+      }
+      state = pipeline.run().waitUntilFinish();
+    } catch (RuntimeException e) {
+      throw new InfrastructureException(
+          "the " + options.runner() + " failed: " + FlyteBeam.rootMessage(e), e);
+    }
+    if (state != PipelineResult.State.DONE) {
+      throw new InfrastructureException(
+          "the " + options.runner() + " ended in state " + state + " before the map finished", null);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (spark != null) {
+      spark.close();
+      spark = null;
+    }
+  }
+}
