@@ -318,6 +318,138 @@ class SparkClusterIT {
     assertEveryElementCountedOnce(workDir, size);
   }
 
+  /** Elements of the big run: a JSON Lines input far larger than the driver's heap could hold. */
+  private static final int BIG_RUN_SIZE = 10_000_000;
+
+  @Test
+  @Order(5)
+  void shouldMapTenMillionJsonLinesWithA512MbDriver() throws IOException {
+    // One 79 MB file: the index pass cuts it in 64 MiB chunks that the executors count.
+    Path input = dir.resolve("big/x.jsonl");
+    Files.createDirectories(input.getParent());
+    try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(input), 1 << 20)) {
+      for (long x = 0; x < BIG_RUN_SIZE; x++) {
+        out.write((x + "\n").getBytes(StandardCharsets.US_ASCII));
+      }
+    }
+    Path definition = definition(MapTask.of(new Square()).build(), "big-square.def.json");
+    Path inputs =
+        Files.writeString(
+            dir.resolve("big.inputs.json"), "{\"x\": {\"uri\": \"" + input + "\", \"format\": \"jsonl\"}}");
+    Path outputsDir = dir.resolve("big/out");
+    Path workDir = dir.resolve("big/work");
+
+    long started = System.nanoTime();
+    Child run =
+        launchWithHeap("big", "-Xmx512m", "run", "--definition", definition.toString(),
+            "--inputs", inputs.toString(), "--outputs-dir", outputsDir.toString(),
+            "--work-dir", workDir.toString(), "--summary", dir.resolve("big/summary.json").toString(),
+            "--runner", "SparkRunner", "--spark-master", cluster.masterUrl());
+    long peakRssKb = 0;
+    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+    while (run.process().isAlive() && System.nanoTime() < deadline) {
+      peakRssKb = Math.max(peakRssKb, highWaterMarkKb(run.pid()));
+      sleepMillis(200);
+    }
+    assertThat(run.waitFor(Duration.ofSeconds(30))).as(run.tail()).isZero();
+    System.out.printf(
+        "SparkClusterIT: %,d JSON Lines elements on 2 workers in %.1f s, driver peak RSS %d MB"
+            + " (-Xmx512m)%n",
+        BIG_RUN_SIZE, (System.nanoTime() - started) / 1e9, peakRssKb / 1024);
+
+    // Every index has exactly one outcome, succeeded at its first attempt: each element ran once.
+    assertEveryElementRanOnce(workDir, BIG_RUN_SIZE);
+    // The shards tile [0, N) and hold one line per element; a sample is checked value by value.
+    List<Path> shards;
+    try (Stream<Path> files = Files.list(outputsDir.resolve("elements"))) {
+      shards = files.sorted().toList();
+    }
+    long next = 0;
+    long lines = 0;
+    Pattern shardName = Pattern.compile("part-(\\d{12})-(\\d{12})\\.jsonl");
+    for (Path shard : shards) {
+      Matcher m = shardName.matcher(shard.getFileName().toString());
+      assertThat(m.matches()).as(shard.toString()).isTrue();
+      assertThat(Long.parseLong(m.group(1))).as("shards tile the indices").isEqualTo(next);
+      next = Long.parseLong(m.group(2));
+      lines += countLines(shard);
+    }
+    assertThat(next).isEqualTo(BIG_RUN_SIZE);
+    assertThat(lines).isEqualTo(BIG_RUN_SIZE);
+    for (Path shard : List.of(shards.get(0), shards.get(shards.size() / 2), shards.get(shards.size() - 1))) {
+      long index = Long.parseLong(shardName.matcher(shard.getFileName().toString()).replaceAll("$1"));
+      for (String line : Files.readAllLines(shard)) {
+        assertThat(line).isEqualTo("{\"index\":" + index + ",\"outputs\":{\"o0\":" + index * index + "}}");
+        index++;
+      }
+    }
+    LiteralMap blobs = LiteralMap.parseFrom(Files.readAllBytes(outputsDir.resolve("outputs.pb")));
+    assertThat(blobs.getLiteralsMap().get("o0").getScalar().getBlob().getUri())
+        .isEqualTo(outputsDir.resolve("elements") + "/");
+  }
+
+  /** The peak resident set of a process so far ({@code VmHWM}), in KB; 0 once it is gone. */
+  private static long highWaterMarkKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // exited between the check and the read
+    }
+    return 0;
+  }
+
+  private static long countLines(Path file) throws IOException {
+    long n = 0;
+    for (byte b : Files.readAllBytes(file)) {
+      if (b == '\n') {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The verdict counts every element as succeeded, and the result files hold every index exactly
+   * once, each at its first attempt. Checked without a per-element assertion (10M elements).
+   */
+  private static void assertEveryElementRanOnce(Path workDir, int size) throws IOException {
+    Path runFolder;
+    try (Stream<Path> runs = Files.list(workDir)) {
+      runFolder = runs.filter(Files::isDirectory).findFirst().orElseThrow();
+    }
+    MapVerdict verdict =
+        (MapVerdict)
+            SerializableUtils.deserializeFromByteArray(
+                Files.readAllBytes(runFolder.resolve("verdict.bin")), "verdict");
+    assertThat(verdict.succeeded()).isEqualTo(size);
+    BitSet seen = new BitSet(size);
+    long twice = 0;
+    long notOnce = 0;
+    Path results = runFolder.resolve("results");
+    try (Stream<Path> files = Files.list(results)) {
+      for (Path file : files.toList()) {
+        Matcher m = RANGE_FILE.matcher(file.getFileName().toString());
+        if (!m.matches()) {
+          continue;
+        }
+        for (ElementOutcome o :
+            RangeResults.read(results.toString(), Long.parseLong(m.group(1)), Long.parseLong(m.group(2)))
+                .orElseThrow(() -> new AssertionError("unreadable " + file))) {
+          twice += seen.get((int) o.index()) ? 1 : 0;
+          notOnce += o.status().succeeded() && o.attempts() == 1 ? 0 : 1;
+          seen.set((int) o.index());
+        }
+      }
+    }
+    assertThat(twice).as("indices with two outcomes").isZero();
+    assertThat(notOnce).as("elements not run exactly once").isZero();
+    assertThat(seen.cardinality()).as("indices with an outcome").isEqualTo(size);
+  }
+
   private static void awaitExit(ProcessHandle process) {
     try {
       process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -397,10 +529,15 @@ class SparkClusterIT {
 
   /** Runs {@code ./flyte-beam ARGS} as its own process (the launcher execs java: same pid). */
   private Child launch(String name, String... args) {
+    return launchWithHeap(name, "-Xmx1g", args);
+  }
+
+  /** As {@link #launch(String, String...)}, the driver's heap limited to {@code maxHeap}. */
+  private Child launchWithHeap(String name, String maxHeap, String... args) {
     List<String> command = new ArrayList<>(List.of("bash", launcher.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("FLYTE_BEAM_JAVA_OPTS", "-Xmx1g -Dspark.ui.enabled=false");
+    builder.environment().put("FLYTE_BEAM_JAVA_OPTS", maxHeap + " -Dspark.ui.enabled=false");
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     return ChildProcesses.start(builder, dir.resolve(name + ".log"));
   }
