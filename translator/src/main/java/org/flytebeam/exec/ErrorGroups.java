@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * Failures grouped by identical message, each with the index ranges that failed with it, formatted
  * as Flyte does: {@code [0-2][7]: ValueError: boom}. Bounded whatever the number of elements: keeps
- * at most {@link #MAX_GROUPS} messages (the rest are counted) and, per message, the first {@link
- * #MAX_RANGES} index ranges (the indices beyond them are counted: {@code [0][2][4] (+3000 more)}).
+ * at most {@link #MAX_GROUPS} messages, those failing first (the rest are counted), and, per
+ * message, the first {@link #MAX_RANGES} index ranges (the indices beyond them are counted: {@code
+ * [0][2][4] (+3000 more)}).
  */
 public final class ErrorGroups implements Serializable {
   private static final long serialVersionUID = 2L;
@@ -74,6 +75,21 @@ public final class ErrorGroups implements Serializable {
       return merged;
     }
 
+    /** The smallest index listed. */
+    long first() {
+      long first = Long.MAX_VALUE;
+      for (long[] r : list) {
+        first = Math.min(first, r[0]);
+      }
+      return first;
+    }
+
+    /** How many indices failed with this message, listed or not. */
+    long size() {
+      List<long[]> listed = compacted();
+      return count(listed) + omitted(listed);
+    }
+
     /**
      * Indices not in the listed ranges. Until ranges are dropped the listed ranges are the count
      * (a range merged twice counts once); after, the indices added beyond them.
@@ -93,7 +109,7 @@ public final class ErrorGroups implements Serializable {
   public void add(long index, String message) {
     Ranges ranges = groups.get(message);
     if (ranges == null) {
-      if (groups.size() >= MAX_GROUPS) {
+      if (!makeRoomFor(index)) {
         otherFailures++;
         return;
       }
@@ -107,9 +123,8 @@ public final class ErrorGroups implements Serializable {
     for (Map.Entry<String, Ranges> e : other.groups.entrySet()) {
       Ranges ranges = groups.get(e.getKey());
       if (ranges == null) {
-        if (groups.size() >= MAX_GROUPS) {
-          List<long[]> listed = e.getValue().compacted();
-          otherFailures += count(listed) + e.getValue().omitted(listed);
+        if (!makeRoomFor(e.getValue().first())) {
+          otherFailures += e.getValue().size();
           continue;
         }
         ranges = new Ranges();
@@ -118,6 +133,30 @@ public final class ErrorGroups implements Serializable {
       ranges.addAll(e.getValue());
     }
     otherFailures += other.otherFailures;
+  }
+
+  /**
+   * Whether a new message whose first failing index is {@code firstIndex} can be kept. When
+   * {@link #MAX_GROUPS} are kept, the message failing first wins: the kept one with the latest first
+   * index is counted among the other failures instead, so the messages shown do not depend on the
+   * order in which ranges arrive.
+   */
+  private boolean makeRoomFor(long firstIndex) {
+    if (groups.size() < MAX_GROUPS) {
+      return true;
+    }
+    Map.Entry<String, Ranges> latest = null;
+    for (Map.Entry<String, Ranges> e : groups.entrySet()) {
+      if (latest == null || e.getValue().first() > latest.getValue().first()) {
+        latest = e;
+      }
+    }
+    if (latest.getValue().first() < firstIndex) {
+      return false;
+    }
+    otherFailures += latest.getValue().size();
+    groups.remove(latest.getKey());
+    return true;
   }
 
   private static long count(List<long[]> ranges) {

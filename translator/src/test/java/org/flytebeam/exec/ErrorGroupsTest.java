@@ -84,4 +84,26 @@ class ErrorGroupsTest {
     assertThat(merged.format()).isEqualTo("[3-4]: boom");
     assertThat(merged.groups().get(0).count()).isEqualTo(2);
   }
+
+  @Test
+  void shouldKeepTheMessagesFailingFirstWhateverTheOrderOfArrival() {
+    // 300 distinct messages, more than are kept, arriving in two orders as ranges do on two runners
+    ErrorGroups forward = new ErrorGroups();
+    ErrorGroups backward = new ErrorGroups();
+    for (int i = 0; i < 300; i++) {
+      ErrorGroups range = new ErrorGroups();
+      range.add(7L * i, "negative: -" + 7 * i);
+      forward.merge(range);
+    }
+    for (int i = 299; i >= 0; i--) {
+      backward.add(7L * i, "negative: -" + 7 * i);
+    }
+
+    assertThat(backward.format()).isEqualTo(forward.format());
+    assertThat(forward.groups()).hasSize(ErrorGroups.MAX_GROUPS);
+    assertThat(forward.groups().get(0).message()).isEqualTo("negative: -0");
+    assertThat(forward.groups().get(ErrorGroups.MAX_GROUPS - 1).message())
+        .isEqualTo("negative: -" + 7 * (ErrorGroups.MAX_GROUPS - 1));
+    assertThat(forward.otherFailures()).isEqualTo(200).isEqualTo(backward.otherFailures());
+  }
 }
