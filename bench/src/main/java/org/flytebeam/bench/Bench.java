@@ -36,7 +36,9 @@ import org.flytebeam.spec.MapTask;
  * The benchmark: maps the same function over the same inputs with every {@link Variant}, each run
  * as a whole process, at two sizes per {@link Workload}, {@code runs} times (variants interleaved
  * run by run, so the machine's noise spreads over all of them), checks that every checksum agrees,
- * and writes the {@link Report} as Markdown and JSON.
+ * then runs the big line (the flyte-beam CLI over {@link #BIG_N} JSON Lines items with {@code
+ * --outputs-dir} in {@link #BIG_HEAP}, its shards checked the same way), and writes the {@link
+ * Report} as Markdown and JSON.
  *
  * <pre>{@code
  * ./bench/run [--runs 3] [--quick]
