@@ -2,11 +2,13 @@ package org.flytebeam.bench;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralCollection;
 import flyteidl.core.Literals.LiteralMap;
 import flyteidl.core.Literals.Primitive;
 import flyteidl.core.Literals.Scalar;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -23,6 +25,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.flytebeam.bench.variants.BenchFunction;
 import org.flytebeam.examples.Burn;
@@ -33,7 +36,9 @@ import org.flytebeam.spec.MapTask;
  * The benchmark: maps the same function over the same inputs with every {@link Variant}, each run
  * as a whole process, at two sizes per {@link Workload}, {@code runs} times (variants interleaved
  * run by run, so the machine's noise spreads over all of them), checks that every checksum agrees,
- * and writes the {@link Report} as Markdown and JSON.
+ * then runs the big line (the flyte-beam CLI over {@link #BIG_N} JSON Lines items with {@code
+ * --outputs-dir} in {@link #BIG_HEAP}, its shards checked the same way), and writes the {@link
+ * Report} as Markdown and JSON.
  *
  * <pre>{@code
  * ./bench/run [--runs 3] [--quick]
@@ -46,6 +51,12 @@ public final class Bench {
   private static final String INPUT = "x";
   private static final String OUTPUT = "o0";
   private static final int WARM_UP_N = 1_000;
+  /** The big line's size: a map over this many JSON Lines items, outputs to sharded files. */
+  static final int BIG_N = 10_000_000;
+
+  static final int BIG_QUICK_N = 20_000;
+  /** The big line's heap, which bounds the driver and its {@code local[2]} executors alike. */
+  static final String BIG_HEAP = "-Xmx512m";
 
   /**
    * What to run.
@@ -284,6 +295,8 @@ public final class Bench {
       Collections.rotate(order, -1);
     }
 
+    List<Measurement> big = measureBig(layout, timer, work, trivial(workloads));
+
     Report.Meta meta =
         new Report.Meta(
             start.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
@@ -293,7 +306,7 @@ public final class Bench {
             timer.method().description(),
             burnMillis,
             loadAtStart + " / " + loadAverage());
-    Report report = Report.of(meta, workloads, measurements);
+    Report report = Report.of(meta, workloads, measurements, big);
     Files.createDirectories(options.resultsDir());
     String stem =
         start.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm'Z'"))
@@ -366,6 +379,119 @@ public final class Bench {
         timed.cpuSeconds(),
         timed.othersCores(),
         checksum);
+  }
+
+  private static Workload trivial(List<Workload> workloads) {
+    return workloads.stream()
+        .filter(w -> w.function() == BenchFunction.SQUARE)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no trivial workload to run big"));
+  }
+
+  /**
+   * The big line, {@code runs} times: the flyte-beam CLI on Spark {@code local[2]} with {@link
+   * #BIG_HEAP}, {@code w}'s function over a JSON Lines file of {@link #BIG_N} items, outputs to
+   * {@code --outputs-dir}; each run's shards checked against the function's own checksum, then
+   * deleted. The items file is written outside the timing and deleted at the end.
+   */
+  private List<Measurement> measureBig(Layout layout, ProcessTimer timer, Path work, Workload w)
+      throws IOException, InterruptedException {
+    int n = options.quick() ? BIG_QUICK_N : BIG_N;
+    Path items = work.resolve("big-" + n + ".jsonl");
+    Path inputs = work.resolve("big-" + n + ".inputs.json");
+    writeJsonLines(items, n);
+    Map<String, Object> reference =
+        Map.of(INPUT, Map.of("uri", items.toAbsolutePath().toString(), "format", "jsonl"));
+    Files.writeString(inputs, new ObjectMapper().writeValueAsString(reference));
+    Checksum expected = expectedChecksum(w.function(), n);
+    List<Measurement> out = new ArrayList<>();
+    for (int run = 1; run <= options.runs(); run++) {
+      String stem = "big-" + n + "-run" + run;
+      Path stdout = work.resolve(stem + ".out");
+      Path stderr = work.resolve(stem + ".err");
+      Path outputsDir = work.resolve(stem + "-outputs");
+      List<String> command =
+          Variant.bigCommand(layout, BIG_HEAP, definition(work, w), inputs, outputsDir);
+      if (!options.settle().isZero()) {
+        ProcessTimer.settle(options.settle(), 0.5);
+      }
+      ProcessTimer.Timed timed = timer.run(command, stdout, stderr, options.timeout());
+      if (timed.exitCode() != 0) {
+        throw new BenchFailedException(
+            String.format(
+                "big %s N=%d failed (exit %d); its stderr (%s) ends:%n%s%ncommand: %s",
+                w.name(), n, timed.exitCode(), stderr, tail(stderr, 15),
+                String.join(" ", command)));
+      }
+      Checksum checksum;
+      try {
+        checksum = Checksum.fromShards(outputsDir.resolve("elements"), OUTPUT);
+      } catch (IOException | IllegalArgumentException e) {
+        throw new BenchFailedException(
+            "big " + w.name() + " N=" + n + " left no valid shards: " + e.getMessage());
+      }
+      if (!checksum.equals(expected)) {
+        throw new BenchFailedException(
+            String.format(
+                "checksums disagree, the numbers cannot be trusted (work folder kept: %s):%n"
+                    + "  big %s N=%d run %d: the shards in %s hold [%s] but the function computes"
+                    + " [%s]",
+                work, w.name(), n, run, outputsDir, checksum, expected));
+      }
+      Measurement m =
+          new Measurement(
+              w.name(),
+              Variant.FLYTE_BEAM_SPARK,
+              n,
+              run,
+              timed.wallSeconds(),
+              timed.peakRssBytes(),
+              timed.cpuSeconds(),
+              timed.othersCores(),
+              checksum);
+      out.add(m);
+      log.printf(
+          Locale.ROOT,
+          "[big] %-8s N=%-8d %-22s run %d: %7.2f s %7.2f CPU s %6s MiB, others %4.2f cores  %s%n",
+          w.name(),
+          n,
+          "flyte-beam-spark " + BIG_HEAP,
+          run,
+          m.wallSeconds(),
+          m.cpuSeconds(),
+          Report.mib(m.peakRssBytes()),
+          m.othersCores(),
+          checksum);
+      deleteTree(outputsDir);
+      Files.deleteIfExists(stdout);
+      Files.deleteIfExists(stderr);
+    }
+    Files.deleteIfExists(items);
+    Files.deleteIfExists(inputs);
+    return out;
+  }
+
+  /** {@code 0} to {@code n-1}, one per line: the big line's items. */
+  static void writeJsonLines(Path file, int n) throws IOException {
+    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      for (int i = 0; i < n; i++) {
+        out.write(Integer.toString(i));
+        out.write('\n');
+      }
+    }
+  }
+
+  /** What every variant must compute for {@code f} over {@code 0} to {@code n-1}. */
+  static Checksum expectedChecksum(BenchFunction f, int n) {
+    long sum = 0;
+    try {
+      for (long i = 0; i < n; i++) {
+        sum += f.apply(i);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(f.taskName() + " failed in the harness: " + e, e);
+    }
+    return new Checksum(n, sum, 0);
   }
 
   private static Path definition(Path work, Workload w) {

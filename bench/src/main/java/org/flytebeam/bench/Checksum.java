@@ -1,13 +1,19 @@
 package org.flytebeam.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralMap;
 import flyteidl.core.Literals.Primitive;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What a variant computed: how many outputs, their (wrapping) sum, how many elements failed. Every
@@ -73,6 +79,49 @@ public record Checksum(long count, long sum, long failures) {
       } else {
         throw new IllegalArgumentException(
             "outputs [" + file + "] hold a non-integer element: " + element);
+      }
+    }
+    return new Checksum(count, sum, failures);
+  }
+
+  /**
+   * From the shards of a flyte-beam {@code --outputs-dir} run ({@code elements/part-*.jsonl}, lines
+   * {@code {"index":i,"outputs":{"o0":v}}}), streaming: {@code null} counts as a failure.
+   *
+   * @throws IllegalArgumentException when the shards, in name order, do not hold the indices 0, 1,
+   *     2, ... one line each, or a value is not an integer or null
+   */
+  public static Checksum fromShards(Path elementsDir, String outputName) throws IOException {
+    List<Path> shards;
+    try (Stream<Path> files = Files.list(elementsDir)) {
+      shards = files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+    }
+    ObjectMapper json = new ObjectMapper();
+    long count = 0;
+    long sum = 0;
+    long failures = 0;
+    long expectedIndex = 0;
+    for (Path shard : shards) {
+      try (BufferedReader in = Files.newBufferedReader(shard, StandardCharsets.UTF_8)) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          JsonNode element = json.readTree(line);
+          long index = element.path("index").asLong(-1);
+          if (index != expectedIndex) {
+            throw new IllegalArgumentException(
+                shard + ": index " + index + " where " + expectedIndex + " was expected");
+          }
+          expectedIndex++;
+          JsonNode value = element.path("outputs").path(outputName);
+          if (value.isNull()) {
+            failures++;
+          } else if (value.isIntegralNumber()) {
+            count++;
+            sum += value.asLong();
+          } else {
+            throw new IllegalArgumentException(
+                shard + ": index " + index + " has no integer [" + outputName + "]: " + line);
+          }
+        }
       }
     }
     return new Checksum(count, sum, failures);

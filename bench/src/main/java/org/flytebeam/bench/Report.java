@@ -105,14 +105,41 @@ public final class Report {
     return new Budget(line, measured, Optional.of(pass));
   }
 
+  /**
+   * The big line: the flyte-beam CLI on Spark {@code local[2]} over JSON Lines inputs with {@code
+   * --outputs-dir}, under {@link Bench#BIG_HEAP}, which bounds the whole process (the driver and
+   * its local executors share the JVM).
+   *
+   * @param workload the function's name
+   * @param n the number of elements
+   * @param runs how many runs the medians are of
+   * @param wallSeconds the median wall seconds
+   * @param cpuSeconds the median user + system CPU seconds
+   * @param peakRssBytes the largest peak RSS of the runs
+   * @param othersCores the median of the cores the rest of the machine kept busy (NaN: unknown)
+   * @param checksum what every run's shards hold, equal to the function's own
+   */
+  public record Big(
+      String workload,
+      int n,
+      int runs,
+      double wallSeconds,
+      double cpuSeconds,
+      long peakRssBytes,
+      double othersCores,
+      Checksum checksum) {}
+
   private final Meta meta;
   private final List<Table> tables;
+  private final Optional<Big> big;
   private final List<Budget> budgets;
   private final List<Measurement> measurements;
   private final List<String> checksumProblems;
 
-  private Report(Meta meta, List<Workload> workloads, List<Measurement> measurements) {
+  private Report(
+      Meta meta, List<Workload> workloads, List<Measurement> measurements, List<Measurement> big) {
     this.meta = requireNonNull(meta, "meta");
+    this.big = big(big);
     this.measurements = List.copyOf(measurements);
     this.checksumProblems = checksumProblems(workloads, measurements);
     List<Table> t = new ArrayList<>();
@@ -125,7 +152,37 @@ public final class Report {
 
   /** The report of {@code measurements}, which should cover every variant at both sizes. */
   public static Report of(Meta meta, List<Workload> workloads, List<Measurement> measurements) {
-    return new Report(meta, workloads, measurements);
+    return new Report(meta, workloads, measurements, List.of());
+  }
+
+  /** As {@link #of(Meta, List, List)}, with the big line's runs (empty: no big line). */
+  public static Report of(
+      Meta meta, List<Workload> workloads, List<Measurement> measurements, List<Measurement> big) {
+    return new Report(meta, workloads, measurements, big);
+  }
+
+  /** The big line, when it ran. */
+  public Optional<Big> big() {
+    return big;
+  }
+
+  private static Optional<Big> big(List<Measurement> runs) {
+    if (runs.isEmpty()) {
+      return Optional.empty();
+    }
+    Measurement first = runs.get(0);
+    return Optional.of(
+        new Big(
+            first.workload(),
+            first.n(),
+            runs.size(),
+            median(runs, Measurement::wallSeconds),
+            median(runs, Measurement::cpuSeconds),
+            maxRss(runs),
+            median(
+                runs.stream().filter(m -> !Double.isNaN(m.othersCores())).toList(),
+                Measurement::othersCores),
+            first.checksum()));
   }
 
   public Meta meta() {
@@ -482,6 +539,7 @@ public final class Report {
             .append(" |\n");
       }
     }
+    big.ifPresent(b -> md.append(bigMarkdown(b)));
     md.append("\n#### Budget")
         .append(meta.quick() ? " (quick sizes: verdicts are meaningless)" : "")
         .append("\n\n| budget | measured | result |\n|---|---|---|\n");
@@ -509,6 +567,36 @@ public final class Report {
       }
     }
     return md.toString();
+  }
+
+  private static String bigMarkdown(Big b) {
+    return String.format(
+        Locale.ROOT,
+        "%n#### Big: `%s`, N = %s, JSON Lines in, `--outputs-dir` out, %s%n%n"
+            + "The flyte-beam CLI on the SparkRunner `local[2]`, the items given by reference (one"
+            + " JSON Lines file), the workers writing the outputs as sharded JSON Lines. Measured: the"
+            + " whole process = driver + local executors, `%s` (in `local[2]` the executors share"
+            + " the driver's JVM, so the heap limit bounds both). Median"
+            + " of %d %s; peak RSS the largest. Every run's shards hold %s, as the function itself"
+            + " computes.%n%n"
+            + "| line | N | wall s | CPU s | peak RSS MiB | others' load, cores |%n"
+            + "|---|---:|---:|---:|---:|---:|%n"
+            + "| big: flyte-beam-spark, whole process `%s` | %s | %.2f | %.2f | %s | %s |%n",
+        b.workload(),
+        size(b.n()),
+        Bench.BIG_HEAP,
+        Bench.BIG_HEAP,
+        b.runs(),
+        b.runs() == 1 ? "run" : "runs",
+        b.checksum(),
+        Bench.BIG_HEAP,
+        size(b.n()),
+        b.wallSeconds(),
+        b.cpuSeconds(),
+        mib(b.peakRssBytes()),
+        Double.isNaN(b.othersCores())
+            ? "?"
+            : String.format(Locale.ROOT, "%.2f", b.othersCores()));
   }
 
   private Map<String, Checksum> agreedChecksums() {
@@ -577,6 +665,24 @@ public final class Report {
       bs.add(Map.of("line", b.line(), "measured", b.measured(), "result", b.verdict()));
     }
     root.put("budgets", bs);
+    big.ifPresent(
+        b -> {
+          Map<String, Object> bm = new LinkedHashMap<>();
+          bm.put("workload", b.workload());
+          bm.put("n", b.n());
+          bm.put(
+              "description",
+              "flyte-beam CLI, SparkRunner local[2], JSON Lines inputs by reference, --outputs-dir;"
+                  + " whole process = driver + local executors");
+          bm.put("heap", Bench.BIG_HEAP);
+          bm.put("runs", b.runs());
+          bm.put("wallSeconds", finite(b.wallSeconds()));
+          bm.put("cpuSeconds", finite(b.cpuSeconds()));
+          bm.put("peakRssBytes", b.peakRssBytes());
+          bm.put("othersCores", finite(b.othersCores()));
+          bm.put("checksum", b.checksum().toString());
+          root.put("big", bm);
+        });
     List<Object> ms = new ArrayList<>();
     for (Measurement x : measurements) {
       Map<String, Object> mm = new LinkedHashMap<>();

@@ -100,6 +100,35 @@ public enum Variant {
     return cmd;
   }
 
+  /**
+   * The big line's command: the flyte-beam CLI on the SparkRunner {@code local[2]} with the same JVM
+   * flags as the other variants plus {@code heap} (such as {@code -Xmx512m}), the workers writing
+   * sharded outputs to {@code outputsDir}, no progress.
+   */
+  static List<String> bigCommand(
+      Layout layout, String heap, Path definition, Path inputs, Path outputsDir) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(layout.java().toString());
+    cmd.addAll(layout.jvmFlags());
+    cmd.addAll(List.of(heap, "-cp", layout.flyteBeamJar().toString()));
+    cmd.addAll(
+        List.of(
+            "org.flytebeam.runner.Main",
+            "run",
+            "--definition",
+            definition.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--outputs-dir",
+            outputsDir.toString(),
+            "--runner",
+            "SparkRunner",
+            "--spark-master",
+            "local[2]",
+            "--quiet"));
+    return cmd;
+  }
+
   /** A flyte-beam run's files: written once per workload and size, outside the timing. */
   record RunFiles(Path definition, Path inputs, Path outputs) {}
 }

@@ -7,6 +7,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.flytebeam.bench.variants.BenchFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,5 +50,19 @@ class BenchSmokeIT {
     assertThat(markdown).contains("Correctness: every variant's checksum agrees");
     assertThat(Files.readString(outcome.json())).contains("\"checksumsAgree\" : true");
     assertThat(progress.toString(StandardCharsets.UTF_8)).contains("flyte-beam-spark");
+    // The big line: JSON Lines in, --outputs-dir out, -Xmx512m, its shards checked.
+    Report.Big big = report.big().orElseThrow();
+    assertThat(big.n()).isEqualTo(Bench.BIG_QUICK_N);
+    assertThat(big.wallSeconds()).isPositive();
+    assertThat(big.cpuSeconds()).isPositive();
+    assertThat(big.peakRssBytes()).isPositive();
+    assertThat(big.checksum())
+        .isEqualTo(Bench.expectedChecksum(BenchFunction.SQUARE, Bench.BIG_QUICK_N));
+    assertThat(markdown).contains("| big: flyte-beam-spark, whole process `-Xmx512m` | 20k | ");
+    assertThat(Files.readString(outcome.json())).contains("\"big\" : {");
+    // Its work files (items, shards) are gone with the rest of the work folder.
+    Matcher work = Pattern.compile("work folder (\\S+)").matcher(progress.toString(StandardCharsets.UTF_8));
+    assertThat(work.find()).isTrue();
+    assertThat(Path.of(work.group(1))).doesNotExist();
   }
 }

@@ -65,4 +65,32 @@ class ChecksumTest {
     // The inputs are 0..4, so as "outputs" of the identity they sum to 10.
     assertThat(Checksum.fromOutputs(file, "x")).isEqualTo(new Checksum(5, 10, 0));
   }
+
+  @Test
+  void shouldSumShardsInIndexOrderCountingNullAsFailureWhenOutputsDir() throws Exception {
+    // given
+    Path elements = Files.createDirectories(dir.resolve("elements"));
+    Files.writeString(
+        elements.resolve("part-000000000002-000000000004.jsonl"),
+        "{\"index\":2,\"outputs\":{\"o0\":null}}\n{\"index\":3,\"outputs\":{\"o0\":9}}\n");
+    Files.writeString(
+        elements.resolve("part-000000000000-000000000002.jsonl"),
+        "{\"index\":0,\"outputs\":{\"o0\":0}}\n{\"index\":1,\"outputs\":{\"o0\":1}}\n");
+    // when
+    Checksum sum = Checksum.fromShards(elements, "o0");
+    // then
+    assertThat(sum).isEqualTo(new Checksum(3, 10, 1));
+  }
+
+  @Test
+  void shouldRejectShardsWhenAnIndexIsMissing() throws Exception {
+    Path elements = Files.createDirectories(dir.resolve("elements"));
+    Files.writeString(
+        elements.resolve("part-000000000000-000000000003.jsonl"),
+        "{\"index\":0,\"outputs\":{\"o0\":0}}\n{\"index\":2,\"outputs\":{\"o0\":4}}\n");
+
+    assertThatThrownBy(() -> Checksum.fromShards(elements, "o0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("index 2 where 1 was expected");
+  }
 }

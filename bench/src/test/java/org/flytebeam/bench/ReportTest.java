@@ -175,4 +175,32 @@ class ReportTest {
     assertThat(Report.size(2_500)).isEqualTo("2.5k");
     assertThat(Report.size(50)).isEqualTo("50");
   }
+
+  @Test
+  void shouldReportTheBigLineAsMediansAndLargestRssWhenItRan() throws Exception {
+    // given
+    Checksum sum = new Checksum(20_000, 42, 0);
+    List<Measurement> big =
+        List.of(
+            new Measurement("square", Variant.FLYTE_BEAM_SPARK, 20_000, 1, 30, 300L << 20, 50, 0.1, sum),
+            new Measurement("square", Variant.FLYTE_BEAM_SPARK, 20_000, 2, 90, 400L << 20, 70, 0.2, sum),
+            new Measurement("square", Variant.FLYTE_BEAM_SPARK, 20_000, 3, 40, 350L << 20, 60, 0.3, sum));
+    // when
+    Report report = Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, GOOD, 1L << 20), big);
+    // then
+    Report.Big b = report.big().orElseThrow();
+    assertThat(b.wallSeconds()).isEqualTo(40);
+    assertThat(b.cpuSeconds()).isEqualTo(60);
+    assertThat(b.peakRssBytes()).isEqualTo(400L << 20);
+    assertThat(b.runs()).isEqualTo(3);
+    assertThat(report.markdown())
+        .contains("whole process = driver + local executors, `-Xmx512m`")
+        .contains("| big: flyte-beam-spark, whole process `-Xmx512m` | 20k | 40.00 | 60.00 | 400 | 0.20 |");
+    JsonNode json = new ObjectMapper().readTree(report.json()).path("big");
+    assertThat(json.path("n").asInt()).isEqualTo(20_000);
+    assertThat(json.path("wallSeconds").asDouble()).isEqualTo(40);
+    assertThat(json.path("peakRssBytes").asLong()).isEqualTo(400L << 20);
+    assertThat(json.path("heap").asText()).isEqualTo("-Xmx512m");
+    assertThat(Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, GOOD, 1L << 20)).big()).isEmpty();
+  }
 }
