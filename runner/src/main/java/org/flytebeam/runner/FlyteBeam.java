@@ -104,7 +104,7 @@ public final class FlyteBeam {
         try {
           CacheChoice.Choice cache =
               CacheChoice.choose(spec.subTask(), options, localWorkers(options));
-          plan = prepared.withCache(cache.settings(), cache.warnings());
+          plan = prepared.withCache(cache.settings(), cache.warnings()).withMaxLanes(maxLanes(options));
         } catch (RuntimeException e) {
           prepared.release();
           throw e;
@@ -135,6 +135,31 @@ public final class FlyteBeam {
       }
     }
   }
+
+  /** Lanes per worker thread: enough that uneven elements still spread evenly over the threads. */
+  static final int LANES_PER_WORKER_THREAD = 8;
+
+  /**
+   * At most how many lanes a map runs in: a few per worker thread where the threads are known
+   * (the DirectRunner's, Spark {@code local[N]}'s); on a cluster, one per range.
+   */
+  static int maxLanes(RunOptions options) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (options.runner() == RunnerKind.DirectRunner) {
+      return LANES_PER_WORKER_THREAD * Math.max(2, cores);
+    }
+    String master = SparkContexts.submittedMaster().orElse(options.sparkMaster());
+    java.util.regex.Matcher local = LOCAL_MASTER.matcher(master);
+    if (!local.matches()) {
+      return Integer.MAX_VALUE;
+    }
+    String threads = local.group(1);
+    int n = threads == null ? 1 : threads.equals("*") ? cores : Integer.parseInt(threads);
+    return LANES_PER_WORKER_THREAD * Math.max(1, n);
+  }
+
+  private static final java.util.regex.Pattern LOCAL_MASTER =
+      java.util.regex.Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?");
 
   /** Whether the workers run on this machine: the DirectRunner, or Spark {@code local[N]}. */
   private static boolean localWorkers(RunOptions options) {

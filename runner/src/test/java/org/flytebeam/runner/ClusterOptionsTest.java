@@ -184,4 +184,20 @@ class ClusterOptionsTest {
 
     assertThat(staged).containsExactly(jar.toString());
   }
+
+  @Test
+  void shouldRunAFewLanesPerWorkerThreadWhereTheThreadsAreKnown() {
+    int perThread = FlyteBeam.LANES_PER_WORKER_THREAD;
+    int cores = Runtime.getRuntime().availableProcessors();
+    RunOptions spark = RunOptions.defaults().withRunner(RunnerKind.SparkRunner);
+
+    assertThat(FlyteBeam.maxLanes(RunOptions.defaults())).isEqualTo(perThread * Math.max(2, cores));
+    assertThat(FlyteBeam.maxLanes(spark.withSparkMaster("local[2]"))).isEqualTo(2 * perThread);
+    assertThat(FlyteBeam.maxLanes(spark.withSparkMaster("local[3,2]"))).isEqualTo(3 * perThread);
+    assertThat(FlyteBeam.maxLanes(spark.withSparkMaster("local[*]"))).isEqualTo(cores * perThread);
+    assertThat(FlyteBeam.maxLanes(spark.withSparkMaster("local"))).isEqualTo(perThread);
+    // a cluster's threads are not known before it runs: a lane per range
+    assertThat(FlyteBeam.maxLanes(spark.withSparkMaster("spark://127.0.0.1:7077")))
+        .isEqualTo(Integer.MAX_VALUE);
+  }
 }

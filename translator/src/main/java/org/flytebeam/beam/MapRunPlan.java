@@ -276,12 +276,42 @@ public final class MapRunPlan implements Serializable {
   }
 
   static List<Shard> planShards(long size, int parallelism) {
+    return planShards(size, parallelism, Integer.MAX_VALUE);
+  }
+
+  /**
+   * This plan with its ranges in at most {@code maxLanes} lanes, for a runner whose workers run
+   * that many at once at most usefully: a lane per range costs a runner with few workers more in
+   * shuffle keys than it gains in balance (the DirectRunner's bookkeeping grows with the keys). A
+   * smaller parallelism still wins. Does not modify this plan.
+   */
+  public MapRunPlan withMaxLanes(int maxLanes) {
+    if (maxLanes < 1) {
+      throw new IllegalArgumentException("maxLanes [" + maxLanes + "] must be at least 1");
+    }
+    if (shards.size() <= maxLanes) {
+      return this;
+    }
+    return new MapRunPlan(
+        runId,
+        workDir,
+        spec,
+        size,
+        required,
+        planShards(size, spec.parallelism().orElse(0), maxLanes),
+        process,
+        warnings,
+        cache,
+        outputsDir);
+  }
+
+  static List<Shard> planShards(long size, int parallelism, int maxLanes) {
     long rangeLength = Math.max(1, Math.min(MAX_RANGE, (size + MIN_RANGES - 1) / MIN_RANGES));
     List<IndexRange> ranges = new ArrayList<>();
     for (long start = 0; start < size; start += rangeLength) {
       ranges.add(new IndexRange(start, Math.min(size, start + rangeLength)));
     }
-    int lanes = parallelism > 0 ? Math.min(parallelism, ranges.size()) : ranges.size();
+    int lanes = Math.min(maxLanes, parallelism > 0 ? Math.min(parallelism, ranges.size()) : ranges.size());
     List<List<IndexRange>> byLane = new ArrayList<>();
     for (int i = 0; i < lanes; i++) {
       byLane.add(new ArrayList<>());

@@ -49,4 +49,17 @@ class MapRunPlanTest {
     assertThat(MapRunPlan.planShards(0, 0)).isEmpty();
     assertThat(MapRunPlan.planShards(0, 3)).isEmpty();
   }
+
+  @Test
+  void shouldGroupRangesIntoAtMostMaxLanesWhileTheSmallerParallelismWins() {
+    // 1M elements: 489 ranges of at most 2048
+    assertThat(MapRunPlan.planShards(1_000_000, 0, 16)).hasSize(16);
+    assertCoversExactly(MapRunPlan.planShards(1_000_000, 0, 16), 1_000_000);
+    assertThat(MapRunPlan.planShards(1_000_000, 3, 16)).hasSize(3);
+    assertThat(MapRunPlan.planShards(1_000_000, 100, 16)).hasSize(16);
+    assertThat(MapRunPlan.planShards(100, 0, 16)).hasSize(16);
+    // ranges are the same whatever the lanes: only their grouping changes
+    assertThat(covered(MapRunPlan.planShards(1_000_000, 0, 16)))
+        .isEqualTo(covered(MapRunPlan.planShards(1_000_000, 0)));
+  }
 }
