@@ -110,7 +110,8 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     }
   }
 
-  private String lastLine = "";
+  /** The counts of the last line printed (not its rate or time, which change with the clock). */
+  private String lastCounts = "";
 
   private synchronized void print(boolean last) {
     RunProgress p = progress;
@@ -118,11 +119,13 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
       return;
     }
     printed = true;
-    String line = line(p.snapshot(), p.cacheHits(), total, clock.getAsLong() - startMillis);
-    if (!terminal && last && line.equals(lastLine)) {
+    RunProgress.Snapshot snapshot = p.snapshot();
+    String counts = snapshot + " " + p.cacheHits();
+    if (!terminal && last && counts.equals(lastCounts)) {
       return; // the loop already printed these final counts
     }
-    lastLine = line;
+    lastCounts = counts;
+    String line = line(snapshot, p.cacheHits(), total, clock.getAsLong() - startMillis);
     if (terminal) {
       String padded = line + " ".repeat(Math.max(0, lastWidth - line.length()));
       lastWidth = line.length();
