@@ -11,11 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
 
@@ -90,14 +88,7 @@ public record ChunkIndex(
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the input index [" + temp + "]", e);
     }
-    try {
-      FileSystems.rename(
-          List.of(tempId),
-          List.of(FileSystems.matchNewResource(file, false)),
-          StandardMoveOptions.IGNORE_MISSING_FILES);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot rename [" + temp + "] to [" + file + "]", e);
-    }
+    AtomicFiles.moveInto(tempId, file);
   }
 
   /** Reads what {@link #write} wrote. */

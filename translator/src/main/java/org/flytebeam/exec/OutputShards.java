@@ -163,14 +163,7 @@ public final class OutputShards {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write output shard [" + temp + "]", e);
     }
-    try {
-      FileSystems.rename(
-          List.of(tempId),
-          List.of(FileSystems.matchNewResource(target, false)),
-          StandardMoveOptions.IGNORE_MISSING_FILES);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot rename [" + temp + "] to [" + target + "]", e);
-    }
+    AtomicFiles.moveInto(tempId, target);
   }
 
   /** The shards of elements that never ran: every output {@code null}. */

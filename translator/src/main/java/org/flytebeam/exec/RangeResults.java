@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
 
@@ -75,14 +74,7 @@ public final class RangeResults {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write results to [" + temp + "]", e);
     }
-    try {
-      FileSystems.rename(
-          List.of(tempId),
-          List.of(FileSystems.matchNewResource(target, false)),
-          StandardMoveOptions.IGNORE_MISSING_FILES);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot rename [" + temp + "] to [" + target + "]", e);
-    }
+    AtomicFiles.moveInto(tempId, target);
   }
 
   /** The outcomes of a range whose file is complete; empty when it is missing or unreadable. */
