@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.spark.SparkContextOptions;
@@ -149,7 +151,7 @@ public final class FlyteBeam {
       return LANES_PER_WORKER_THREAD * Math.max(2, cores);
     }
     String master = SparkContexts.submittedMaster().orElse(options.sparkMaster());
-    java.util.regex.Matcher local = LOCAL_MASTER.matcher(master);
+    Matcher local = LOCAL_MASTER.matcher(master);
     if (!local.matches()) {
       return Integer.MAX_VALUE;
     }
@@ -158,8 +160,8 @@ public final class FlyteBeam {
     return LANES_PER_WORKER_THREAD * Math.max(1, n);
   }
 
-  private static final java.util.regex.Pattern LOCAL_MASTER =
-      java.util.regex.Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?");
+  private static final Pattern LOCAL_MASTER =
+      Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?");
 
   /** Whether the workers run on this machine: the DirectRunner, or Spark {@code local[N]}. */
   private static boolean localWorkers(RunOptions options) {

@@ -78,20 +78,9 @@ public final class MapRunPlan implements Serializable {
       List<Shard> shards,
       ProcessSettings process,
       List<String> warnings) {
-    this(runId, workDir, spec, size, required, shards, process, warnings, CacheSettings.disabled());
-  }
-
-  public MapRunPlan(
-      String runId,
-      String workDir,
-      MapTaskSpec spec,
-      long size,
-      long required,
-      List<Shard> shards,
-      ProcessSettings process,
-      List<String> warnings,
-      CacheSettings cache) {
-    this(runId, workDir, spec, size, required, shards, process, warnings, cache, null);
+    this(
+        runId, workDir, spec, size, required, shards, process, warnings, CacheSettings.disabled(),
+        null);
   }
 
   private MapRunPlan(
