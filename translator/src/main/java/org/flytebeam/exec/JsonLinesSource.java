@@ -3,6 +3,7 @@ package org.flytebeam.exec;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Types.LiteralType;
 import java.io.IOException;
@@ -28,11 +29,11 @@ public final class JsonLinesSource implements ElementSource, Serializable {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private final String input;
+  private final byte[] itemType;
   private final String[] files;
   private final Chunk[] chunks;
   private final long size;
-  // Protobuf messages are Serializable: the type travels to the workers as it is.
-  private final LiteralType type;
+  private transient LiteralType type;
 
   /**
    * A counted chunk.
@@ -54,6 +55,7 @@ public final class JsonLinesSource implements ElementSource, Serializable {
    */
   public JsonLinesSource(String input, LiteralType itemType, List<String> files, List<Chunk> chunks) {
     this.input = input;
+    this.itemType = itemType.toByteArray();
     this.type = itemType;
     this.files = files.toArray(new String[0]);
     this.chunks = chunks.toArray(new Chunk[0]);
@@ -69,6 +71,16 @@ public final class JsonLinesSource implements ElementSource, Serializable {
     return size;
   }
 
+  private LiteralType type() {
+    if (type == null) {
+      try {
+        type = LiteralType.parseFrom(itemType);
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return type;
+  }
 
   /**
    * Counts the lines of {@code file} that start in bytes {@code [start, end)}: a checkpoint every
@@ -238,7 +250,7 @@ public final class JsonLinesSource implements ElementSource, Serializable {
                 path, number, firstLine(why), index, input));
       }
       try {
-        return PlainJson.fromJson(input + "[" + index + "]", node, type);
+        return PlainJson.fromJson(input + "[" + index + "]", node, type());
       } catch (LiteralTypeException e) {
         throw new InvalidElementException(
             String.format("%s:%d: %s; fix that line", path, number, e.getMessage()));

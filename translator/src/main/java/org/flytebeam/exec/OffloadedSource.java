@@ -35,11 +35,11 @@ public final class OffloadedSource implements ElementSource, Serializable {
 
   private final String input;
   private final String uri;
+  private final byte[] itemType;
   private final String indexFile;
   private final long size;
   private final long end;
-  // Protobuf messages are Serializable: the type travels to the workers as it is.
-  private final LiteralType type;
+  private transient LiteralType type;
 
   /**
    * @param input the input's name, for messages
@@ -52,6 +52,7 @@ public final class OffloadedSource implements ElementSource, Serializable {
       String input, String uri, LiteralType itemType, String indexFile, ChunkIndex index) {
     this.input = input;
     this.uri = uri;
+    this.itemType = itemType.toByteArray();
     this.type = itemType;
     this.indexFile = indexFile;
     this.size = index.elements();
@@ -63,6 +64,16 @@ public final class OffloadedSource implements ElementSource, Serializable {
     return size;
   }
 
+  private LiteralType type() {
+    if (type == null) {
+      try {
+        type = LiteralType.parseFrom(itemType);
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return type;
+  }
 
   /**
    * Streams through the serialized Literal in {@code file}: finds its collection and notes where
@@ -210,7 +221,7 @@ public final class OffloadedSource implements ElementSource, Serializable {
                   index, input, uri, e.getMessage()));
         }
         try {
-          Literals.check("input", input + "[" + index + "]", item, type);
+          Literals.check("input", input + "[" + index + "]", item, type());
         } catch (LiteralTypeException e) {
           throw new InvalidElementException(
               e.getMessage() + " (in the offloaded literal [" + uri + "])");
