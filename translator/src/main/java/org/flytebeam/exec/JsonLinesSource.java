@@ -29,6 +29,8 @@ public final class JsonLinesSource implements ElementSource, Serializable {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private final String input;
+  // As bytes, not the message: on a cluster, Java serialization of a protobuf message resolves it
+  // through the protobuf runtime of the executor's app class loader, which cannot see our classes.
   private final byte[] itemType;
   private final String[] files;
   private final Chunk[] chunks;

@@ -35,6 +35,8 @@ public final class OffloadedSource implements ElementSource, Serializable {
 
   private final String input;
   private final String uri;
+  // As bytes, not the message: on a cluster, Java serialization of a protobuf message resolves it
+  // through the protobuf runtime of the executor's app class loader, which cannot see our classes.
   private final byte[] itemType;
   private final String indexFile;
   private final long size;
