@@ -51,10 +51,12 @@ public final class Bench {
   private static final String INPUT = "x";
   private static final String OUTPUT = "o0";
   private static final int WARM_UP_N = 1_000;
+
   /** The big line's size: a map over this many JSON Lines items, outputs to sharded files. */
   static final int BIG_N = 10_000_000;
 
   static final int BIG_QUICK_N = 20_000;
+
   /** The big line's heap, which bounds the driver and its {@code local[2]} executors alike. */
   static final String BIG_HEAP = "-Xmx512m";
 
@@ -353,7 +355,12 @@ public final class Bench {
       throw new BenchFailedException(
           String.format(
               "%s failed (exit %d) on %s N=%d; its stderr (%s) ends:%n%s%ncommand: %s",
-              v.id(), timed.exitCode(), w.name(), n, stderr, tail(stderr, 15),
+              v.id(),
+              timed.exitCode(),
+              w.name(),
+              n,
+              stderr,
+              tail(stderr, 15),
               String.join(" ", command)));
     }
     Checksum checksum;
@@ -420,7 +427,11 @@ public final class Bench {
         throw new BenchFailedException(
             String.format(
                 "big %s N=%d failed (exit %d); its stderr (%s) ends:%n%s%ncommand: %s",
-                w.name(), n, timed.exitCode(), stderr, tail(stderr, 15),
+                w.name(),
+                n,
+                timed.exitCode(),
+                stderr,
+                tail(stderr, 15),
                 String.join(" ", command)));
       }
       Checksum checksum;

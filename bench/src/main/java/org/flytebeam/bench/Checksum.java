@@ -64,7 +64,12 @@ public record Checksum(long count, long sum, long failures) {
     Literal list = outputs.getLiteralsMap().get(outputName);
     if (list == null || !list.hasCollection()) {
       throw new IllegalArgumentException(
-          "outputs [" + file + "] hold no collection [" + outputName + "]: " + outputs.getLiteralsMap().keySet());
+          "outputs ["
+              + file
+              + "] hold no collection ["
+              + outputName
+              + "]: "
+              + outputs.getLiteralsMap().keySet());
     }
     long count = 0;
     long sum = 0;

@@ -240,7 +240,8 @@ final class ProcessTimer {
       return false;
     }
     try {
-      Process p = new ProcessBuilder(GNU_TIME.toString(), "--version").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(GNU_TIME.toString(), "--version").redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       return p.waitFor() == 0 && out.contains("GNU");
     } catch (IOException e) {

@@ -96,7 +96,8 @@ public final class Report {
   }
 
   /** A ratio budget: {@code x <= factor * reference}, judged only for a positive reference. */
-  private static Budget atMost(String line, String measured, double x, double factor, double reference) {
+  private static Budget atMost(
+      String line, String measured, double x, double factor, double reference) {
     return new Budget(
         line, measured, reference > 0 ? Optional.of(x <= factor * reference) : Optional.empty());
   }
@@ -235,8 +236,14 @@ public final class Report {
             problems.add(
                 String.format(
                     "%s N=%d: %s run %d computed [%s] but %s run %d computed [%s]",
-                    w.name(), n, m.variant().id(), m.run(), m.checksum(), first.variant().id(),
-                    first.run(), first.checksum()));
+                    w.name(),
+                    n,
+                    m.variant().id(),
+                    m.run(),
+                    m.checksum(),
+                    first.variant().id(),
+                    first.run(),
+                    first.checksum()));
           }
         }
       }
@@ -253,7 +260,9 @@ public final class Report {
         costs.put(
             v,
             fixedAndMarginal(
-                w, median(small, Measurement::wallSeconds), median(large, Measurement::wallSeconds)));
+                w,
+                median(small, Measurement::wallSeconds),
+                median(large, Measurement::wallSeconds)));
       }
     }
     double[] rdd = costs.get(Variant.SPARK_RDD);
@@ -409,7 +418,9 @@ public final class Report {
               out.add(
                   atMost(
                       "CPU-bound, "
-                          + (v == Variant.FLYTE_BEAM_DIRECT ? "DirectRunner" : "SparkRunner local[2]")
+                          + (v == Variant.FLYTE_BEAM_DIRECT
+                              ? "DirectRunner"
+                              : "SparkRunner local[2]")
                           + ": flyte-beam marginal <= 1.11x the raw parallel stream's",
                       String.format(
                           Locale.ROOT,
@@ -452,12 +463,20 @@ public final class Report {
   /** The report as Markdown: tables, budget lines, the correctness check. */
   public String markdown() {
     StringBuilder md = new StringBuilder();
-    md.append("### Benchmark ").append(meta.date()).append(meta.quick() ? " (quick smoke run: sizes too small to mean anything)" : "").append("\n\n");
+    md.append("### Benchmark ")
+        .append(meta.date())
+        .append(meta.quick() ? " (quick smoke run: sizes too small to mean anything)" : "")
+        .append("\n\n");
     md.append("Machine: ").append(meta.machine()).append(". ");
     md.append("Load average (1 min) at start/end: ").append(meta.loadAverage()).append(".\n");
-    md.append("Each cell: the median of ").append(meta.runs()).append(meta.runs() == 1 ? " run" : " runs");
-    md.append(" of a whole process (JVM start to exit, wall seconds); variants interleaved run by run. ");
-    md.append("Measured by ").append(meta.rssMethod()).append("; peak RSS is the largest of the runs. ");
+    md.append("Each cell: the median of ")
+        .append(meta.runs())
+        .append(meta.runs() == 1 ? " run" : " runs");
+    md.append(
+        " of a whole process (JVM start to exit, wall seconds); variants interleaved run by run. ");
+    md.append("Measured by ")
+        .append(meta.rssMethod())
+        .append("; peak RSS is the largest of the runs. ");
     md.append(
         String.format(
             Locale.ROOT,
@@ -491,7 +510,8 @@ public final class Report {
           .append(l)
           .append("/")
           .append(s)
-          .append(" | fixed vs RDD | marginal vs RDD | fixed vs plain Beam | marginal vs plain Beam |\n");
+          .append(
+              " | fixed vs RDD | marginal vs RDD | fixed vs plain Beam | marginal vs plain Beam |\n");
       md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Row r : t.rows()) {
         md.append("| ")
@@ -520,7 +540,8 @@ public final class Report {
           .append(s)
           .append(" MiB | peak RSS ")
           .append(l)
-          .append(" MiB | CPU fixed s | CPU marginal us/elem | run spread | others' load, cores |\n");
+          .append(
+              " MiB | CPU fixed s | CPU marginal us/elem | run spread | others' load, cores |\n");
       md.append("|---|---:|---:|---:|---:|---:|---:|\n");
       for (Row r : t.rows()) {
         md.append("| ")
@@ -594,9 +615,7 @@ public final class Report {
         b.wallSeconds(),
         b.cpuSeconds(),
         mib(b.peakRssBytes()),
-        Double.isNaN(b.othersCores())
-            ? "?"
-            : String.format(Locale.ROOT, "%.2f", b.othersCores()));
+        Double.isNaN(b.othersCores()) ? "?" : String.format(Locale.ROOT, "%.2f", b.othersCores()));
   }
 
   private Map<String, Checksum> agreedChecksums() {

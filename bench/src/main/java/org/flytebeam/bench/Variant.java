@@ -101,9 +101,9 @@ public enum Variant {
   }
 
   /**
-   * The big line's command: the flyte-beam CLI on the SparkRunner {@code local[2]} with the same JVM
-   * flags as the other variants plus {@code heap} (such as {@code -Xmx512m}), the workers writing
-   * sharded outputs to {@code outputsDir}, no progress.
+   * The big line's command: the flyte-beam CLI on the SparkRunner {@code local[2]} with the same
+   * JVM flags as the other variants plus {@code heap} (such as {@code -Xmx512m}), the workers
+   * writing sharded outputs to {@code outputsDir}, no progress.
    */
   static List<String> bigCommand(
       Layout layout, String heap, Path definition, Path inputs, Path outputsDir) {

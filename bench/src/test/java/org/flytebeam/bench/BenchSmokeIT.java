@@ -61,7 +61,8 @@ class BenchSmokeIT {
     assertThat(markdown).contains("| big: flyte-beam-spark, whole process `-Xmx512m` | 20k | ");
     assertThat(Files.readString(outcome.json())).contains("\"big\" : {");
     // Its work files (items, shards) are gone with the rest of the work folder.
-    Matcher work = Pattern.compile("work folder (\\S+)").matcher(progress.toString(StandardCharsets.UTF_8));
+    Matcher work =
+        Pattern.compile("work folder (\\S+)").matcher(progress.toString(StandardCharsets.UTF_8));
     assertThat(work.find()).isTrue();
     assertThat(Path.of(work.group(1))).doesNotExist();
   }

@@ -16,7 +16,8 @@ class ReportTest {
   private static final Workload TRIVIAL = new Workload("trivial", BenchFunction.SQUARE, 100, 1_000);
   private static final Workload CPU = new Workload("CPU-bound", BenchFunction.BURN_CPU, 10, 50);
   private static final Report.Meta META =
-      new Report.Meta("2026-01-01 00:00 UTC", "test machine", 3, false, "GNU time %M", 1.0, "0 / 0");
+      new Report.Meta(
+          "2026-01-01 00:00 UTC", "test machine", 3, false, "GNU time %M", 1.0, "0 / 0");
 
   /** Seconds = fixed + marginal * n exactly, three runs each, the second run slower (noise). */
   private static List<Measurement> linear(
@@ -65,18 +66,26 @@ class ReportTest {
     assertThat(flyte.marginalCpuMicros()).isCloseTo(2.0, within(1e-9));
     assertThat(flyte.spread()).isCloseTo(2.0, within(1e-9));
     assertThat(flyte.othersCores()).isCloseTo(0.3, within(1e-9));
-    assertThat(flyte.fixedVsRdd()).hasValueSatisfying(r -> assertThat(r).isCloseTo(4.5 / 4, within(1e-9)));
+    assertThat(flyte.fixedVsRdd())
+        .hasValueSatisfying(r -> assertThat(r).isCloseTo(4.5 / 4, within(1e-9)));
     assertThat(flyte.marginalVsPlainBeam())
         .hasValueSatisfying(r -> assertThat(r).isCloseTo(1.0 / 7, within(1e-9)));
     assertThat(report.tables().get(0).row(Variant.SPARK_RDD).orElseThrow().fixedVsRdd()).isEmpty();
-    assertThat(report.tables().get(0).row(Variant.RAW_STREAM).orElseThrow().fixedVsPlainBeam()).isEmpty();
-    assertThat(report.tables().get(0).rows()).extracting(Report.Row::variant).containsExactly(Variant.values());
+    assertThat(report.tables().get(0).row(Variant.RAW_STREAM).orElseThrow().fixedVsPlainBeam())
+        .isEmpty();
+    assertThat(report.tables().get(0).rows())
+        .extracting(Report.Row::variant)
+        .containsExactly(Variant.values());
   }
 
   @Test
   void shouldPassEveryBudgetWhenFlyteBeamIsWithinThem() {
     List<Measurement> ms = new ArrayList<>(linear(TRIVIAL, GOOD, 100L << 20));
-    ms.addAll(linear(CPU, costs(3, 1.05e-3, 4, 1.1e-3, 3, 1e-3, 3, 1e-3, 4, 1e-3, 4, 1e-3, 0.1, 1e-3), 1L << 20));
+    ms.addAll(
+        linear(
+            CPU,
+            costs(3, 1.05e-3, 4, 1.1e-3, 3, 1e-3, 3, 1e-3, 4, 1e-3, 4, 1e-3, 0.1, 1e-3),
+            1L << 20));
 
     Report report = Report.of(META, List.of(TRIVIAL, CPU), ms);
 
@@ -87,7 +96,11 @@ class ReportTest {
   @Test
   void shouldMissTheBudgetsWhenFlyteBeamIsOverThem() {
     List<Measurement> ms = new ArrayList<>(linear(TRIVIAL, BAD, 2_000_000_000L));
-    ms.addAll(linear(CPU, costs(3, 1.2e-3, 4, 1.1e-3, 3, 1e-3, 3, 1e-3, 4, 1e-3, 4, 1e-3, 0.1, 1e-3), 1L << 20));
+    ms.addAll(
+        linear(
+            CPU,
+            costs(3, 1.2e-3, 4, 1.1e-3, 3, 1e-3, 3, 1e-3, 4, 1e-3, 4, 1e-3, 0.1, 1e-3),
+            1L << 20));
 
     Report report = Report.of(META, List.of(TRIVIAL, CPU), ms);
 
@@ -111,7 +124,8 @@ class ReportTest {
     Report report = Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, noisy, 1L << 20));
 
     assertThat(report.budgets().get(0).verdict()).isEqualTo("N/A");
-    assertThat(report.tables().get(0).row(Variant.FLYTE_BEAM_DIRECT).orElseThrow().marginalVsRdd()).isEmpty();
+    assertThat(report.tables().get(0).row(Variant.FLYTE_BEAM_DIRECT).orElseThrow().marginalVsRdd())
+        .isEmpty();
   }
 
   @Test
@@ -128,7 +142,14 @@ class ReportTest {
     Measurement last = ms.remove(ms.size() - 1);
     ms.add(
         new Measurement(
-            last.workload(), last.variant(), last.n(), last.run(), 1.0, 1, 1.0, 0.0,
+            last.workload(),
+            last.variant(),
+            last.n(),
+            last.run(),
+            1.0,
+            1,
+            1.0,
+            0.0,
             new Checksum(last.n(), 12345, 0)));
 
     Report report = Report.of(META, List.of(TRIVIAL), ms);
@@ -136,7 +157,12 @@ class ReportTest {
     assertThat(report.checksumsAgree()).isFalse();
     assertThat(report.checksumProblems())
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-        .contains("square N=1000", "raw-stream run 3", "sum=12345", "flyte-beam-direct run 1", "sum=7000");
+        .contains(
+            "square N=1000",
+            "raw-stream run 3",
+            "sum=12345",
+            "flyte-beam-direct run 1",
+            "sum=7000");
     assertThat(report.markdown()).contains("CHECKSUMS DISAGREE");
   }
 
@@ -182,9 +208,12 @@ class ReportTest {
     Checksum sum = new Checksum(20_000, 42, 0);
     List<Measurement> big =
         List.of(
-            new Measurement("square", Variant.FLYTE_BEAM_SPARK, 20_000, 1, 30, 300L << 20, 50, 0.1, sum),
-            new Measurement("square", Variant.FLYTE_BEAM_SPARK, 20_000, 2, 90, 400L << 20, 70, 0.2, sum),
-            new Measurement("square", Variant.FLYTE_BEAM_SPARK, 20_000, 3, 40, 350L << 20, 60, 0.3, sum));
+            new Measurement(
+                "square", Variant.FLYTE_BEAM_SPARK, 20_000, 1, 30, 300L << 20, 50, 0.1, sum),
+            new Measurement(
+                "square", Variant.FLYTE_BEAM_SPARK, 20_000, 2, 90, 400L << 20, 70, 0.2, sum),
+            new Measurement(
+                "square", Variant.FLYTE_BEAM_SPARK, 20_000, 3, 40, 350L << 20, 60, 0.3, sum));
     // when
     Report report = Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, GOOD, 1L << 20), big);
     // then
@@ -195,7 +224,8 @@ class ReportTest {
     assertThat(b.runs()).isEqualTo(3);
     assertThat(report.markdown())
         .contains("whole process = driver + local executors, `-Xmx512m`")
-        .contains("| big: flyte-beam-spark, whole process `-Xmx512m` | 20k | 40.00 | 60.00 | 400 | 0.20 |");
+        .contains(
+            "| big: flyte-beam-spark, whole process `-Xmx512m` | 20k | 40.00 | 60.00 | 400 | 0.20 |");
     JsonNode json = new ObjectMapper().readTree(report.json()).path("big");
     assertThat(json.path("n").asInt()).isEqualTo(20_000);
     assertThat(json.path("wallSeconds").asDouble()).isEqualTo(40);

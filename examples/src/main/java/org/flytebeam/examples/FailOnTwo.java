@@ -5,8 +5,8 @@ import org.flytebeam.task.JavaTask;
 import org.flytebeam.task.TaskContext;
 
 /**
- * {@code fail_on_two(x: int) -> int}: returns {@code x}, but fails (non-recoverably) on 2: SPEC case
- * 5.
+ * {@code fail_on_two(x: int) -> int}: returns {@code x}, but fails (non-recoverably) on 2: SPEC
+ * case 5.
  */
 @AutoService(JavaTask.class)
 public final class FailOnTwo extends JavaTask<FailOnTwo.Input, FailOnTwo.Output> {

@@ -79,7 +79,9 @@ final class CacheChoice {
     return new Choice(new CacheSettings(folder, options.cacheMode()), List.of());
   }
 
-  /** {@code $XDG_CACHE_HOME/flyte-beam} when that is an absolute path, else {@code ~/.cache/...}. */
+  /**
+   * {@code $XDG_CACHE_HOME/flyte-beam} when that is an absolute path, else {@code ~/.cache/...}.
+   */
   static String defaultFolder() {
     return defaultFolder(System.getenv(), System.getProperty("user.home"));
   }
@@ -93,7 +95,9 @@ final class CacheChoice {
     return Path.of(userHome, ".cache", FOLDER).toString();
   }
 
-  /** Local paths made absolute (workers may not share the driver's working folder); URIs as given. */
+  /**
+   * Local paths made absolute (workers may not share the driver's working folder); URIs as given.
+   */
   private static String absolute(String dir) {
     String local = LiteralFiles.localPathOf(dir);
     return local.contains("://") ? local : Path.of(local).toAbsolutePath().normalize().toString();

@@ -23,9 +23,13 @@ import picocli.CommandLine.Spec;
 final class DescribeCommand implements Callable<Integer> {
   @Spec CommandSpec command;
 
-  @Option(names = "--definition", required = true, paramLabel = "FILE",
-      description = "The map task definition: flyteidl JSON (.json) or binary (.pb); a local path or"
-          + " a URI Beam's FileSystems opens.")
+  @Option(
+      names = "--definition",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "The map task definition: flyteidl JSON (.json) or binary (.pb); a local path or"
+              + " a URI Beam's FileSystems opens.")
   String definition;
 
   @Option(names = "--json", description = "Print the flyteidl JSON as well.")
@@ -82,7 +86,9 @@ final class DescribeCommand implements Callable<Integer> {
                 .append('"')
                 .append(name)
                 .append("\": ")
-                .append(LiteralTypes.describe(LiteralTypes.stripOptional(LiteralTypes.elementType(v.getType()))))
+                .append(
+                    LiteralTypes.describe(
+                        LiteralTypes.stripOptional(LiteralTypes.elementType(v.getType()))))
                 .append(" or null"));
     return "("
         + names

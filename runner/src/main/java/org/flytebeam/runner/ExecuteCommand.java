@@ -37,9 +37,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code flyte-beam execute}: one Java task run as a Flyte container, the command a {@code
- * java-task} template's container holds ({@code flyte-beam execute --task NAME --inputs
- * {{.input}} --output-prefix {{.outputPrefix}} ...}), so that an image holding flyte-beam runs it on
- * a Flyte cluster, and any runner can run it as a process.
+ * java-task} template's container holds ({@code flyte-beam execute --task NAME --inputs {{.input}}
+ * --output-prefix {{.outputPrefix}} ...}), so that an image holding flyte-beam runs it on a Flyte
+ * cluster, and any runner can run it as a process.
  *
  * <p>Reads the inputs LiteralMap; in a map (when {@code BATCH_JOB_ARRAY_INDEX_VAR_NAME} names the
  * array index variable, as {@code pyflyte-map-execute} reads it) an input that holds a list where
@@ -63,32 +63,51 @@ import picocli.CommandLine.Spec;
 final class ExecuteCommand implements Callable<Integer> {
   @Spec CommandSpec command;
 
-  @Option(names = "--task", required = true, paramLabel = "NAME",
+  @Option(
+      names = "--task",
+      required = true,
+      paramLabel = "NAME",
       description = "The registered name of the Java task.")
   String task;
 
-  @Option(names = "--inputs", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--inputs",
+      required = true,
+      paramLabel = "FILE",
       description = "The inputs LiteralMap (binary), e.g. {{.input}}: a path or a URI.")
   String inputs;
 
-  @Option(names = "--output-prefix", required = true, paramLabel = "DIR",
+  @Option(
+      names = "--output-prefix",
+      required = true,
+      paramLabel = "DIR",
       description = "Where outputs.pb or error.pb is written, e.g. {{.outputPrefix}}.")
   String outputPrefix;
 
-  @Option(names = "--raw-output-data-prefix", paramLabel = "DIR",
+  @Option(
+      names = "--raw-output-data-prefix",
+      paramLabel = "DIR",
       description = "Accepted for Flyte's contract; Java tasks write no raw data.")
   String rawOutputDataPrefix;
 
-  @Option(names = "--checkpoint-path", paramLabel = "DIR", description = "Accepted for Flyte's contract.")
+  @Option(
+      names = "--checkpoint-path",
+      paramLabel = "DIR",
+      description = "Accepted for Flyte's contract.")
   String checkpointPath;
 
-  @Option(names = "--prev-checkpoint", paramLabel = "DIR", description = "Accepted for Flyte's contract.")
+  @Option(
+      names = "--prev-checkpoint",
+      paramLabel = "DIR",
+      description = "Accepted for Flyte's contract.")
   String prevCheckpoint;
 
   @Option(names = "--verbose", description = "Show stack traces.")
   boolean verbose;
 
-  @Parameters(paramLabel = "LOADER_ARGS", arity = "0..*",
+  @Parameters(
+      paramLabel = "LOADER_ARGS",
+      arity = "0..*",
       description = "After --: map loader args, e.g. vars <bound csv> (the legacy form).")
   List<String> loaderArgs = new ArrayList<>();
 
@@ -100,7 +119,8 @@ final class ExecuteCommand implements Callable<Integer> {
     try {
       index = arrayIndex();
     } catch (InvalidDefinitionException e) {
-      return fail(err, outputPrefix, ExitCode.INVALID, FailureKind.NON_RECOVERABLE, e.getMessage(), e);
+      return fail(
+          err, outputPrefix, ExitCode.INVALID, FailureKind.NON_RECOVERABLE, e.getMessage(), e);
     }
     String prefix =
         !loaderArgs.isEmpty() && index.isPresent()
@@ -115,8 +135,13 @@ final class ExecuteCommand implements Callable<Integer> {
     } catch (InvalidDefinitionException e) {
       return fail(err, prefix, ExitCode.INVALID, FailureKind.NON_RECOVERABLE, e.getMessage(), e);
     } catch (IOException e) {
-      return fail(err, prefix, ExitCode.INFRASTRUCTURE, FailureKind.RECOVERABLE_SYSTEM,
-          "cannot read the inputs [" + inputs + "]: " + e.getMessage(), e);
+      return fail(
+          err,
+          prefix,
+          ExitCode.INFRASTRUCTURE,
+          FailureKind.RECOVERABLE_SYSTEM,
+          "cannot read the inputs [" + inputs + "]: " + e.getMessage(),
+          e);
     }
     int attempt = attemptNumber();
     List<Literal> outputs;
@@ -134,14 +159,21 @@ final class ExecuteCommand implements Callable<Integer> {
     try {
       write(prefix, "outputs.pb", map.build().toByteArray());
     } catch (RuntimeException e) {
-      err.println("error: cannot write outputs.pb to [" + prefix + "]: " + e.getMessage()
-          + ": check that the output prefix is writable");
+      err.println(
+          "error: cannot write outputs.pb to ["
+              + prefix
+              + "]: "
+              + e.getMessage()
+              + ": check that the output prefix is writable");
       return ExitCode.INFRASTRUCTURE;
     }
     return ExitCode.SUCCESS;
   }
 
-  /** The array index as flytekit computes it: the variable named by the index variable, plus the offset. */
+  /**
+   * The array index as flytekit computes it: the variable named by the index variable, plus the
+   * offset.
+   */
   private static OptionalLong arrayIndex() {
     String variable = System.getenv("BATCH_JOB_ARRAY_INDEX_VAR_NAME");
     if (variable == null || variable.isEmpty() || System.getenv(variable) == null) {
@@ -154,7 +186,11 @@ final class ExecuteCommand implements Callable<Integer> {
               + (offset == null || offset.isBlank() ? 0 : Long.parseLong(offset.strip())));
     } catch (NumberFormatException e) {
       throw new InvalidDefinitionException(
-          "the array index [" + System.getenv(variable) + "] in [" + variable + "] is not a number");
+          "the array index ["
+              + System.getenv(variable)
+              + "] in ["
+              + variable
+              + "] is not a number");
     }
   }
 
@@ -165,7 +201,8 @@ final class ExecuteCommand implements Callable<Integer> {
    */
   private static long elementIndex(OptionalLong index) {
     String own = System.getenv("FLYTE_K8S_ARRAY_INDEX");
-    if (ContainerInvoker.ELEMENT_INDEX_VARIABLE.equals(System.getenv("BATCH_JOB_ARRAY_INDEX_VAR_NAME"))
+    if (ContainerInvoker.ELEMENT_INDEX_VARIABLE.equals(
+            System.getenv("BATCH_JOB_ARRAY_INDEX_VAR_NAME"))
         && own != null) {
       try {
         return Long.parseLong(own.strip());
@@ -190,13 +227,17 @@ final class ExecuteCommand implements Callable<Integer> {
   }
 
   /**
-   * The task's own inputs: each as given, or, in a map, the index-th item of a list given where
-   * the task expects one value (the whole input map of {@code SINGLE_INPUT_FILE}).
+   * The task's own inputs: each as given, or, in a map, the index-th item of a list given where the
+   * task expects one value (the whole input map of {@code SINGLE_INPUT_FILE}).
    */
-  private Map<String, Literal> taskInputs(JavaTask<?, ?> javaTask, LiteralMap given, OptionalLong index) {
-    List<String> bound = DefinitionReader.boundInputsFromArgs(withSeparator(loaderArgs)).orElse(List.of());
+  private Map<String, Literal> taskInputs(
+      JavaTask<?, ?> javaTask, LiteralMap given, OptionalLong index) {
+    List<String> bound =
+        DefinitionReader.boundInputsFromArgs(withSeparator(loaderArgs)).orElse(List.of());
     Map<String, LiteralType> types = new LinkedHashMap<>();
-    RecordCodec.of(javaTask.inputType()).toVariableMap().getVariablesMap()
+    RecordCodec.of(javaTask.inputType())
+        .toVariableMap()
+        .getVariablesMap()
         .forEach((name, v) -> types.put(name, v.getType()));
     Map<String, Literal> result = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
@@ -243,7 +284,12 @@ final class ExecuteCommand implements Callable<Integer> {
 
   /** Writes error.pb (when the prefix is writable) and says what failed, in one line. */
   private int fail(
-      PrintWriter err, String prefix, int exitCode, FailureKind kind, String message, Throwable cause) {
+      PrintWriter err,
+      String prefix,
+      int exitCode,
+      FailureKind kind,
+      String message,
+      Throwable cause) {
     ContainerError.Builder error =
         ContainerError.newBuilder()
             .setCode(kind == FailureKind.RECOVERABLE_SYSTEM ? "SYSTEM" : "USER")
@@ -271,7 +317,10 @@ final class ExecuteCommand implements Callable<Integer> {
 
   /** Flytekit's layout: the trace, then the message after {@code Message:} that groups failures. */
   private static String flytekitStyle(String message, Throwable cause) {
-    Throwable root = cause instanceof AttemptFailedException && cause.getCause() != null ? cause.getCause() : cause;
+    Throwable root =
+        cause instanceof AttemptFailedException && cause.getCause() != null
+            ? cause.getCause()
+            : cause;
     StringWriter trace = new StringWriter();
     if (root != null) {
       root.printStackTrace(new PrintWriter(trace));
@@ -281,7 +330,10 @@ final class ExecuteCommand implements Callable<Integer> {
 
   private static Timestamp now() {
     long millis = System.currentTimeMillis();
-    return Timestamp.newBuilder().setSeconds(millis / 1000).setNanos((int) (millis % 1000) * 1_000_000).build();
+    return Timestamp.newBuilder()
+        .setSeconds(millis / 1000)
+        .setNanos((int) (millis % 1000) * 1_000_000)
+        .build();
   }
 
   /** Writes through Beam's file systems: a local path (parent folders made) or any URI. */

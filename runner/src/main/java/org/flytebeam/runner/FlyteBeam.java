@@ -69,8 +69,8 @@ public final class FlyteBeam {
   }
 
   /**
-   * As {@link #run(MapTaskSpec, LiteralMap, RunOptions)}, telling {@code observer} of the run's plan
-   * once its inputs are checked, before any element runs (to follow its progress).
+   * As {@link #run(MapTaskSpec, LiteralMap, RunOptions)}, telling {@code observer} of the run's
+   * plan once its inputs are checked, before any element runs (to follow its progress).
    */
   public static MapResult run(
       MapTaskSpec spec, LiteralMap inputs, RunOptions options, RunObserver observer) {
@@ -86,7 +86,10 @@ public final class FlyteBeam {
     String runId = UUID.randomUUID().toString();
     // Each run has a folder of its own, so a reused --work-dir never mixes two runs' results.
     String workDir =
-        options.workDir().map(dir -> join(dir, "run-" + runId)).orElseGet(FlyteBeam::temporaryFolder);
+        options
+            .workDir()
+            .map(dir -> join(dir, "run-" + runId))
+            .orElseGet(FlyteBeam::temporaryFolder);
     try (PipelineRuns runs = new PipelineRuns(pipelineOptions, options)) {
       MapRunPlan plan;
       try {
@@ -106,7 +109,10 @@ public final class FlyteBeam {
         try {
           CacheChoice.Choice cache =
               CacheChoice.choose(spec.subTask(), options, localWorkers(options));
-          plan = prepared.withCache(cache.settings(), cache.warnings()).withMaxLanes(maxLanes(options));
+          plan =
+              prepared
+                  .withCache(cache.settings(), cache.warnings())
+                  .withMaxLanes(maxLanes(options));
         } catch (RuntimeException e) {
           prepared.release();
           throw e;
@@ -142,8 +148,8 @@ public final class FlyteBeam {
   static final int LANES_PER_WORKER_THREAD = 8;
 
   /**
-   * At most how many lanes a map runs in: a few per worker thread where the threads are known
-   * (the DirectRunner's, Spark {@code local[N]}'s); on a cluster, one per range.
+   * At most how many lanes a map runs in: a few per worker thread where the threads are known (the
+   * DirectRunner's, Spark {@code local[N]}'s); on a cluster, one per range.
    */
   static int maxLanes(RunOptions options) {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -224,9 +230,9 @@ public final class FlyteBeam {
 
   /**
    * Makes Beam's {@link FileSystems} ready for the paths a run reads and writes before it starts
-   * ({@code --definition}, {@code --inputs}, {@code --outputs}): local files, {@code hdfs://}
-   * (with {@code HADOOP_CONF_DIR} or {@code --hdfsConfiguration}), {@code gs://}, and any file
-   * system whose Beam module is on the class path or among the jars.
+   * ({@code --definition}, {@code --inputs}, {@code --outputs}): local files, {@code hdfs://} (with
+   * {@code HADOOP_CONF_DIR} or {@code --hdfsConfiguration}), {@code gs://}, and any file system
+   * whose Beam module is on the class path or among the jars.
    */
   public static void registerFileSystems(RunOptions options) {
     try (UserJars jars = UserJars.install(options.jars())) {
@@ -234,7 +240,10 @@ public final class FlyteBeam {
           PipelineOptionsFactory.fromArgs(beamArgs(options)).create());
     } catch (IllegalArgumentException e) {
       throw new InvalidDefinitionException(
-          "Beam options " + options.beamArgs() + " are invalid: " + e.getMessage().lines().findFirst().orElse(""));
+          "Beam options "
+              + options.beamArgs()
+              + " are invalid: "
+              + e.getMessage().lines().findFirst().orElse(""));
     }
   }
 
@@ -243,11 +252,15 @@ public final class FlyteBeam {
       return pipelineOptions(spec, options, beamArgs(options));
     } catch (IllegalArgumentException e) {
       throw new InvalidDefinitionException(
-          "Beam options " + options.beamArgs() + " are invalid: " + e.getMessage().lines().findFirst().orElse(""));
+          "Beam options "
+              + options.beamArgs()
+              + " are invalid: "
+              + e.getMessage().lines().findFirst().orElse(""));
     }
   }
 
-  private static PipelineOptions pipelineOptions(MapTaskSpec spec, RunOptions options, String[] args) {
+  private static PipelineOptions pipelineOptions(
+      MapTaskSpec spec, RunOptions options, String[] args) {
     switch (options.runner()) {
       case DirectRunner:
         {

@@ -6,9 +6,9 @@ import org.flytebeam.exec.ErrorGroups;
 
 /**
  * The {@code --report} page: one self-contained HTML file (styles and script inline, nothing
- * fetched). The facts are rendered as HTML; the charts and the element table are drawn by the inline
- * script from the embedded summary JSON, so a million elements cost columns of numbers, not a
- * million table rows (the table shows one page at a time, with a status filter and a search).
+ * fetched). The facts are rendered as HTML; the charts and the element table are drawn by the
+ * inline script from the embedded summary JSON, so a million elements cost columns of numbers, not
+ * a million table rows (the table shows one page at a time, with a status filter and a search).
  */
 final class HtmlReport {
   private static final int OPEN_GROUPS = 5;
@@ -54,7 +54,10 @@ final class HtmlReport {
     for (ErrorGroups.Group g : v.errors().groups()) {
       String first = g.message().lines().findFirst().orElse("");
       // The first few groups open: their full text (stderr of process tasks) is usually the point.
-      h.append(shown++ < OPEN_GROUPS ? "<details class=\"failure\" open>" : "<details class=\"failure\">")
+      h.append(
+              shown++ < OPEN_GROUPS
+                  ? "<details class=\"failure\" open>"
+                  : "<details class=\"failure\">")
           .append("<summary><b>")
           .append(esc(g.indexRanges()))
           .append(": ")
@@ -95,12 +98,13 @@ final class HtmlReport {
   }
 
   private static void card(StringBuilder h, String label, long n, String cls) {
-    h.append(String.format(
-        Locale.ROOT,
-        "<div class=\"card %s\"><div class=\"n\">%d</div><div class=\"l\">%s</div></div>",
-        cls,
-        n,
-        label));
+    h.append(
+        String.format(
+            Locale.ROOT,
+            "<div class=\"card %s\"><div class=\"n\">%d</div><div class=\"l\">%s</div></div>",
+            cls,
+            n,
+            label));
   }
 
   static String esc(String s) {

@@ -7,13 +7,13 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import flyteidl.core.Interface.VariableMap;
 import flyteidl.core.Literals.LiteralMap;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.NoSuchFileException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
@@ -21,7 +21,10 @@ import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.beam.MapResult;
 import org.flytebeam.types.PlainJson;
 
-/** Reads {@code --inputs} and writes {@code --outputs}: LiteralMaps as protobuf JSON, binary, or plain JSON. */
+/**
+ * Reads {@code --inputs} and writes {@code --outputs}: LiteralMaps as protobuf JSON, binary, or
+ * plain JSON.
+ */
 final class LiteralFiles {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -29,8 +32,9 @@ final class LiteralFiles {
   private LiteralFiles() {}
 
   /**
-   * A LiteralMap from {@code .pb} (binary), or from {@code .json}: protobuf JSON ({@code {"literals":
-   * {...}}}) or a plain JSON object converted by the workflow's inputs ({@code {"x": [1, 2]}}).
+   * A LiteralMap from {@code .pb} (binary), or from {@code .json}: protobuf JSON ({@code
+   * {"literals": {...}}}) or a plain JSON object converted by the workflow's inputs ({@code {"x":
+   * [1, 2]}}).
    */
   static LiteralMap readInputs(java.nio.file.Path file, VariableMap workflowInputs) {
     return readInputs(file.toString(), workflowInputs);
@@ -44,7 +48,8 @@ final class LiteralFiles {
         return LiteralMap.parseFrom(bytes);
       } catch (InvalidProtocolBufferException e) {
         throw new InvalidDefinitionException(
-            String.format("inputs file [%s] is not a binary flyteidl LiteralMap: %s", file, e.getMessage()));
+            String.format(
+                "inputs file [%s] is not a binary flyteidl LiteralMap: %s", file, e.getMessage()));
       }
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
@@ -72,7 +77,8 @@ final class LiteralFiles {
         JsonFormat.parser().merge(text, map);
       } catch (InvalidProtocolBufferException e) {
         throw new InvalidDefinitionException(
-            String.format("inputs file [%s] is not a flyteidl LiteralMap: %s", file, e.getMessage()));
+            String.format(
+                "inputs file [%s] is not a flyteidl LiteralMap: %s", file, e.getMessage()));
       }
       return map.build();
     }
@@ -80,9 +86,9 @@ final class LiteralFiles {
   }
 
   /**
-   * The bytes of {@code file}, on any path Beam's {@link FileSystems} opens (local, {@code hdfs://},
-   * {@code gs://}, ...). Missing or unreadable files are {@link InvalidDefinitionException}s that
-   * name the option.
+   * The bytes of {@code file}, on any path Beam's {@link FileSystems} opens (local, {@code
+   * hdfs://}, {@code gs://}, ...). Missing or unreadable files are {@link
+   * InvalidDefinitionException}s that name the option.
    */
   static byte[] read(String file, String option) {
     ResourceId resource;
@@ -119,8 +125,8 @@ final class LiteralFiles {
   }
 
   /**
-   * {@code file:} URIs as local paths, which is how Beam's local file system takes them; other paths
-   * and URIs as they are.
+   * {@code file:} URIs as local paths, which is how Beam's local file system takes them; other
+   * paths and URIs as they are.
    */
   static String localPathOf(String file) {
     if (file.regionMatches(true, 0, "file:", 0, 5)) {
@@ -141,9 +147,9 @@ final class LiteralFiles {
   }
 
   /**
-   * Writes a map's outputs as protobuf JSON ({@code .json}) or binary (any other name, {@code .pb}),
-   * on any path Beam's {@link FileSystems} can write (local parent folders are created). Binary
-   * outputs are streamed from the run folder, never assembled in memory.
+   * Writes a map's outputs as protobuf JSON ({@code .json}) or binary (any other name, {@code
+   * .pb}), on any path Beam's {@link FileSystems} can write (local parent folders are created).
+   * Binary outputs are streamed from the run folder, never assembled in memory.
    */
   static void writeOutputs(String file, MapResult result) throws IOException {
     ResourceId resource;
@@ -155,7 +161,8 @@ final class LiteralFiles {
     try (OutputStream out =
         Channels.newOutputStream(FileSystems.create(resource, MimeTypes.BINARY))) {
       if (fileName(file).endsWith(".json")) {
-        out.write((JsonFormat.printer().print(result.outputs()) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write(
+            (JsonFormat.printer().print(result.outputs()) + "\n").getBytes(StandardCharsets.UTF_8));
       } else {
         result.writeOutputs(out);
       }

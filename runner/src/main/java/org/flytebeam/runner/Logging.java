@@ -9,6 +9,7 @@ final class Logging {
 
   static void configure(boolean verbose) {
     Configurator.setRootLevel(verbose ? Level.INFO : Level.WARN);
-    java.util.logging.Logger.getLogger("").setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
+    java.util.logging.Logger.getLogger("")
+        .setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
   }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs the command line and returns its exit code. */
@@ -24,7 +25,8 @@ public final class Main implements Runnable {
     cli.setErr(err);
     cli.setParameterExceptionHandler(
         (e, a) -> {
-          err.println("error: " + e.getMessage() + " (see flyte-beam " + subcommandName(e) + "--help)");
+          err.println(
+              "error: " + e.getMessage() + " (see flyte-beam " + subcommandName(e) + "--help)");
           return ExitCode.INVALID;
         });
     cli.setExecutionExceptionHandler(

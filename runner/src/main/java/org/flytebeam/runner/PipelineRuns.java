@@ -46,7 +46,8 @@ final class PipelineRuns implements AutoCloseable {
     }
     if (state != PipelineResult.State.DONE) {
       throw new InfrastructureException(
-          "the " + options.runner() + " ended in state " + state + " before the map finished", null);
+          "the " + options.runner() + " ended in state " + state + " before the map finished",
+          null);
     }
   }
 

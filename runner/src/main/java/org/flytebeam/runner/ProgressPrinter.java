@@ -8,9 +8,9 @@ import org.flytebeam.beam.MapRunPlan;
 import org.flytebeam.exec.RunProgress;
 
 /**
- * Prints a run's progress from a driver thread: on a terminal, one line rewritten in place (carriage
- * return); otherwise a log line per interval. Reads the run's {@link RunProgress} in this JVM, which
- * sees every element on the DirectRunner and Spark {@code local[N]}.
+ * Prints a run's progress from a driver thread: on a terminal, one line rewritten in place
+ * (carriage return); otherwise a log line per interval. Reads the run's {@link RunProgress} in this
+ * JVM, which sees every element on the DirectRunner and Spark {@code local[N]}.
  */
 final class ProgressPrinter implements RunObserver, AutoCloseable {
   private final PrintWriter err;
@@ -35,7 +35,11 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
    *     relay their counts to, named in the run folder
    */
   ProgressPrinter(
-      PrintWriter err, boolean terminal, Duration interval, boolean serveRemote, LongSupplier clock) {
+      PrintWriter err,
+      boolean terminal,
+      Duration interval,
+      boolean serveRemote,
+      LongSupplier clock) {
     this.err = err;
     this.serveRemote = serveRemote;
     this.terminal = terminal;
@@ -142,8 +146,8 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
   }
 
   /**
-   * As above, naming the cache hits among the successes when there are some: {@code (1190
-   * succeeded (700 from cache), 10 failed, ...}.
+   * As above, naming the cache hits among the successes when there are some: {@code (1190 succeeded
+   * (700 from cache), 10 failed, ...}.
    */
   static String line(RunProgress.Snapshot s, long cacheHits, long total, long elapsedMillis) {
     long done = Math.min(total, s.done());

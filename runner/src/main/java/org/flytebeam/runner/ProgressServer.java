@@ -46,7 +46,10 @@ final class ProgressServer implements AutoCloseable {
             });
     server.setExecutor(threads);
     server.start();
-    String hostPart = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+    String hostPart =
+        address.getHostAddress().contains(":")
+            ? "[" + address.getHostAddress() + "]"
+            : address.getHostAddress();
     return new ProgressServer(
         server, threads, "http://" + hostPart + ":" + server.getAddress().getPort() + PATH);
   }

@@ -38,78 +38,117 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec command;
 
-  @Option(names = "--definition", required = true, paramLabel = "FILE",
-      description = "The map task definition: flyteidl JSON (.json) or binary (.pb); a local path"
-          + " or any URI Beam's FileSystems opens (hdfs://, gs://, s3:// with its module).")
+  @Option(
+      names = "--definition",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "The map task definition: flyteidl JSON (.json) or binary (.pb); a local path"
+              + " or any URI Beam's FileSystems opens (hdfs://, gs://, s3:// with its module).")
   String definition;
 
-  @Option(names = "--inputs", required = true, paramLabel = "FILE",
-      description = "The workflow's inputs: a flyteidl LiteralMap (.json or .pb) or a plain JSON object;"
-          + " a local path or a FileSystems URI.")
+  @Option(
+      names = "--inputs",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "The workflow's inputs: a flyteidl LiteralMap (.json or .pb) or a plain JSON object;"
+              + " a local path or a FileSystems URI.")
   String inputs;
 
-  @Option(names = "--outputs", paramLabel = "FILE",
-      description = "Where to write the output LiteralMap: protobuf JSON (.json) or binary (.pb), a local"
-          + " path or a FileSystems URI. Without it, outputs are printed as plain JSON.")
+  @Option(
+      names = "--outputs",
+      paramLabel = "FILE",
+      description =
+          "Where to write the output LiteralMap: protobuf JSON (.json) or binary (.pb), a local"
+              + " path or a FileSystems URI. Without it, outputs are printed as plain JSON.")
   String outputs;
 
-  @Option(names = "--outputs-dir", paramLabel = "DIR",
-      description = "For big outputs: the workers write them in parallel as sharded JSON Lines files"
-          + " (DIR/elements/part-<start>-<end>.jsonl, one {\"index\", \"outputs\"} line per element),"
-          + " and the output LiteralMap (DIR/outputs.pb, and --outputs if given) holds one multipart"
-          + " jsonl blob of them per output; the driver never holds the outputs. A local folder or a"
-          + " FileSystems URI every worker can write.")
+  @Option(
+      names = "--outputs-dir",
+      paramLabel = "DIR",
+      description =
+          "For big outputs: the workers write them in parallel as sharded JSON Lines files"
+              + " (DIR/elements/part-<start>-<end>.jsonl, one {\"index\", \"outputs\"} line per element),"
+              + " and the output LiteralMap (DIR/outputs.pb, and --outputs if given) holds one multipart"
+              + " jsonl blob of them per output; the driver never holds the outputs. A local folder or a"
+              + " FileSystems URI every worker can write.")
   String outputsDir;
 
-  @Option(names = "--runner", paramLabel = "RUNNER",
-      description = "DirectRunner (default, embedded) or SparkRunner (the default under spark-submit).")
+  @Option(
+      names = "--runner",
+      paramLabel = "RUNNER",
+      description =
+          "DirectRunner (default, embedded) or SparkRunner (the default under spark-submit).")
   RunnerKind runner;
 
-  @Option(names = "--spark-master", paramLabel = "URL",
-      description = "For the SparkRunner: local[N], local[*] (default) or spark://HOST:PORT. Under"
-          + " spark-submit, its --master.")
+  @Option(
+      names = "--spark-master",
+      paramLabel = "URL",
+      description =
+          "For the SparkRunner: local[N], local[*] (default) or spark://HOST:PORT. Under"
+              + " spark-submit, its --master.")
   String sparkMaster;
 
-  @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "The run folder, reachable from every worker: a local path on one machine, a shared"
-          + " one (hdfs://, gs://, an NFS mount) on a cluster (default: a temporary folder, removed after"
-          + " the run).")
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      description =
+          "The run folder, reachable from every worker: a local path on one machine, a shared"
+              + " one (hdfs://, gs://, an NFS mount) on a cluster (default: a temporary folder, removed after"
+              + " the run).")
   String workDir;
 
-  @Option(names = "--jars", split = ",", paramLabel = "JAR",
-      description = "Your own jars (local files, comma-separated): Java tasks (found by name through"
-          + " ServiceLoader), Beam file system modules. Added to this JVM and, on Spark, staged to every"
-          + " executor.")
+  @Option(
+      names = "--jars",
+      split = ",",
+      paramLabel = "JAR",
+      description =
+          "Your own jars (local files, comma-separated): Java tasks (found by name through"
+              + " ServiceLoader), Beam file system modules. Added to this JVM and, on Spark, staged to every"
+              + " executor.")
   List<String> jars = new ArrayList<>();
 
-  @Parameters(paramLabel = "BEAM_OPTION",
+  @Parameters(
+      paramLabel = "BEAM_OPTION",
       description = "Further Beam pipeline options after --, e.g. -- --hdfsConfiguration=[{...}].")
   List<String> beamOptions = new ArrayList<>();
 
-  @Option(names = "--raw-output-prefix", paramLabel = "DIR",
-      description = "Where container sub-tasks put blob outputs and {{.rawOutputDataPrefix}} data, kept"
-          + " after the run (a folder or a URI every worker can write; a folder per run is made"
-          + " in it). Default: the run folder's raw/ with --work-dir, else <outputs name>-raw/"
-          + " beside --outputs, else flyte-beam-raw/ in the temporary folder.")
+  @Option(
+      names = "--raw-output-prefix",
+      paramLabel = "DIR",
+      description =
+          "Where container sub-tasks put blob outputs and {{.rawOutputDataPrefix}} data, kept"
+              + " after the run (a folder or a URI every worker can write; a folder per run is made"
+              + " in it). Default: the run folder's raw/ with --work-dir, else <outputs name>-raw/"
+              + " beside --outputs, else flyte-beam-raw/ in the temporary folder.")
   String rawOutputPrefix;
 
-  @Option(names = "--processes-per-worker", paramLabel = "N", defaultValue = "0",
-      description = "At most N element processes (container sub-tasks) running at once in each"
-          + " worker, whatever the map's parallelism. Default 0: one per core.")
+  @Option(
+      names = "--processes-per-worker",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "At most N element processes (container sub-tasks) running at once in each"
+              + " worker, whatever the map's parallelism. Default 0: one per core.")
   int processesPerWorker;
 
-  @Option(names = "--cache", paramLabel = "DIR",
-      description = "The element cache of a cacheable sub-task (discoverable, with a discovery_version):"
-          + " each element's outputs are stored as it succeeds and reused by later runs with the same"
-          + " inputs, so a re-run resumes where a killed one stopped. A local path or a FileSystems URI"
-          + " every worker reaches. Default: $XDG_CACHE_HOME/flyte-beam or ~/.cache/flyte-beam on the"
-          + " DirectRunner and Spark local[N]; none on a cluster.")
+  @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      description =
+          "The element cache of a cacheable sub-task (discoverable, with a discovery_version):"
+              + " each element's outputs are stored as it succeeds and reused by later runs with the same"
+              + " inputs, so a re-run resumes where a killed one stopped. A local path or a FileSystems URI"
+              + " every worker reaches. Default: $XDG_CACHE_HOME/flyte-beam or ~/.cache/flyte-beam on the"
+              + " DirectRunner and Spark local[N]; none on a cluster.")
   String cache;
 
   @Option(names = "--no-cache", description = "Neither look up nor store element outputs.")
   boolean noCache;
 
-  @Option(names = "--overwrite-cache",
+  @Option(
+      names = "--overwrite-cache",
       description = "Run every element, and replace its cached outputs with the new ones.")
   boolean overwriteCache;
 
@@ -119,12 +158,17 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "Print no progress while the map runs.")
   boolean quiet;
 
-  @Option(names = "--report", paramLabel = "FILE",
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
       description = "Write a self-contained HTML report of the run (also when the map fails).")
   Path report;
 
-  @Option(names = "--summary", paramLabel = "FILE",
-      description = "Write the run's facts as JSON (schema in the README, also when the map fails).")
+  @Option(
+      names = "--summary",
+      paramLabel = "FILE",
+      description =
+          "Write the run's facts as JSON (schema in the README, also when the map fails).")
   Path summary;
 
   // For tests: progress lines more often than every 2 s.
@@ -148,12 +192,18 @@ final class RunCommand implements Callable<Integer> {
     } catch (InfrastructureException e) {
       return fail(err, ExitCode.INFRASTRUCTURE, e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      return fail(err, ExitCode.INFRASTRUCTURE, "unexpected failure: " + FlyteBeam.rootMessage(e), e);
+      return fail(
+          err, ExitCode.INFRASTRUCTURE, "unexpected failure: " + FlyteBeam.rootMessage(e), e);
     } catch (OutOfMemoryError e) {
       // Whatever filled the heap is unreachable by now, so there is room to say so in one line.
-      return fail(err, ExitCode.INFRASTRUCTURE,
-          "the driver ran out of memory (" + e.getMessage() + "): for big outputs use --outputs-dir,"
-              + " else give the JVM more heap (FLYTE_BEAM_JAVA_OPTS=-Xmx4g)", e);
+      return fail(
+          err,
+          ExitCode.INFRASTRUCTURE,
+          "the driver ran out of memory ("
+              + e.getMessage()
+              + "): for big outputs use --outputs-dir,"
+              + " else give the JVM more heap (FLYTE_BEAM_JAVA_OPTS=-Xmx4g)",
+          e);
     } finally {
       out.flush();
       err.flush();
@@ -208,7 +258,8 @@ final class RunCommand implements Callable<Integer> {
   private CacheMode cacheMode() {
     if (noCache && (overwriteCache || cache != null)) {
       throw new InvalidDefinitionException(
-          "--no-cache contradicts " + (overwriteCache ? "--overwrite-cache" : "--cache [" + cache + "]")
+          "--no-cache contradicts "
+              + (overwriteCache ? "--overwrite-cache" : "--cache [" + cache + "]")
               + ": give one of them");
     }
     return noCache ? CacheMode.DISABLED : overwriteCache ? CacheMode.OVERWRITE : CacheMode.ENABLED;
@@ -216,8 +267,10 @@ final class RunCommand implements Callable<Integer> {
 
   private int run(RunOptions options, PrintWriter out, PrintWriter err) throws IOException {
     FlyteBeam.registerFileSystems(options);
-    MapTaskSpec spec = DefinitionReader.read(definition, LiteralFiles.read(definition, "--definition"));
-    LiteralMap workflowInputs = LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
+    MapTaskSpec spec =
+        DefinitionReader.read(definition, LiteralFiles.read(definition, "--definition"));
+    LiteralMap workflowInputs =
+        LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
     long startedAt = System.currentTimeMillis();
     MapResult result;
     try (ProgressPrinter progress =
@@ -225,7 +278,8 @@ final class RunCommand implements Callable<Integer> {
             err,
             System.console() != null,
             progressInterval,
-            options.runner() == RunnerKind.SparkRunner && !SparkContexts.isLocal(options.sparkMaster()),
+            options.runner() == RunnerKind.SparkRunner
+                && !SparkContexts.isLocal(options.sparkMaster()),
             System::currentTimeMillis)) {
       RunObserver observer =
           plan -> {
@@ -251,7 +305,10 @@ final class RunCommand implements Callable<Integer> {
       // After the outputs: a report that cannot be written never costs the outputs.
       RunReportFiles.write(result, options.runner().name(), startedAt, report, summary);
       if (interrupted) {
-        err.println("error: interrupted: " + result.verdict().summary() + "; finished elements' outputs were written");
+        err.println(
+            "error: interrupted: "
+                + result.verdict().summary()
+                + "; finished elements' outputs were written");
         return ExitCode.INTERRUPTED;
       }
       if (!result.success()) {
@@ -300,7 +357,11 @@ final class RunCommand implements Callable<Integer> {
   }
 
   static void printFailures(PrintWriter err, ErrorGroups errors) {
-    errors.format().lines().filter(line -> !line.isEmpty()).forEach(line -> err.println("  " + line));
+    errors
+        .format()
+        .lines()
+        .filter(line -> !line.isEmpty())
+        .forEach(line -> err.println("  " + line));
   }
 
   private int fail(PrintWriter err, int code, String message, Throwable e) {

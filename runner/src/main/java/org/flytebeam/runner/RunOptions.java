@@ -16,8 +16,8 @@ import org.flytebeam.exec.ProcessSettings;
  * @param workDir the run folder (on any Beam FileSystems path every worker can reach); empty: a new
  *     temporary folder, removed after the run
  * @param beamArgs further Beam pipeline options ({@code --name=value})
- * @param process how sub-tasks that run as processes (containers) are run: where their blob
- *     outputs go, how many run at once per worker
+ * @param process how sub-tasks that run as processes (containers) are run: where their blob outputs
+ *     go, how many run at once per worker
  * @param jars the user's own jars (local files): put on the driver's context class loader for the
  *     run and, on Spark, staged to every executor
  * @param cacheDir the element cache's folder for a cacheable sub-task (any Beam FileSystems path
@@ -59,7 +59,16 @@ public record RunOptions(
       List<String> beamArgs,
       ProcessSettings process,
       List<String> jars) {
-    this(runner, sparkMaster, workDir, beamArgs, process, jars, Optional.empty(), CacheMode.ENABLED, Optional.empty());
+    this(
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        Optional.empty(),
+        CacheMode.ENABLED,
+        Optional.empty());
   }
 
   public RunOptions(
@@ -82,45 +91,76 @@ public record RunOptions(
   }
 
   public RunOptions withRunner(RunnerKind runner) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
+    return new RunOptions(
+        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
   }
 
   public RunOptions withSparkMaster(String sparkMaster) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
+    return new RunOptions(
+        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
   }
 
   public RunOptions withWorkDir(String workDir) {
     return new RunOptions(
-        runner, sparkMaster, Optional.of(workDir), beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
+        runner,
+        sparkMaster,
+        Optional.of(workDir),
+        beamArgs,
+        process,
+        jars,
+        cacheDir,
+        cacheMode,
+        outputsDir);
   }
 
   public RunOptions withBeamArgs(List<String> beamArgs) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
+    return new RunOptions(
+        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
   }
 
   public RunOptions withProcess(ProcessSettings process) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
+    return new RunOptions(
+        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
   }
 
   public RunOptions withJars(List<String> jars) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
+    return new RunOptions(
+        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
   }
 
   /** The element cache in {@code dir} (a cacheable sub-task's outputs, per element). */
   public RunOptions withCacheDir(String dir) {
     return new RunOptions(
-        runner, sparkMaster, workDir, beamArgs, process, jars, Optional.of(dir), cacheMode, outputsDir);
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        Optional.of(dir),
+        cacheMode,
+        outputsDir);
   }
 
-  /** {@code DISABLED}: no lookup, no store; {@code OVERWRITE}: run every element, replace entries. */
+  /**
+   * {@code DISABLED}: no lookup, no store; {@code OVERWRITE}: run every element, replace entries.
+   */
   public RunOptions withCacheMode(CacheMode mode) {
-    return new RunOptions(runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, mode, outputsDir);
+    return new RunOptions(
+        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, mode, outputsDir);
   }
 
   /** Outputs as shards in {@code outputsDir}, see {@link #outputsDir()}. */
   public RunOptions withOutputsDir(String outputsDir) {
     return new RunOptions(
-        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode,
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        cacheDir,
+        cacheMode,
         Optional.of(outputsDir));
   }
 }

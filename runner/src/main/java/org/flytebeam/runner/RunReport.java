@@ -21,9 +21,9 @@ import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.types.LiteralTypes;
 
 /**
- * The facts of a finished run: what ran, the verdict and its arithmetic, timings, failures, and every
- * element as compact columns. {@link #writeJson} writes the {@code --summary} file (schema in the
- * README, "Run report and summary"); {@link HtmlReport} renders the same JSON.
+ * The facts of a finished run: what ran, the verdict and its arithmetic, timings, failures, and
+ * every element as compact columns. {@link #writeJson} writes the {@code --summary} file (schema in
+ * the README, "Run report and summary"); {@link HtmlReport} renders the same JSON.
  *
  * <p>Memory stays bounded whatever the number of elements: the elements' outcomes are streamed from
  * the run folder, once per aggregate pass and once per element column, and never held; what is kept
@@ -34,13 +34,18 @@ final class RunReport {
   static final int SCHEMA_VERSION = 1;
   static final int HISTOGRAM_BUCKETS = 20;
   static final int TIMELINE_BINS = 200;
+
   /** Distinct error texts kept for {@code elements.messages}; later ones share a placeholder. */
   static final int MAX_MESSAGES = 10_000;
+
   static final long MAX_MESSAGE_CHARS = 4_000_000;
+
   /** Time slots of the peak-concurrency sweep: milliseconds up to about 70 minutes of run. */
   static final int PEAK_SLOTS = 1 << 22;
+
   /** Duration slots of the first percentile pass; a second pass resolves coarser slots exactly. */
   static final int PERCENTILE_SLOTS = 1 << 20;
+
   static final int[] PERCENTILES = {50, 90, 99};
 
   private final MapResult result;
@@ -51,6 +56,7 @@ final class RunReport {
   private final long startedAtMillis;
   private final long wallMillis;
   private final long size;
+
   /** Whether any element ran; if none did, the elements' errors come from the verdict's groups. */
   private final boolean anyRan;
 
@@ -229,7 +235,9 @@ final class RunReport {
     return o.status().succeeded() || o.error().isEmpty() ? -1 : errorId(o.error());
   }
 
-  /** The index of an error text in {@code elements.messages}; bounded, see {@link #MAX_MESSAGES}. */
+  /**
+   * The index of an error text in {@code elements.messages}; bounded, see {@link #MAX_MESSAGES}.
+   */
   private int errorId(String message) {
     Integer id = messageIds.get(message);
     if (id != null) {
@@ -365,7 +373,8 @@ final class RunReport {
     j.key("succeeded").num(verdict.succeeded());
     j.key("failed").num(verdict.failed());
     j.key("timedOut").num(verdict.timedOut());
-    j.key("aborted").num(verdict.size() - verdict.succeeded() - verdict.failed() - verdict.timedOut());
+    j.key("aborted")
+        .num(verdict.size() - verdict.succeeded() - verdict.failed() - verdict.timedOut());
     j.key("cacheHits").num(verdict.cacheHits());
     j.close('}');
 

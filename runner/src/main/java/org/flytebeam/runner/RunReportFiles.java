@@ -21,10 +21,13 @@ final class RunReportFiles {
         RunReport.of(result, runner, startedAtMillis, System.currentTimeMillis() - startedAtMillis);
     if (html == null) {
       // Streamed: the summary of a big run is never held in memory.
-      write(json, "--summary", out -> {
-        report.writeJson(out);
-        out.append('\n');
-      });
+      write(
+          json,
+          "--summary",
+          out -> {
+            report.writeJson(out);
+            out.append('\n');
+          });
       return;
     }
     // The HTML report embeds the whole summary: it is as large as the run.

@@ -22,8 +22,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * system properties it sets (master, jars, app name, any {@code --conf}) win; flyte-beam only adds
  * what is missing. If the JVM already has an active context (a Spark application calling {@link
  * FlyteBeam#run}), that one is reused and left running. The jars executors need, flyte-beam's own
- * and the user's {@code --jars}, are staged through {@code spark.jars} (or {@code addJar} on a reused
- * context).
+ * and the user's {@code --jars}, are staged through {@code spark.jars} (or {@code addJar} on a
+ * reused context).
  */
 final class SparkContexts {
   /** The system property {@code spark-submit} sets from its {@code --master}. */
@@ -55,7 +55,8 @@ final class SparkContexts {
 
   /** Gets or creates the context for {@code options}, staging {@code jars} to the executors. */
   static Opened open(SparkPipelineOptions options, List<String> jars) {
-    SparkConf conf = new SparkConf(); // loads the spark.* system properties, as spark-submit set them
+    SparkConf conf =
+        new SparkConf(); // loads the spark.* system properties, as spark-submit set them
     if (!conf.contains(MASTER_PROPERTY)) {
       conf.setMaster(options.getSparkMaster());
     }
@@ -121,11 +122,11 @@ final class SparkContexts {
   }
 
   /**
-   * What executors need on their class path besides Spark: flyte-beam itself, then the user's
-   * jars. Nothing for a local master (one JVM). flyte-beam is the jar it runs from; the
-   * self-contained {@code flyte-beam.jar} sends its sibling {@code flyte-beam-cluster.jar} when
-   * there is one (Spark itself is on every executor already). Run from class folders (an IDE, the
-   * tests), Beam's own detection stages the class path.
+   * What executors need on their class path besides Spark: flyte-beam itself, then the user's jars.
+   * Nothing for a local master (one JVM). flyte-beam is the jar it runs from; the self-contained
+   * {@code flyte-beam.jar} sends its sibling {@code flyte-beam-cluster.jar} when there is one
+   * (Spark itself is on every executor already). Run from class folders (an IDE, the tests), Beam's
+   * own detection stages the class path.
    */
   static List<String> jarsToStage(SparkPipelineOptions options, List<Path> userJars) {
     List<String> jars = new ArrayList<>();

@@ -67,7 +67,8 @@ final class UserJars implements AutoCloseable {
       try {
         urls[i] = paths.get(i).toUri().toURL();
       } catch (MalformedURLException e) {
-        throw new InvalidDefinitionException("--jars file [" + paths.get(i) + "] is not a valid path");
+        throw new InvalidDefinitionException(
+            "--jars file [" + paths.get(i) + "] is not a valid path");
       }
     }
     ClassLoader parent = previous != null ? previous : UserJars.class.getClassLoader();
@@ -88,7 +89,8 @@ final class UserJars implements AutoCloseable {
       Path path = Path.of(jar.startsWith("file:") ? java.net.URI.create(jar).getPath() : jar);
       if (!Files.exists(path)) {
         throw new InvalidDefinitionException(
-            String.format("--jars file [%s] does not exist: check the path (a local jar file)", jar));
+            String.format(
+                "--jars file [%s] does not exist: check the path (a local jar file)", jar));
       }
       if (!Files.isRegularFile(path)) {
         throw new InvalidDefinitionException(

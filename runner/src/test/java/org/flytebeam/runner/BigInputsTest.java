@@ -36,14 +36,24 @@ class BigInputsTest {
     }
     Path def = dir.resolve("check.def.json");
     DefinitionWriter.write(MapTask.of(new TestTasks.IndexCheck()).build(), def);
-    Path inputs = Cli.write(dir, "in.json", "{\"x\": {\"uri\": \"" + items + "\", \"format\": \"jsonl\"}}");
+    Path inputs =
+        Cli.write(dir, "in.json", "{\"x\": {\"uri\": \"" + items + "\", \"format\": \"jsonl\"}}");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command =
         new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path")));
     command.addAll(
-        List.of("org.flytebeam.runner.Main", "run", "--definition", def.toString(),
-            "--inputs", inputs.toString(), "--outputs", dir.resolve("out.pb").toString(),
-            "--work-dir", dir.resolve("work").toString(), "--quiet"));
+        List.of(
+            "org.flytebeam.runner.Main",
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--outputs",
+            dir.resolve("out.pb").toString(),
+            "--work-dir",
+            dir.resolve("work").toString(),
+            "--quiet"));
     Process process =
         new ProcessBuilder(command)
             .redirectError(dir.resolve("stderr.txt").toFile())

@@ -11,7 +11,6 @@ import org.flytebeam.beam.MapResult;
 import org.flytebeam.cache.CacheMode;
 import org.flytebeam.cache.CacheSettings;
 import org.flytebeam.examples.Square;
-import org.flytebeam.runner.testing.TestTasks;
 import org.flytebeam.runner.testing.TestTasks.CacheMarked;
 import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
@@ -32,13 +31,16 @@ class CacheChoiceTest {
         .isEqualTo("/xdg/flyte-beam");
     assertThat(CacheChoice.defaultFolder(Map.of("XDG_CACHE_HOME", "relative"), "/home/u"))
         .isEqualTo("/home/u/.cache/flyte-beam");
-    assertThat(CacheChoice.defaultFolder(Map.of(), "/home/u")).isEqualTo("/home/u/.cache/flyte-beam");
+    assertThat(CacheChoice.defaultFolder(Map.of(), "/home/u"))
+        .isEqualTo("/home/u/.cache/flyte-beam");
   }
 
   @Test
   void shouldTurnTheCacheOffWithAWarningOnAClusterWithoutAFolder() {
     RunOptions cluster =
-        RunOptions.defaults().withRunner(RunnerKind.SparkRunner).withSparkMaster("spark://127.0.0.1:7077");
+        RunOptions.defaults()
+            .withRunner(RunnerKind.SparkRunner)
+            .withSparkMaster("spark://127.0.0.1:7077");
 
     CacheChoice.Choice choice = CacheChoice.choose(CACHEABLE.subTask(), cluster, false);
 
@@ -50,8 +52,10 @@ class CacheChoiceTest {
                 + " (hdfs://..., a shared mount) to cache and resume");
     // a folder given is used, made absolute when local
     CacheChoice.Choice given =
-        CacheChoice.choose(CACHEABLE.subTask(), cluster.withCacheDir(dir.resolve("c").toString()), false);
-    assertThat(given.settings()).isEqualTo(new CacheSettings(dir.resolve("c").toString(), CacheMode.ENABLED));
+        CacheChoice.choose(
+            CACHEABLE.subTask(), cluster.withCacheDir(dir.resolve("c").toString()), false);
+    assertThat(given.settings())
+        .isEqualTo(new CacheSettings(dir.resolve("c").toString(), CacheMode.ENABLED));
     assertThat(given.warnings()).isEmpty();
   }
 
@@ -62,14 +66,17 @@ class CacheChoiceTest {
     assertThat(CacheChoice.choose(plain.subTask(), RunOptions.defaults(), true))
         .isEqualTo(new CacheChoice.Choice(CacheSettings.disabled(), List.of()));
     assertThat(
-            CacheChoice.choose(plain.subTask(), RunOptions.defaults().withCacheDir(dir.toString()), true)
+            CacheChoice.choose(
+                    plain.subTask(), RunOptions.defaults().withCacheDir(dir.toString()), true)
                 .warnings())
         .containsExactly(
             "sub-task [square] is not cacheable (no discoverable/discovery_version): no element is"
                 + " cached; set its cache version to cache it");
     assertThat(
             CacheChoice.choose(
-                    CACHEABLE.subTask(), RunOptions.defaults().withCacheMode(CacheMode.DISABLED), true)
+                    CACHEABLE.subTask(),
+                    RunOptions.defaults().withCacheMode(CacheMode.DISABLED),
+                    true)
                 .settings())
         .isEqualTo(CacheSettings.disabled());
   }
@@ -87,11 +94,13 @@ class CacheChoiceTest {
 
     MapResult first = FlyteBeam.run(CACHEABLE, inputs, options);
     MapResult second = FlyteBeam.run(CACHEABLE, inputs, options);
-    MapResult overwritten = FlyteBeam.run(CACHEABLE, inputs, options.withCacheMode(CacheMode.OVERWRITE));
+    MapResult overwritten =
+        FlyteBeam.run(CACHEABLE, inputs, options.withCacheMode(CacheMode.OVERWRITE));
 
     assertThat(first.verdict().cacheHits()).isZero();
     assertThat(second.verdict().cacheHits()).isEqualTo(3);
-    assertThat(second.plan().cache()).isEqualTo(new CacheSettings(dir.resolve("cache").toString(), CacheMode.ENABLED));
+    assertThat(second.plan().cache())
+        .isEqualTo(new CacheSettings(dir.resolve("cache").toString(), CacheMode.ENABLED));
     assertThat(second.outcomes()).toIterable().allMatch(o -> o.cacheHit() && o.attempts() == 0);
     assertThat(second.outputs()).isEqualTo(first.outputs());
     assertThat(overwritten.verdict().cacheHits()).isZero();

@@ -3,9 +3,9 @@ package org.flytebeam.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.flytebeam.runner.Containers.vars;
 
+import com.google.protobuf.util.JsonFormat;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralMap;
-import com.google.protobuf.util.JsonFormat;
 import flyteidl.core.Tasks.TaskTemplate;
 import flyteidl.core.WorkflowClosureOuterClass.WorkflowClosure;
 import java.io.IOException;
@@ -82,8 +82,15 @@ class CacheRunTest {
   private Cli run(Path definition, Path inputs, String... more) {
     List<String> args =
         new ArrayList<>(
-            List.of("run", "--definition", definition.toString(), "--inputs", inputs.toString(),
-                "--cache", cache().toString(), "--quiet"));
+            List.of(
+                "run",
+                "--definition",
+                definition.toString(),
+                "--inputs",
+                inputs.toString(),
+                "--cache",
+                cache().toString(),
+                "--quiet"));
     args.addAll(List.of(more));
     return Cli.run(args.toArray(new String[0]));
   }
@@ -146,7 +153,8 @@ class CacheRunTest {
     assertThat(started()).containsExactly(0L, 1L, 2L, 3L, 4L);
     assertThat(entries()).hasSize(5);
     assertThat(Files.readString(dir.resolve("first.html")))
-        .contains("<div class=\"card \"><div class=\"n\">0</div><div class=\"l\">from cache</div></div>");
+        .contains(
+            "<div class=\"card \"><div class=\"n\">0</div><div class=\"l\">from cache</div></div>");
     clearMarkers();
 
     Cli second = run(def, in, "--summary", summary.toString(), "--report", report.toString());
@@ -154,14 +162,18 @@ class CacheRunTest {
     assertThat(second.exitCode()).as(second.err()).isZero();
     assertThat(second.err()).isEmpty();
     assertThat(started()).isEmpty();
-    assertThat(compact(second.out())).isEqualTo("{\"o0\":[11,21,31,41,51]}").isEqualTo(compact(first.out()));
+    assertThat(compact(second.out()))
+        .isEqualTo("{\"o0\":[11,21,31,41,51]}")
+        .isEqualTo(compact(first.out()));
     String json = Files.readString(summary);
     assertThat(json)
         .contains("\"cacheHits\":5", "\"mode\":\"ENABLED\"", "\"dir\":\"" + cache() + "\"")
-        .contains("\"summary\":\"map succeeded: 5 of 5 elements succeeded (5 required), 5 from the cache\"")
+        .contains(
+            "\"summary\":\"map succeeded: 5 of 5 elements succeeded (5 required), 5 from the cache\"")
         .contains("\"attempts\":[0,0,0,0,0]", "\"durations\":{\"count\":0");
     assertThat(Files.readString(report))
-        .contains("<div class=\"card \"><div class=\"n\">5</div><div class=\"l\">from cache</div></div>");
+        .contains(
+            "<div class=\"card \"><div class=\"n\">5</div><div class=\"l\">from cache</div></div>");
   }
 
   @Test
@@ -220,7 +232,11 @@ class CacheRunTest {
     clearMarkers();
 
     // Inputs left out of the key (markers, delayMillis) do not miss; the old entries are still hit.
-    Path slower = Cli.write(dir, "slower.json", Files.readString(offset0).replace("\"delayMillis\": 0", "\"delayMillis\": 1"));
+    Path slower =
+        Cli.write(
+            dir,
+            "slower.json",
+            Files.readString(offset0).replace("\"delayMillis\": 0", "\"delayMillis\": 1"));
     Cli again = run(v1, slower);
     assertThat(started()).isEmpty();
     assertThat(compact(again.out())).isEqualTo("{\"o0\":[10,20,30]}");
@@ -244,7 +260,9 @@ class CacheRunTest {
     assertThat(Containers.lines(cli.err()))
         .containsExactly(
             "warning: cache: 1 entry was unreadable or corrupt, so its element ran again (first:"
-                + " cache entry [" + entry + "] is truncated or corrupt (IllegalStateException:"
+                + " cache entry ["
+                + entry
+                + "] is truncated or corrupt (IllegalStateException:"
                 + " checksum mismatch))");
     assertThat(Files.readAllBytes(entry)).isEqualTo(whole);
     clearMarkers();
@@ -256,7 +274,9 @@ class CacheRunTest {
   void shouldNeitherReadNorWriteWithNoCacheAndRunEverythingWithOverwrite() throws IOException {
     Path def = definition(marked(), "marked.def.json");
     Path in = inputs("in.json", 0, 0, 1, 2, 3);
-    String[] noCache = {"run", "--definition", def.toString(), "--inputs", in.toString(), "--no-cache"};
+    String[] noCache = {
+      "run", "--definition", def.toString(), "--inputs", in.toString(), "--no-cache"
+    };
 
     assertThat(Cli.run(noCache).exitCode()).isZero();
     assertThat(Cli.run(noCache).exitCode()).isZero();
@@ -286,16 +306,31 @@ class CacheRunTest {
     Cli both = run(def, in, "--no-cache");
     assertThat(both.exitCode()).isEqualTo(ExitCode.INVALID);
     assertThat(Containers.lines(both.err()))
-        .containsExactly("error: --no-cache contradicts --cache [" + cache() + "]: give one of them");
+        .containsExactly(
+            "error: --no-cache contradicts --cache [" + cache() + "]: give one of them");
     Cli overwrite =
-        Cli.run("run", "--definition", def.toString(), "--inputs", in.toString(), "--no-cache", "--overwrite-cache");
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            in.toString(),
+            "--no-cache",
+            "--overwrite-cache");
     assertThat(overwrite.exitCode()).isEqualTo(ExitCode.INVALID);
     assertThat(Containers.lines(overwrite.err()))
         .containsExactly("error: --no-cache contradicts --overwrite-cache: give one of them");
 
     Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
     Cli unwritable =
-        Cli.run("run", "--definition", def.toString(), "--inputs", in.toString(), "--cache", file.toString());
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            in.toString(),
+            "--cache",
+            file.toString());
     assertThat(unwritable.exitCode()).isEqualTo(ExitCode.INFRASTRUCTURE);
     assertThat(Containers.lines(unwritable.err())).hasSize(1);
     assertThat(unwritable.err())
@@ -307,7 +342,10 @@ class CacheRunTest {
   @Test
   void shouldRefuseACacheableSubTaskWithoutAVersion() throws IOException {
     TaskTemplate t =
-        Containers.rawContainer("unversioned", vars("x", LiteralTypes.of(Long.class)), vars("y", LiteralTypes.of(Long.class)),
+        Containers.rawContainer(
+            "unversioned",
+            vars("x", LiteralTypes.of(Long.class)),
+            vars("y", LiteralTypes.of(Long.class)),
             "echo {{.inputs.x}} > /var/outputs/y");
     // The builder refuses it too: write it as another tool's file would hold it.
     WorkflowClosure.Builder closure = DefinitionWriter.toClosure(MapTask.of(t).build()).toBuilder();
@@ -321,19 +359,32 @@ class CacheRunTest {
     assertThat(Containers.lines(cli.err())).hasSize(1);
     assertThat(cli.err())
         .startsWith("error: ")
-        .contains("task [unversioned] is cacheable (discoverable) but its discovery_version [] is empty");
+        .contains(
+            "task [unversioned] is cacheable (discoverable) but its discovery_version [] is empty");
   }
 
   @Test
   void shouldCacheAContainerSubTask() throws IOException {
     Path log = dir.resolve("ran.log");
     TaskTemplate t =
-        Containers.rawContainer("double", vars("x", LiteralTypes.of(Long.class)), vars("y", LiteralTypes.of(Long.class)),
+        Containers.rawContainer(
+            "double",
+            vars("x", LiteralTypes.of(Long.class)),
+            vars("y", LiteralTypes.of(Long.class)),
             "echo {{.inputs.x}} >> " + log + "; echo $(({{.inputs.x}} * 2)) > /var/outputs/y");
     Path def = dir.resolve("double.def.json");
     DefinitionWriter.write(MapTask.of(t).cache("1").build(), def);
     Path in = Cli.write(dir, "in.json", "{\"x\": [1, 2, 3]}");
-    String[] args = {"run", "--definition", def.toString(), "--inputs", in.toString(), "--cache", cache().toString(), "--quiet"};
+    String[] args = {
+      "run",
+      "--definition",
+      def.toString(),
+      "--inputs",
+      in.toString(),
+      "--cache",
+      cache().toString(),
+      "--quiet"
+    };
 
     Cli first = Cli.run(args);
     Cli second = Cli.run(args);
@@ -365,11 +416,22 @@ class CacheRunTest {
 
   private Process start(Path def, Path in, Path outputs, String name) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+    List<String> command =
+        new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
     command.addAll(List.of(FlyteBeam.SPARK_JAVA17_FLAGS.split(" ")));
     command.addAll(
-        List.of("org.flytebeam.runner.Main", "run", "--definition", def.toString(), "--inputs", in.toString(),
-            "--outputs", outputs.toString(), "--cache", cache().toString(), "--quiet"));
+        List.of(
+            "org.flytebeam.runner.Main",
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            in.toString(),
+            "--outputs",
+            outputs.toString(),
+            "--cache",
+            cache().toString(),
+            "--quiet"));
     Process p =
         new ProcessBuilder(command)
             .redirectError(dir.resolve(name + ".err").toFile())
@@ -437,8 +499,16 @@ class CacheRunTest {
     // and its outputs are an uninterrupted run's
     Path reference = dir.resolve("reference.pb");
     Cli uninterrupted =
-        Cli.run("run", "--definition", def.toString(), "--inputs", in.toString(), "--outputs", reference.toString(),
-            "--no-cache", "--quiet");
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            in.toString(),
+            "--outputs",
+            reference.toString(),
+            "--no-cache",
+            "--quiet");
     assertThat(uninterrupted.exitCode()).as(uninterrupted.err()).isZero();
     LiteralMap resumed = Containers.outputs(dir.resolve("second.pb"));
     assertThat(resumed).isEqualTo(Containers.outputs(reference));
@@ -468,8 +538,15 @@ class CacheRunTest {
     CacheKeys keys = CacheKeys.of(spec.subTask()).orElseThrow();
     for (long i = 0; i < n; i++) {
       Map<String, Literal> element =
-          Map.of("x", Literals.of(i), "offset", Literals.of(3L), "markers", Literals.of(markers().toString()),
-              "delayMillis", Literals.of(40L));
+          Map.of(
+              "x",
+              Literals.of(i),
+              "offset",
+              Literals.of(3L),
+              "markers",
+              Literals.of(markers().toString()),
+              "delayMillis",
+              Literals.of(40L));
       assertThat(CacheEntries.read(cache().toString(), keys.keyOf(element)).status())
           .isEqualTo(CacheEntries.Lookup.Status.HIT);
     }

@@ -57,11 +57,20 @@ class ClusterOptionsTest {
     // when
     Cli without = Cli.run("run", "--definition", def.toString(), "--inputs", inputs.toString());
     Cli with =
-        Cli.run("run", "--definition", def.toString(), "--inputs", inputs.toString(), "--jars", jar.toString());
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--jars",
+            jar.toString());
 
     // then
     assertThat(without.exitCode()).as(without.out() + without.err()).isEqualTo(ExitCode.INVALID);
-    assertThat(without.err()).startsWith("error: ").contains("no Java task named [it_cube]", "--jars");
+    assertThat(without.err())
+        .startsWith("error: ")
+        .contains("no Java task named [it_cube]", "--jars");
     assertThat(with.exitCode()).as(with.err()).isEqualTo(ExitCode.SUCCESS);
     assertThat(with.out().replaceAll("\\s+", "")).isEqualTo("{\"o0\":[0,1,8,27]}");
     assertThat(Thread.currentThread().getContextClassLoader()).isSameAs(before);
@@ -74,11 +83,19 @@ class ClusterOptionsTest {
     Path inputs = Cli.write(dir, "in.json", "{\"name\": [\"a\"]}");
 
     Cli cli =
-        Cli.run("run", "--definition", def.toString(), "--inputs", inputs.toString(),
-            "--jars", dir.resolve("missing.jar").toString());
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--jars",
+            dir.resolve("missing.jar").toString());
 
     assertThat(cli.exitCode()).isEqualTo(ExitCode.INVALID);
-    assertThat(cli.err()).startsWith("error: --jars file [").contains("missing.jar", "does not exist");
+    assertThat(cli.err())
+        .startsWith("error: --jars file [")
+        .contains("missing.jar", "does not exist");
     assertThat(cli.err().lines().count()).isEqualTo(1);
   }
 
@@ -91,13 +108,23 @@ class ClusterOptionsTest {
     Path workDir = dir.resolve("work");
 
     Cli cli =
-        Cli.run("run", "--definition", def.toUri().toString(), "--inputs", inputs.toUri().toString(),
-            "--outputs", outputs.toUri().toString(), "--work-dir", workDir.toUri().toString());
+        Cli.run(
+            "run",
+            "--definition",
+            def.toUri().toString(),
+            "--inputs",
+            inputs.toUri().toString(),
+            "--outputs",
+            outputs.toUri().toString(),
+            "--work-dir",
+            workDir.toUri().toString());
 
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(ExitCode.SUCCESS);
     assertThat(Files.readString(outputs)).contains("hello earth!");
     try (var runs = Files.list(workDir)) {
-      assertThat(runs.toList()).singleElement().satisfies(run -> assertThat(run.resolve("verdict.bin")).isRegularFile());
+      assertThat(runs.toList())
+          .singleElement()
+          .satisfies(run -> assertThat(run.resolve("verdict.bin")).isRegularFile());
     }
   }
 
@@ -109,13 +136,17 @@ class ClusterOptionsTest {
     }
     String namenode = "hdfs://127.0.0.1:" + closedPort;
     String config =
-        "--hdfsConfiguration=[{\"fs.defaultFS\": \"" + namenode + "\","
+        "--hdfsConfiguration=[{\"fs.defaultFS\": \""
+            + namenode
+            + "\","
             + " \"ipc.client.connect.max.retries\": \"0\","
             + " \"ipc.client.connect.max.retries.on.timeouts\": \"0\"}]";
 
-    Cli unconfigured = Cli.run("run", "--definition", namenode + "/m.def.json", "--inputs", "in.json");
+    Cli unconfigured =
+        Cli.run("run", "--definition", namenode + "/m.def.json", "--inputs", "in.json");
     Cli configured =
-        Cli.run("run", "--definition", namenode + "/m.def.json", "--inputs", "in.json", "--", config);
+        Cli.run(
+            "run", "--definition", namenode + "/m.def.json", "--inputs", "in.json", "--", config);
 
     // Without a Hadoop configuration Beam has no hdfs file system; with one it tries the namenode.
     assertThat(unconfigured.exitCode()).isEqualTo(ExitCode.INVALID);
@@ -132,7 +163,8 @@ class ClusterOptionsTest {
     System.setProperty(SparkContexts.MASTER_PROPERTY, "spark://127.0.0.1:7077");
 
     Cli cli =
-        Cli.run("run", "--definition", "d.json", "--inputs", "i.json", "--spark-master", "local[2]");
+        Cli.run(
+            "run", "--definition", "d.json", "--inputs", "i.json", "--spark-master", "local[2]");
 
     assertThat(cli.exitCode()).isEqualTo(ExitCode.INVALID);
     assertThat(cli.err())

@@ -37,8 +37,15 @@ class ContainerRunTest {
 
   private Cli run(Path definition, Path inputs, String... more) {
     List<String> args =
-        new ArrayList<>(List.of("run", "--definition", definition.toString(), "--inputs", inputs.toString(),
-            "--outputs", dir.resolve("out.pb").toString()));
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--definition",
+                definition.toString(),
+                "--inputs",
+                inputs.toString(),
+                "--outputs",
+                dir.resolve("out.pb").toString()));
     args.addAll(List.of(more));
     return Cli.run(args.toArray(new String[0]));
   }
@@ -52,7 +59,8 @@ class ContainerRunTest {
   @Test
   void shouldRunTheSharedRawContainerExampleAndSayOnceThatTheImageIsNotUsed() throws Exception {
     // given: the example as flytekit writes a ContainerTask map (k bound, ratio 0.8, retries 1)
-    Path def = Cli.write(dir, "raw.def.json", Containers.resource("arraynode-rawcontainer.def.json"));
+    Path def =
+        Cli.write(dir, "raw.def.json", Containers.resource("arraynode-rawcontainer.def.json"));
     Path in = Containers.inputs(dir, "arraynode-rawcontainer.inputs.json");
 
     // when
@@ -63,9 +71,12 @@ class ContainerRunTest {
     assertThat(plain("y")).containsExactly(0L, 3L, 6L, 9L, 12L);
     assertThat(lines(cli.err()))
         .singleElement()
-        .satisfies(line -> assertThat(line)
-            .startsWith("warning: the image [debian:bookworm-slim] of sub-task [scale] is not used:")
-            .contains("[sh]"));
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .startsWith(
+                        "warning: the image [debian:bookworm-slim] of sub-task [scale] is not used:")
+                    .contains("[sh]"));
   }
 
   @Test
@@ -75,9 +86,19 @@ class ContainerRunTest {
         Containers.rawContainer(
             "primitives",
             vars("x", LiteralTypes.of(Long.class)),
-            vars("i", LiteralTypes.of(Long.class), "f", LiteralTypes.of(Double.class),
-                "s", LiteralTypes.of(String.class), "b", LiteralTypes.of(Boolean.class),
-                "t", LiteralTypes.of(Instant.class), "d", LiteralTypes.of(Duration.class)),
+            vars(
+                "i",
+                LiteralTypes.of(Long.class),
+                "f",
+                LiteralTypes.of(Double.class),
+                "s",
+                LiteralTypes.of(String.class),
+                "b",
+                LiteralTypes.of(Boolean.class),
+                "t",
+                LiteralTypes.of(Instant.class),
+                "d",
+                LiteralTypes.of(Duration.class)),
             "cd /var/outputs; x={{.inputs.x}}; echo $((x * 10)) > i; echo \"$x.5\" > f;"
                 + " echo \"word $x\" > s; [ $x -gt 1 ] && echo true > b || echo false > b;"
                 + " echo 2024-01-0${x}T10:00:00Z > t; echo ${x}m30s > d");
@@ -95,8 +116,11 @@ class ContainerRunTest {
     assertThat(Inputs.list(out, "s")).containsExactly(Literals.of("word 1"), Literals.of("word 2"));
     assertThat(Inputs.list(out, "b")).containsExactly(Literals.of(false), Literals.of(true));
     assertThat(Inputs.list(out, "t"))
-        .containsExactly(Literals.of(Instant.parse("2024-01-01T10:00:00Z")), Literals.of(Instant.parse("2024-01-02T10:00:00Z")));
-    assertThat(Inputs.list(out, "d")).containsExactly(Literals.of(Duration.ofSeconds(90)), Literals.of(Duration.ofSeconds(150)));
+        .containsExactly(
+            Literals.of(Instant.parse("2024-01-01T10:00:00Z")),
+            Literals.of(Instant.parse("2024-01-02T10:00:00Z")));
+    assertThat(Inputs.list(out, "d"))
+        .containsExactly(Literals.of(Duration.ofSeconds(90)), Literals.of(Duration.ofSeconds(150)));
   }
 
   @Test
@@ -104,8 +128,13 @@ class ContainerRunTest {
     // given: the value goes in as an argument of its own, which the script writes back
     TaskTemplate t =
         Containers.withArgs(
-            Containers.rawContainer("echo", vars("x", LiteralTypes.of(String.class)), vars("y", LiteralTypes.of(String.class)), ""),
-            List.of("sh", "-c", "printf '%s' \"$#:$1\" > /var/outputs/y", "script", "{{ .Inputs.x }}"));
+            Containers.rawContainer(
+                "echo",
+                vars("x", LiteralTypes.of(String.class)),
+                vars("y", LiteralTypes.of(String.class)),
+                ""),
+            List.of(
+                "sh", "-c", "printf '%s' \"$#:$1\" > /var/outputs/y", "script", "{{ .Inputs.x }}"));
     Path def = Containers.mapOver(dir, "echo.def.json", t);
     String nasty = "two words; $(touch " + dir.resolve("pwned") + ") `id` \\\"q\\\" 'q' * | &&";
     Path in = Cli.write(dir, "in.json", "{\"x\": [\"plain\", \"" + nasty + "\"]}");
@@ -123,7 +152,10 @@ class ContainerRunTest {
   void shouldGiveEachElementItsIndexAndAttemptNumber() throws Exception {
     // given: odd indices fail their first attempt
     TaskTemplate t =
-        Containers.rawContainer("where", vars("x", LiteralTypes.of(Long.class)), vars("y", LiteralTypes.of(String.class)),
+        Containers.rawContainer(
+            "where",
+            vars("x", LiteralTypes.of(Long.class)),
+            vars("y", LiteralTypes.of(String.class)),
             "if [ $((FLYTE_K8S_ARRAY_INDEX % 2)) = 1 ] && [ $FLYTE_ATTEMPT_NUMBER = 0 ]; then exit 1; fi;"
                 + " echo \"$BATCH_JOB_ARRAY_INDEX_VAR_NAME=$FLYTE_K8S_ARRAY_INDEX/$FLYTE_ATTEMPT_NUMBER\" > /var/outputs/y");
     t = Containers.retries(1).apply(t);
@@ -136,17 +168,26 @@ class ContainerRunTest {
     // then
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(plain("y"))
-        .containsExactly("FLYTE_K8S_ARRAY_INDEX=0/0", "FLYTE_K8S_ARRAY_INDEX=1/1", "FLYTE_K8S_ARRAY_INDEX=2/0", "FLYTE_K8S_ARRAY_INDEX=3/1");
+        .containsExactly(
+            "FLYTE_K8S_ARRAY_INDEX=0/0",
+            "FLYTE_K8S_ARRAY_INDEX=1/1",
+            "FLYTE_K8S_ARRAY_INDEX=2/0",
+            "FLYTE_K8S_ARRAY_INDEX=3/1");
   }
 
   @Test
   void shouldRetryAnElementThatExitsNonZeroAndShowTheEndOfItsStderr() throws Exception {
     TaskTemplate t =
-        Containers.retries(1).apply(
-            Containers.rawContainer("crash", vars("x", LiteralTypes.of(Long.class)), vars("y", LiteralTypes.of(Long.class)),
-                "echo \"attempt $FLYTE_ATTEMPT_NUMBER\" >> " + dir.resolve("log")
-                    + "; [ {{.inputs.x}} = 2 ] && { echo noise >&2; echo 'Segmentation fault' >&2; exit 3; };"
-                    + " echo {{.inputs.x}} > /var/outputs/y"));
+        Containers.retries(1)
+            .apply(
+                Containers.rawContainer(
+                    "crash",
+                    vars("x", LiteralTypes.of(Long.class)),
+                    vars("y", LiteralTypes.of(Long.class)),
+                    "echo \"attempt $FLYTE_ATTEMPT_NUMBER\" >> "
+                        + dir.resolve("log")
+                        + "; [ {{.inputs.x}} = 2 ] && { echo noise >&2; echo 'Segmentation fault' >&2; exit 3; };"
+                        + " echo {{.inputs.x}} > /var/outputs/y"));
     Path def = Containers.mapOver(dir, "crash.def.json", t);
     Path in = Cli.write(dir, "in.json", "{\"x\": [1, 2]}");
 
@@ -154,7 +195,8 @@ class ContainerRunTest {
 
     assertThat(cli.exitCode()).isEqualTo(ExitCode.MAP_FAILED);
     assertThat(plain("y")).containsExactly(1L, null);
-    assertThat(cli.err()).contains("  [1]: exit code 3 without error.pb; stderr: noise | Segmentation fault")
+    assertThat(cli.err())
+        .contains("  [1]: exit code 3 without error.pb; stderr: noise | Segmentation fault")
         .doesNotContain("\tat ");
     assertThat(Files.readAllLines(dir.resolve("log"))).hasSize(3);
   }
@@ -165,8 +207,14 @@ class ContainerRunTest {
     Path pidFile = dir.resolve("pids");
     TaskTemplate t =
         Containers.withTimeout(
-            Containers.rawContainer("hang", vars("x", LiteralTypes.of(Long.class)), vars("y", LiteralTypes.of(Long.class)),
-                "if [ {{.inputs.x}} = 1 ]; then echo $$ >> " + pidFile + "; sleep 300 & echo $! >> " + pidFile
+            Containers.rawContainer(
+                "hang",
+                vars("x", LiteralTypes.of(Long.class)),
+                vars("y", LiteralTypes.of(Long.class)),
+                "if [ {{.inputs.x}} = 1 ]; then echo $$ >> "
+                    + pidFile
+                    + "; sleep 300 & echo $! >> "
+                    + pidFile
                     + "; wait; fi; echo {{.inputs.x}} > /var/outputs/y"),
             Duration.ofSeconds(1));
     Path def = Containers.mapOver(dir, "hang.def.json", t);
@@ -190,7 +238,10 @@ class ContainerRunTest {
   @Test
   void shouldKeepBlobOutputsBesideTheOutputsFileAfterTheRun() throws Exception {
     TaskTemplate t =
-        Containers.rawContainer("report", vars("x", LiteralTypes.of(Long.class)), vars("y", LiteralTypes.of(Blob.class)),
+        Containers.rawContainer(
+            "report",
+            vars("x", LiteralTypes.of(Long.class)),
+            vars("y", LiteralTypes.of(Blob.class)),
             "echo \"report {{.inputs.x}}\" > /var/outputs/y");
     Path def = Containers.mapOver(dir, "blob.def.json", t);
     Path in = Cli.write(dir, "in.json", "{\"x\": [7]}");
@@ -198,8 +249,11 @@ class ContainerRunTest {
     Cli cli = run(def, in);
 
     assertThat(cli.exitCode()).as(cli.err()).isZero();
-    String uri = Inputs.list(outputs(dir.resolve("out.pb")), "y").get(0).getScalar().getBlob().getUri();
-    assertThat(uri).startsWith(dir.resolve("out-raw").resolve("run-").toString()).endsWith("/0/0/y");
+    String uri =
+        Inputs.list(outputs(dir.resolve("out.pb")), "y").get(0).getScalar().getBlob().getUri();
+    assertThat(uri)
+        .startsWith(dir.resolve("out-raw").resolve("run-").toString())
+        .endsWith("/0/0/y");
     assertThat(Path.of(uri)).hasContent("report 7");
   }
 
@@ -208,8 +262,15 @@ class ContainerRunTest {
     // given: a program that fails when another one runs at the same time (mkdir is atomic)
     Path lock = dir.resolve("lock");
     TaskTemplate t =
-        Containers.rawContainer("one-at-a-time", vars("x", LiteralTypes.of(Long.class)), vars("y", LiteralTypes.of(Long.class)),
-            "mkdir " + lock + " || exit 9; sleep 0.1; rmdir " + lock + "; echo {{.inputs.x}} > /var/outputs/y");
+        Containers.rawContainer(
+            "one-at-a-time",
+            vars("x", LiteralTypes.of(Long.class)),
+            vars("y", LiteralTypes.of(Long.class)),
+            "mkdir "
+                + lock
+                + " || exit 9; sleep 0.1; rmdir "
+                + lock
+                + "; echo {{.inputs.x}} > /var/outputs/y");
     Path def = Containers.mapOver(dir, "limit.def.json", t);
     Path in = Cli.write(dir, "in.json", "{\"x\": [1, 2, 3, 4, 5, 6, 7, 8]}");
 
@@ -225,13 +286,21 @@ class ContainerRunTest {
     Path marker = dir.resolve("ran");
 
     TaskTemplate unknown =
-        Containers.rawContainer("typo", vars("x", LiteralTypes.of(Long.class)), vars(),
+        Containers.rawContainer(
+            "typo",
+            vars("x", LiteralTypes.of(Long.class)),
+            vars(),
             "touch " + marker + "; echo {{.inputs.x}} > {{.outputs}}");
     Cli typo = run(Containers.mapOver(dir, "typo.def.json", unknown), in);
     assertThat(typo.exitCode()).isEqualTo(ExitCode.INVALID);
-    assertThat(lines(typo.err())).singleElement().satisfies(line -> assertThat(line)
-        .startsWith("error: container argument 2 [")
-        .contains("the placeholder [{{.outputs}}] is not one Flyte knows: use {{.input}}, {{.inputs.NAME}}"));
+    assertThat(lines(typo.err()))
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .startsWith("error: container argument 2 [")
+                    .contains(
+                        "the placeholder [{{.outputs}}] is not one Flyte knows: use {{.input}}, {{.inputs.NAME}}"));
 
     TaskTemplate missing =
         Containers.withArgs(
@@ -239,11 +308,20 @@ class ContainerRunTest {
             List.of("no-such-tool-flyte-beam", "{{.input}}"));
     Cli notInstalled = run(Containers.mapOver(dir, "missing.def.json", missing), in);
     assertThat(notInstalled.exitCode()).isEqualTo(ExitCode.INVALID);
-    assertThat(lines(notInstalled.err())).containsExactly(
-        "error: the program [no-such-tool-flyte-beam] of sub-task [missing] is not on PATH: install it on every worker");
+    assertThat(lines(notInstalled.err()))
+        .containsExactly(
+            "error: the program [no-such-tool-flyte-beam] of sub-task [missing] is not on PATH: install it on every worker");
 
-    Cli badLimit = run(Containers.mapOver(dir, "ok.def.json", Containers.rawContainer("ok", vars("x", LiteralTypes.of(Long.class)), vars(), "true")),
-        in, "--processes-per-worker", "-1");
+    Cli badLimit =
+        run(
+            Containers.mapOver(
+                dir,
+                "ok.def.json",
+                Containers.rawContainer(
+                    "ok", vars("x", LiteralTypes.of(Long.class)), vars(), "true")),
+            in,
+            "--processes-per-worker",
+            "-1");
     assertThat(badLimit.exitCode()).isEqualTo(ExitCode.INVALID);
     assertThat(badLimit.err()).contains("--processes-per-worker [-1] must be >= 0");
     assertThat(marker).doesNotExist();
@@ -253,7 +331,9 @@ class ContainerRunTest {
 
   private Cli runFlytekit(Path log, int retries, String... words) throws Exception {
     Path bin = Containers.fakeFlytekit(dir);
-    Path def = Containers.definition(dir, "arraynode-flytekit.def.json", retries, Containers.withFake(bin, log));
+    Path def =
+        Containers.definition(
+            dir, "arraynode-flytekit.def.json", retries, Containers.withFake(bin, log));
     StringBuilder values = new StringBuilder();
     for (String w : words) {
       values.append(values.length() == 0 ? "" : ", ").append('"').append(w).append('"');
@@ -270,7 +350,9 @@ class ContainerRunTest {
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(plain("o0")).containsExactly("A", "B");
     assertThat(attempts(log)).containsExactlyInAnyOrder("0 0 \"\"", "1 0 \"\"");
-    assertThat(lines(cli.err())).singleElement().satisfies(l -> assertThat(l).startsWith("warning: the image [ghcr.io/flyteorg/flytekit"));
+    assertThat(lines(cli.err()))
+        .singleElement()
+        .satisfies(l -> assertThat(l).startsWith("warning: the image [ghcr.io/flyteorg/flytekit"));
   }
 
   @Test
@@ -333,7 +415,8 @@ class ContainerRunTest {
     Cli cli = runFlytekit(log, 1, "crash");
 
     assertThat(cli.exitCode()).isEqualTo(ExitCode.MAP_FAILED);
-    assertThat(cli.err()).contains("  [0]: exit code 5 without error.pb; stderr: Segmentation fault in native code");
+    assertThat(cli.err())
+        .contains("  [0]: exit code 5 without error.pb; stderr: Segmentation fault in native code");
     assertThat(attempts(log)).hasSize(2);
   }
 
@@ -344,7 +427,10 @@ class ContainerRunTest {
     for (boolean withVars : new boolean[] {true, false}) {
       Path log = dir.resolve("legacy-" + withVars + ".log");
       Path def =
-          Containers.definition(dir, "legacy-container-array.def.json", 0,
+          Containers.definition(
+              dir,
+              "legacy-container-array.def.json",
+              0,
               t -> {
                 TaskTemplate withFake = Containers.withFake(bin, log).apply(t);
                 if (withVars) {
@@ -369,19 +455,39 @@ class ContainerRunTest {
     }
   }
 
-  // --- Java tasks as processes ----------------------------------------------------------------------
+  // --- Java tasks as processes
+  // ----------------------------------------------------------------------
 
   @Test
   void shouldRunAJavaTaskAsAProcessThroughTheExecuteCommand() throws Exception {
     // given: the container args a java-task template holds, run by a plain java command line
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     TaskTemplate t =
-        Containers.withoutDataConfig(Containers.withArgs(
-                Containers.rawContainer("counted-process", vars("x", LiteralTypes.of(Long.class)), vars("o0", LiteralTypes.of(Long.class)), ""),
-                List.of(java, "-cp", System.getProperty("java.class.path"), "org.flytebeam.runner.Main",
-                    "execute", "--task", "test_counted", "--inputs", "{{.input}}",
-                    "--output-prefix", "{{.outputPrefix}}", "--raw-output-data-prefix", "{{.rawOutputDataPrefix}}",
-                    "--checkpoint-path", "{{.checkpointOutputPrefix}}", "--prev-checkpoint", "{{.prevCheckpointPrefix}}")));
+        Containers.withoutDataConfig(
+            Containers.withArgs(
+                Containers.rawContainer(
+                    "counted-process",
+                    vars("x", LiteralTypes.of(Long.class)),
+                    vars("o0", LiteralTypes.of(Long.class)),
+                    ""),
+                List.of(
+                    java,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "org.flytebeam.runner.Main",
+                    "execute",
+                    "--task",
+                    "test_counted",
+                    "--inputs",
+                    "{{.input}}",
+                    "--output-prefix",
+                    "{{.outputPrefix}}",
+                    "--raw-output-data-prefix",
+                    "{{.rawOutputDataPrefix}}",
+                    "--checkpoint-path",
+                    "{{.checkpointOutputPrefix}}",
+                    "--prev-checkpoint",
+                    "{{.prevCheckpointPrefix}}")));
     Path def = Containers.mapOver(dir, "java.def.json", Containers.retries(2).apply(t));
     Path in = Cli.write(dir, "in.json", "{\"x\": [1, -2, 3]}");
 
@@ -397,31 +503,81 @@ class ContainerRunTest {
   @Test
   void shouldWriteOutputsPbOrErrorPbFromTheExecuteCommand() throws Exception {
     Path inputs = dir.resolve("inputs.pb");
-    Files.write(inputs, LiteralMap.newBuilder().putLiterals("x", Literals.of(4L)).build().toByteArray());
+    Files.write(
+        inputs, LiteralMap.newBuilder().putLiterals("x", Literals.of(4L)).build().toByteArray());
 
-    Cli ok = Cli.run("execute", "--task", "test_counted", "--inputs", inputs.toString(), "--output-prefix", dir.resolve("ok").toString());
+    Cli ok =
+        Cli.run(
+            "execute",
+            "--task",
+            "test_counted",
+            "--inputs",
+            inputs.toString(),
+            "--output-prefix",
+            dir.resolve("ok").toString());
     assertThat(ok.exitCode()).as(ok.err()).isZero();
-    assertThat(outputs(dir.resolve("ok/outputs.pb"))).isEqualTo(LiteralMap.newBuilder().putLiterals("o0", Literals.of(40L)).build());
+    assertThat(outputs(dir.resolve("ok/outputs.pb")))
+        .isEqualTo(LiteralMap.newBuilder().putLiterals("o0", Literals.of(40L)).build());
 
-    Files.write(inputs, LiteralMap.newBuilder().putLiterals("x", Literals.of(-4L)).build().toByteArray());
-    Cli failed = Cli.run("execute", "--task", "test_counted", "--inputs", inputs.toString(), "--output-prefix", dir.resolve("failed").toString());
+    Files.write(
+        inputs, LiteralMap.newBuilder().putLiterals("x", Literals.of(-4L)).build().toByteArray());
+    Cli failed =
+        Cli.run(
+            "execute",
+            "--task",
+            "test_counted",
+            "--inputs",
+            inputs.toString(),
+            "--output-prefix",
+            dir.resolve("failed").toString());
     assertThat(failed.exitCode()).isEqualTo(ExitCode.MAP_FAILED);
-    assertThat(lines(failed.err())).containsExactly("error: task [test_counted] failed: IllegalStateException: negative: -4");
-    ContainerError error = ErrorDocument.parseFrom(Files.readAllBytes(dir.resolve("failed/error.pb"))).getError();
+    assertThat(lines(failed.err()))
+        .containsExactly("error: task [test_counted] failed: IllegalStateException: negative: -4");
+    ContainerError error =
+        ErrorDocument.parseFrom(Files.readAllBytes(dir.resolve("failed/error.pb"))).getError();
     assertThat(error.getKind()).isEqualTo(ContainerError.Kind.NON_RECOVERABLE);
     assertThat(error.getOrigin()).isEqualTo(ExecutionError.ErrorKind.USER);
-    assertThat(error.getMessage()).startsWith("Trace:").contains("\tat ").endsWith("Message:\n\n    IllegalStateException: negative: -4\n");
+    assertThat(error.getMessage())
+        .startsWith("Trace:")
+        .contains("\tat ")
+        .endsWith("Message:\n\n    IllegalStateException: negative: -4\n");
 
-    Cli flaky = Cli.run("execute", "--task", "test_flaky", "--inputs", inputs.toString(), "--output-prefix", dir.resolve("flaky").toString());
+    Cli flaky =
+        Cli.run(
+            "execute",
+            "--task",
+            "test_flaky",
+            "--inputs",
+            inputs.toString(),
+            "--output-prefix",
+            dir.resolve("flaky").toString());
     assertThat(flaky.exitCode()).isEqualTo(ExitCode.MAP_FAILED);
-    ContainerError recoverable = ErrorDocument.parseFrom(Files.readAllBytes(dir.resolve("flaky/error.pb"))).getError();
+    ContainerError recoverable =
+        ErrorDocument.parseFrom(Files.readAllBytes(dir.resolve("flaky/error.pb"))).getError();
     assertThat(recoverable.getKind()).isEqualTo(ContainerError.Kind.RECOVERABLE);
     assertThat(recoverable.getOrigin()).isEqualTo(ExecutionError.ErrorKind.USER);
 
-    Cli unknown = Cli.run("execute", "--task", "no_such_task", "--inputs", inputs.toString(), "--output-prefix", dir.resolve("unknown").toString());
+    Cli unknown =
+        Cli.run(
+            "execute",
+            "--task",
+            "no_such_task",
+            "--inputs",
+            inputs.toString(),
+            "--output-prefix",
+            dir.resolve("unknown").toString());
     assertThat(unknown.exitCode()).isEqualTo(ExitCode.INVALID);
-    assertThat(lines(unknown.err())).singleElement().satisfies(l -> assertThat(l).startsWith("error: task [no_such_task] failed: no Java task named [no_such_task]"));
-    assertThat(ErrorDocument.parseFrom(Files.readAllBytes(dir.resolve("unknown/error.pb"))).getError().getKind())
+    assertThat(lines(unknown.err()))
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l)
+                    .startsWith(
+                        "error: task [no_such_task] failed: no Java task named [no_such_task]"));
+    assertThat(
+            ErrorDocument.parseFrom(Files.readAllBytes(dir.resolve("unknown/error.pb")))
+                .getError()
+                .getKind())
         .isEqualTo(ContainerError.Kind.NON_RECOVERABLE);
   }
 }

@@ -29,8 +29,14 @@ class ContainerThroughputTest {
     // when
     long start = System.nanoTime();
     Cli cli =
-        Cli.run("run", "--definition", def.toString(), "--inputs", in.toString(),
-            "--outputs", dir.resolve("out.pb").toString());
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            in.toString(),
+            "--outputs",
+            dir.resolve("out.pb").toString());
     double seconds = (System.nanoTime() - start) / 1e9;
 
     // then

@@ -45,7 +45,8 @@ final class Containers {
         Files.copy(in, bin.resolve(name));
       }
     }
-    Files.setPosixFilePermissions(bin.resolve("pyflyte-map-execute"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        bin.resolve("pyflyte-map-execute"), PosixFilePermissions.fromString("rwxr-xr-x"));
     return bin;
   }
 
@@ -78,8 +79,14 @@ final class Containers {
       WorkflowClosure.Builder closure = WorkflowClosure.newBuilder();
       JsonFormat.parser().merge(json, closure);
       closure.setTasks(0, retries(retries).apply(edit.apply(closure.getTasks(0))));
-      closure.getWorkflowBuilder().getNodesBuilder(0).getArrayNodeBuilder().setRunAllSubNodes(true)
-          .getNodeBuilder().getMetadataBuilder().setRetries(RetryStrategy.newBuilder().setRetries(retries));
+      closure
+          .getWorkflowBuilder()
+          .getNodesBuilder(0)
+          .getArrayNodeBuilder()
+          .setRunAllSubNodes(true)
+          .getNodeBuilder()
+          .getMetadataBuilder()
+          .setRetries(RetryStrategy.newBuilder().setRetries(retries));
       edited = closure.build();
     } else {
       TaskTemplate.Builder template = TaskTemplate.newBuilder();
@@ -89,20 +96,26 @@ final class Containers {
     return Cli.write(dir, resource, JsonFormat.printer().print(edited));
   }
 
-  /** The template's container gets {@code PATH} = {@code bin} then the worker's PATH, and FAKE_LOG. */
+  /**
+   * The template's container gets {@code PATH} = {@code bin} then the worker's PATH, and FAKE_LOG.
+   */
   static UnaryOperator<TaskTemplate> withFake(Path bin, Path log) {
-    return t -> t.toBuilder()
-        .setContainer(
-            t.getContainer().toBuilder()
-                .addEnv(KeyValuePair.newBuilder().setKey("PATH").setValue(pathWith(bin)))
-                .addEnv(KeyValuePair.newBuilder().setKey("FAKE_LOG").setValue(log.toString())))
-        .build();
+    return t ->
+        t.toBuilder()
+            .setContainer(
+                t.getContainer().toBuilder()
+                    .addEnv(KeyValuePair.newBuilder().setKey("PATH").setValue(pathWith(bin)))
+                    .addEnv(KeyValuePair.newBuilder().setKey("FAKE_LOG").setValue(log.toString())))
+            .build();
   }
 
   static UnaryOperator<TaskTemplate> retries(int retries) {
-    return t -> t.toBuilder()
-        .setMetadata(t.getMetadata().toBuilder().setRetries(RetryStrategy.newBuilder().setRetries(retries)))
-        .build();
+    return t ->
+        t.toBuilder()
+            .setMetadata(
+                t.getMetadata().toBuilder()
+                    .setRetries(RetryStrategy.newBuilder().setRetries(retries)))
+            .build();
   }
 
   /** The lines FAKE_LOG got: one per attempt, {@code "<index> <attempt> <prev checkpoint>"}. */
@@ -113,13 +126,19 @@ final class Containers {
   static VariableMap vars(Object... nameAndType) {
     VariableMap.Builder vars = VariableMap.newBuilder();
     for (int i = 0; i < nameAndType.length; i += 2) {
-      vars.putVariables((String) nameAndType[i], Variable.newBuilder().setType((LiteralType) nameAndType[i + 1]).build());
+      vars.putVariables(
+          (String) nameAndType[i],
+          Variable.newBuilder().setType((LiteralType) nameAndType[i + 1]).build());
     }
     return vars.build();
   }
 
-  /** A flytekit ContainerTask-style template: {@code sh -c script}, data in /var/inputs and /var/outputs. */
-  static TaskTemplate rawContainer(String name, VariableMap inputs, VariableMap outputs, String script) {
+  /**
+   * A flytekit ContainerTask-style template: {@code sh -c script}, data in /var/inputs and
+   * /var/outputs.
+   */
+  static TaskTemplate rawContainer(
+      String name, VariableMap inputs, VariableMap outputs, String script) {
     return TaskTemplate.newBuilder()
         .setId(TaskId.of(name).toProto(ResourceType.TASK))
         .setType("raw-container")
@@ -128,7 +147,9 @@ final class Containers {
         .setContainer(
             Container.newBuilder()
                 .setImage("debian:bookworm-slim")
-                .addCommand("sh").addCommand("-c").addCommand(script)
+                .addCommand("sh")
+                .addCommand("-c")
+                .addCommand(script)
                 .setDataConfig(
                     DataLoadingConfig.newBuilder()
                         .setEnabled(true)
@@ -138,7 +159,10 @@ final class Containers {
         .build();
   }
 
-  /** The same template whose container runs {@code args} (command cleared; image, env, data_config kept). */
+  /**
+   * The same template whose container runs {@code args} (command cleared; image, env, data_config
+   * kept).
+   */
   static TaskTemplate withArgs(TaskTemplate t, List<String> args) {
     return t.toBuilder()
         .setContainer(t.getContainer().toBuilder().clearCommand().clearArgs().addAllArgs(args))
@@ -154,7 +178,10 @@ final class Containers {
     return t.toBuilder()
         .setMetadata(
             t.getMetadata().toBuilder()
-                .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(timeout.getSeconds()).setNanos(timeout.getNano())))
+                .setTimeout(
+                    com.google.protobuf.Duration.newBuilder()
+                        .setSeconds(timeout.getSeconds())
+                        .setNanos(timeout.getNano())))
         .build();
   }
 

@@ -38,8 +38,12 @@ class ExampleDefinitionsTest {
             "burn-cpu", "{\"o0\":[772891,35786,341622]}");
     for (Map.Entry<String, String> e : expected.entrySet()) {
       Cli cli =
-          Cli.run("run", "--definition", DIR.resolve(e.getKey() + ".def.json").toString(),
-              "--inputs", DIR.resolve(e.getKey() + ".inputs.json").toString());
+          Cli.run(
+              "run",
+              "--definition",
+              DIR.resolve(e.getKey() + ".def.json").toString(),
+              "--inputs",
+              DIR.resolve(e.getKey() + ".inputs.json").toString());
       assertThat(cli.exitCode()).as(e.getKey() + ": " + cli.err()).isZero();
       assertThat(cli.out().replaceAll("\\s+", "")).as(e.getKey()).isEqualTo(e.getValue());
     }

@@ -47,7 +47,8 @@ class FlyteBeamTest {
 
   @Test
   void shouldRetryRecoverableFailuresAndReportAttempts() {
-    MapResult result = run(MapTask.of(new TestTasks.Flaky()).build(), Inputs.of("x", Inputs.ints(5, 6, 7)));
+    MapResult result =
+        run(MapTask.of(new TestTasks.Flaky()).build(), Inputs.of("x", Inputs.ints(5, 6, 7)));
 
     assertThat(result.success()).isTrue();
     assertThat(Inputs.plain(result.outputs(), "o0")).containsExactly(5L, 6L, 7L);
@@ -87,12 +88,16 @@ class FlyteBeamTest {
     long[] sleeps = new long[24];
     java.util.Arrays.fill(sleeps, 40);
 
-    run(MapTask.of(new TestTasks.Timed()).concurrency(1).build(), Inputs.of("x", Inputs.ints(sleeps)));
+    run(
+        MapTask.of(new TestTasks.Timed()).concurrency(1).build(),
+        Inputs.of("x", Inputs.ints(sleeps)));
     assertThat(TestTasks.INTERVALS).hasSize(24);
     assertThat(TestTasks.maxOverlap()).isEqualTo(1);
 
     TestTasks.reset();
-    run(MapTask.of(new TestTasks.Timed()).concurrency(2).build(), Inputs.of("x", Inputs.ints(sleeps)));
+    run(
+        MapTask.of(new TestTasks.Timed()).concurrency(2).build(),
+        Inputs.of("x", Inputs.ints(sleeps)));
     assertThat(TestTasks.INTERVALS).hasSize(24);
     assertThat(TestTasks.maxOverlap()).isBetween(1, 2);
   }
@@ -103,7 +108,9 @@ class FlyteBeamTest {
     values[0] = -1; // fails at once; every element is required
 
     MapResult result =
-        run(MapTask.of(new TestTasks.Counted()).concurrency(1).build(), Inputs.of("x", Inputs.ints(values)));
+        run(
+            MapTask.of(new TestTasks.Counted()).concurrency(1).build(),
+            Inputs.of("x", Inputs.ints(values)));
 
     assertThat(result.success()).isFalse();
     assertThat(result.verdict().failed()).isEqualTo(1);
@@ -126,13 +133,16 @@ class FlyteBeamTest {
     assertThat(TestTasks.calls("test_counted")).isEqualTo(200);
     assertThat(result.verdict().succeeded()).isEqualTo(199);
     assertThat(result.verdict().aborted()).isZero();
-    assertThat(result.verdict().errors().format()).isEqualTo("[0]: IllegalStateException: negative: -1");
+    assertThat(result.verdict().errors().format())
+        .isEqualTo("[0]: IllegalStateException: negative: -1");
   }
 
   @Test
   void shouldFailAtOnceWhenMinSuccessesExceedsTheSize() {
     MapResult result =
-        run(MapTask.of(new TestTasks.Counted()).minSuccesses(5).build(), Inputs.of("x", Inputs.ints(1, 2, 3, 4)));
+        run(
+            MapTask.of(new TestTasks.Counted()).minSuccesses(5).build(),
+            Inputs.of("x", Inputs.ints(1, 2, 3, 4)));
 
     assertThat(result.success()).isFalse();
     assertThat(TestTasks.calls("test_counted")).isZero();
@@ -143,7 +153,9 @@ class FlyteBeamTest {
   @Test
   void shouldSucceedWithEmptyOutputsWhenTheInputsAreEmpty() {
     MapResult result =
-        run(MapTask.of(new TestTasks.Counted()).minSuccesses(3).build(), Inputs.of("x", Inputs.ints()));
+        run(
+            MapTask.of(new TestTasks.Counted()).minSuccesses(3).build(),
+            Inputs.of("x", Inputs.ints()));
 
     assertThat(result.success()).isTrue();
     assertThat(Inputs.list(result.outputs(), "o0")).isEmpty();

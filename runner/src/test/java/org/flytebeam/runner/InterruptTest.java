@@ -34,12 +34,19 @@ class InterruptTest {
     }
     Path inputs = Cli.write(dir, "in.json", "{\"x\": [" + values + "]}");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+    List<String> command =
+        new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
     command.addAll(List.of(FlyteBeam.SPARK_JAVA17_FLAGS.split(" ")));
     command.addAll(
-        List.of("org.flytebeam.runner.Main", "run", "--definition", def.toString(),
-            "--inputs", inputs.toString(),
-            "--work-dir", dir.resolve("work-" + outputs.getFileName()).toString()));
+        List.of(
+            "org.flytebeam.runner.Main",
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--work-dir",
+            dir.resolve("work-" + outputs.getFileName()).toString()));
     command.addAll(List.of(outputOptions));
     return new ProcessBuilder(command)
         .redirectError(dir.resolve("stderr-" + outputs.getFileName() + ".txt").toFile())
@@ -51,11 +58,16 @@ class InterruptTest {
     try {
       interrupt(process, outputs, signal);
       List<Literal> written =
-          LiteralMap.parseFrom(Files.readAllBytes(outputs)).getLiteralsMap().get("o0").getCollection().getLiteralsList();
+          LiteralMap.parseFrom(Files.readAllBytes(outputs))
+              .getLiteralsMap()
+              .get("o0")
+              .getCollection()
+              .getLiteralsList();
       assertThat(written).hasSize(400);
       long finished = written.stream().filter(l -> !Literals.isNone(l)).count();
       assertThat(finished).isBetween(1L, 399L);
-      assertThat(written.stream().filter(l -> !Literals.isNone(l))).allMatch(l -> l.equals(Literals.of(50L)));
+      assertThat(written.stream().filter(l -> !Literals.isNone(l)))
+          .allMatch(l -> l.equals(Literals.of(50L)));
     } finally {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
@@ -74,7 +86,9 @@ class InterruptTest {
     new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-    String stderr = Files.readString(dir.resolve("stderr-" + outputs.getFileName() + ".txt"), StandardCharsets.UTF_8);
+    String stderr =
+        Files.readString(
+            dir.resolve("stderr-" + outputs.getFileName() + ".txt"), StandardCharsets.UTF_8);
     assertThat(process.exitValue()).as(stderr).isEqualTo(ExitCode.INTERRUPTED);
     assertThat(stderr).contains("error: interrupted").doesNotContain("\tat ");
   }
@@ -123,5 +137,4 @@ class InterruptTest {
     Path outputs = dir.resolve("term.pb");
     assertInterrupted(start(outputs), outputs, "TERM");
   }
-
 }

@@ -41,7 +41,9 @@ class KillDriverTest {
     while (System.nanoTime() < deadline && pids.stream().anyMatch(KillDriverTest::alive)) {
       Thread.sleep(20);
     }
-    assertThat(pids.stream().filter(KillDriverTest::alive).toList()).as("element processes still alive").isEmpty();
+    assertThat(pids.stream().filter(KillDriverTest::alive).toList())
+        .as("element processes still alive")
+        .isEmpty();
   }
 
   /** The pids a test program wrote, one a line; none when the file is not there yet. */
@@ -62,14 +64,27 @@ class KillDriverTest {
     // given: a CLI process whose elements sleep, each in a child of its own as well
     Path pidFile = dir.resolve("pids");
     TaskTemplate t =
-        Containers.rawContainer("sleepy", vars("x", LiteralTypes.of(Long.class)), vars("y", LiteralTypes.of(Long.class)),
+        Containers.rawContainer(
+            "sleepy",
+            vars("x", LiteralTypes.of(Long.class)),
+            vars("y", LiteralTypes.of(Long.class)),
             "echo $$ >> " + pidFile + "; sleep 300 & echo $! >> " + pidFile + "; wait");
     Path def = Containers.mapOver(dir, "sleepy.def.json", t);
     Path in = Cli.write(dir, "in.json", "{\"x\": [1, 2, 3, 4]}");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     driver =
-        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.flytebeam.runner.Main", "run",
-                "--definition", def.toString(), "--inputs", in.toString(), "--processes-per-worker", "2")
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.flytebeam.runner.Main",
+                "run",
+                "--definition",
+                def.toString(),
+                "--inputs",
+                in.toString(),
+                "--processes-per-worker",
+                "2")
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("driver.log").toFile())
             .start();

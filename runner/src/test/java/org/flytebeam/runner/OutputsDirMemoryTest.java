@@ -70,8 +70,18 @@ class OutputsDirMemoryTest {
 
     // when
     Process run =
-        start(dir.resolve("dir.err"), "run", "--definition", def.toString(), "--inputs", inputs.toString(),
-            "--outputs-dir", out.toString(), "--summary", dir.resolve("summary.json").toString(), "--quiet");
+        start(
+            dir.resolve("dir.err"),
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--outputs-dir",
+            out.toString(),
+            "--summary",
+            dir.resolve("summary.json").toString(),
+            "--quiet");
 
     // then: every line, in order, read back without holding them
     int code = exitCode(run);
@@ -96,8 +106,16 @@ class OutputsDirMemoryTest {
     // and: assembling the same outputs in the same heap does not fit (JSON outputs are assembled;
     // binary ones are streamed from the run folder)
     Process assemble =
-        start(dir.resolve("assemble.err"), "run", "--definition", def.toString(), "--inputs", inputs.toString(),
-            "--outputs", dir.resolve("out.json").toString(), "--quiet");
+        start(
+            dir.resolve("assemble.err"),
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--outputs",
+            dir.resolve("out.json").toString(),
+            "--quiet");
     assertThat(exitCode(assemble)).isEqualTo(ExitCode.INFRASTRUCTURE);
     assertThat(Files.readString(dir.resolve("assemble.err")))
         .startsWith("error: the driver ran out of memory")

@@ -106,7 +106,8 @@ class OutputsDirTest {
       Literal value = outputs.getLiteralsMap().get(name);
       assertThat(value.getScalar().getBlob().getUri())
           .isEqualTo(outputsDir.toAbsolutePath() + "/elements/");
-      assertThat(value.getScalar().getBlob().getMetadata().getType().getFormat()).isEqualTo("jsonl");
+      assertThat(value.getScalar().getBlob().getMetadata().getType().getFormat())
+          .isEqualTo("jsonl");
       assertThat(value.getScalar().getBlob().getMetadata().getType().getDimensionality())
           .isEqualTo(BlobDimensionality.MULTIPART);
     }
@@ -116,13 +117,21 @@ class OutputsDirTest {
   void shouldWriteEveryIndexOnceInOrderWithNoneForFailuresWhenTheMapFails() throws Exception {
     // given: 3,000 elements, every seventh fails, all must succeed, every element runs
     int n = 3000;
-    Path def = definition(MapTask.of(new TestTasks.Counted()).runAllSubNodes(true).build(), "c.def.json");
+    Path def =
+        definition(MapTask.of(new TestTasks.Counted()).runAllSubNodes(true).build(), "c.def.json");
     Path out = dir.resolve("out");
 
     // when
     Cli cli =
-        Cli.run("run", "--definition", def.toString(), "--inputs", ints("in.json", mixed(n)).toString(),
-            "--outputs-dir", out.toString(), "--quiet");
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            ints("in.json", mixed(n)).toString(),
+            "--outputs-dir",
+            out.toString(),
+            "--quiet");
 
     // then: exit 1, and still every element's line, in index order
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(ExitCode.MAP_FAILED);
@@ -165,8 +174,17 @@ class OutputsDirTest {
 
     // when: --outputs as protobuf JSON as well
     Cli cli =
-        Cli.run("run", "--definition", def.toString(), "--inputs", in.toString(), "--quiet",
-            "--outputs-dir", out.toString(), "--outputs", dir.resolve("outputs.json").toString());
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            in.toString(),
+            "--quiet",
+            "--outputs-dir",
+            out.toString(),
+            "--outputs",
+            dir.resolve("outputs.json").toString());
 
     // then
     assertThat(cli.exitCode()).as(cli.err()).isZero();
@@ -174,7 +192,8 @@ class OutputsDirTest {
     LiteralMap.Builder json = LiteralMap.newBuilder();
     JsonFormat.parser().merge(Files.readString(dir.resolve("outputs.json")), json);
     assertBlobs(json.build(), out, "greetings");
-    assertThat(LiteralMap.parseFrom(Files.readAllBytes(out.resolve("outputs.pb")))).isEqualTo(json.build());
+    assertThat(LiteralMap.parseFrom(Files.readAllBytes(out.resolve("outputs.pb"))))
+        .isEqualTo(json.build());
     // the lines hold the node's output names
     assertThat(lines(out))
         .containsExactly(
@@ -185,12 +204,22 @@ class OutputsDirTest {
   @Test
   void shouldWriteEveryOutputOnEachLineWhenTheTaskHasSeveral() throws Exception {
     Path def =
-        definition(MapTask.of(new TestTasks.Paired()).minSuccessRatio(0.5f).build(), "pair.def.json");
+        definition(
+            MapTask.of(new TestTasks.Paired()).minSuccessRatio(0.5f).build(), "pair.def.json");
     Path out = dir.resolve("out");
 
     Cli cli =
-        Cli.run("run", "--definition", def.toString(), "--inputs", ints("in.json", 1, -2, 3).toString(),
-            "--outputs-dir", out.toString(), "--outputs", dir.resolve("o.pb").toString(), "--quiet");
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            ints("in.json", 1, -2, 3).toString(),
+            "--outputs-dir",
+            out.toString(),
+            "--outputs",
+            dir.resolve("o.pb").toString(),
+            "--quiet");
 
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(lines(out))
@@ -198,7 +227,8 @@ class OutputsDirTest {
             "{\"index\":0,\"outputs\":{\"twice\":2,\"label\":\"n1\"}}",
             "{\"index\":1,\"outputs\":{\"twice\":null,\"label\":null}}",
             "{\"index\":2,\"outputs\":{\"twice\":6,\"label\":\"n3\"}}");
-    assertBlobs(LiteralMap.parseFrom(Files.readAllBytes(dir.resolve("o.pb"))), out, "twice", "label");
+    assertBlobs(
+        LiteralMap.parseFrom(Files.readAllBytes(dir.resolve("o.pb"))), out, "twice", "label");
   }
 
   @Test
@@ -274,7 +304,10 @@ class OutputsDirTest {
     assertThat(consumers.get()).isEqualTo(1);
     // Whatever Spark caches spills to disk rather than being dropped and recomputed.
     RunOptions options = RunOptions.defaults().withRunner(RunnerKind.SparkRunner);
-    assertThat(FlyteBeam.pipelineOptions(spec, options).as(SparkPipelineOptions.class).getStorageLevel())
+    assertThat(
+            FlyteBeam.pipelineOptions(spec, options)
+                .as(SparkPipelineOptions.class)
+                .getStorageLevel())
         .isEqualTo("MEMORY_AND_DISK");
   }
 
@@ -284,8 +317,15 @@ class OutputsDirTest {
     Path blocker = Files.writeString(dir.resolve("blocker"), "a file, not a folder");
 
     Cli cli =
-        Cli.run("run", "--definition", def.toString(), "--inputs", ints("in.json", 1, 2).toString(),
-            "--outputs-dir", blocker.resolve("out").toString(), "--quiet");
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            ints("in.json", 1, 2).toString(),
+            "--outputs-dir",
+            blocker.resolve("out").toString(),
+            "--quiet");
 
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(ExitCode.INVALID);
     assertThat(cli.err())
@@ -300,27 +340,56 @@ class OutputsDirTest {
     Path def = definition(MapTask.of(new TestTasks.Counted()).build(), "c.def.json");
     Path out = dir.resolve("out");
     String in = ints("in.json", 1, 2).toString();
-    assertThat(Cli.run("run", "--definition", def.toString(), "--inputs", in, "--outputs-dir", out.toString(), "--quiet").exitCode())
+    assertThat(
+            Cli.run(
+                    "run",
+                    "--definition",
+                    def.toString(),
+                    "--inputs",
+                    in,
+                    "--outputs-dir",
+                    out.toString(),
+                    "--quiet")
+                .exitCode())
         .isZero();
     TestTasks.reset();
 
     Cli again =
-        Cli.run("run", "--definition", def.toString(), "--inputs", in, "--outputs-dir", out.toString(), "--quiet");
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            in,
+            "--outputs-dir",
+            out.toString(),
+            "--quiet");
 
     assertThat(again.exitCode()).as(again.err()).isEqualTo(ExitCode.INVALID);
-    assertThat(again.err()).startsWith("error: --outputs-dir: ").contains("already holds 2 shards", "give an empty or new folder");
+    assertThat(again.err())
+        .startsWith("error: --outputs-dir: ")
+        .contains("already holds 2 shards", "give an empty or new folder");
     assertThat(TestTasks.calls("test_counted")).isZero();
     assertThat(lines(out)).hasSize(2);
   }
 
   @Test
-  void shouldWriteNoneForEveryElementWhenTheMapCannotSucceedOrAnEmptyFolderWhenItIsEmpty() throws Exception {
+  void shouldWriteNoneForEveryElementWhenTheMapCannotSucceedOrAnEmptyFolderWhenItIsEmpty()
+      throws Exception {
     // min_successes above the size: nothing runs, yet every index has its line
-    Path def = definition(MapTask.of(new TestTasks.Counted()).minSuccesses(5).build(), "c.def.json");
+    Path def =
+        definition(MapTask.of(new TestTasks.Counted()).minSuccesses(5).build(), "c.def.json");
     Path out = dir.resolve("out");
     Cli cli =
-        Cli.run("run", "--definition", def.toString(), "--inputs", ints("in.json", 1, 2, 3).toString(),
-            "--outputs-dir", out.toString(), "--quiet");
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            ints("in.json", 1, 2, 3).toString(),
+            "--outputs-dir",
+            out.toString(),
+            "--quiet");
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(ExitCode.MAP_FAILED);
     assertThat(lines(out))
         .containsExactly(
@@ -332,8 +401,15 @@ class OutputsDirTest {
     // no elements: an empty folder, and the blob map
     Path empty = dir.resolve("empty");
     Cli none =
-        Cli.run("run", "--definition", def.toString(), "--inputs", ints("none.json").toString(),
-            "--outputs-dir", empty.toString(), "--quiet");
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            ints("none.json").toString(),
+            "--outputs-dir",
+            empty.toString(),
+            "--quiet");
     assertThat(none.exitCode()).as(none.err()).isZero();
     assertThat(shards(empty)).isEmpty();
     assertBlobs(LiteralMap.parseFrom(Files.readAllBytes(empty.resolve("outputs.pb"))), empty, "o0");
@@ -355,8 +431,15 @@ class OutputsDirTest {
 
     // when
     Cli cli =
-        Cli.run("run", "--definition", def.toString(), "--inputs", ints("in.json", 1, 2, 3, 4).toString(),
-            "--outputs-dir", out.toString(), "--quiet");
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            ints("in.json", 1, 2, 3, 4).toString(),
+            "--outputs-dir",
+            out.toString(),
+            "--quiet");
 
     // then
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(ExitCode.MAP_FAILED);
@@ -371,7 +454,8 @@ class OutputsDirTest {
   @Test
   void shouldDescribeTheBlobsAndTheLinesThatOutputsDirGives() {
     Path def =
-        definition(MapTask.of(new TestTasks.Paired()).minSuccessRatio(0.5f).build(), "pair.def.json");
+        definition(
+            MapTask.of(new TestTasks.Paired()).minSuccessRatio(0.5f).build(), "pair.def.json");
 
     Cli cli = Cli.run("describe", "--definition", def.toString());
 

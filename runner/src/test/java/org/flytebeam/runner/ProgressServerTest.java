@@ -54,7 +54,8 @@ class ProgressServerTest {
     String runId = "remote-" + System.nanoTime();
     RunProgress driver = RunProgress.relayingTo(null);
     try (ProgressServer server = ProgressServer.start("127.0.0.1", driver)) {
-      Files.writeString(dir.resolve(RunProgress.ENDPOINT_FILE), server.url(), StandardCharsets.UTF_8);
+      Files.writeString(
+          dir.resolve(RunProgress.ENDPOINT_FILE), server.url(), StandardCharsets.UTF_8);
 
       RunProgress worker = RunProgress.forWorker(runId, dir.toString());
       worker.started();

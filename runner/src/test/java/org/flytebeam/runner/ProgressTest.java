@@ -33,12 +33,14 @@ class ProgressTest {
     String line = ProgressPrinter.line(new RunProgress.Snapshot(1202, 1190, 10, 0, 2), 10000, 2000);
 
     assertThat(line)
-        .isEqualTo("progress: 1200/10000 done (1190 succeeded, 10 failed, 2 running), 600/s, ETA 15s");
+        .isEqualTo(
+            "progress: 1200/10000 done (1190 succeeded, 10 failed, 2 running), 600/s, ETA 15s");
   }
 
   @Test
   void shouldNameTheCacheHitsAmongTheSuccessesWhenThereAreSome() {
-    String line = ProgressPrinter.line(new RunProgress.Snapshot(500, 1190, 10, 0, 2), 700, 10000, 2000);
+    String line =
+        ProgressPrinter.line(new RunProgress.Snapshot(500, 1190, 10, 0, 2), 700, 10000, 2000);
 
     assertThat(line)
         .isEqualTo(
@@ -50,7 +52,8 @@ class ProgressTest {
   void shouldSayHowLongItTookWhenEverythingIsDone() {
     String line = ProgressPrinter.line(new RunProgress.Snapshot(4, 3, 1, 0, 0), 4, 2000);
 
-    assertThat(line).isEqualTo("progress: 4/4 done (3 succeeded, 1 failed, 0 running), 2.0/s, took 2s");
+    assertThat(line)
+        .isEqualTo("progress: 4/4 done (3 succeeded, 1 failed, 0 running), 2.0/s, took 2s");
   }
 
   @Test
@@ -63,8 +66,13 @@ class ProgressTest {
     // when
     Cli cli =
         Cli.run(
-            "run", "--definition", def.toString(), "--inputs", inputs.toString(),
-            "--progress-interval", "PT0.1S");
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--progress-interval",
+            "PT0.1S");
 
     // then
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
@@ -81,8 +89,11 @@ class ProgressTest {
     assertThat(done).as(cli.err()).hasSizeGreaterThanOrEqualTo(4).isSorted();
     assertThat(done.get(done.size() - 1)).isEqualTo(8);
     assertThat(done.stream().distinct().count()).as(cli.err()).isGreaterThanOrEqualTo(3);
-    String last = cli.err().lines().filter(l -> l.startsWith("progress:")).reduce((a, b) -> b).get();
-    assertThat(last).startsWith("progress: 8/8 done (8 succeeded, 0 failed, 0 running)").contains(", took ");
+    String last =
+        cli.err().lines().filter(l -> l.startsWith("progress:")).reduce((a, b) -> b).get();
+    assertThat(last)
+        .startsWith("progress: 8/8 done (8 succeeded, 0 failed, 0 running)")
+        .contains(", took ");
   }
 
   @Test
@@ -94,8 +105,17 @@ class ProgressTest {
 
     Cli cli =
         Cli.run(
-            "run", "--definition", def.toString(), "--inputs", inputs.toString(),
-            "--runner", "SparkRunner", "--spark-master", "local[2]", "--progress-interval", "PT0.1S");
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--runner",
+            "SparkRunner",
+            "--spark-master",
+            "local[2]",
+            "--progress-interval",
+            "PT0.1S");
 
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
     List<Long> done = new ArrayList<>();
@@ -118,8 +138,12 @@ class ProgressTest {
     StringWriter out = new StringWriter();
     MapRunPlan plan =
         new MapRunPlan(
-            "progress-test-" + System.nanoTime(), dir.toString(),
-            MapTask.of(new TestTasks.Sleepy()).build(), 3, 3, List.of());
+            "progress-test-" + System.nanoTime(),
+            dir.toString(),
+            MapTask.of(new TestTasks.Sleepy()).build(),
+            3,
+            3,
+            List.of());
     RunProgress progress = RunProgress.forRun(plan.runId());
     try (ProgressPrinter printer =
         new ProgressPrinter(new PrintWriter(out), true, Duration.ofMillis(20))) {
@@ -149,8 +173,14 @@ class ProgressTest {
 
     Cli cli =
         Cli.run(
-            "run", "--definition", def.toString(), "--inputs", inputs.toString(),
-            "--progress-interval", "PT0.05S", "--quiet");
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--progress-interval",
+            "PT0.05S",
+            "--quiet");
 
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
     assertThat(cli.err()).isEmpty();

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mapped inputs given by reference through the command: JSON Lines files and folders, file
- * patterns and offloaded literals, beside inline lists and bound values, on tasks and containers.
+ * Mapped inputs given by reference through the command: JSON Lines files and folders, file patterns
+ * and offloaded literals, beside inline lists and bound values, on tasks and containers.
  */
 class ReferenceInputsTest {
   @TempDir Path dir;
@@ -39,8 +39,15 @@ class ReferenceInputsTest {
   private Cli run(Path definition, Path inputs, String... more) {
     List<String> args =
         new java.util.ArrayList<>(
-            List.of("run", "--definition", definition.toString(), "--inputs", inputs.toString(),
-                "--outputs", dir.resolve("out.pb").toString(), "--quiet"));
+            List.of(
+                "run",
+                "--definition",
+                definition.toString(),
+                "--inputs",
+                inputs.toString(),
+                "--outputs",
+                dir.resolve("out.pb").toString(),
+                "--quiet"));
     args.addAll(List.of(more));
     return Cli.run(args.toArray(new String[0]));
   }
@@ -51,32 +58,41 @@ class ReferenceInputsTest {
 
   @Test
   void shouldMapOverAJsonLinesFileBesideAnInlineListAndABoundValue() throws IOException {
-    Path def = definition(MapTask.of(new FormatAbc()).boundInputs(Set.of("c")).build(), "abc.def.json");
+    Path def =
+        definition(MapTask.of(new FormatAbc()).boundInputs(Set.of("c")).build(), "abc.def.json");
     Path a = Cli.write(dir, "a.jsonl", "1\n\n2\r\n3");
     Path inputs =
-        Cli.write(dir, "in.json",
-            "{\"a\": {\"uri\": \"" + a + "\", \"format\": \"jsonl\"}, \"b\": [0.5, 1.5, 2.5], \"c\": \"k\"}");
+        Cli.write(
+            dir,
+            "in.json",
+            "{\"a\": {\"uri\": \""
+                + a
+                + "\", \"format\": \"jsonl\"}, \"b\": [0.5, 1.5, 2.5], \"c\": \"k\"}");
 
     Cli cli = run(def, inputs);
 
     assertThat(cli.exitCode()).as(cli.err()).isZero();
-    assertThat(Inputs.plain(outputs(), "o0")).containsExactly("1 - 0.5 - k", "2 - 1.5 - k", "3 - 2.5 - k");
+    assertThat(Inputs.plain(outputs(), "o0"))
+        .containsExactly("1 - 0.5 - k", "2 - 1.5 - k", "3 - 2.5 - k");
   }
 
   @Test
   void shouldRefuseAJsonLinesInputOfAnotherLengthBeforeAnyElementRuns() throws IOException {
-    Path def = definition(MapTask.of(new FormatAbc()).boundInputs(Set.of("c")).build(), "abc.def.json");
+    Path def =
+        definition(MapTask.of(new FormatAbc()).boundInputs(Set.of("c")).build(), "abc.def.json");
     Path a = Cli.write(dir, "a.jsonl", "1\n2\n3\n");
     Path inputs =
-        Cli.write(dir, "in.json", "{\"a\": {\"uri\": \"" + a + "\"}, \"b\": [0.5, 1.5], \"c\": \"k\"}");
+        Cli.write(
+            dir, "in.json", "{\"a\": {\"uri\": \"" + a + "\"}, \"b\": [0.5, 1.5], \"c\": \"k\"}");
 
     Cli cli = run(def, inputs);
 
     assertThat(cli.exitCode()).isEqualTo(ExitCode.INVALID);
     assertThat(cli.err())
         .startsWith("error: ")
-        .contains("input arrays have different lengths: expecting '3' found '2' (input [a] has 3 elements,"
-            + " input [b] has 2)");
+        .contains(
+            "input arrays have different lengths: expecting '3' found '2' (input [a] has 3 elements,"
+                + " input [b] has 2)");
     assertThat(dir.resolve("out.pb")).doesNotExist();
   }
 
@@ -88,14 +104,19 @@ class ReferenceInputsTest {
     Files.writeString(parts.resolve("_SUCCESS"), "");
     Path def = definition(MapTask.of(new SayHello()).build(), "hello.def.json");
     Path inputs =
-        Cli.write(dir, "in.json",
+        Cli.write(
+            dir,
+            "in.json",
             "{\"literals\": {\"name\": {\"scalar\": {\"blob\": {\"metadata\": {\"type\": {\"format\":"
-                + " \"jsonl\", \"dimensionality\": \"MULTIPART\"}}, \"uri\": \"" + parts + "\"}}}}}");
+                + " \"jsonl\", \"dimensionality\": \"MULTIPART\"}}, \"uri\": \""
+                + parts
+                + "\"}}}}}");
 
     Cli cli = run(def, inputs);
 
     assertThat(cli.exitCode()).as(cli.err()).isZero();
-    assertThat(Inputs.plain(outputs(), "o0")).containsExactly("hello earth!", "hello mars!", "hello venus!");
+    assertThat(Inputs.plain(outputs(), "o0"))
+        .containsExactly("hello earth!", "hello mars!", "hello venus!");
   }
 
   @Test
@@ -107,14 +128,18 @@ class ReferenceInputsTest {
     Path def = definition(MapTask.of(new TestTasks.FileSize()).build(), "size.def.json");
 
     Cli cli = run(def, Cli.write(dir, "in.json", "{\"f\": {\"pattern\": \"" + data + "/*.csv\"}}"));
-    Cli none = run(def, Cli.write(dir, "none.json", "{\"f\": {\"pattern\": \"" + data + "/*.png\"}}"));
+    Cli none =
+        run(def, Cli.write(dir, "none.json", "{\"f\": {\"pattern\": \"" + data + "/*.png\"}}"));
 
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(Inputs.plain(outputs(), "o0")).containsExactly(2L, 8L);
     assertThat(none.exitCode()).isEqualTo(ExitCode.INVALID);
     assertThat(none.err())
-        .isEqualTo("error: the file pattern [" + data + "/*.png] of input [f] matches no file: check the"
-            + " pattern\n");
+        .isEqualTo(
+            "error: the file pattern ["
+                + data
+                + "/*.png] of input [f] matches no file: check the"
+                + " pattern\n");
   }
 
   private Literal offloaded(String name, Literal value) throws IOException {
@@ -122,17 +147,24 @@ class ReferenceInputsTest {
     Files.write(file, value.toByteArray());
     return Literal.newBuilder()
         .setOffloadedMetadata(
-            LiteralOffloadedMetadata.newBuilder().setUri(file.toString()).setSizeBytes(Files.size(file)))
+            LiteralOffloadedMetadata.newBuilder()
+                .setUri(file.toString())
+                .setSizeBytes(Files.size(file)))
         .build();
   }
 
   @Test
   void shouldReadOffloadedLiteralsMappedAndBound() throws IOException {
-    Path def = definition(MapTask.of(new FormatAbc()).boundInputs(Set.of("c")).build(), "abc.def.json");
+    Path def =
+        definition(MapTask.of(new FormatAbc()).boundInputs(Set.of("c")).build(), "abc.def.json");
     LiteralMap workflowInputs =
         LiteralMap.newBuilder()
             .putLiterals("a", offloaded("a", Inputs.range(3000)))
-            .putLiterals("b", offloaded("b", Literals.collection(java.util.Collections.nCopies(3000, Literals.of(0.5)))))
+            .putLiterals(
+                "b",
+                offloaded(
+                    "b",
+                    Literals.collection(java.util.Collections.nCopies(3000, Literals.of(0.5)))))
             .putLiterals("c", offloaded("c", Literals.of("off")))
             .build();
     Path inputs = dir.resolve("in.pb");
@@ -156,8 +188,12 @@ class ReferenceInputsTest {
 
     assertThat(cli.exitCode()).isEqualTo(ExitCode.MAP_FAILED);
     assertThat(cli.err())
-        .contains("error: map failed: 3 of 4 elements succeeded, 4 required (1 failed, 0 timed out, 0 aborted)")
-        .contains("  [2]: " + x + ":4: variable [x[2]] expects [int] but found [str \"three\"]; fix that line");
+        .contains(
+            "error: map failed: 3 of 4 elements succeeded, 4 required (1 failed, 0 timed out, 0 aborted)")
+        .contains(
+            "  [2]: "
+                + x
+                + ":4: variable [x[2]] expects [int] but found [str \"three\"]; fix that line");
     assertThat(Inputs.plain(outputs(), "o0")).containsExactly(1L, 4L, null, 16L);
   }
 
@@ -173,7 +209,8 @@ class ReferenceInputsTest {
     }
     MapTaskSpec spec = MapTask.of(new TestTasks.Counted()).minSuccessRatio(0.9f).build();
     LiteralMap inputs = Inputs.of("x", Literals.of(new Blob(parts.toString(), "jsonl", true)));
-    RunOptions spark = RunOptions.defaults().withRunner(RunnerKind.SparkRunner).withSparkMaster("local[2]");
+    RunOptions spark =
+        RunOptions.defaults().withRunner(RunnerKind.SparkRunner).withSparkMaster("local[2]");
 
     MapResult direct = FlyteBeam.run(spec, inputs, RunOptions.defaults());
     MapResult onSpark = FlyteBeam.run(spec, inputs, spark);
@@ -182,7 +219,8 @@ class ReferenceInputsTest {
       assertThat(direct.verdict().failed()).isEqualTo(31);
       assertThat(onSpark.outputs()).isEqualTo(direct.outputs());
       assertThat(onSpark.verdict()).isEqualTo(direct.verdict());
-      assertThat(SparkDifferentialTest.outcomes(onSpark)).isEqualTo(SparkDifferentialTest.outcomes(direct));
+      assertThat(SparkDifferentialTest.outcomes(onSpark))
+          .isEqualTo(SparkDifferentialTest.outcomes(direct));
     } finally {
       FlyteBeam.deleteLocalFolder(direct.plan().workDir());
       FlyteBeam.deleteLocalFolder(onSpark.plan().workDir());
@@ -193,7 +231,8 @@ class ReferenceInputsTest {
   void shouldRunFlytekitsMapCommandWithItsElementsOwnInputMap() throws Exception {
     Path log = dir.resolve("attempts.log");
     Path bin = Containers.fakeFlytekit(dir);
-    Path def = Containers.definition(dir, "arraynode-flytekit.def.json", 0, Containers.withFake(bin, log));
+    Path def =
+        Containers.definition(dir, "arraynode-flytekit.def.json", 0, Containers.withFake(bin, log));
     Path words = Cli.write(dir, "words.jsonl", "\"a\"\n\"b\"\n\"c\"\n");
 
     Cli cli = run(def, Cli.write(dir, "in.json", "{\"word\": {\"uri\": \"" + words + "\"}}"));
@@ -220,11 +259,25 @@ class ReferenceInputsTest {
     // given: test_index_check fails unless its item equals the index its context says
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     flyteidl.core.Tasks.TaskTemplate t =
-        Containers.withoutDataConfig(Containers.withArgs(
-            Containers.rawContainer("check-process", Containers.vars("x", org.flytebeam.types.LiteralTypes.of(Long.class)), Containers.vars(), ""),
-            List.of(java, "-cp", System.getProperty("java.class.path"), "org.flytebeam.runner.Main",
-                "execute", "--task", "test_index_check", "--inputs", "{{.input}}",
-                "--output-prefix", "{{.outputPrefix}}")));
+        Containers.withoutDataConfig(
+            Containers.withArgs(
+                Containers.rawContainer(
+                    "check-process",
+                    Containers.vars("x", org.flytebeam.types.LiteralTypes.of(Long.class)),
+                    Containers.vars(),
+                    ""),
+                List.of(
+                    java,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "org.flytebeam.runner.Main",
+                    "execute",
+                    "--task",
+                    "test_index_check",
+                    "--inputs",
+                    "{{.input}}",
+                    "--output-prefix",
+                    "{{.outputPrefix}}")));
     Path def = Containers.mapOver(dir, "java.def.json", t);
     Path x = Cli.write(dir, "x.jsonl", "0\n1\n2\n");
 

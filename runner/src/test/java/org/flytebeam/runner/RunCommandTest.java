@@ -83,8 +83,14 @@ class RunCommandTest {
     Path outputs = dir.resolve("out.json");
 
     Cli cli =
-        Cli.run("run", "--definition", def.toString(), "--inputs", inputs.toString(),
-            "--outputs", outputs.toString());
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--outputs",
+            outputs.toString());
 
     assertThat(cli.exitCode()).isEqualTo(ExitCode.MAP_FAILED);
     assertThat(cli.errWithoutProgress()).startsWith("error: map failed:");
@@ -100,12 +106,21 @@ class RunCommandTest {
     // SPEC case 5, ratios 0.75 and 0.5
     Path inputs = Cli.write(dir, "in.json", "{\"x\": [1, 2, 3, 4]}");
     for (float ratio : new float[] {0.75f, 0.5f}) {
-      Path def = definition(MapTask.of(new FailOnTwo()).minSuccessRatio(ratio).build(), "r" + ratio + ".def.json");
+      Path def =
+          definition(
+              MapTask.of(new FailOnTwo()).minSuccessRatio(ratio).build(),
+              "r" + ratio + ".def.json");
       Path outputs = dir.resolve("out" + ratio + ".pb");
 
       Cli cli =
-          Cli.run("run", "--definition", def.toString(), "--inputs", inputs.toString(),
-              "--outputs", outputs.toString());
+          Cli.run(
+              "run",
+              "--definition",
+              def.toString(),
+              "--inputs",
+              inputs.toString(),
+              "--outputs",
+              outputs.toString());
 
       assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
       LiteralMap written = LiteralMap.parseFrom(Files.readAllBytes(outputs));
@@ -117,7 +132,8 @@ class RunCommandTest {
   void shouldMultiplyThreeMappedLists() throws IOException {
     // SPEC case 7
     Path def = definition(MapTask.of(new Multiply()).build(), "mul.def.json");
-    Path inputs = Cli.write(dir, "in.json", "{\"a\": [1, 3, 5], \"b\": [2, 4, 6], \"c\": [7, 8, 9]}");
+    Path inputs =
+        Cli.write(dir, "in.json", "{\"a\": [1, 3, 5], \"b\": [2, 4, 6], \"c\": [7, 8, 9]}");
 
     Cli cli = Cli.run("run", "--definition", def.toString(), "--inputs", inputs.toString());
 
@@ -129,7 +145,9 @@ class RunCommandTest {
   void shouldRunOneElementWhenEveryInputIsBound() throws IOException {
     // SPEC case 8
     Path def =
-        definition(MapTask.of(new Multiply()).bind("a", 2L).bind("b", 3L).bind("c", 4L).build(), "bound.def.json");
+        definition(
+            MapTask.of(new Multiply()).bind("a", 2L).bind("b", 3L).bind("c", 4L).build(),
+            "bound.def.json");
     Path inputs = Cli.write(dir, "in.json", "{}");
 
     Cli cli = Cli.run("run", "--definition", def.toString(), "--inputs", inputs.toString());
@@ -171,10 +189,17 @@ class RunCommandTest {
     Path wrongType = Cli.write(dir, "wrong.json", "{\"name\": [1, 2]}");
     Path badDef = Cli.write(dir, "bad.def.json", "{\"workflow\": ");
     Path unknownTask =
-        Cli.write(dir, "unknown.def.json", Files.readString(def).replace("say_hello", "no_such_task"));
-    String half = Files.readString(definition(MapTask.of(new SayHello()).minSuccessRatio(0.5f).build(), "half.def.json"));
+        Cli.write(
+            dir, "unknown.def.json", Files.readString(def).replace("say_hello", "no_such_task"));
+    String half =
+        Files.readString(
+            definition(MapTask.of(new SayHello()).minSuccessRatio(0.5f).build(), "half.def.json"));
     assertThat(half).contains("\"minSuccessRatio\": 0.5");
-    Path nanRatio = Cli.write(dir, "nan.def.json", half.replace("\"minSuccessRatio\": 0.5", "\"minSuccessRatio\": \"NaN\""));
+    Path nanRatio =
+        Cli.write(
+            dir,
+            "nan.def.json",
+            half.replace("\"minSuccessRatio\": 0.5", "\"minSuccessRatio\": \"NaN\""));
 
     String[][] cases = {
       {def.toString(), malformed.toString(), "not valid JSON"},
@@ -187,7 +212,9 @@ class RunCommandTest {
     };
     for (String[] c : cases) {
       Cli cli = Cli.run("run", "--definition", c[0], "--inputs", c[1]);
-      assertThat(cli.exitCode()).as(c[0] + " " + c[1] + ": " + cli.err()).isEqualTo(ExitCode.INVALID);
+      assertThat(cli.exitCode())
+          .as(c[0] + " " + c[1] + ": " + cli.err())
+          .isEqualTo(ExitCode.INVALID);
       assertThat(cli.err()).as(c[2]).startsWith("error: ").contains(c[2]);
       assertThat(cli.err().lines().count()).as(cli.err()).isEqualTo(1);
     }
@@ -208,8 +235,14 @@ class RunCommandTest {
     Path notAFolder = Cli.write(dir, "file", "x");
 
     Cli cli =
-        Cli.run("run", "--definition", def.toString(), "--inputs", inputs.toString(),
-            "--work-dir", notAFolder.resolve("sub").toString());
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--work-dir",
+            notAFolder.resolve("sub").toString());
 
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(ExitCode.INFRASTRUCTURE);
     assertThat(cli.errWithoutProgress()).startsWith("error: ");

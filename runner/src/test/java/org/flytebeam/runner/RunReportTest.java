@@ -19,15 +19,15 @@ import org.flytebeam.beam.MapRunPlan;
 import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.beam.Shard;
 import org.flytebeam.examples.FailOnTwo;
+import org.flytebeam.examples.Square;
 import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.exec.ElementStatus;
 import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.RangeResults;
-import org.flytebeam.types.Literals;
-import org.flytebeam.examples.Square;
 import org.flytebeam.idl.DefinitionWriter;
 import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
+import org.flytebeam.types.Literals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +42,10 @@ class RunReportTest {
     String[] args = new String[6 + more.length];
     System.arraycopy(
         new String[] {"run", "--definition", def.toString(), "--inputs", in.toString(), "--quiet"},
-        0, args, 0, 6);
+        0,
+        args,
+        0,
+        6);
     System.arraycopy(more, 0, args, 6, more.length);
     return Cli.run(args);
   }
@@ -54,7 +57,11 @@ class RunReportTest {
 
     // when
     Cli cli =
-        run(MapTask.of(new FailOnTwo()).runAllSubNodes(true).build(), "{\"x\": [1, 2, 3, 4]}", "--summary", summary.toString());
+        run(
+            MapTask.of(new FailOnTwo()).runAllSubNodes(true).build(),
+            "{\"x\": [1, 2, 3, 4]}",
+            "--summary",
+            summary.toString());
 
     // then
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(1);
@@ -91,8 +98,13 @@ class RunReportTest {
     Path report = dir.resolve("report.html");
 
     Cli cli =
-        run(MapTask.of(new FailOnTwo()).minSuccessRatio(0.75f).concurrency(2).build(),
-            "{\"x\": [1, 2, 3, 4]}", "--summary", summary.toString(), "--report", report.toString());
+        run(
+            MapTask.of(new FailOnTwo()).minSuccessRatio(0.75f).concurrency(2).build(),
+            "{\"x\": [1, 2, 3, 4]}",
+            "--summary",
+            summary.toString(),
+            "--report",
+            report.toString());
 
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
     JsonNode s = new ObjectMapper().readTree(summary.toFile());
@@ -109,8 +121,13 @@ class RunReportTest {
     Path outputs = dir.resolve("out.json");
 
     Cli cli =
-        run(MapTask.of(new Square()).build(), "{\"x\": [1, 2]}", "--outputs", outputs.toString(),
-            "--report", blocker.resolve("report.html").toString());
+        run(
+            MapTask.of(new Square()).build(),
+            "{\"x\": [1, 2]}",
+            "--outputs",
+            outputs.toString(),
+            "--report",
+            blocker.resolve("report.html").toString());
 
     assertThat(cli.exitCode()).isEqualTo(3);
     assertThat(cli.errWithoutProgress())
@@ -135,7 +152,11 @@ class RunReportTest {
     assumeTrue(Chromium.available() || System.getenv("CI") != null, "no " + Chromium.BINARY);
     Path report = dir.resolve("report.html");
     Cli cli =
-        run(MapTask.of(new FailOnTwo()).runAllSubNodes(true).build(), "{\"x\": [1, 2, 3, 4]}", "--report", report.toString());
+        run(
+            MapTask.of(new FailOnTwo()).runAllSubNodes(true).build(),
+            "{\"x\": [1, 2, 3, 4]}",
+            "--report",
+            report.toString());
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(1);
     assertThat(Files.readString(report)).doesNotContain("http://", "https://", "src=", "href=");
 
@@ -171,8 +192,13 @@ class RunReportTest {
     }
     Path outputs = dir.resolve("out.pb");
     Cli cli =
-        run(MapTask.of(new Square()).build(), "{\"x\": [" + xs + "]}", "--report", report.toString(),
-            "--outputs", outputs.toString());
+        run(
+            MapTask.of(new Square()).build(),
+            "{\"x\": [" + xs + "]}",
+            "--report",
+            report.toString(),
+            "--outputs",
+            outputs.toString());
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
     // Columns, not rows: well under 100 bytes per element.
     assertThat(Files.size(report)).isLessThan(20_000L * 40);
@@ -183,7 +209,9 @@ class RunReportTest {
     String body = dom.substring(dom.indexOf("<tbody><tr><td>0</td>"));
     body = body.substring(0, body.indexOf("</tbody>"));
     assertThat(body.split("<tr>", -1).length - 1).isEqualTo(100);
-    assertThat(dom).contains("<tr><td>99</td><td>SUCCEEDED</td>").doesNotContain("<tr><td>100</td>");
+    assertThat(dom)
+        .contains("<tr><td>99</td><td>SUCCEEDED</td>")
+        .doesNotContain("<tr><td>100</td>");
   }
 
   /**
@@ -195,11 +223,17 @@ class RunReportTest {
     List<IndexRange> ranges = new ArrayList<>();
     for (int start = 0; start < n; start += 1000) {
       int end = Math.min(n, start + 1000);
-      RangeResults.write(dir.resolve("results").toString(), start, end, outcomes.subList(start, end));
+      RangeResults.write(
+          dir.resolve("results").toString(), start, end, outcomes.subList(start, end));
       ranges.add(new IndexRange(start, end));
     }
     MapRunPlan plan =
-        new MapRunPlan("fabricated", dir.toString(), MapTask.of(new Square()).build(), n, n,
+        new MapRunPlan(
+            "fabricated",
+            dir.toString(),
+            MapTask.of(new Square()).build(),
+            n,
+            n,
             List.of(new Shard(0, ranges)));
     ErrorGroups errors = new ErrorGroups();
     long failed = 0;
@@ -223,16 +257,24 @@ class RunReportTest {
     List<ElementOutcome> outcomes = new ArrayList<>();
     long t0 = 1_700_000_000_000L;
     for (int i = 0; i < 5000; i++) {
-      long duration = random.nextInt(10) == 0 ? random.nextInt(3 * 3_600_000) : random.nextInt(2000);
+      long duration =
+          random.nextInt(10) == 0 ? random.nextInt(3 * 3_600_000) : random.nextInt(2000);
       boolean ok = i % 9 != 4;
       outcomes.add(
-          new ElementOutcome(i, ok ? ElementStatus.SUCCEEDED : ElementStatus.FAILED, 1,
-              t0 + random.nextInt(600_000), duration, ok ? "" : "boom " + (i / 9 % 3),
+          new ElementOutcome(
+              i,
+              ok ? ElementStatus.SUCCEEDED : ElementStatus.FAILED,
+              1,
+              t0 + random.nextInt(600_000),
+              duration,
+              ok ? "" : "boom " + (i / 9 % 3),
               ok ? List.of(Literals.of((long) i)) : List.of()));
     }
 
     // when
-    JsonNode s = new ObjectMapper().readTree(RunReport.of(fabricated(outcomes), "DirectRunner", t0, 1).toJson());
+    JsonNode s =
+        new ObjectMapper()
+            .readTree(RunReport.of(fabricated(outcomes), "DirectRunner", t0, 1).toJson());
 
     // then: as computed from every duration, sorted
     long[] sorted = outcomes.stream().mapToLong(ElementOutcome::durationMillis).sorted().toArray();
@@ -240,22 +282,31 @@ class RunReportTest {
     assertThat(s.at("/durations/count").asLong()).isEqualTo(5000);
     assertThat(s.at("/durations/minMillis").asLong()).isEqualTo(sorted[0]);
     assertThat(s.at("/durations/maxMillis").asLong()).isEqualTo(sorted[sorted.length - 1]);
-    assertThat(s.at("/durations/meanMillis").asLong()).isEqualTo(LongStream.of(sorted).sum() / 5000);
+    assertThat(s.at("/durations/meanMillis").asLong())
+        .isEqualTo(LongStream.of(sorted).sum() / 5000);
     for (int p : new int[] {50, 90, 99}) {
-      assertThat(s.at("/durations/p" + p + "Millis").asLong()).as("p" + p).isEqualTo(percentile(sorted, p));
+      assertThat(s.at("/durations/p" + p + "Millis").asLong())
+          .as("p" + p)
+          .isEqualTo(percentile(sorted, p));
     }
     long bucket = sorted[sorted.length - 1] / RunReport.HISTOGRAM_BUCKETS + 1;
     assertThat(s.at("/durations/histogram/bucketMillis").asLong()).isEqualTo(bucket);
     for (int b = 0; b < RunReport.HISTOGRAM_BUCKETS; b++) {
       final int k = b;
       long expected =
-          LongStream.of(sorted).filter(d -> Math.min(RunReport.HISTOGRAM_BUCKETS - 1, d / bucket) == k).count();
-      assertThat(s.at("/durations/histogram/counts/" + b).asLong()).as("bucket " + b).isEqualTo(expected);
+          LongStream.of(sorted)
+              .filter(d -> Math.min(RunReport.HISTOGRAM_BUCKETS - 1, d / bucket) == k)
+              .count();
+      assertThat(s.at("/durations/histogram/counts/" + b).asLong())
+          .as("bucket " + b)
+          .isEqualTo(expected);
     }
     // the element columns, in index order
     assertThat(s.at("/elements/status").asText()).hasSize(5000).startsWith("SSSSFSSSSSSSSF");
-    assertThat(s.at("/elements/durationMillis/4321").asLong()).isEqualTo(outcomes.get(4321).durationMillis());
-    assertThat(s.at("/elements/messages").toString()).isEqualTo("[\"boom 0\",\"boom 1\",\"boom 2\"]");
+    assertThat(s.at("/elements/durationMillis/4321").asLong())
+        .isEqualTo(outcomes.get(4321).durationMillis());
+    assertThat(s.at("/elements/messages").toString())
+        .isEqualTo("[\"boom 0\",\"boom 1\",\"boom 2\"]");
     assertThat(s.at("/elements/error/4").asInt()).isEqualTo(0);
     assertThat(s.at("/elements/error/5").asInt()).isEqualTo(-1);
     assertThat(s.at("/failures/groups/0/count").asLong()).isEqualTo(556 / 3 + 1);
@@ -269,12 +320,20 @@ class RunReportTest {
     long t0 = 1_700_000_000_000L;
     for (int i = 0; i < 3000; i++) {
       outcomes.add(
-          new ElementOutcome(i, ElementStatus.SUCCEEDED, 1, t0 + random.nextInt(1_200_000),
-              random.nextInt(60_000), "", List.of(Literals.of((long) i))));
+          new ElementOutcome(
+              i,
+              ElementStatus.SUCCEEDED,
+              1,
+              t0 + random.nextInt(1_200_000),
+              random.nextInt(60_000),
+              "",
+              List.of(Literals.of((long) i))));
     }
 
     // when
-    JsonNode s = new ObjectMapper().readTree(RunReport.of(fabricated(outcomes), "DirectRunner", t0, 1).toJson());
+    JsonNode s =
+        new ObjectMapper()
+            .readTree(RunReport.of(fabricated(outcomes), "DirectRunner", t0, 1).toJson());
 
     // then: the peak of a sweep over every start and end, ends first at equal times
     long origin = outcomes.stream().mapToLong(ElementOutcome::startEpochMillis).min().getAsLong();
@@ -301,6 +360,7 @@ class RunReportTest {
       long to = from + Math.max(1, o.durationMillis());
       busyInThird += Math.max(0, Math.min(to, 4 * bin) - Math.max(from, 3 * bin));
     }
-    assertThat(s.at("/concurrency/average/3").asDouble()).isCloseTo(busyInThird / bin, within(0.006));
+    assertThat(s.at("/concurrency/average/3").asDouble())
+        .isCloseTo(busyInThird / bin, within(0.006));
   }
 }

@@ -97,14 +97,19 @@ class SparkClusterIT {
     slowInputs = inputs("slow-square.inputs.json", KILL_RUN_SIZE);
     referenceOutputs = dir.resolve("reference/outputs.json");
     reference =
-        launch("reference", "run", "--definition", slowDefinition.toString(),
-            "--inputs", slowInputs.toString(), "--outputs", referenceOutputs.toString());
+        launch(
+            "reference",
+            "run",
+            "--definition",
+            slowDefinition.toString(),
+            "--inputs",
+            slowInputs.toString(),
+            "--outputs",
+            referenceOutputs.toString());
 
     List<Path> sparkJars =
         Stream.of(Files.readString(sparkClasspath).trim().split(":")).map(Path::of).toList();
-    cluster =
-        SparkStandalone.start(
-            dir, sparkJars, java17Flags(), 2, "2g", Map.of());
+    cluster = SparkStandalone.start(dir, sparkJars, java17Flags(), 2, "2g", Map.of());
   }
 
   @AfterAll
@@ -143,7 +148,8 @@ class SparkClusterIT {
               "org/flytebeam/examples/Square.class");
       String fileSystems =
           new String(
-              jar.getInputStream(jar.getEntry("META-INF/services/org.apache.beam.sdk.io.FileSystemRegistrar"))
+              jar.getInputStream(
+                      jar.getEntry("META-INF/services/org.apache.beam.sdk.io.FileSystemRegistrar"))
                   .readAllBytes(),
               StandardCharsets.UTF_8);
       assertThat(fileSystems).contains("LocalFileSystemRegistrar", "HadoopFileSystemRegistrar");
@@ -160,10 +166,21 @@ class SparkClusterIT {
     Path workDir = dir.resolve("square/work");
 
     Child run =
-        launch("square", "run", "--definition", definition.toString(),
-            "--inputs", inputs("square.inputs.json", size).toString(),
-            "--outputs", outputs.toString(), "--work-dir", workDir.toString(),
-            "--runner", "SparkRunner", "--spark-master", cluster.masterUrl());
+        launch(
+            "square",
+            "run",
+            "--definition",
+            definition.toString(),
+            "--inputs",
+            inputs("square.inputs.json", size).toString(),
+            "--outputs",
+            outputs.toString(),
+            "--work-dir",
+            workDir.toString(),
+            "--runner",
+            "SparkRunner",
+            "--spark-master",
+            cluster.masterUrl());
 
     assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
     assertThat(values(outputs))
@@ -181,10 +198,21 @@ class SparkClusterIT {
     long rangesTotal = MapRunPlanShape.ranges(KILL_RUN_SIZE);
 
     Child run =
-        launch("kill", "run", "--definition", slowDefinition.toString(),
-            "--inputs", slowInputs.toString(), "--outputs", outputs.toString(),
-            "--work-dir", workDir.toString(),
-            "--runner", "SparkRunner", "--spark-master", cluster.masterUrl());
+        launch(
+            "kill",
+            "run",
+            "--definition",
+            slowDefinition.toString(),
+            "--inputs",
+            slowInputs.toString(),
+            "--outputs",
+            outputs.toString(),
+            "--work-dir",
+            workDir.toString(),
+            "--runner",
+            "SparkRunner",
+            "--spark-master",
+            cluster.masterUrl());
 
     // when: an executor running an element process is killed once some ranges are done
     Kill kill = killBusyExecutorMidRun(run, workDir, rangesTotal);
@@ -192,9 +220,16 @@ class SparkClusterIT {
     // then
     System.out.printf(
         "SparkClusterIT: killed executor %d on worker %d after %d of %d ranges, with element processes %s%n",
-        kill.pid(), kill.worker(), kill.rangesDone(), rangesTotal,
-        kill.descendants().stream().map(p -> p.pid() + " " + p.info().command().orElse("?")).toList());
-    assertThat(kill.rangesDone()).as("ranges done when the executor was killed").isBetween(1L, rangesTotal - 1);
+        kill.pid(),
+        kill.worker(),
+        kill.rangesDone(),
+        rangesTotal,
+        kill.descendants().stream()
+            .map(p -> p.pid() + " " + p.info().command().orElse("?"))
+            .toList());
+    assertThat(kill.rangesDone())
+        .as("ranges done when the executor was killed")
+        .isBetween(1L, rangesTotal - 1);
     assertThat(kill.descendants()).as("element processes running when it was killed").isNotEmpty();
     assertThat(ProcessHandle.of(kill.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     // Element processes run in sessions of their own, watched: none outlives its executor.
@@ -228,16 +263,29 @@ class SparkClusterIT {
     command.addAll(java17Flags());
     command.addAll(
         List.of(
-            "-cp", cluster.classpath(), "org.apache.spark.deploy.SparkSubmit",
-            "--master", cluster.masterUrl(),
-            "--conf", "spark.ui.enabled=false",
-            "--conf", "spark.executor.extraJavaOptions=" + FlyteBeam.SPARK_JAVA17_FLAGS,
-            "--class", "org.flytebeam.runner.Main",
+            "-cp",
+            cluster.classpath(),
+            "org.apache.spark.deploy.SparkSubmit",
+            "--master",
+            cluster.masterUrl(),
+            "--conf",
+            "spark.ui.enabled=false",
+            "--conf",
+            "spark.executor.extraJavaOptions=" + FlyteBeam.SPARK_JAVA17_FLAGS,
+            "--class",
+            "org.flytebeam.runner.Main",
             clusterJar.toString(),
-            "run", "--definition", definition.toString(),
-            "--inputs", inputs("cube.inputs.json", size).toString(),
-            "--outputs", outputs.toString(), "--work-dir", workDir.toString(),
-            "--jars", userJar.toString()));
+            "run",
+            "--definition",
+            definition.toString(),
+            "--inputs",
+            inputs("cube.inputs.json", size).toString(),
+            "--outputs",
+            outputs.toString(),
+            "--work-dir",
+            workDir.toString(),
+            "--jars",
+            userJar.toString()));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(cluster.environment());
 
@@ -251,15 +299,20 @@ class SparkClusterIT {
 
   private record Kill(long pid, int worker, long rangesDone, List<ProcessHandle> descendants) {}
 
-  /** Waits for some ranges to finish, then kills an executor while an element process runs under it. */
+  /**
+   * Waits for some ranges to finish, then kills an executor while an element process runs under it.
+   */
   private Kill killBusyExecutorMidRun(Child run, Path workDir, long rangesTotal) {
     long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      assertThat(run.process().isAlive()).as("the run ended before an executor was killed: " + run.tail()).isTrue();
+      assertThat(run.process().isAlive())
+          .as("the run ended before an executor was killed: " + run.tail())
+          .isTrue();
       long done = rangesDone(workDir);
       for (int worker = 0; worker < 2 && done >= rangesTotal / 8; worker++) {
         for (ProcessHandle executor : cluster.executors(worker)) {
-          List<ProcessHandle> elements = executor.descendants().filter(ProcessHandle::isAlive).toList();
+          List<ProcessHandle> elements =
+              executor.descendants().filter(ProcessHandle::isAlive).toList();
           if (!elements.isEmpty()) {
             long doneAtKill = rangesDone(workDir);
             executor.destroyForcibly();
@@ -270,7 +323,8 @@ class SparkClusterIT {
       }
       sleepMillis(20);
     }
-    throw new AssertionError("no executor was running an element while the run went on: " + run.tail());
+    throw new AssertionError(
+        "no executor was running an element while the run went on: " + run.tail());
   }
 
   private static boolean awaitGone(ProcessHandle process, Duration timeout) {
@@ -307,10 +361,21 @@ class SparkClusterIT {
     Path workDir = dir.resolve("jsonl/work");
 
     Child run =
-        launch("jsonl", "run", "--definition", definition.toString(),
-            "--inputs", inputs.toString(),
-            "--outputs", outputs.toString(), "--work-dir", workDir.toString(),
-            "--runner", "SparkRunner", "--spark-master", cluster.masterUrl());
+        launch(
+            "jsonl",
+            "run",
+            "--definition",
+            definition.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--outputs",
+            outputs.toString(),
+            "--work-dir",
+            workDir.toString(),
+            "--runner",
+            "SparkRunner",
+            "--spark-master",
+            cluster.masterUrl());
 
     assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
     assertThat(values(outputs))
@@ -335,16 +400,31 @@ class SparkClusterIT {
     Path definition = definition(MapTask.of(new Square()).build(), "big-square.def.json");
     Path inputs =
         Files.writeString(
-            dir.resolve("big.inputs.json"), "{\"x\": {\"uri\": \"" + input + "\", \"format\": \"jsonl\"}}");
+            dir.resolve("big.inputs.json"),
+            "{\"x\": {\"uri\": \"" + input + "\", \"format\": \"jsonl\"}}");
     Path outputsDir = dir.resolve("big/out");
     Path workDir = dir.resolve("big/work");
 
     long started = System.nanoTime();
     Child run =
-        launchWithHeap("big", "-Xmx512m", "run", "--definition", definition.toString(),
-            "--inputs", inputs.toString(), "--outputs-dir", outputsDir.toString(),
-            "--work-dir", workDir.toString(), "--summary", dir.resolve("big/summary.json").toString(),
-            "--runner", "SparkRunner", "--spark-master", cluster.masterUrl());
+        launchWithHeap(
+            "big",
+            "-Xmx512m",
+            "run",
+            "--definition",
+            definition.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--outputs-dir",
+            outputsDir.toString(),
+            "--work-dir",
+            workDir.toString(),
+            "--summary",
+            dir.resolve("big/summary.json").toString(),
+            "--runner",
+            "SparkRunner",
+            "--spark-master",
+            cluster.masterUrl());
     long peakRssKb = 0;
     long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
     while (run.process().isAlive() && System.nanoTime() < deadline) {
@@ -376,10 +456,13 @@ class SparkClusterIT {
     }
     assertThat(next).isEqualTo(BIG_RUN_SIZE);
     assertThat(lines).isEqualTo(BIG_RUN_SIZE);
-    for (Path shard : List.of(shards.get(0), shards.get(shards.size() / 2), shards.get(shards.size() - 1))) {
-      long index = Long.parseLong(shardName.matcher(shard.getFileName().toString()).replaceAll("$1"));
+    for (Path shard :
+        List.of(shards.get(0), shards.get(shards.size() / 2), shards.get(shards.size() - 1))) {
+      long index =
+          Long.parseLong(shardName.matcher(shard.getFileName().toString()).replaceAll("$1"));
       for (String line : Files.readAllLines(shard)) {
-        assertThat(line).isEqualTo("{\"index\":" + index + ",\"outputs\":{\"o0\":" + index * index + "}}");
+        assertThat(line)
+            .isEqualTo("{\"index\":" + index + ",\"outputs\":{\"o0\":" + index * index + "}}");
         index++;
       }
     }
@@ -437,7 +520,8 @@ class SparkClusterIT {
           continue;
         }
         for (ElementOutcome o :
-            RangeResults.read(results.toString(), Long.parseLong(m.group(1)), Long.parseLong(m.group(2)))
+            RangeResults.read(
+                    results.toString(), Long.parseLong(m.group(1)), Long.parseLong(m.group(2)))
                 .orElseThrow(() -> new AssertionError("unreadable " + file))) {
           twice += seen.get((int) o.index()) ? 1 : 0;
           notOnce += o.status().succeeded() && o.attempts() == 1 ? 0 : 1;
@@ -468,8 +552,8 @@ class SparkClusterIT {
   }
 
   /**
-   * The verdict counts every element once, and the run's result files hold every index exactly once:
-   * a range re-executed after the executor loss was read back, not counted again.
+   * The verdict counts every element once, and the run's result files hold every index exactly
+   * once: a range re-executed after the executor loss was read back, not counted again.
    */
   private static void assertEveryElementCountedOnce(Path workDir, int size) throws IOException {
     Path runFolder;
@@ -498,7 +582,8 @@ class SparkClusterIT {
         long start = Long.parseLong(m.group(1));
         long end = Long.parseLong(m.group(2));
         List<ElementOutcome> outcomes =
-            RangeResults.read(results.toString(), start, end).orElseThrow(() -> new AssertionError("unreadable " + file));
+            RangeResults.read(results.toString(), start, end)
+                .orElseThrow(() -> new AssertionError("unreadable " + file));
         assertThat(outcomes).hasSize((int) (end - start));
         for (ElementOutcome outcome : outcomes) {
           assertThat(outcome.status().succeeded()).as("element %d", outcome.index()).isTrue();

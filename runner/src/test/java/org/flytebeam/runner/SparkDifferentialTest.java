@@ -47,9 +47,13 @@ class SparkDifferentialTest {
                 .putLiterals("a", Inputs.ints(1, 2, 3))
                 .putLiterals(
                     "b",
-                    Literals.collection(List.of(Literals.of(0.1), Literals.of(0.2), Literals.of(0.3))))
+                    Literals.collection(
+                        List.of(Literals.of(0.1), Literals.of(0.2), Literals.of(0.3))))
                 .build()),
-        new Case("ratio", MapTask.of(new FailOnTwo()).minSuccessRatio(0.5f).build(), Inputs.of("x", Inputs.ints(1, 2, 3, 4))),
+        new Case(
+            "ratio",
+            MapTask.of(new FailOnTwo()).minSuccessRatio(0.5f).build(),
+            Inputs.of("x", Inputs.ints(1, 2, 3, 4))),
         // Fail fast aborts whichever elements had not started, which depends on scheduling: compare
         // a failing map with run_all_sub_nodes, where every element runs.
         new Case(
@@ -60,21 +64,26 @@ class SparkDifferentialTest {
             "mixed-concurrency-3",
             MapTask.of(new TestTasks.Counted()).concurrency(3).minSuccessRatio(0.5f).build(),
             Inputs.of("x", Inputs.ints(mixed))),
-        new Case("retries", MapTask.of(new TestTasks.WhereAmI()).build(), Inputs.of("x", Inputs.range(40))));
+        new Case(
+            "retries",
+            MapTask.of(new TestTasks.WhereAmI()).build(),
+            Inputs.of("x", Inputs.range(40))));
   }
 
   static List<String> outcomes(MapResult result) {
     List<String> all = new ArrayList<>();
     for (Iterator<ElementOutcome> it = result.outcomes(); it.hasNext(); ) {
       ElementOutcome o = it.next();
-      all.add(o.index() + " " + o.status() + " " + o.attempts() + " " + o.error() + " " + o.outputs());
+      all.add(
+          o.index() + " " + o.status() + " " + o.attempts() + " " + o.error() + " " + o.outputs());
     }
     return all;
   }
 
   @Test
   void shouldGiveIdenticalResultsOnTheDirectRunnerAndSparkLocal() {
-    RunOptions spark = RunOptions.defaults().withRunner(RunnerKind.SparkRunner).withSparkMaster("local[2]");
+    RunOptions spark =
+        RunOptions.defaults().withRunner(RunnerKind.SparkRunner).withSparkMaster("local[2]");
     for (Case c : cases()) {
       MapResult direct = FlyteBeam.run(c.spec(), c.inputs(), RunOptions.defaults());
       MapResult onSpark = FlyteBeam.run(c.spec(), c.inputs(), spark);
@@ -91,7 +100,8 @@ class SparkDifferentialTest {
 
   @Test
   void shouldRunAtMostParallelismElementsAtOnceOnSpark() {
-    RunOptions spark = RunOptions.defaults().withRunner(RunnerKind.SparkRunner).withSparkMaster("local[2]");
+    RunOptions spark =
+        RunOptions.defaults().withRunner(RunnerKind.SparkRunner).withSparkMaster("local[2]");
     long[] sleeps = new long[16];
     java.util.Arrays.fill(sleeps, 40);
     for (int parallelism : new int[] {1, 2}) {

@@ -30,10 +30,13 @@ final class CountOutcomesFn
 
   static final class Accumulator implements Serializable {
     private static final long serialVersionUID = 3L;
+
     /** Range start to its succeeded, failed, timed out and aborted counts. */
     final Map<Long, long[]> countsByStart = new HashMap<>();
+
     /** Range start to what the cache did there, for ranges where it did anything. */
     final Map<Long, CacheCounts> cacheByStart = new HashMap<>();
+
     final ErrorGroups errors = new ErrorGroups();
 
     void add(long start, long[] counts, CacheCounts cache, ErrorGroups rangeErrors) {

@@ -45,7 +45,8 @@ public final class IndexInputs extends PTransform<PBegin, PDone> {
   @Override
   public PDone expand(PBegin begin) {
     begin
-        .apply("CreateIndexTasks", Create.of(tasks).withCoder(SerializableCoder.of(IndexTask.class)))
+        .apply(
+            "CreateIndexTasks", Create.of(tasks).withCoder(SerializableCoder.of(IndexTask.class)))
         .apply("SpreadIndexTasks", Reshuffle.viaRandomKey())
         .apply("CountLines", ParDo.of(new IndexFn()));
     return PDone.in(begin.getPipeline());

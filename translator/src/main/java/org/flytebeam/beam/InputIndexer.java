@@ -1,9 +1,9 @@
 package org.flytebeam.beam;
 
 /**
- * Runs the index pass of a map whose mapped inputs are given by reference ({@link IndexInputs}):
- * in a pipeline of its own on the run's runner, so the workers count the files in parallel, or in
- * this JVM ({@link #inProcess()}). Called by {@link MapRunPlan#prepare} only when some input is a
+ * Runs the index pass of a map whose mapped inputs are given by reference ({@link IndexInputs}): in
+ * a pipeline of its own on the run's runner, so the workers count the files in parallel, or in this
+ * JVM ({@link #inProcess()}). Called by {@link MapRunPlan#prepare} only when some input is a
  * reference.
  */
 @FunctionalInterface

@@ -26,10 +26,10 @@ import org.flytebeam.spec.SubTask;
 
 /**
  * Runs a lane: each of its ranges, element by element, each element its own invocation with its own
- * retries, timeout and outcome. Failures are data: every outcome goes to the range's result file and
- * into the summary this emits. A range whose result file already exists (Spark re-running a task
- * after a lost executor) is read back, not run again. A cacheable sub-task's elements go through
- * the element cache: looked up first, stored as soon as they succeed.
+ * retries, timeout and outcome. Failures are data: every outcome goes to the range's result file
+ * and into the summary this emits. A range whose result file already exists (Spark re-running a
+ * task after a lost executor) is read back, not run again. A cacheable sub-task's elements go
+ * through the element cache: looked up first, stored as soon as they succeed.
  */
 final class InvokeFn extends DoFn<Shard, RangeSummary> {
   private static final long serialVersionUID = 1L;
@@ -134,7 +134,9 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     }
   }
 
-  /** The range's counts; {@code cacheProblems}: the entries its elements could not read or write. */
+  /**
+   * The range's counts; {@code cacheProblems}: the entries its elements could not read or write.
+   */
   static RangeSummary summarize(
       IndexRange range, List<ElementOutcome> outcomes, long executed, CacheCounts cacheProblems) {
     long succeeded = 0;

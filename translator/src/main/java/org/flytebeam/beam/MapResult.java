@@ -2,12 +2,12 @@ package org.flytebeam.beam;
 
 import static java.util.Objects.requireNonNull;
 
-import flyteidl.core.Literals.Literal;
-import flyteidl.core.Literals.LiteralCollection;
-import flyteidl.core.Literals.LiteralMap;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import flyteidl.core.Literals.Literal;
+import flyteidl.core.Literals.LiteralCollection;
+import flyteidl.core.Literals.LiteralMap;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -54,7 +54,10 @@ public final class MapResult {
       return new MapResult(plan, verdict);
     } catch (IOException e) {
       throw new FlyteBeamException(
-          "the map's verdict is missing from [" + plan.verdictFile() + "]: the pipeline did not finish", e);
+          "the map's verdict is missing from ["
+              + plan.verdictFile()
+              + "]: the pipeline did not finish",
+          e);
     }
   }
 
@@ -183,7 +186,8 @@ public final class MapResult {
       return;
     }
     List<String> nodeNames =
-        new ArrayList<>(plan.spec().subTask().scalarInterface().getOutputs().getVariablesMap().keySet());
+        new ArrayList<>(
+            plan.spec().subTask().scalarInterface().getOutputs().getVariablesMap().keySet());
     // Per output of the map: its name and which sub-task output it is.
     Map<String, Integer> outputs = new LinkedHashMap<>();
     if (plan.spec().workflowOutputs().isEmpty()) {
@@ -203,17 +207,22 @@ public final class MapResult {
     ByteString none = Literals.none().toByteString();
     long[] listSizes = new long[nodeNames.size()];
     for (IndexRange range : ranges) {
-      forEachElement(range, none, nodeNames.size(), (k, literal) -> listSizes[k] += itemSize(literal));
+      forEachElement(
+          range, none, nodeNames.size(), (k, literal) -> listSizes[k] += itemSize(literal));
     }
     CodedOutputStream out = CodedOutputStream.newInstance(stream, 1 << 16);
     for (Map.Entry<String, Integer> output : outputs.entrySet()) {
       int k = output.getValue();
       long list = listSizes[k];
-      long literal = CodedOutputStream.computeTagSize(Literal.COLLECTION_FIELD_NUMBER)
-          + CodedOutputStream.computeUInt64SizeNoTag(list) + list;
-      long entry = CodedOutputStream.computeStringSize(MAP_KEY, output.getKey())
-          + CodedOutputStream.computeTagSize(MAP_VALUE)
-          + CodedOutputStream.computeUInt64SizeNoTag(literal) + literal;
+      long literal =
+          CodedOutputStream.computeTagSize(Literal.COLLECTION_FIELD_NUMBER)
+              + CodedOutputStream.computeUInt64SizeNoTag(list)
+              + list;
+      long entry =
+          CodedOutputStream.computeStringSize(MAP_KEY, output.getKey())
+              + CodedOutputStream.computeTagSize(MAP_VALUE)
+              + CodedOutputStream.computeUInt64SizeNoTag(literal)
+              + literal;
       if (entry > Integer.MAX_VALUE) {
         throw new FlyteBeamException(
             String.format(
@@ -251,7 +260,9 @@ public final class MapResult {
     void accept(int output, ByteString literal) throws IOException;
   }
 
-  /** Each element's serialized outputs in the range, {@code none} for those that did not succeed. */
+  /**
+   * Each element's serialized outputs in the range, {@code none} for those that did not succeed.
+   */
   private void forEachElement(IndexRange range, ByteString none, int outputs, OutputVisitor visitor)
       throws IOException {
     Optional<List<RangeResults.ElementBytes>> read =

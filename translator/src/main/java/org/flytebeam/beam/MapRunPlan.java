@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.util.MimeTypes;
-import org.flytebeam.cache.CacheSettings;
 import org.apache.beam.sdk.util.SerializableUtils;
+import org.flytebeam.cache.CacheSettings;
 import org.flytebeam.exec.ElementSource;
 import org.flytebeam.exec.IndexTask;
 import org.flytebeam.exec.InputReferences;
@@ -46,6 +46,7 @@ public final class MapRunPlan implements Serializable {
 
   /** Longest range: enough elements that Beam's per-element cost is spread thin. */
   static final int MAX_RANGE = 2048;
+
   /** Ranges a map is cut into at least, so that workers stay balanced on uneven elements. */
   static final int MIN_RANGES = 64;
 
@@ -65,7 +66,12 @@ public final class MapRunPlan implements Serializable {
   private final String outputsDir;
 
   public MapRunPlan(
-      String runId, String workDir, MapTaskSpec spec, long size, long required, List<Shard> shards) {
+      String runId,
+      String workDir,
+      MapTaskSpec spec,
+      long size,
+      long required,
+      List<Shard> shards) {
     this(runId, workDir, spec, size, required, shards, ProcessSettings.defaults(), List.of());
   }
 
@@ -79,7 +85,15 @@ public final class MapRunPlan implements Serializable {
       ProcessSettings process,
       List<String> warnings) {
     this(
-        runId, workDir, spec, size, required, shards, process, warnings, CacheSettings.disabled(),
+        runId,
+        workDir,
+        spec,
+        size,
+        required,
+        shards,
+        process,
+        warnings,
+        CacheSettings.disabled(),
         null);
   }
 
@@ -228,7 +242,8 @@ public final class MapRunPlan implements Serializable {
     LiteralMap resolved = MapInputs.resolveNodeInputs(spec, workflowInputs);
     InputReferences references = InputReferences.find(spec, resolved, join(workDir, "index"));
     LiteralMap nodeInputs = references.nodeInputs();
-    List<String> warnings = Invokers.checkRunnable(invokerContext(spec, workDir, runId, process, false));
+    List<String> warnings =
+        Invokers.checkRunnable(invokerContext(spec, workDir, runId, process, false));
     Map<String, ElementSource> sources = Map.of();
     if (!references.isEmpty()) {
       // Everything but the references' lengths is checked before the pass reads their files.
@@ -254,8 +269,7 @@ public final class MapRunPlan implements Serializable {
     writeBytes(plan.inputsFile(), nodeInputs.toByteArray());
     if (!sources.isEmpty()) {
       writeBytes(
-          plan.sourcesFile(),
-          SerializableUtils.serializeToByteArray(new LinkedHashMap<>(sources)));
+          plan.sourcesFile(), SerializableUtils.serializeToByteArray(new LinkedHashMap<>(sources)));
     }
     // Workers in this JVM (DirectRunner, Spark local) use the checked inputs as they are.
     INPUTS.put(plan.inputsFile(), inputs);
@@ -300,7 +314,8 @@ public final class MapRunPlan implements Serializable {
     for (long start = 0; start < size; start += rangeLength) {
       ranges.add(new IndexRange(start, Math.min(size, start + rangeLength)));
     }
-    int lanes = Math.min(maxLanes, parallelism > 0 ? Math.min(parallelism, ranges.size()) : ranges.size());
+    int lanes =
+        Math.min(maxLanes, parallelism > 0 ? Math.min(parallelism, ranges.size()) : ranges.size());
     List<List<IndexRange>> byLane = new ArrayList<>();
     for (int i = 0; i < lanes; i++) {
       byLane.add(new ArrayList<>());
@@ -321,7 +336,11 @@ public final class MapRunPlan implements Serializable {
   }
 
   private static InvokerContext invokerContext(
-      MapTaskSpec spec, String workDir, String runId, ProcessSettings process, boolean byReference) {
+      MapTaskSpec spec,
+      String workDir,
+      String runId,
+      ProcessSettings process,
+      boolean byReference) {
     return new InvokerContext(
         spec.subTask(),
         spec.form(),

@@ -40,7 +40,8 @@ public final class MapTaskTransform extends PTransform<PBegin, PCollection<MapVe
   public PCollection<MapVerdict> expand(PBegin begin) {
     String task = plan.spec().subTask().id().name();
     return begin
-        .apply("CreateShards", Create.of(plan.shards()).withCoder(SerializableCoder.of(Shard.class)))
+        .apply(
+            "CreateShards", Create.of(plan.shards()).withCoder(SerializableCoder.of(Shard.class)))
         // Spreads the lanes over the workers; they are few, so the shuffle is cheap.
         .apply("SpreadShards", Reshuffle.viaRandomKey())
         .apply("Invoke[" + task + "]", ParDo.of(new InvokeFn(plan)))

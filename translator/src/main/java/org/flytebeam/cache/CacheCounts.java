@@ -24,7 +24,9 @@ public record CacheCounts(long hits, long unreadable, long unwritten, String fir
     return new CacheCounts(0, 0, 0, "");
   }
 
-  /** These counts with {@code other}'s added; the first problem stays this one's when it has one. */
+  /**
+   * These counts with {@code other}'s added; the first problem stays this one's when it has one.
+   */
   public CacheCounts plus(CacheCounts other) {
     return new CacheCounts(
         hits + other.hits,

@@ -98,7 +98,8 @@ public final class CacheEntries {
   }
 
   /**
-   * Stores {@code outputs} as the entry of {@code key} under {@code root}, replacing any entry there.
+   * Stores {@code outputs} as the entry of {@code key} under {@code root}, replacing any entry
+   * there.
    *
    * @throws IOException when the entry cannot be written; nothing partial is left under its name
    */
@@ -170,7 +171,8 @@ public final class CacheEntries {
         throw new IllegalStateException("the entry of another key");
       }
     }
-    LiteralMap outputs = in.readMessage(LiteralMap.parser(), ExtensionRegistryLite.getEmptyRegistry());
+    LiteralMap outputs =
+        in.readMessage(LiteralMap.parser(), ExtensionRegistryLite.getEmptyRegistry());
     if (!in.isAtEnd()) {
       throw new IllegalStateException("bytes after the outputs");
     }

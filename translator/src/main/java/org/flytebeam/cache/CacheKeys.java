@@ -23,12 +23,12 @@ import org.flytebeam.spec.SubTask;
  * Makes the cache keys of one cacheable sub-task. What goes into a key follows Flyte's catalog
  * (flytepropeller's datacatalog transformer and flyteplugins' literal hashing): the task's project,
  * domain and name but not its version, the {@code discovery_version} trimmed of spaces, the
- * interface, and the inputs minus {@code cache_ignore_input_vars}, where a literal whose {@code hash}
- * is set counts by that hash alone, inside collections and maps too.
+ * interface, and the inputs minus {@code cache_ignore_input_vars}, where a literal whose {@code
+ * hash} is set counts by that hash alone, inside collections and maps too.
  *
  * <p>Hashes are SHA-256 over protobuf's deterministic serialization, which writes map entries
- * sorted by key: a {@code LiteralMap}, a map literal or a {@code Struct} built in any order gives the
- * same key.
+ * sorted by key: a {@code LiteralMap}, a map literal or a {@code Struct} built in any order gives
+ * the same key.
  */
 public final class CacheKeys {
   private final String project;
@@ -71,8 +71,7 @@ public final class CacheKeys {
 
   /** The key of an element with these inputs (every input of the sub-task, bound ones included). */
   public CacheKey keyOf(Map<String, Literal> inputs) {
-    return new CacheKey(
-        project, domain, name, version, interfaceHash, inputsHash(inputs, ignored));
+    return new CacheKey(project, domain, name, version, interfaceHash, inputsHash(inputs, ignored));
   }
 
   /** Spaces around a version do not make another one, as in Flyte; an empty one is invalid. */

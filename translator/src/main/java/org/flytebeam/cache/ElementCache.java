@@ -15,11 +15,11 @@ import org.flytebeam.exec.ElementStatus;
 import org.flytebeam.spec.SubTask;
 
 /**
- * Runs elements through a worker's element cache: a hit is a success with the stored outputs and
- * no attempt; a miss runs the element and stores its outputs as soon as it succeeds, before the next
- * element starts, so a run killed at any point loses at most the elements that were running. Failed,
- * timed-out and aborted elements are never stored. An entry that cannot be read is a miss (the
- * element runs and its entry is written anew); an entry that cannot be written costs only the
+ * Runs elements through a worker's element cache: a hit is a success with the stored outputs and no
+ * attempt; a miss runs the element and stores its outputs as soon as it succeeds, before the next
+ * element starts, so a run killed at any point loses at most the elements that were running.
+ * Failed, timed-out and aborted elements are never stored. An entry that cannot be read is a miss
+ * (the element runs and its entry is written anew); an entry that cannot be written costs only the
  * caching. Both are counted ({@link #takeProblems}), never failures.
  *
  * <p>One per worker DoFn instance (not thread-safe), like the runner it wraps.

@@ -20,8 +20,8 @@ import org.apache.beam.sdk.util.MimeTypes;
 /**
  * What the index pass learnt of one piece of a reference input (a byte chunk of a JSON Lines file,
  * or a whole offloaded literal): how many elements start in it, how many lines (empty ones
- * included), and a checkpoint every {@code stride} elements: the byte offset where element {@code
- * k * stride} of the piece starts and its line within the piece. A reader reaches any element by
+ * included), and a checkpoint every {@code stride} elements: the byte offset where element {@code k
+ * * stride} of the piece starts and its line within the piece. A reader reaches any element by
  * seeking to the checkpoint before it and skipping fewer than {@code stride} elements.
  *
  * @param problem why the piece cannot be read (e.g. not a list), or empty
@@ -42,6 +42,7 @@ public record ChunkIndex(
     long[] lineOffsets) {
   private static final int MAGIC = 0x46424931; // "FBI1"
   private static final int TRAILER = 0x454e4421; // "END!"
+
   /** Indexes read lately, by file: the ranges of one chunk need the same one. */
   private static final Map<String, ChunkIndex> CACHE =
       Collections.synchronizedMap(
@@ -68,7 +69,8 @@ public record ChunkIndex(
   public void write(String file) {
     String temp = file + ".tmp-" + UUID.randomUUID();
     ResourceId tempId = FileSystems.matchNewResource(temp, false);
-    try (OutputStream raw = Channels.newOutputStream(FileSystems.create(tempId, MimeTypes.BINARY))) {
+    try (OutputStream raw =
+        Channels.newOutputStream(FileSystems.create(tempId, MimeTypes.BINARY))) {
       CodedOutputStream out = CodedOutputStream.newInstance(raw, 1 << 16);
       out.writeFixed32NoTag(MAGIC);
       out.writeStringNoTag(problem);

@@ -46,16 +46,16 @@ import org.flytebeam.spec.TaskId;
  * run folder is not local) holding the working folder (the process's cwd), {@code
  * {{.outputPrefix}}}, the checkpoint folder and the captured end of stdout and stderr ({@code
  * stdout.log}, {@code stderr.log}, the last 64 KiB each); {@code {{.prevCheckpointPrefix}}} is the
- * previous attempt's checkpoint folder, or {@code ""} on the first attempt, as flytepropeller writes
- * it. {@code {{.input}}} is, for {@code SINGLE_INPUT_FILE}, the map's whole input map (lists and
- * bound values, which flytekit indexes by the array index), written once and shared by every element
- * of a worker; for {@code INDIVIDUAL_INPUT_FILES}, the element's own. When mapped inputs are given by
- * reference (JSON Lines, file patterns, offloaded literals) there is no whole map of lists: a
- * process that reads the whole map gets a map of its element alone (each mapped input a list of its
- * one item, bound values whole) with {@code BATCH_JOB_ARRAY_INDEX_VAR_NAME} naming {@link
- * #ELEMENT_INDEX_VARIABLE}, which is 0, so flytekit reads item 0 (and a legacy task writes to
- * {@code <outputPrefix>/0/}); {@code FLYTE_K8S_ARRAY_INDEX} stays the element's index. The environment is the
- * worker's, the container's {@code env} on top, and Flyte's variables: {@code
+ * previous attempt's checkpoint folder, or {@code ""} on the first attempt, as flytepropeller
+ * writes it. {@code {{.input}}} is, for {@code SINGLE_INPUT_FILE}, the map's whole input map (lists
+ * and bound values, which flytekit indexes by the array index), written once and shared by every
+ * element of a worker; for {@code INDIVIDUAL_INPUT_FILES}, the element's own. When mapped inputs
+ * are given by reference (JSON Lines, file patterns, offloaded literals) there is no whole map of
+ * lists: a process that reads the whole map gets a map of its element alone (each mapped input a
+ * list of its one item, bound values whole) with {@code BATCH_JOB_ARRAY_INDEX_VAR_NAME} naming
+ * {@link #ELEMENT_INDEX_VARIABLE}, which is 0, so flytekit reads item 0 (and a legacy task writes
+ * to {@code <outputPrefix>/0/}); {@code FLYTE_K8S_ARRAY_INDEX} stays the element's index. The
+ * environment is the worker's, the container's {@code env} on top, and Flyte's variables: {@code
  * BATCH_JOB_ARRAY_INDEX_VAR_NAME=FLYTE_K8S_ARRAY_INDEX}, {@code FLYTE_K8S_ARRAY_INDEX}, {@code
  * FLYTE_ATTEMPT_NUMBER} (from 0) and the {@code FLYTE_INTERNAL_EXECUTION_*} and {@code
  * FLYTE_INTERNAL_TASK_*} identity.
@@ -64,12 +64,11 @@ import org.flytebeam.spec.TaskId;
  * fails the element at once, RECOVERABLE retries on the user or system budget by its origin; its
  * message (the part after flytekit's {@code Message:}) is the element's error. Else a non-zero exit
  * is a recoverable user error carrying the last lines of stderr; else {@code outputs.pb} holds the
- * outputs. A legacy {@code container_array} writes index i's files to {@code
- * <outputPrefix>/<i>/}, every index getting the same prefix. A raw container ({@code
- * data_config.enabled}) gets its inputs as files in a folder standing for {@code input_path} and
- * writes its outputs as files into one standing for {@code output_path} (see {@link
- * DataConfigFiles}); both paths are replaced by those folders wherever they appear in the
- * arguments.
+ * outputs. A legacy {@code container_array} writes index i's files to {@code <outputPrefix>/<i>/},
+ * every index getting the same prefix. A raw container ({@code data_config.enabled}) gets its
+ * inputs as files in a folder standing for {@code input_path} and writes its outputs as files into
+ * one standing for {@code output_path} (see {@link DataConfigFiles}); both paths are replaced by
+ * those folders wherever they appear in the arguments.
  *
  * <p>At most {@link ProcessSettings#effectiveProcessesPerWorker()} processes run at once per JVM,
  * whatever the map's parallelism; timeouts and a stopping run kill the whole process tree (see
@@ -81,6 +80,7 @@ public final class ContainerInvoker implements ElementInvoker {
 
   private static final int ERROR_LINES = 5;
   private static final int ERROR_CHARS = 500;
+
   /**
    * With inputs given by reference, the variable {@code BATCH_JOB_ARRAY_INDEX_VAR_NAME} names: the
    * index of the element in its own input map, always 0.
@@ -91,6 +91,7 @@ public final class ContainerInvoker implements ElementInvoker {
   private static final String NO_PREVIOUS_CHECKPOINT = "\"\"";
 
   private static final Map<Integer, Semaphore> SLOTS = new ConcurrentHashMap<>();
+
   /** Files written once per JVM and run: the shared inputs, the task template. */
   private static final Map<String, Path> WORKER_FILES = new ConcurrentHashMap<>();
 
@@ -99,11 +100,13 @@ public final class ContainerInvoker implements ElementInvoker {
   private final List<String> outputNames;
   private final Map<String, String> environment;
   private final Path attemptsRoot;
+
   /**
    * Names this invoker's attempt folders. Spark may run one range twice at once (a zombie task of a
    * failed stage attempt beside its retry, on another executor): each must have folders of its own.
    */
   private final String execution = java.util.UUID.randomUUID().toString().substring(0, 8);
+
   private final Semaphore slots;
 
   /** The parsed command line of a container, and its raw-container data folders. */
@@ -217,7 +220,9 @@ public final class ContainerInvoker implements ElementInvoker {
           problems.add(
               String.format(
                   "data_config.%s of sub-task [%s] is empty: give the folder the container %s",
-                  field[0], task, field[0].startsWith("input") ? "reads inputs from" : "writes outputs to"));
+                  field[0],
+                  task,
+                  field[0].startsWith("input") ? "reads inputs from" : "writes outputs to"));
         }
       }
     }
@@ -230,7 +235,8 @@ public final class ContainerInvoker implements ElementInvoker {
       } catch (IllegalArgumentException e) {
         problems.add(
             String.format(
-                "container argument %d [%s] of sub-task [%s]: %s", i, args.get(i), task, e.getMessage()));
+                "container argument %d [%s] of sub-task [%s]: %s",
+                i, args.get(i), task, e.getMessage()));
         continue;
       }
       for (String name : t.inputNames()) {
@@ -247,7 +253,10 @@ public final class ContainerInvoker implements ElementInvoker {
                   "container argument %d [%s] of sub-task [%s] uses {{.inputs.%s}}, but a value of"
                       + " type [%s] cannot be put into a command line: use {{.input}} (the inputs"
                       + " file) or data_config for it",
-                  i, args.get(i), task, name,
+                  i,
+                  args.get(i),
+                  task,
+                  name,
                   org.flytebeam.types.LiteralTypes.describe(var.getType())));
         }
       }
@@ -300,7 +309,8 @@ public final class ContainerInvoker implements ElementInvoker {
     Path root =
         LocalFiles.isLocal(context.workDir())
             ? LocalFiles.toPath(context.workDir()).resolve("attempts")
-            : Path.of(System.getProperty("java.io.tmpdir"), "flyte-beam-" + context.runId(), "attempts");
+            : Path.of(
+                System.getProperty("java.io.tmpdir"), "flyte-beam-" + context.runId(), "attempts");
     try {
       return Files.createDirectories(root);
     } catch (IOException e) {
@@ -310,8 +320,15 @@ public final class ContainerInvoker implements ElementInvoker {
 
   /** The folders of one attempt. */
   private record Attempt(
-      Path dir, Path work, Path outputPrefix, Path outputs, Path checkpoint, Optional<Path> dataIn,
-      Optional<Path> dataOut, String previousCheckpoint, String rawOutputPrefix) {}
+      Path dir,
+      Path work,
+      Path outputPrefix,
+      Path outputs,
+      Path checkpoint,
+      Optional<Path> dataIn,
+      Optional<Path> dataOut,
+      String previousCheckpoint,
+      String rawOutputPrefix) {}
 
   @Override
   public List<Literal> invoke(
@@ -324,7 +341,9 @@ public final class ContainerInvoker implements ElementInvoker {
       argv = render(a, index, attempt, inputs);
     } catch (IOException | UncheckedIOException e) {
       throw new AttemptFailedException(
-          FailureKind.RECOVERABLE_SYSTEM, "IOError: cannot prepare the attempt: " + e.getMessage(), e);
+          FailureKind.RECOVERABLE_SYSTEM,
+          "IOError: cannot prepare the attempt: " + e.getMessage(),
+          e);
     } catch (Templates.RenderException | IllegalArgumentException e) {
       throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
     }
@@ -397,7 +416,8 @@ public final class ContainerInvoker implements ElementInvoker {
         LocalFiles.join(
             LocalFiles.join(context.rawOutputPrefix(), Long.toString(index)),
             Integer.toString(attempt));
-    return new Attempt(dir, work, outputPrefix, outputs, checkpoint, dataIn, dataOut, previous, raw);
+    return new Attempt(
+        dir, work, outputPrefix, outputs, checkpoint, dataIn, dataOut, previous, raw);
   }
 
   private List<String> render(Attempt a, long index, int attempt, Map<String, Literal> inputs)
@@ -518,7 +538,8 @@ public final class ContainerInvoker implements ElementInvoker {
       case TIMED_OUT:
         throw new AttemptFailedException(
             FailureKind.TIMED_OUT,
-            "TimeoutError: attempt timed out after " + JavaTaskInvoker.format(timeout.orElseThrow()));
+            "TimeoutError: attempt timed out after "
+                + JavaTaskInvoker.format(timeout.orElseThrow()));
       case STOPPED:
         // Not a failure of the element: the runner marks it aborted as it stops.
         throw new AttemptFailedException(
@@ -539,7 +560,9 @@ public final class ContainerInvoker implements ElementInvoker {
       String tail = done.stderr().lastLines(ERROR_LINES, ERROR_CHARS);
       throw new AttemptFailedException(
           FailureKind.RECOVERABLE_USER,
-          "exit code " + done.exitCode() + " without error.pb"
+          "exit code "
+              + done.exitCode()
+              + " without error.pb"
               + (tail.isEmpty() ? " (stderr empty)" : "; stderr: " + tail));
     }
     if (a.dataOut().isPresent()) {
@@ -577,7 +600,8 @@ public final class ContainerInvoker implements ElementInvoker {
       throw new AttemptFailedException(
           FailureKind.NON_RECOVERABLE,
           "OutputsNotFound: the process exited 0 without writing outputs.pb to {{.outputPrefix}}: it"
-              + " must write the outputs " + outputNames);
+              + " must write the outputs "
+              + outputNames);
     }
     LiteralMap map;
     try {
@@ -585,7 +609,8 @@ public final class ContainerInvoker implements ElementInvoker {
     } catch (InvalidProtocolBufferException e) {
       throw new AttemptFailedException(
           FailureKind.NON_RECOVERABLE,
-          "outputs.pb is not a flyteidl LiteralMap: " + e.getMessage(), e);
+          "outputs.pb is not a flyteidl LiteralMap: " + e.getMessage(),
+          e);
     } catch (IOException e) {
       throw new AttemptFailedException(
           FailureKind.RECOVERABLE_SYSTEM, "IOError: cannot read outputs.pb: " + e.getMessage(), e);
@@ -616,7 +641,9 @@ public final class ContainerInvoker implements ElementInvoker {
     } catch (IOException e) {
       return Optional.of(
           new AttemptFailedException(
-              FailureKind.RECOVERABLE_SYSTEM, "IOError: cannot read error.pb: " + e.getMessage(), e));
+              FailureKind.RECOVERABLE_SYSTEM,
+              "IOError: cannot read error.pb: " + e.getMessage(),
+              e));
     }
     ErrorDocument doc;
     try {

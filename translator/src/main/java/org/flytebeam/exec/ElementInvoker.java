@@ -22,7 +22,8 @@ public interface ElementInvoker extends AutoCloseable {
    * @return the outputs in the sub-task's output order
    * @throws AttemptFailedException when the attempt failed; its kind decides about a retry
    */
-  List<Literal> invoke(long index, int attempt, Map<String, Literal> inputs, Optional<Duration> timeout)
+  List<Literal> invoke(
+      long index, int attempt, Map<String, Literal> inputs, Optional<Duration> timeout)
       throws AttemptFailedException;
 
   @Override

@@ -41,6 +41,13 @@ public record ElementOutcome(
   }
 
   public static ElementOutcome aborted(long index) {
-    return new ElementOutcome(index, ElementStatus.ABORTED, 0, 0, 0, "aborted: the map could no longer succeed", List.of());
+    return new ElementOutcome(
+        index,
+        ElementStatus.ABORTED,
+        0,
+        0,
+        0,
+        "aborted: the map could no longer succeed",
+        List.of());
   }
 }

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs one element to its terminal state: attempts, retries by failure kind, and the run's fail-fast
- * signal between attempts.
+ * Runs one element to its terminal state: attempts, retries by failure kind, and the run's
+ * fail-fast signal between attempts.
  *
  * <p>Budgets (SPEC section 3): a non-recoverable failure ends the element at once; recoverable user
  * failures and timeouts get {@code retries} more attempts; recoverable system failures draw on a
@@ -43,12 +43,19 @@ public final class ElementRunner {
       if (control.stopped()) {
         return attempt == 0
             ? ElementOutcome.aborted(index)
-            : outcome(index, ElementStatus.ABORTED, attempt, startMillis, startNanos,
-                "aborted: the map could no longer succeed", List.of());
+            : outcome(
+                index,
+                ElementStatus.ABORTED,
+                attempt,
+                startMillis,
+                startNanos,
+                "aborted: the map could no longer succeed",
+                List.of());
       }
       try {
         List<Literal> outputs = invoker.invoke(index, attempt, inputs, timeout);
-        return outcome(index, ElementStatus.SUCCEEDED, attempt + 1, startMillis, startNanos, "", outputs);
+        return outcome(
+            index, ElementStatus.SUCCEEDED, attempt + 1, startMillis, startNanos, "", outputs);
       } catch (AttemptFailedException e) {
         attempt++;
         String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -77,8 +84,13 @@ public final class ElementRunner {
   }
 
   private static ElementOutcome outcome(
-      long index, ElementStatus status, int attempts, long startMillis, long startNanos,
-      String error, List<Literal> outputs) {
+      long index,
+      ElementStatus status,
+      int attempts,
+      long startMillis,
+      long startNanos,
+      String error,
+      List<Literal> outputs) {
     long durationMillis = (System.nanoTime() - startNanos) / 1_000_000;
     return new ElementOutcome(index, status, attempts, startMillis, durationMillis, error, outputs);
   }

@@ -24,10 +24,15 @@ public final class ErrorGroups implements Serializable {
   /** One message's failing indices: some ranges, and how many indices they leave out. */
   private static final class Ranges implements Serializable {
     private static final long serialVersionUID = 1L;
-    /** Flat list of [from, to] pairs, inclusive, unsorted and possibly overlapping until compacted. */
+
+    /**
+     * Flat list of [from, to] pairs, inclusive, unsorted and possibly overlapping until compacted.
+     */
     private List<long[]> list = new ArrayList<>();
+
     /** Every index added; counts the indices beyond the listed ranges once some were dropped. */
     private long added;
+
     private boolean truncated;
 
     void add(long index) {
@@ -91,8 +96,8 @@ public final class ErrorGroups implements Serializable {
     }
 
     /**
-     * Indices not in the listed ranges. Until ranges are dropped the listed ranges are the count
-     * (a range merged twice counts once); after, the indices added beyond them.
+     * Indices not in the listed ranges. Until ranges are dropped the listed ranges are the count (a
+     * range merged twice counts once); after, the indices added beyond them.
      */
     long omitted(List<long[]> listed) {
       if (!truncated) {
@@ -136,10 +141,10 @@ public final class ErrorGroups implements Serializable {
   }
 
   /**
-   * Whether a new message whose first failing index is {@code firstIndex} can be kept. When
-   * {@link #MAX_GROUPS} are kept, the message failing first wins: the kept one with the latest first
-   * index is counted among the other failures instead, so the messages shown do not depend on the
-   * order in which ranges arrive.
+   * Whether a new message whose first failing index is {@code firstIndex} can be kept. When {@link
+   * #MAX_GROUPS} are kept, the message failing first wins: the kept one with the latest first index
+   * is counted among the other failures instead, so the messages shown do not depend on the order
+   * in which ranges arrive.
    */
   private boolean makeRoomFor(long firstIndex) {
     if (groups.size() < MAX_GROUPS) {

@@ -4,7 +4,10 @@ package org.flytebeam.exec;
 public enum FailureKind {
   /** Fails the element at once (flytekit's plain user exceptions). */
   NON_RECOVERABLE,
-  /** Retried while the user budget ({@code retries}) lasts: recoverable user errors, exits without an error document. */
+  /**
+   * Retried while the user budget ({@code retries}) lasts: recoverable user errors, exits without
+   * an error document.
+   */
   RECOVERABLE_USER,
   /** Retried while the separate system budget lasts. */
   RECOVERABLE_SYSTEM,

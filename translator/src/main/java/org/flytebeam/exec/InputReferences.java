@@ -33,13 +33,14 @@ import org.flytebeam.spec.MapTaskSpec;
  *       the list.
  * </ul>
  *
- * <p>Files are checked here (they exist, a pattern matches), and their pieces planned as the
- * {@link IndexTask}s of the index pass, which the workers run; {@link #sources} then reads what
- * the pass found. A bound input given as an offloaded literal is read whole here: it is one value.
+ * <p>Files are checked here (they exist, a pattern matches), and their pieces planned as the {@link
+ * IndexTask}s of the index pass, which the workers run; {@link #sources} then reads what the pass
+ * found. A bound input given as an offloaded literal is read whole here: it is one value.
  */
 public final class InputReferences {
   /** Bytes of a JSON Lines file counted by one task of the index pass. */
   public static final long CHUNK_BYTES = 64L << 20;
+
   /** Items between two checkpoints: what a reader skips at most to reach a range's start. */
   public static final int STRIDE = 1024;
 
@@ -49,7 +50,8 @@ public final class InputReferences {
   private final LiteralMap nodeInputs;
   private final Map<String, ReferencePlanner.Reference> references;
 
-  private InputReferences(LiteralMap nodeInputs, Map<String, ReferencePlanner.Reference> references) {
+  private InputReferences(
+      LiteralMap nodeInputs, Map<String, ReferencePlanner.Reference> references) {
     this.nodeInputs = nodeInputs;
     this.references = references;
   }
@@ -157,7 +159,8 @@ public final class InputReferences {
     for (ReferencePlanner.Reference r : references.values()) {
       ElementSource source;
       try {
-        source = r.kind() == IndexTask.Kind.OFFLOADED_LITERAL ? offloaded(r, problems) : jsonLines(r);
+        source =
+            r.kind() == IndexTask.Kind.OFFLOADED_LITERAL ? offloaded(r, problems) : jsonLines(r);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read the index of input [" + r.input() + "]", e);
       }
@@ -184,7 +187,8 @@ public final class InputReferences {
     return sources;
   }
 
-  private static ElementSource offloaded(ReferencePlanner.Reference r, List<String> problems) throws IOException {
+  private static ElementSource offloaded(ReferencePlanner.Reference r, List<String> problems)
+      throws IOException {
     IndexTask task = r.tasks().get(0);
     ChunkIndex index = ChunkIndex.read(task.resultFile());
     if (!index.problem().isEmpty()) {
@@ -212,7 +216,8 @@ public final class InputReferences {
       }
       ChunkIndex index = ChunkIndex.read(task.resultFile());
       chunks.add(
-          new JsonLinesSource.Chunk(file, firstElement, firstLine, index.elements(), task.resultFile()));
+          new JsonLinesSource.Chunk(
+              file, firstElement, firstLine, index.elements(), task.resultFile()));
       firstElement += index.elements();
       firstLine += index.lines();
     }
@@ -242,8 +247,8 @@ public final class InputReferences {
     } catch (IOException | RuntimeException e) {
       problems.add(
           String.format(
-              "the offloaded literal [%s] of input [%s] cannot be read (%s): check the uri", uri,
-              name, e.getMessage()));
+              "the offloaded literal [%s] of input [%s] cannot be read (%s): check the uri",
+              uri, name, e.getMessage()));
     }
     return java.util.Optional.empty();
   }

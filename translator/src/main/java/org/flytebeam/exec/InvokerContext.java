@@ -16,8 +16,8 @@ import org.flytebeam.spec.SubTask;
  * @param subTask the task run per element
  * @param form the map's form: {@link MapTaskSpec.Form#LEGACY} containers write index i's outputs to
  *     {@code <outputPrefix>/<i>/}
- * @param dataMode {@code SINGLE_INPUT_FILE}: {@code {{.input}}} is the whole input map;
- *     {@code INDIVIDUAL_INPUT_FILES}: the element's own
+ * @param dataMode {@code SINGLE_INPUT_FILE}: {@code {{.input}}} is the whole input map; {@code
+ *     INDIVIDUAL_INPUT_FILES}: the element's own
  * @param mapName the map task's name (the execution's workflow, for the process environment)
  * @param runId unique per run (the execution id)
  * @param workDir the run folder, on any path Beam's FileSystems can open

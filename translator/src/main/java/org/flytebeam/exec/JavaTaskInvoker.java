@@ -52,11 +52,15 @@ public final class JavaTaskInvoker implements ElementInvoker {
     }
     TaskContext context = new TaskContext(index, attempt, task.name());
     Record output =
-        timeout.isPresent() ? runWithTimeout(input, context, timeout.get()) : runHere(input, context);
+        timeout.isPresent()
+            ? runWithTimeout(input, context, timeout.get())
+            : runHere(input, context);
     if (output == null) {
       throw new AttemptFailedException(
           FailureKind.NON_RECOVERABLE,
-          "NullPointerException: task [" + task.name() + "] returned null instead of its output record");
+          "NullPointerException: task ["
+              + task.name()
+              + "] returned null instead of its output record");
     }
     Map<String, Literal> literals;
     try {
@@ -107,7 +111,8 @@ public final class JavaTaskInvoker implements ElementInvoker {
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
-      throw new AttemptFailedException(FailureKind.RECOVERABLE_SYSTEM, "InterruptedException: worker interrupted");
+      throw new AttemptFailedException(
+          FailureKind.RECOVERABLE_SYSTEM, "InterruptedException: worker interrupted");
     }
   }
 

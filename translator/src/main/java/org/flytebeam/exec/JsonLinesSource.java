@@ -55,7 +55,8 @@ public final class JsonLinesSource implements ElementSource, Serializable {
    * @param files the files, in the order they are read
    * @param chunks the chunks of every file, in order, with their counts
    */
-  public JsonLinesSource(String input, LiteralType itemType, List<String> files, List<Chunk> chunks) {
+  public JsonLinesSource(
+      String input, LiteralType itemType, List<String> files, List<Chunk> chunks) {
     this.input = input;
     this.itemType = itemType.toByteArray();
     this.type = itemType;
@@ -154,7 +155,9 @@ public final class JsonLinesSource implements ElementSource, Serializable {
         end - start);
   }
 
-  /** The chunk holding element {@code index}: the last with elements that starts at or before it. */
+  /**
+   * The chunk holding element {@code index}: the last with elements that starts at or before it.
+   */
   private int chunkOf(long index) {
     int lo = 0;
     int hi = chunks.length - 1;
@@ -242,9 +245,10 @@ public final class JsonLinesSource implements ElementSource, Serializable {
       try {
         node = JSON.readTree(line.bytes(), from, line.length() - from);
       } catch (IOException e) {
-        String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-            ? j.getOriginalMessage()
-            : e.getMessage();
+        String why =
+            e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                ? j.getOriginalMessage()
+                : e.getMessage();
         throw new InvalidElementException(
             String.format(
                 "%s:%d is not valid JSON (%s): item [%d] of input [%s] must be one JSON value on"

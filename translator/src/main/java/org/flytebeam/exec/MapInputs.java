@@ -1,7 +1,6 @@
 package org.flytebeam.exec;
 
 import flyteidl.core.Interface.TypedInterface;
-import flyteidl.core.Literals.Binding;
 import flyteidl.core.Literals.BindingData;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralCollection;
@@ -19,9 +18,9 @@ import org.flytebeam.types.LiteralTypeException;
 import org.flytebeam.types.Literals;
 
 /**
- * The inputs of a map node, split into mapped lists and bound values, checked against the sub-task's
- * interface before anything runs (SPEC section 3, size rules). A mapped input is a list in the
- * inputs or, given by reference, an {@link ElementSource} the workers read ({@link
+ * The inputs of a map node, split into mapped lists and bound values, checked against the
+ * sub-task's interface before anything runs (SPEC section 3, size rules). A mapped input is a list
+ * in the inputs or, given by reference, an {@link ElementSource} the workers read ({@link
  * InputReferences}).
  */
 public final class MapInputs {
@@ -53,7 +52,8 @@ public final class MapInputs {
     LiteralMap.Builder node = LiteralMap.newBuilder();
     for (Map.Entry<String, BindingData> binding : spec.inputBindings().entrySet()) {
       try {
-        node.putLiterals(binding.getKey(), resolve(binding.getKey(), binding.getValue(), workflowInputs));
+        node.putLiterals(
+            binding.getKey(), resolve(binding.getKey(), binding.getValue(), workflowInputs));
       } catch (InvalidDefinitionException e) {
         problems.addAll(e.problems());
       }
@@ -109,7 +109,8 @@ public final class MapInputs {
       case VALUE_NOT_SET:
       default:
         throw new InvalidDefinitionException(
-            String.format("input [%s] has an unsupported binding [%s]", input, data.getValueCase()));
+            String.format(
+                "input [%s] has an unsupported binding [%s]", input, data.getValueCase()));
     }
   }
 
@@ -246,8 +247,8 @@ public final class MapInputs {
   }
 
   /**
-   * The inputs of element {@code index}: the index-th item of every mapped list, bound values whole.
-   * Only for inputs without references; see {@link #read}.
+   * The inputs of element {@code index}: the index-th item of every mapped list, bound values
+   * whole. Only for inputs without references; see {@link #read}.
    */
   public Map<String, Literal> element(long index) {
     if (hasReferences()) {

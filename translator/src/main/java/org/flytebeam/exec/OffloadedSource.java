@@ -22,9 +22,11 @@ public final class OffloadedSource implements ElementSource, Serializable {
 
   /** Literal fields (literals.proto): the value oneof and what else a Literal holds. */
   private static final int SCALAR = 1;
+
   private static final int COLLECTION = 2;
   private static final int MAP = 3;
   private static final int OFFLOADED = 8;
+
   /** LiteralCollection.literals. */
   private static final int ITEMS = 1;
 
@@ -117,7 +119,9 @@ public final class OffloadedSource implements ElementSource, Serializable {
         } else if (field == SCALAR || field == MAP || field == OFFLOADED) {
           return ChunkIndex.failed(
               "it holds a "
-                  + (field == SCALAR ? "scalar" : field == MAP ? "map" : "further offloaded literal")
+                  + (field == SCALAR
+                      ? "scalar"
+                      : field == MAP ? "map" : "further offloaded literal")
                   + ", not a list");
         } else if (!skipField(in, wire)) {
           return ChunkIndex.failed("bad field at byte " + at + ": not a binary flyteidl Literal");
@@ -196,7 +200,11 @@ public final class OffloadedSource implements ElementSource, Serializable {
         if (in.position() >= end) {
           remaining = 0;
           throw new IOException(
-              "the offloaded literal [" + uri + "] of input [" + input + "] has fewer items than"
+              "the offloaded literal ["
+                  + uri
+                  + "] of input ["
+                  + input
+                  + "] has fewer items than"
                   + " the index pass counted: it changed during the run");
         }
         long key = in.readVarint();

@@ -26,22 +26,22 @@ import org.flytebeam.types.PlainJson;
 
 /**
  * A map's outputs as sharded JSON Lines files in an outputs folder, written by the workers one
- * range at a time, so that no process ever holds every output: {@code elements/part-<start>-<end>.jsonl}
- * (start inclusive, end exclusive, 12 digits each, so the names sort in index order), one line per
- * element of the range in index order:
+ * range at a time, so that no process ever holds every output: {@code
+ * elements/part-<start>-<end>.jsonl} (start inclusive, end exclusive, 12 digits each, so the names
+ * sort in index order), one line per element of the range in index order:
  *
  * <pre>{@code
  * {"index":7,"outputs":{"o0":14,"o1":"a"}}
  * }</pre>
  *
  * <p>Keys of {@code outputs} are the sub-task's output names (the map node's outputs); values are
- * plain JSON ({@link PlainJson}); an element that did not succeed has {@code null} (Flyte's none) for
- * every output. A value with no plain JSON form (a binary literal) is written as {@code {"literal":
- * <its protobuf JSON>}}.
+ * plain JSON ({@link PlainJson}); an element that did not succeed has {@code null} (Flyte's none)
+ * for every output. A value with no plain JSON form (a binary literal) is written as {@code
+ * {"literal": <its protobuf JSON>}}.
  *
  * <p>Like {@link RangeResults}, a shard is written to a temporary name (under {@code _temporary/},
- * outside {@code elements/}) and renamed, so the folder only ever holds complete shards, and a range
- * written twice (Spark re-running a task) leaves one shard with the same lines.
+ * outside {@code elements/}) and renamed, so the folder only ever holds complete shards, and a
+ * range written twice (Spark re-running a task) leaves one shard with the same lines.
  */
 public final class OutputShards {
   /** The blob format of the outputs' multipart blobs. */
@@ -103,7 +103,8 @@ public final class OutputShards {
     String probe = temporaryDir(outputsDir) + "probe-" + UUID.randomUUID();
     try {
       ResourceId probeId = FileSystems.matchNewResource(probe, false);
-      try (OutputStream out = Channels.newOutputStream(FileSystems.create(probeId, MimeTypes.TEXT))) {
+      try (OutputStream out =
+          Channels.newOutputStream(FileSystems.create(probeId, MimeTypes.TEXT))) {
         out.write('.');
       }
       FileSystems.delete(List.of(probeId), StandardMoveOptions.IGNORE_MISSING_FILES);
@@ -140,7 +141,8 @@ public final class OutputShards {
                 Channels.newOutputStream(FileSystems.create(tempId, MimeTypes.TEXT)), 1 << 16);
         JsonGenerator json = JSON.getFactory().createGenerator(raw)) {
       json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-      // Lines end with a newline, and nothing separates them otherwise (Jackson's default: a space).
+      // Lines end with a newline, and nothing separates them otherwise (Jackson's default: a
+      // space).
       json.setRootValueSeparator(null);
       for (ElementOutcome o : outcomes) {
         json.writeStartObject();

@@ -9,8 +9,8 @@ import java.io.Serializable;
  *
  * @param rawOutputPrefix where blob outputs and {@code {{.rawOutputDataPrefix}}} go, durably (a
  *     local folder or any URI Beam can write); empty: the {@code raw} folder of the run folder
- * @param processesPerWorker at most this many element processes running at once in one worker
- *     JVM, whatever the map's parallelism; 0: one per core
+ * @param processesPerWorker at most this many element processes running at once in one worker JVM,
+ *     whatever the map's parallelism; 0: one per core
  */
 public record ProcessSettings(String rawOutputPrefix, int processesPerWorker)
     implements Serializable {

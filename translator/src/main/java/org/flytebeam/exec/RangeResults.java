@@ -1,10 +1,10 @@
 package org.flytebeam.exec;
 
-import flyteidl.core.Literals.Literal;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.ExtensionRegistryLite;
+import flyteidl.core.Literals.Literal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,7 +47,8 @@ public final class RangeResults {
     String target = path(resultsDir, start, end);
     String temp = target + ".tmp-" + java.util.UUID.randomUUID();
     ResourceId tempId = FileSystems.matchNewResource(temp, false);
-    try (OutputStream raw = Channels.newOutputStream(FileSystems.create(tempId, MimeTypes.BINARY))) {
+    try (OutputStream raw =
+        Channels.newOutputStream(FileSystems.create(tempId, MimeTypes.BINARY))) {
       CodedOutputStream out = CodedOutputStream.newInstance(raw, 1 << 16);
       out.writeFixed32NoTag(MAGIC);
       out.writeInt64NoTag(start);
@@ -84,8 +85,8 @@ public final class RangeResults {
 
   /**
    * The status and serialized output literals of each element of a range whose file is complete,
-   * without parsing the literals: for writing outputs as they are. Empty when the file is missing or
-   * unreadable.
+   * without parsing the literals: for writing outputs as they are. Empty when the file is missing
+   * or unreadable.
    */
   public static Optional<List<ElementBytes>> readBytes(String resultsDir, long start, long end) {
     return read(resultsDir, start, end, RangeResults::bytes, true);
@@ -114,8 +115,16 @@ public final class RangeResults {
   }
 
   private static ElementOutcome outcome(
-      long index, ElementStatus status, boolean cacheHit, int attempts, long startMillis, long durationMillis,
-      String error, int n, CodedInputStream in) throws IOException {
+      long index,
+      ElementStatus status,
+      boolean cacheHit,
+      int attempts,
+      long startMillis,
+      long durationMillis,
+      String error,
+      int n,
+      CodedInputStream in)
+      throws IOException {
     List<Literal> outputs = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
       outputs.add(in.readMessage(Literal.parser(), ExtensionRegistryLite.getEmptyRegistry()));
@@ -125,8 +134,16 @@ public final class RangeResults {
   }
 
   private static ElementBytes bytes(
-      long index, ElementStatus status, boolean cacheHit, int attempts, long startMillis, long durationMillis,
-      String error, int n, CodedInputStream in) throws IOException {
+      long index,
+      ElementStatus status,
+      boolean cacheHit,
+      int attempts,
+      long startMillis,
+      long durationMillis,
+      String error,
+      int n,
+      CodedInputStream in)
+      throws IOException {
     List<ByteString> outputs = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
       outputs.add(in.readBytes());

@@ -85,7 +85,8 @@ final class ReferencePlanner {
     boolean multipart =
         blob.getMetadata().getType().getDimensionality() == BlobDimensionality.MULTIPART;
     LiteralType item = LiteralTypes.stripOptional(itemType);
-    boolean jsonLines = InputReferences.JSON_LINES_FORMATS.contains(format.toLowerCase(Locale.ROOT));
+    boolean jsonLines =
+        InputReferences.JSON_LINES_FORMATS.contains(format.toLowerCase(Locale.ROOT));
     if (InputReferences.isPattern(uri) && item.hasBlob()) {
       return pattern(name, itemType, uri, format);
     }
@@ -171,8 +172,7 @@ final class ReferencePlanner {
     long bytes = 0;
     try (OutputStream out =
         Channels.newOutputStream(
-            FileSystems.create(
-                FileSystems.matchNewResource(listing, false), MimeTypes.TEXT))) {
+            FileSystems.create(FileSystems.matchNewResource(listing, false), MimeTypes.TEXT))) {
       for (Metadata m : files) {
         ObjectNode line = JSON.createObjectNode();
         line.put("uri", m.resourceId().toString());
@@ -237,7 +237,9 @@ final class ReferencePlanner {
               InputReferences.isPattern(uri)
                   ? "the %s [%s] of input [%s] matches no file: check the pattern"
                   : "the %s [%s] of input [%s] does not exist: check the path",
-              what, uri, name));
+              what,
+              uri,
+              name));
       return null;
     }
     files.sort(Comparator.comparing(m -> m.resourceId().toString()));

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RunControl {
   private static final Map<String, RunControl> RUNS = new ConcurrentHashMap<>();
+
   /** Set once by a signal: stops every run of this JVM, also those whose control comes later. */
   private static volatile boolean interrupted;
 
@@ -52,8 +53,8 @@ public final class RunControl {
   }
 
   /**
-   * Whether run {@code runId} asked every element to stop, or this JVM was interrupted; false for
-   * a run this JVM does not know otherwise. For invokers that can abandon an attempt midway (a
+   * Whether run {@code runId} asked every element to stop, or this JVM was interrupted; false for a
+   * run this JVM does not know otherwise. For invokers that can abandon an attempt midway (a
    * process is killed).
    */
   public static boolean stopped(String runId) {

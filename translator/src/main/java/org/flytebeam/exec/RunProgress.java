@@ -19,10 +19,10 @@ import org.apache.beam.sdk.io.FileSystems;
  * driver polls it to print progress. Beam's metrics cannot serve here: on Spark they only arrive
  * when the job ends.
  *
- * <p>One instance per run per JVM, found by run id, like {@link RunControl}. On runners that execute
- * in the driver's JVM (the DirectRunner, Spark {@code local[N]}) the driver sees every element.
- * Executors in other JVMs (a real cluster) relay their counts to the driver over HTTP, once per
- * range ({@link #flush()}), to the address the driver wrote in the run folder ({@link
+ * <p>One instance per run per JVM, found by run id, like {@link RunControl}. On runners that
+ * execute in the driver's JVM (the DirectRunner, Spark {@code local[N]}) the driver sees every
+ * element. Executors in other JVMs (a real cluster) relay their counts to the driver over HTTP,
+ * once per range ({@link #flush()}), to the address the driver wrote in the run folder ({@link
  * #ENDPOINT_FILE}); without that file they count for themselves only.
  */
 public final class RunProgress {
@@ -37,11 +37,13 @@ public final class RunProgress {
   private final AtomicLong aborted = new AtomicLong();
   private final AtomicLong running = new AtomicLong();
   private final AtomicLong cacheHits = new AtomicLong();
+
   /** Running elements reported by each remote worker JVM. */
   private final Map<String, Long> remoteRunning = new ConcurrentHashMap<>();
 
   /** Where to relay counts to (executors in other JVMs), or null. */
   private final String endpoint;
+
   private final String worker = UUID.randomUUID().toString();
   private final long[] sent = new long[5];
 
@@ -92,8 +94,13 @@ public final class RunProgress {
       body =
           String.format(
               "worker=%s&started=%d&succeeded=%d&failed=%d&aborted=%d&running=%d&cached=%d",
-              worker, now[0] - sent[0], now[1] - sent[1], now[2] - sent[2], now[3] - sent[3],
-              Math.max(0, running.get()), now[4] - sent[4]);
+              worker,
+              now[0] - sent[0],
+              now[1] - sent[1],
+              now[2] - sent[2],
+              now[3] - sent[3],
+              Math.max(0, running.get()),
+              now[4] - sent[4]);
       System.arraycopy(now, 0, sent, 0, 5);
     }
     try {
@@ -186,7 +193,8 @@ public final class RunProgress {
     for (long remote : remoteRunning.values()) {
       r += remote;
     }
-    return new Snapshot(started.get(), succeeded.get(), failed.get(), aborted.get(), Math.max(0, r));
+    return new Snapshot(
+        started.get(), succeeded.get(), failed.get(), aborted.get(), Math.max(0, r));
   }
 
   /**

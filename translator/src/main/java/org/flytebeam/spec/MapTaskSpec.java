@@ -62,9 +62,11 @@ public record MapTaskSpec(
     requireNonNull(name, "name");
     requireNonNull(subTask, "subTask");
     requireNonNull(workflowInterface, "workflowInterface");
-    inputBindings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputBindings));
+    inputBindings =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputBindings));
     boundInputs = List.copyOf(boundInputs);
-    workflowOutputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(workflowOutputs));
+    workflowOutputs =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(workflowOutputs));
     requireNonNull(parallelism, "parallelism");
     requireNonNull(minSuccesses, "minSuccesses");
     requireNonNull(minSuccessRatio, "minSuccessRatio");

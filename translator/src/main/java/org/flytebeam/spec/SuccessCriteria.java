@@ -24,7 +24,8 @@ public final class SuccessCriteria {
         });
     if (concurrency.isPresent() && concurrency.getAsInt() < 0) {
       problems.add(
-          String.format("concurrency [%d] must be >= 0 (0 means unlimited)", concurrency.getAsInt()));
+          String.format(
+              "concurrency [%d] must be >= 0 (0 means unlimited)", concurrency.getAsInt()));
     }
     if (minSuccesses.isPresent() && minSuccesses.getAsLong() < 0) {
       problems.add(String.format("min_successes [%d] must be >= 0", minSuccesses.getAsLong()));

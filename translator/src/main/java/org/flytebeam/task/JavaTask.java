@@ -89,8 +89,8 @@ public abstract class JavaTask<I extends Record, O extends Record> implements Se
   }
 
   /**
-   * Inputs left out of the cache key ({@code cache_ignore_input_vars}): elements that differ only in
-   * them share one cache entry.
+   * Inputs left out of the cache key ({@code cache_ignore_input_vars}): elements that differ only
+   * in them share one cache entry.
    */
   public List<String> cacheIgnoreInputVars() {
     return List.of();

@@ -205,7 +205,11 @@ public final class PlainJson {
     boolean glob = uri.indexOf('*') >= 0 || uri.indexOf('?') >= 0 || uri.indexOf('[') >= 0;
     if (hasPattern && !glob) {
       throw new LiteralTypeException(
-          "variable [" + var + "]: the pattern [" + uri + "] has no *, ? or [; give a pattern,"
+          "variable ["
+              + var
+              + "]: the pattern ["
+              + uri
+              + "] has no *, ? or [; give a pattern,"
               + " or the list of files");
     }
     if (hasPattern && multipart != null) {
@@ -213,8 +217,7 @@ public final class PlainJson {
           "variable [" + var + "]: a pattern takes no multipart; each matching file is one item");
     }
     String blobFormat = format != null ? format.textValue() : hasPattern ? "" : "jsonl";
-    return Literals.of(
-        new Blob(uri, blobFormat, multipart != null && multipart.booleanValue()));
+    return Literals.of(new Blob(uri, blobFormat, multipart != null && multipart.booleanValue()));
   }
 
   private static Literal read(JsonNode node, LiteralType type) {

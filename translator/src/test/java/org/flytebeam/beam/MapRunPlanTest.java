@@ -31,7 +31,8 @@ class MapRunPlanTest {
       List<Shard> shards = MapRunPlan.planShards(size, 0);
       assertCoversExactly(shards, size);
       assertThat(shards).allSatisfy(s -> assertThat(s.ranges()).hasSize(1));
-      assertThat(covered(shards)).allSatisfy(r -> assertThat(r.length()).isLessThanOrEqualTo(MapRunPlan.MAX_RANGE));
+      assertThat(covered(shards))
+          .allSatisfy(r -> assertThat(r.length()).isLessThanOrEqualTo(MapRunPlan.MAX_RANGE));
     }
   }
 

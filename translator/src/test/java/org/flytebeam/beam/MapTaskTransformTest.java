@@ -111,15 +111,18 @@ class MapTaskTransformTest {
         pipeline
             .apply("MyMap", MapTaskTransform.of(plan))
             .apply(MapElements.into(TypeDescriptors.strings()).via(MapVerdict::summary));
-    PAssert.thatSingleton(summary).isEqualTo("map succeeded: 99 of 100 elements succeeded (90 required)");
+    PAssert.thatSingleton(summary)
+        .isEqualTo("map succeeded: 99 of 100 elements succeeded (90 required)");
     pipeline.run().waitUntilFinish();
 
     MapResult result = MapResult.read(plan);
-    List<Literal> o0 = result.nodeOutputs().getLiteralsMap().get("o0").getCollection().getLiteralsList();
+    List<Literal> o0 =
+        result.nodeOutputs().getLiteralsMap().get("o0").getCollection().getLiteralsList();
     assertThat(o0).hasSize(100);
     assertThat(o0.get(13)).isEqualTo(Literals.none());
     assertThat(o0.get(14)).isEqualTo(Literals.of(42L));
-    assertThat(result.verdict().errors().format()).isEqualTo("[13]: IllegalArgumentException: unlucky");
+    assertThat(result.verdict().errors().format())
+        .isEqualTo("[13]: IllegalArgumentException: unlucky");
   }
 
   @Test

@@ -76,7 +76,8 @@ class ReferenceInputsTransformTest {
     MapResult result = MapResult.read(plan);
     assertThat(plan.size()).isEqualTo(5000);
     assertThat(result.verdict().succeeded()).isEqualTo(4998);
-    List<Literal> o0 = result.nodeOutputs().getLiteralsMap().get("o0").getCollection().getLiteralsList();
+    List<Literal> o0 =
+        result.nodeOutputs().getLiteralsMap().get("o0").getCollection().getLiteralsList();
     assertThat(o0.get(4999)).isEqualTo(Literals.of(3 * 4999L));
     assertThat(o0.get(4321)).isEqualTo(Literals.none());
     assertThat(o0.get(13)).isEqualTo(Literals.none());
@@ -91,7 +92,8 @@ class ReferenceInputsTransformTest {
     assertThat(failed.get(1).status()).isEqualTo(ElementStatus.FAILED);
     assertThat(failed.get(1).attempts()).isZero();
     assertThat(failed.get(1).error())
-        .isEqualTo(file + ":4322: variable [x[4321]] expects [int] but found [str \"x\"]; fix that line");
+        .isEqualTo(
+            file + ":4322: variable [x[4321]] expects [int] but found [str \"x\"]; fix that line");
     // The bad element never reached the task; every other one did, once.
     assertThat(MapTaskTransformTest.CALLS.get()).isEqualTo(4999);
     plan.release();
@@ -124,15 +126,14 @@ class ReferenceInputsTransformTest {
             .putLiterals("s", Literals.of(new Blob(file.toString(), "jsonl", false)))
             .putLiterals("n", Literals.of("not a number"))
             .build();
-    java.util.concurrent.atomic.AtomicInteger passes = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger passes =
+        new java.util.concurrent.atomic.AtomicInteger();
     String runId = UUID.randomUUID().toString();
 
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 MapRunPlan.prepare(
-                    MapTask.of(new Repeat())
-                        .boundInputs(java.util.Set.of("n"))
-                        .build(),
+                    MapTask.of(new Repeat()).boundInputs(java.util.Set.of("n")).build(),
                     inputs,
                     dir.resolve(runId).toString(),
                     runId,

@@ -133,7 +133,10 @@ class CacheEntriesTest {
     assertThat(seen).isNotEmpty();
     assertThat(seen).noneMatch(l -> l.status() == Lookup.Status.UNREADABLE);
     assertThat(seen.stream().filter(l -> l.status() == Lookup.Status.HIT))
-        .allMatch(l -> List.of(outputs(100), outputs(101), outputs(102), outputs(103)).contains(l.outputs()));
+        .allMatch(
+            l ->
+                List.of(outputs(100), outputs(101), outputs(102), outputs(103))
+                    .contains(l.outputs()));
     assertThat(CacheEntries.read(dir.toString(), key(3)).status()).isEqualTo(Lookup.Status.HIT);
   }
 }

@@ -88,8 +88,12 @@ class CacheKeysTest {
     assertThat(keys.keyOf(Map.of("x", Literals.map(ba))))
         .isEqualTo(keys.keyOf(Map.of("x", Literals.map(ab))));
     // Lists keep their order: another order is another input.
-    assertThat(keys.keyOf(Map.of("x", Literals.collection(List.of(Literals.of("y"), Literals.of("x"))))))
-        .isNotEqualTo(keys.keyOf(Map.of("x", Literals.collection(List.of(Literals.of("x"), Literals.of("y"))))));
+    assertThat(
+            keys.keyOf(
+                Map.of("x", Literals.collection(List.of(Literals.of("y"), Literals.of("x"))))))
+        .isNotEqualTo(
+            keys.keyOf(
+                Map.of("x", Literals.collection(List.of(Literals.of("x"), Literals.of("y"))))));
   }
 
   @Test
@@ -106,7 +110,8 @@ class CacheKeysTest {
   void shouldKeepTheKeyWhenOnlyTheRegistrationVersionOrSpacesAroundTheCacheVersionChange() {
     TypedInterface iface = iface(CacheTemplates.INT);
     CacheKey registered1 =
-        keys(subTask("proj", "mod.square", "1", "v1", List.of(), iface)).keyOf(inputs(3, "a", false));
+        keys(subTask("proj", "mod.square", "1", "v1", List.of(), iface))
+            .keyOf(inputs(3, "a", false));
     CacheKey registered2 =
         keys(subTask("proj", "mod.square", "abc123", " v1 ", List.of(), iface))
             .keyOf(inputs(3, "a", false));
@@ -187,10 +192,12 @@ class CacheKeysTest {
   @Test
   void shouldNameTheDatasetFolderReadablyWhateverCharactersTheNamesHold() {
     CacheKey key =
-        keys(subTask("my proj", "mod/with slash", "1", "v 1/2", List.of(), iface(CacheTemplates.INT)))
+        keys(subTask(
+                "my proj", "mod/with slash", "1", "v 1/2", List.of(), iface(CacheTemplates.INT)))
             .keyOf(inputs(3, "a", false));
 
-    assertThat(key.datasetFolder()).matches("my_proj_development_mod_with_slash-v_1_2-[0-9a-f]{16}");
+    assertThat(key.datasetFolder())
+        .matches("my_proj_development_mod_with_slash-v_1_2-[0-9a-f]{16}");
     assertThat(key.entryPath("/c/"))
         .isEqualTo(
             "/c/"

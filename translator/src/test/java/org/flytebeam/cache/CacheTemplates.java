@@ -14,7 +14,9 @@ import java.util.OptionalInt;
 import org.flytebeam.spec.SubTask;
 import org.flytebeam.types.LiteralTypes;
 
-/** Cacheable sub-tasks for the cache tests: {@code (x: int, label: str, config: any) -> o0: int}. */
+/**
+ * Cacheable sub-tasks for the cache tests: {@code (x: int, label: str, config: any) -> o0: int}.
+ */
 final class CacheTemplates {
   private CacheTemplates() {}
 
@@ -37,7 +39,11 @@ final class CacheTemplates {
   }
 
   static SubTask subTask(
-      String project, String name, String taskVersion, String cacheVersion, List<String> ignored,
+      String project,
+      String name,
+      String taskVersion,
+      String cacheVersion,
+      List<String> ignored,
       TypedInterface iface) {
     TaskTemplate template =
         TaskTemplate.newBuilder()

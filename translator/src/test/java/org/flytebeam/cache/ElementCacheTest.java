@@ -47,7 +47,8 @@ class ElementCacheTest {
 
   private final Times10 task = new Times10();
   private final ElementRunner runner =
-      new ElementRunner(task, 0, Optional.empty(), RunControl.forRun(UUID.randomUUID().toString(), 10, 0, true));
+      new ElementRunner(
+          task, 0, Optional.empty(), RunControl.forRun(UUID.randomUUID().toString(), 10, 0, true));
 
   private ElementCache cache(CacheMode mode) {
     return ElementCache.open(new CacheSettings(dir.toString(), mode), TASK);

@@ -68,12 +68,14 @@ class ContainerInvokerTest {
     VariableMap.Builder vars = VariableMap.newBuilder();
     for (int i = 0; i < nameAndType.length; i += 2) {
       vars.putVariables(
-          (String) nameAndType[i], Variable.newBuilder().setType((LiteralType) nameAndType[i + 1]).build());
+          (String) nameAndType[i],
+          Variable.newBuilder().setType((LiteralType) nameAndType[i + 1]).build());
     }
     return vars.build();
   }
 
-  private static TaskTemplate template(VariableMap inputs, VariableMap outputs, Container container) {
+  private static TaskTemplate template(
+      VariableMap inputs, VariableMap outputs, Container container) {
     return TaskTemplate.newBuilder()
         .setId(TaskId.of("scale").toProto(ResourceType.TASK))
         .setType("raw-container")
@@ -97,20 +99,34 @@ class ContainerInvokerTest {
   }
 
   private InvokerContext context(
-      TaskTemplate template, MapTaskSpec.Form form, DataMode mode, LiteralMap wholeInputs,
-      ProcessSettings settings) throws Exception {
+      TaskTemplate template,
+      MapTaskSpec.Form form,
+      DataMode mode,
+      LiteralMap wholeInputs,
+      ProcessSettings settings)
+      throws Exception {
     Path inputs = dir.resolve("run").resolve("inputs.pb");
     Files.createDirectories(inputs.getParent());
     Files.write(inputs, wholeInputs.toByteArray());
     SubTask subTask = SubTask.of(template, template.getInterface(), OptionalInt.empty());
     return new InvokerContext(
-        subTask, form, mode, "map_scale", runId, dir.resolve("run").toString(), inputs.toString(), settings);
+        subTask,
+        form,
+        mode,
+        "map_scale",
+        runId,
+        dir.resolve("run").toString(),
+        inputs.toString(),
+        settings);
   }
 
   private InvokerContext context(TaskTemplate template) throws Exception {
     return context(
-        template, MapTaskSpec.Form.ARRAY_NODE, DataMode.SINGLE_INPUT_FILE,
-        LiteralMap.getDefaultInstance(), ProcessSettings.defaults());
+        template,
+        MapTaskSpec.Form.ARRAY_NODE,
+        DataMode.SINGLE_INPUT_FILE,
+        LiteralMap.getDefaultInstance(),
+        ProcessSettings.defaults());
   }
 
   private static Map<String, Literal> inputs(Object... nameAndValue) {
@@ -127,7 +143,8 @@ class ContainerInvokerTest {
     try (var dirs = Files.list(element)) {
       return dirs.filter(p -> p.getFileName().toString().matches("[0-9a-f]{8}-" + attempt))
           .findFirst()
-          .orElseThrow(() -> new AssertionError("no folder of attempt " + attempt + " in " + element));
+          .orElseThrow(
+              () -> new AssertionError("no folder of attempt " + attempt + " in " + element));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -151,11 +168,14 @@ class ContainerInvokerTest {
     // when
     List<String> warnings = Invokers.checkRunnable(context);
     List<Literal> outputs =
-        Invokers.create(context).invoke(4, 0, inputs("x", Literals.of(4L), "k", Literals.of(3L)), Optional.empty());
+        Invokers.create(context)
+            .invoke(4, 0, inputs("x", Literals.of(4L), "k", Literals.of(3L)), Optional.empty());
 
     // then
     assertThat(outputs).containsExactly(Literals.of(12L));
-    assertThat(warnings).anySatisfy(w -> assertThat(w).contains("image [debian:bookworm-slim]").contains("not used"));
+    assertThat(warnings)
+        .anySatisfy(
+            w -> assertThat(w).contains("image [debian:bookworm-slim]").contains("not used"));
   }
 
   @Test
@@ -164,11 +184,25 @@ class ContainerInvokerTest {
     TaskTemplate t =
         template(
             vars(),
-            vars("i", type(Long.class), "f", type(Double.class), "s", type(String.class),
-                "b", type(Boolean.class), "t", type(Instant.class), "d", type(Duration.class)),
-            sh("cd /var/outputs && echo ' -42 ' > i && echo 2.5e3 > f && printf 'hello world\\n\\n' > s"
-                    + " && echo true > b && echo 2024-01-31T12:00:00.5Z > t && echo 1m30.25s > d")
-                .toBuilder().setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.PROTO)).build());
+            vars(
+                "i",
+                type(Long.class),
+                "f",
+                type(Double.class),
+                "s",
+                type(String.class),
+                "b",
+                type(Boolean.class),
+                "t",
+                type(Instant.class),
+                "d",
+                type(Duration.class)),
+            sh(
+                    "cd /var/outputs && echo ' -42 ' > i && echo 2.5e3 > f && printf 'hello world\\n\\n' > s"
+                        + " && echo true > b && echo 2024-01-31T12:00:00.5Z > t && echo 1m30.25s > d")
+                .toBuilder()
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.PROTO))
+                .build());
 
     // when
     List<Literal> outputs = Invokers.create(context(t)).invoke(0, 0, Map.of(), Optional.empty());
@@ -189,16 +223,40 @@ class ContainerInvokerTest {
     // given: a program that echoes its input files and inputs.json into one output
     TaskTemplate t =
         template(
-            vars("i", type(Long.class), "f", type(Double.class), "s", type(String.class),
-                "b", type(Boolean.class), "t", type(Instant.class), "d", type(Duration.class)),
+            vars(
+                "i",
+                type(Long.class),
+                "f",
+                type(Double.class),
+                "s",
+                type(String.class),
+                "b",
+                type(Boolean.class),
+                "t",
+                type(Instant.class),
+                "d",
+                type(Duration.class)),
             vars("o", type(String.class)),
-            sh("cd /var/inputs && for v in i f s b t d; do printf '%s=%s;' $v \"$(cat $v)\"; done"
-                    + " > /var/outputs/o && cat inputs.json >> /var/outputs/o && test -s inputs.pb")
-                .toBuilder().setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON)).build());
+            sh(
+                    "cd /var/inputs && for v in i f s b t d; do printf '%s=%s;' $v \"$(cat $v)\"; done"
+                        + " > /var/outputs/o && cat inputs.json >> /var/outputs/o && test -s inputs.pb")
+                .toBuilder()
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
+                .build());
     Map<String, Literal> in =
-        inputs("i", Literals.of(7L), "f", Literals.of(1.0e21), "s", Literals.of("a b"),
-            "b", Literals.of(false), "t", Literals.of(Instant.parse("2024-01-31T12:00:00Z")),
-            "d", Literals.of(Duration.ofSeconds(90)));
+        inputs(
+            "i",
+            Literals.of(7L),
+            "f",
+            Literals.of(1.0e21),
+            "s",
+            Literals.of("a b"),
+            "b",
+            Literals.of(false),
+            "t",
+            Literals.of(Instant.parse("2024-01-31T12:00:00Z")),
+            "d",
+            Literals.of(Duration.ofSeconds(90)));
 
     // when
     List<Literal> outputs = Invokers.create(context(t)).invoke(0, 0, in, Optional.empty());
@@ -216,18 +274,40 @@ class ContainerInvokerTest {
     // given: each value printed on its own line
     TaskTemplate t =
         template(
-            vars("i", type(Long.class), "f", type(Double.class), "b", type(Boolean.class),
-                "t", type(Instant.class), "d", type(Duration.class),
-                "l", LiteralTypes.listOf(type(Long.class))),
+            vars(
+                "i",
+                type(Long.class),
+                "f",
+                type(Double.class),
+                "b",
+                type(Boolean.class),
+                "t",
+                type(Instant.class),
+                "d",
+                type(Duration.class),
+                "l",
+                LiteralTypes.listOf(type(Long.class))),
             vars("o", type(String.class)),
-            sh("printf '%s\\n' {{.inputs.i}} {{.inputs.f}} {{.inputs.b}} {{.inputs.t}} '{{.inputs.d}}'"
-                    + " {{.inputs.l}} > /var/outputs/o")
-                .toBuilder().setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON)).build());
+            sh(
+                    "printf '%s\\n' {{.inputs.i}} {{.inputs.f}} {{.inputs.b}} {{.inputs.t}} '{{.inputs.d}}'"
+                        + " {{.inputs.l}} > /var/outputs/o")
+                .toBuilder()
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
+                .build());
     Map<String, Literal> in =
-        inputs("i", Literals.of(-3L), "f", Literals.of(1.0), "b", Literals.of(true),
-            "t", Literals.of(Instant.parse("2024-01-31T12:00:00.123Z")),
-            "d", Literals.of(Duration.ofMillis(1500)),
-            "l", Literals.collection(List.of(Literals.of(1L), Literals.of(2L))));
+        inputs(
+            "i",
+            Literals.of(-3L),
+            "f",
+            Literals.of(1.0),
+            "b",
+            Literals.of(true),
+            "t",
+            Literals.of(Instant.parse("2024-01-31T12:00:00.123Z")),
+            "d",
+            Literals.of(Duration.ofMillis(1500)),
+            "l",
+            Literals.collection(List.of(Literals.of(1L), Literals.of(2L))));
 
     // when
     List<Literal> outputs = Invokers.create(context(t)).invoke(0, 0, in, Optional.empty());
@@ -246,13 +326,17 @@ class ContainerInvokerTest {
             vars("x", type(String.class)),
             vars("o", type(String.class)),
             Container.newBuilder()
-                .addArgs("sh").addArgs("-c").addArgs("printf '%s|%s' \"$#\" \"$1\" > /var/outputs/o")
-                .addArgs("argv0").addArgs("{{.inputs.x}}")
+                .addArgs("sh")
+                .addArgs("-c")
+                .addArgs("printf '%s|%s' \"$#\" \"$1\" > /var/outputs/o")
+                .addArgs("argv0")
+                .addArgs("{{.inputs.x}}")
                 .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
                 .build());
 
     // when
-    List<Literal> outputs = Invokers.create(context(t)).invoke(0, 0, inputs("x", Literals.of(nasty)), Optional.empty());
+    List<Literal> outputs =
+        Invokers.create(context(t)).invoke(0, 0, inputs("x", Literals.of(nasty)), Optional.empty());
 
     // then
     assertThat(outputs.get(0).getScalar().getPrimitive().getStringValue()).isEqualTo("1|" + nasty);
@@ -266,10 +350,11 @@ class ContainerInvokerTest {
         template(
             vars(),
             vars("o", type(String.class)),
-            sh("echo \"$BATCH_JOB_ARRAY_INDEX_VAR_NAME $FLYTE_K8S_ARRAY_INDEX $FLYTE_ATTEMPT_NUMBER"
-                    + " $FLYTE_INTERNAL_TASK_NAME $FLYTE_INTERNAL_TASK_VERSION $FLYTE_INTERNAL_TASK_PROJECT"
-                    + " $FLYTE_INTERNAL_EXECUTION_ID $FLYTE_INTERNAL_EXECUTION_WORKFLOW $MY_VAR $(pwd)\""
-                    + " > /var/outputs/o; test -n \"$HOME\" && command -v sh >/dev/null")
+            sh(
+                    "echo \"$BATCH_JOB_ARRAY_INDEX_VAR_NAME $FLYTE_K8S_ARRAY_INDEX $FLYTE_ATTEMPT_NUMBER"
+                        + " $FLYTE_INTERNAL_TASK_NAME $FLYTE_INTERNAL_TASK_VERSION $FLYTE_INTERNAL_TASK_PROJECT"
+                        + " $FLYTE_INTERNAL_EXECUTION_ID $FLYTE_INTERNAL_EXECUTION_WORKFLOW $MY_VAR $(pwd)\""
+                        + " > /var/outputs/o; test -n \"$HOME\" && command -v sh >/dev/null")
                 .toBuilder()
                 .addEnv(KeyValuePair.newBuilder().setKey("MY_VAR").setValue("mine"))
                 .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
@@ -281,7 +366,9 @@ class ContainerInvokerTest {
     // then
     assertThat(outputs.get(0).getScalar().getPrimitive().getStringValue())
         .isEqualTo(
-            "FLYTE_K8S_ARRAY_INDEX 7 2 scale 1 flyte-beam " + runId + " map_scale mine "
+            "FLYTE_K8S_ARRAY_INDEX 7 2 scale 1 flyte-beam "
+                + runId
+                + " map_scale mine "
                 + attemptDir(7, 2).resolve("work").toRealPath());
   }
 
@@ -294,13 +381,19 @@ class ContainerInvokerTest {
         vars("x", type(Long.class)),
         outputs,
         Container.newBuilder()
-            .addArgs("sh").addArgs("-c")
+            .addArgs("sh")
+            .addArgs("-c")
             .addArgs(
-                "for f in outputs error; do src=" + prepared + "/$f-$FLYTE_ATTEMPT_NUMBER.pb;"
+                "for f in outputs error; do src="
+                    + prepared
+                    + "/$f-$FLYTE_ATTEMPT_NUMBER.pb;"
                     + " if [ -f $src ]; then cp $src \"$1/$f.pb\"; fi; done;"
-                    + " if [ -f " + prepared + "/exit-$FLYTE_ATTEMPT_NUMBER ]; then"
+                    + " if [ -f "
+                    + prepared
+                    + "/exit-$FLYTE_ATTEMPT_NUMBER ]; then"
                     + " echo \"failing on purpose\" >&2; exit 3; fi")
-            .addArgs("copier").addArgs("{{.outputPrefix}}")
+            .addArgs("copier")
+            .addArgs("{{.outputPrefix}}")
             .build());
   }
 
@@ -309,7 +402,8 @@ class ContainerInvokerTest {
     Files.write(dir.resolve("prepared").resolve(name + "-" + attempt + ".pb"), bytes);
   }
 
-  private static byte[] error(String message, ContainerError.Kind kind, ExecutionError.ErrorKind origin) {
+  private static byte[] error(
+      String message, ContainerError.Kind kind, ExecutionError.ErrorKind origin) {
     return ErrorDocument.newBuilder()
         .setError(
             ContainerError.newBuilder()
@@ -325,18 +419,27 @@ class ContainerInvokerTest {
     return LiteralMap.newBuilder().putLiterals(name, value).build().toByteArray();
   }
 
-  private ElementOutcome runElement(TaskTemplate t, int retries, Optional<Duration> timeout) throws Exception {
+  private ElementOutcome runElement(TaskTemplate t, int retries, Optional<Duration> timeout)
+      throws Exception {
     ElementInvoker invoker = Invokers.create(context(t));
     RunControl control = RunControl.forRun(runId, 1, 1, false);
-    return new ElementRunner(invoker, retries, timeout, control).run(0, inputs("x", Literals.of(1L)));
+    return new ElementRunner(invoker, retries, timeout, control)
+        .run(0, inputs("x", Literals.of(1L)));
   }
 
   @Test
   void shouldReturnTheOutputsOfOutputsPbInInterfaceOrder() throws Exception {
-    prepare("outputs", 0,
-        LiteralMap.newBuilder().putLiterals("b", Literals.of("B")).putLiterals("a", Literals.of(1L))
-            .build().toByteArray());
-    ElementOutcome outcome = runElement(copier(vars("a", type(Long.class), "b", type(String.class))), 0, Optional.empty());
+    prepare(
+        "outputs",
+        0,
+        LiteralMap.newBuilder()
+            .putLiterals("b", Literals.of("B"))
+            .putLiterals("a", Literals.of(1L))
+            .build()
+            .toByteArray());
+    ElementOutcome outcome =
+        runElement(
+            copier(vars("a", type(Long.class), "b", type(String.class))), 0, Optional.empty());
     assertThat(outcome.status()).isEqualTo(ElementStatus.SUCCEEDED);
     assertThat(outcome.outputs()).containsExactly(Literals.of(1L), Literals.of("B"));
   }
@@ -344,8 +447,13 @@ class ContainerInvokerTest {
   @Test
   void shouldFailAtOnceWhenTheErrorIsNonRecoverable() throws Exception {
     // given: flytekit's error message, traceback and all
-    prepare("error", 0, error("Trace:\n\n    Traceback ...\n    raise ValueError(\"boom\")\n\nMessage:\n\n    ValueError: boom",
-        ContainerError.Kind.NON_RECOVERABLE, ExecutionError.ErrorKind.USER));
+    prepare(
+        "error",
+        0,
+        error(
+            "Trace:\n\n    Traceback ...\n    raise ValueError(\"boom\")\n\nMessage:\n\n    ValueError: boom",
+            ContainerError.Kind.NON_RECOVERABLE,
+            ExecutionError.ErrorKind.USER));
 
     ElementOutcome outcome = runElement(copier(vars("o", type(Long.class))), 2, Optional.empty());
 
@@ -356,7 +464,10 @@ class ContainerInvokerTest {
 
   @Test
   void shouldFailAtOnceWhenASystemErrorIsNonRecoverable() throws Exception {
-    prepare("error", 0, error("disk gone", ContainerError.Kind.NON_RECOVERABLE, ExecutionError.ErrorKind.SYSTEM));
+    prepare(
+        "error",
+        0,
+        error("disk gone", ContainerError.Kind.NON_RECOVERABLE, ExecutionError.ErrorKind.SYSTEM));
     ElementOutcome outcome = runElement(copier(vars("o", type(Long.class))), 2, Optional.empty());
     assertThat(outcome.attempts()).isEqualTo(1);
     assertThat(outcome.error()).isEqualTo("disk gone");
@@ -365,7 +476,13 @@ class ContainerInvokerTest {
   @Test
   void shouldRetryRecoverableUserErrorsOnTheUserBudget() throws Exception {
     for (int a = 0; a < 5; a++) {
-      prepare("error", a, error("FlyteRecoverableException: again", ContainerError.Kind.RECOVERABLE, ExecutionError.ErrorKind.USER));
+      prepare(
+          "error",
+          a,
+          error(
+              "FlyteRecoverableException: again",
+              ContainerError.Kind.RECOVERABLE,
+              ExecutionError.ErrorKind.USER));
     }
     ElementOutcome outcome = runElement(copier(vars("o", type(Long.class))), 2, Optional.empty());
     assertThat(outcome.status()).isEqualTo(ElementStatus.FAILED);
@@ -376,7 +493,13 @@ class ContainerInvokerTest {
   @Test
   void shouldRetryRecoverableSystemErrorsOnTheSystemBudget() throws Exception {
     for (int a = 0; a < 6; a++) {
-      prepare("error", a, error("SystemError: flaky node", ContainerError.Kind.RECOVERABLE, ExecutionError.ErrorKind.SYSTEM));
+      prepare(
+          "error",
+          a,
+          error(
+              "SystemError: flaky node",
+              ContainerError.Kind.RECOVERABLE,
+              ExecutionError.ErrorKind.SYSTEM));
     }
     ElementOutcome outcome = runElement(copier(vars("o", type(Long.class))), 0, Optional.empty());
     assertThat(outcome.status()).isEqualTo(ElementStatus.FAILED);
@@ -385,7 +508,13 @@ class ContainerInvokerTest {
 
   @Test
   void shouldSucceedOnTheSecondAttemptWithoutSeeingTheFirstAttemptsErrorPb() throws Exception {
-    prepare("error", 0, error("FlyteRecoverableException: try again", ContainerError.Kind.RECOVERABLE, ExecutionError.ErrorKind.USER));
+    prepare(
+        "error",
+        0,
+        error(
+            "FlyteRecoverableException: try again",
+            ContainerError.Kind.RECOVERABLE,
+            ExecutionError.ErrorKind.USER));
     prepare("outputs", 1, outputs("o", Literals.of(42L)));
 
     ElementOutcome outcome = runElement(copier(vars("o", type(Long.class))), 1, Optional.empty());
@@ -416,7 +545,8 @@ class ContainerInvokerTest {
     Files.writeString(dir.resolve("prepared/exit-0"), "");
     ElementOutcome outcome = runElement(copier(vars("o", type(Long.class))), 0, Optional.empty());
     assertThat(outcome.status()).isEqualTo(ElementStatus.FAILED);
-    assertThat(outcome.error()).isEqualTo("exit code 3 without error.pb; stderr: failing on purpose");
+    assertThat(outcome.error())
+        .isEqualTo("exit code 3 without error.pb; stderr: failing on purpose");
   }
 
   @Test
@@ -424,7 +554,9 @@ class ContainerInvokerTest {
     prepare("outputs", 0, outputs("other", Literals.of(1L)));
     ElementOutcome outcome = runElement(copier(vars("o", type(Long.class))), 3, Optional.empty());
     assertThat(outcome.attempts()).isEqualTo(1);
-    assertThat(outcome.error()).isEqualTo("outputs.pb has no output [o] (it holds [other]): write every declared output [o]");
+    assertThat(outcome.error())
+        .isEqualTo(
+            "outputs.pb has no output [o] (it holds [other]): write every declared output [o]");
   }
 
   @Test
@@ -439,7 +571,9 @@ class ContainerInvokerTest {
     // given: a program that starts a child and waits for it
     Path pidFile = dir.resolve("pids");
     TaskTemplate t =
-        template(vars("x", type(Long.class)), vars(),
+        template(
+            vars("x", type(Long.class)),
+            vars(),
             sh("echo $$ >> " + pidFile + "; sleep 300 & echo $! >> " + pidFile + "; wait"));
 
     // when
@@ -466,16 +600,21 @@ class ContainerInvokerTest {
     ExecutorService thread = Executors.newSingleThreadExecutor();
     try {
       Future<ElementOutcome> outcome =
-          thread.submit(() -> new ElementRunner(invoker, 0, Optional.empty(), control).run(0, inputs("x", Literals.of(1L))));
+          thread.submit(
+              () ->
+                  new ElementRunner(invoker, 0, Optional.empty(), control)
+                      .run(0, inputs("x", Literals.of(1L))));
       Thread.sleep(500);
       control.finished(1, ElementStatus.FAILED);
-      assertThat(outcome.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(ElementStatus.ABORTED);
+      assertThat(outcome.get(10, java.util.concurrent.TimeUnit.SECONDS).status())
+          .isEqualTo(ElementStatus.ABORTED);
     } finally {
       thread.shutdownNow();
     }
   }
 
-  // --- {{.input}}, checkpoints, legacy ------------------------------------------------------------
+  // --- {{.input}}, checkpoints, legacy
+  // ------------------------------------------------------------
 
   @Test
   void shouldShareTheWholeInputMapForSingleInputFile() throws Exception {
@@ -486,19 +625,42 @@ class ContainerInvokerTest {
             .putLiterals("k", Literals.of(3L))
             .build();
     TaskTemplate t =
-        template(vars("x", type(Long.class), "k", type(Long.class)), vars("o", type(String.class)),
-            Container.newBuilder().addArgs("sh").addArgs("-c")
+        template(
+            vars("x", type(Long.class), "k", type(Long.class)),
+            vars("o", type(String.class)),
+            Container.newBuilder()
+                .addArgs("sh")
+                .addArgs("-c")
                 .addArgs("mkdir -p \"$2\" && { echo \"$1\"; cksum < \"$1\"; } > \"$2/o\"")
-                .addArgs("s").addArgs("{{.input}}").addArgs("/var/outputs")
-                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON)).build());
+                .addArgs("s")
+                .addArgs("{{.input}}")
+                .addArgs("/var/outputs")
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
+                .build());
     ElementInvoker invoker =
-        Invokers.create(context(t, MapTaskSpec.Form.ARRAY_NODE, DataMode.SINGLE_INPUT_FILE, whole, ProcessSettings.defaults()));
+        Invokers.create(
+            context(
+                t,
+                MapTaskSpec.Form.ARRAY_NODE,
+                DataMode.SINGLE_INPUT_FILE,
+                whole,
+                ProcessSettings.defaults()));
 
     // when
-    String first = invoker.invoke(0, 0, inputs("x", Literals.of(1L), "k", Literals.of(3L)), Optional.empty())
-        .get(0).getScalar().getPrimitive().getStringValue();
-    String second = invoker.invoke(1, 0, inputs("x", Literals.of(2L), "k", Literals.of(3L)), Optional.empty())
-        .get(0).getScalar().getPrimitive().getStringValue();
+    String first =
+        invoker
+            .invoke(0, 0, inputs("x", Literals.of(1L), "k", Literals.of(3L)), Optional.empty())
+            .get(0)
+            .getScalar()
+            .getPrimitive()
+            .getStringValue();
+    String second =
+        invoker
+            .invoke(1, 0, inputs("x", Literals.of(2L), "k", Literals.of(3L)), Optional.empty())
+            .get(0)
+            .getScalar()
+            .getPrimitive()
+            .getStringValue();
 
     // then: one file, the same for both, holding the whole map
     assertThat(first).isEqualTo(second);
@@ -509,16 +671,33 @@ class ContainerInvokerTest {
   @Test
   void shouldGiveEachElementItsOwnInputMapForIndividualInputFiles() throws Exception {
     TaskTemplate t =
-        template(vars("x", type(Long.class)), vars("o", type(String.class)),
-            Container.newBuilder().addArgs("sh").addArgs("-c").addArgs("echo \"$1\" > /var/outputs/o")
-                .addArgs("s").addArgs("{{.input}}")
-                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON)).build());
+        template(
+            vars("x", type(Long.class)),
+            vars("o", type(String.class)),
+            Container.newBuilder()
+                .addArgs("sh")
+                .addArgs("-c")
+                .addArgs("echo \"$1\" > /var/outputs/o")
+                .addArgs("s")
+                .addArgs("{{.input}}")
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
+                .build());
     ElementInvoker invoker =
-        Invokers.create(context(t, MapTaskSpec.Form.ARRAY_NODE, DataMode.INDIVIDUAL_INPUT_FILES,
-            LiteralMap.getDefaultInstance(), ProcessSettings.defaults()));
+        Invokers.create(
+            context(
+                t,
+                MapTaskSpec.Form.ARRAY_NODE,
+                DataMode.INDIVIDUAL_INPUT_FILES,
+                LiteralMap.getDefaultInstance(),
+                ProcessSettings.defaults()));
 
-    String path = invoker.invoke(5, 0, inputs("x", Literals.of(9L)), Optional.empty())
-        .get(0).getScalar().getPrimitive().getStringValue();
+    String path =
+        invoker
+            .invoke(5, 0, inputs("x", Literals.of(9L)), Optional.empty())
+            .get(0)
+            .getScalar()
+            .getPrimitive()
+            .getStringValue();
 
     assertThat(LiteralMap.parseFrom(Files.readAllBytes(Path.of(path))))
         .isEqualTo(LiteralMap.newBuilder().putLiterals("x", Literals.of(9L)).build());
@@ -528,12 +707,20 @@ class ContainerInvokerTest {
   void shouldPointPrevCheckpointPrefixAtThePreviousAttemptsCheckpoint() throws Exception {
     // given: attempt 0 checkpoints and fails; attempt 1 reads the checkpoint back
     TaskTemplate t =
-        template(vars("x", type(Long.class)), vars("o", type(String.class)),
-            Container.newBuilder().addArgs("sh").addArgs("-c")
-                .addArgs("if [ \"$FLYTE_ATTEMPT_NUMBER\" = 0 ]; then echo \"$2\" > \"$1/state\"; exit 1; fi;"
-                    + " cat \"$2/state\" > /var/outputs/o; echo \"$2\" >> /var/outputs/o")
-                .addArgs("s").addArgs("{{.checkpointOutputPrefix}}").addArgs("{{.prevCheckpointPrefix}}")
-                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON)).build());
+        template(
+            vars("x", type(Long.class)),
+            vars("o", type(String.class)),
+            Container.newBuilder()
+                .addArgs("sh")
+                .addArgs("-c")
+                .addArgs(
+                    "if [ \"$FLYTE_ATTEMPT_NUMBER\" = 0 ]; then echo \"$2\" > \"$1/state\"; exit 1; fi;"
+                        + " cat \"$2/state\" > /var/outputs/o; echo \"$2\" >> /var/outputs/o")
+                .addArgs("s")
+                .addArgs("{{.checkpointOutputPrefix}}")
+                .addArgs("{{.prevCheckpointPrefix}}")
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
+                .build());
 
     ElementOutcome outcome = runElement(t, 1, Optional.empty());
 
@@ -547,28 +734,54 @@ class ContainerInvokerTest {
   void shouldReadALegacyContainersOutputsFromItsIndexFolderUnderOneSharedPrefix() throws Exception {
     // given: a legacy resolver that appends the index to the output prefix itself
     TaskTemplate t =
-        template(vars("x", type(Long.class)), vars("o", type(String.class)),
-            Container.newBuilder().addArgs("sh").addArgs("-c")
-                .addArgs("mkdir -p \"$1/$FLYTE_K8S_ARRAY_INDEX\" && cp " + dir.resolve("prepared/outputs-0.pb")
-                    + " \"$1/$FLYTE_K8S_ARRAY_INDEX/outputs.pb\" && echo \"$1\" >> " + dir.resolve("prefixes"))
-                .addArgs("s").addArgs("{{.outputPrefix}}").build());
+        template(
+            vars("x", type(Long.class)),
+            vars("o", type(String.class)),
+            Container.newBuilder()
+                .addArgs("sh")
+                .addArgs("-c")
+                .addArgs(
+                    "mkdir -p \"$1/$FLYTE_K8S_ARRAY_INDEX\" && cp "
+                        + dir.resolve("prepared/outputs-0.pb")
+                        + " \"$1/$FLYTE_K8S_ARRAY_INDEX/outputs.pb\" && echo \"$1\" >> "
+                        + dir.resolve("prefixes"))
+                .addArgs("s")
+                .addArgs("{{.outputPrefix}}")
+                .build());
     prepare("outputs", 0, outputs("o", Literals.of("done")));
     ElementInvoker invoker =
-        Invokers.create(context(t, MapTaskSpec.Form.LEGACY, DataMode.SINGLE_INPUT_FILE,
-            LiteralMap.getDefaultInstance(), ProcessSettings.defaults()));
+        Invokers.create(
+            context(
+                t,
+                MapTaskSpec.Form.LEGACY,
+                DataMode.SINGLE_INPUT_FILE,
+                LiteralMap.getDefaultInstance(),
+                ProcessSettings.defaults()));
 
     // when
-    assertThat(invoker.invoke(0, 0, inputs("x", Literals.of(1L)), Optional.empty())).containsExactly(Literals.of("done"));
-    assertThat(invoker.invoke(1, 0, inputs("x", Literals.of(2L)), Optional.empty())).containsExactly(Literals.of("done"));
+    assertThat(invoker.invoke(0, 0, inputs("x", Literals.of(1L)), Optional.empty()))
+        .containsExactly(Literals.of("done"));
+    assertThat(invoker.invoke(1, 0, inputs("x", Literals.of(2L)), Optional.empty()))
+        .containsExactly(Literals.of("done"));
 
     // then: both indices got the same prefix
-    assertThat(Files.readAllLines(dir.resolve("prefixes"))).hasSize(2).containsOnly(Files.readAllLines(dir.resolve("prefixes")).get(0));
+    assertThat(Files.readAllLines(dir.resolve("prefixes")))
+        .hasSize(2)
+        .containsOnly(Files.readAllLines(dir.resolve("prefixes")).get(0));
   }
 
   private InvokerContext byReference(InvokerContext c, java.util.Set<String> bound) {
     return new InvokerContext(
-        c.subTask(), c.form(), c.dataMode(), c.mapName(), c.runId(), c.workDir(), c.inputsFile(),
-        c.process(), true, bound);
+        c.subTask(),
+        c.form(),
+        c.dataMode(),
+        c.mapName(),
+        c.runId(),
+        c.workDir(),
+        c.inputsFile(),
+        c.process(),
+        true,
+        bound);
   }
 
   @Test
@@ -580,19 +793,39 @@ class ContainerInvokerTest {
             .putLiterals("k", Literals.of(3L))
             .build();
     TaskTemplate t =
-        template(vars("x", type(Long.class), "k", type(Long.class)), vars("o", type(String.class)),
-            Container.newBuilder().addArgs("sh").addArgs("-c")
-                .addArgs("eval i=\\$$BATCH_JOB_ARRAY_INDEX_VAR_NAME;"
-                    + " echo \"$1 $BATCH_JOB_ARRAY_INDEX_VAR_NAME=$i $FLYTE_K8S_ARRAY_INDEX\" > /var/outputs/o")
-                .addArgs("s").addArgs("{{.input}}")
-                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON)).build());
+        template(
+            vars("x", type(Long.class), "k", type(Long.class)),
+            vars("o", type(String.class)),
+            Container.newBuilder()
+                .addArgs("sh")
+                .addArgs("-c")
+                .addArgs(
+                    "eval i=\\$$BATCH_JOB_ARRAY_INDEX_VAR_NAME;"
+                        + " echo \"$1 $BATCH_JOB_ARRAY_INDEX_VAR_NAME=$i $FLYTE_K8S_ARRAY_INDEX\" > /var/outputs/o")
+                .addArgs("s")
+                .addArgs("{{.input}}")
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
+                .build());
     ElementInvoker invoker =
-        Invokers.create(byReference(context(t, MapTaskSpec.Form.ARRAY_NODE, DataMode.SINGLE_INPUT_FILE,
-            whole, ProcessSettings.defaults()), java.util.Set.of("k")));
+        Invokers.create(
+            byReference(
+                context(
+                    t,
+                    MapTaskSpec.Form.ARRAY_NODE,
+                    DataMode.SINGLE_INPUT_FILE,
+                    whole,
+                    ProcessSettings.defaults()),
+                java.util.Set.of("k")));
 
     // when
-    String[] seen = invoker.invoke(5, 0, inputs("x", Literals.of(9L), "k", Literals.of(3L)), Optional.empty())
-        .get(0).getScalar().getPrimitive().getStringValue().split(" ");
+    String[] seen =
+        invoker
+            .invoke(5, 0, inputs("x", Literals.of(9L), "k", Literals.of(3L)), Optional.empty())
+            .get(0)
+            .getScalar()
+            .getPrimitive()
+            .getStringValue()
+            .split(" ");
 
     // then: flytekit's index (the variable the index variable names, plus no offset) is 0 in it
     assertThat(seen[1]).isEqualTo(ContainerInvoker.ELEMENT_INDEX_VARIABLE + "=0");
@@ -606,25 +839,42 @@ class ContainerInvokerTest {
   }
 
   @Test
-  void shouldReadALegacyElementsOutputsFromFolderZeroWhenInputsAreGivenByReference() throws Exception {
+  void shouldReadALegacyElementsOutputsFromFolderZeroWhenInputsAreGivenByReference()
+      throws Exception {
     // given: a legacy resolver that computes its index as flytekit does
     TaskTemplate t =
-        template(vars("x", type(Long.class)), vars("o", type(String.class)),
-            Container.newBuilder().addArgs("sh").addArgs("-c")
-                .addArgs("eval i=\\$$BATCH_JOB_ARRAY_INDEX_VAR_NAME; mkdir -p \"$1/$i\" && cp "
-                    + dir.resolve("prepared/outputs-0.pb") + " \"$1/$i/outputs.pb\"")
-                .addArgs("s").addArgs("{{.outputPrefix}}").build());
+        template(
+            vars("x", type(Long.class)),
+            vars("o", type(String.class)),
+            Container.newBuilder()
+                .addArgs("sh")
+                .addArgs("-c")
+                .addArgs(
+                    "eval i=\\$$BATCH_JOB_ARRAY_INDEX_VAR_NAME; mkdir -p \"$1/$i\" && cp "
+                        + dir.resolve("prepared/outputs-0.pb")
+                        + " \"$1/$i/outputs.pb\"")
+                .addArgs("s")
+                .addArgs("{{.outputPrefix}}")
+                .build());
     prepare("outputs", 0, outputs("o", Literals.of("done")));
     ElementInvoker invoker =
-        Invokers.create(byReference(context(t, MapTaskSpec.Form.LEGACY, DataMode.SINGLE_INPUT_FILE,
-            LiteralMap.getDefaultInstance(), ProcessSettings.defaults()), java.util.Set.of()));
+        Invokers.create(
+            byReference(
+                context(
+                    t,
+                    MapTaskSpec.Form.LEGACY,
+                    DataMode.SINGLE_INPUT_FILE,
+                    LiteralMap.getDefaultInstance(),
+                    ProcessSettings.defaults()),
+                java.util.Set.of()));
 
     assertThat(invoker.invoke(7, 0, inputs("x", Literals.of(1L)), Optional.empty()))
         .containsExactly(Literals.of("done"));
     assertThat(attemptDir(7, 0).resolve("outputs/0/outputs.pb")).exists();
   }
 
-  // --- blobs, formats --------------------------------------------------------------------------------
+  // --- blobs, formats
+  // --------------------------------------------------------------------------------
 
   @Test
   void shouldCopyBlobInputsInAndMoveBlobOutputsToTheRawOutputPrefix() throws Exception {
@@ -633,13 +883,17 @@ class ContainerInvokerTest {
     Files.writeString(source, "hello");
     LiteralType blob = LiteralTypes.of(Blob.class);
     TaskTemplate t =
-        template(vars("in", blob), vars("out", blob),
-            sh("tr a-z A-Z < /var/inputs/in > /var/outputs/out")
-                .toBuilder().setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.PROTO)).build());
+        template(
+            vars("in", blob),
+            vars("out", blob),
+            sh("tr a-z A-Z < /var/inputs/in > /var/outputs/out").toBuilder()
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.PROTO))
+                .build());
 
     // when
     List<Literal> outputs =
-        Invokers.create(context(t)).invoke(3, 0, inputs("in", Literals.of(Blob.of(source.toString()))), Optional.empty());
+        Invokers.create(context(t))
+            .invoke(3, 0, inputs("in", Literals.of(Blob.of(source.toString()))), Optional.empty());
 
     // then: a durable file under the run folder's raw folder
     String uri = outputs.get(0).getScalar().getBlob().getUri();
@@ -650,65 +904,113 @@ class ContainerInvokerTest {
   @Test
   void shouldReadOutputsMissingAsFilesFromTheFormatsMap() throws Exception {
     TaskTemplate t =
-        template(vars(), vars("y", type(Long.class), "l", LiteralTypes.listOf(type(String.class))),
-            sh("echo 5 > /var/outputs/y; echo '{\"l\": [\"a\", \"b\"], \"y\": 99}' > /var/outputs/outputs.json")
-                .toBuilder().setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON)).build());
+        template(
+            vars(),
+            vars("y", type(Long.class), "l", LiteralTypes.listOf(type(String.class))),
+            sh(
+                    "echo 5 > /var/outputs/y; echo '{\"l\": [\"a\", \"b\"], \"y\": 99}' > /var/outputs/outputs.json")
+                .toBuilder()
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
+                .build());
     List<Literal> outputs = Invokers.create(context(t)).invoke(0, 0, Map.of(), Optional.empty());
-    assertThat(outputs).containsExactly(Literals.of(5L), Literals.collection(List.of(Literals.of("a"), Literals.of("b"))));
+    assertThat(outputs)
+        .containsExactly(
+            Literals.of(5L), Literals.collection(List.of(Literals.of("a"), Literals.of("b"))));
   }
 
   @Test
   void shouldReadOutputsFromAYamlMapAndWriteInputsYaml() throws Exception {
     TaskTemplate t =
-        template(vars("x", type(Long.class)), vars("y", type(Long.class), "when", type(Instant.class)),
-            sh("grep -q 'x: 4' /var/inputs/inputs.yaml && printf 'y: 8\\nwhen: 2024-01-31T12:00:00Z\\n' > /var/outputs/outputs.yaml")
-                .toBuilder().setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.YAML)).build());
-    List<Literal> outputs = Invokers.create(context(t)).invoke(0, 0, inputs("x", Literals.of(4L)), Optional.empty());
-    assertThat(outputs).containsExactly(Literals.of(8L), Literals.of(Instant.parse("2024-01-31T12:00:00Z")));
+        template(
+            vars("x", type(Long.class)),
+            vars("y", type(Long.class), "when", type(Instant.class)),
+            sh(
+                    "grep -q 'x: 4' /var/inputs/inputs.yaml && printf 'y: 8\\nwhen: 2024-01-31T12:00:00Z\\n' > /var/outputs/outputs.yaml")
+                .toBuilder()
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.YAML))
+                .build());
+    List<Literal> outputs =
+        Invokers.create(context(t)).invoke(0, 0, inputs("x", Literals.of(4L)), Optional.empty());
+    assertThat(outputs)
+        .containsExactly(Literals.of(8L), Literals.of(Instant.parse("2024-01-31T12:00:00Z")));
   }
 
   @Test
   void shouldFailNonRecoverablyWhenARawOutputIsMissingOrUnparsable() throws Exception {
     TaskTemplate missing =
-        template(vars(), vars("y", type(Long.class)),
-            sh("true").toBuilder().setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON)).build());
-    assertThatThrownBy(() -> Invokers.create(context(missing)).invoke(0, 0, Map.of(), Optional.empty()))
-        .isInstanceOfSatisfying(AttemptFailedException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.NON_RECOVERABLE))
+        template(
+            vars(),
+            vars("y", type(Long.class)),
+            sh("true").toBuilder()
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
+                .build());
+    assertThatThrownBy(
+            () -> Invokers.create(context(missing)).invoke(0, 0, Map.of(), Optional.empty()))
+        .isInstanceOfSatisfying(
+            AttemptFailedException.class,
+            e -> assertThat(e.kind()).isEqualTo(FailureKind.NON_RECOVERABLE))
         .hasMessage("output [y] was not written: write it to [/var/outputs/y]");
 
     TaskTemplate garbage =
-        template(vars(), vars("y", type(Long.class)),
-            sh("echo twelve > /var/outputs/y").toBuilder().setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON)).build());
-    assertThatThrownBy(() -> Invokers.create(context(garbage)).invoke(0, 0, Map.of(), Optional.empty()))
-        .hasMessage("output [y] expects [int] but its file holds [twelve]: write a 64-bit integer in decimal");
+        template(
+            vars(),
+            vars("y", type(Long.class)),
+            sh("echo twelve > /var/outputs/y").toBuilder()
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
+                .build());
+    assertThatThrownBy(
+            () -> Invokers.create(context(garbage)).invoke(0, 0, Map.of(), Optional.empty()))
+        .hasMessage(
+            "output [y] expects [int] but its file holds [twelve]: write a 64-bit integer in decimal");
   }
 
-  // --- checks before the run, limits ------------------------------------------------------------------
+  // --- checks before the run, limits
+  // ------------------------------------------------------------------
 
   @Test
-  void shouldRefuseUnknownPlaceholdersMissingInputsAndMissingProgramsBeforeTheRun() throws Exception {
+  void shouldRefuseUnknownPlaceholdersMissingInputsAndMissingProgramsBeforeTheRun()
+      throws Exception {
     TaskTemplate t =
-        template(vars("x", type(Long.class)), vars(),
-            Container.newBuilder().addArgs("no-such-program-flyte-beam").addArgs("{{.outputs}}")
-                .addArgs("{{.inputs.nope}}").build());
+        template(
+            vars("x", type(Long.class)),
+            vars(),
+            Container.newBuilder()
+                .addArgs("no-such-program-flyte-beam")
+                .addArgs("{{.outputs}}")
+                .addArgs("{{.inputs.nope}}")
+                .build());
     assertThatThrownBy(() -> Invokers.checkRunnable(context(t)))
-        .isInstanceOfSatisfying(InvalidDefinitionException.class, e -> assertThat(e.problems()).hasSize(2))
-        .hasMessageContaining("container argument 1 [{{.outputs}}] of sub-task [scale]: the placeholder [{{.outputs}}] is not one Flyte knows")
-        .hasMessageContaining("uses {{.inputs.nope}}, but the task has no such input (inputs: [x])");
+        .isInstanceOfSatisfying(
+            InvalidDefinitionException.class, e -> assertThat(e.problems()).hasSize(2))
+        .hasMessageContaining(
+            "container argument 1 [{{.outputs}}] of sub-task [scale]: the placeholder [{{.outputs}}] is not one Flyte knows")
+        .hasMessageContaining(
+            "uses {{.inputs.nope}}, but the task has no such input (inputs: [x])");
 
-    TaskTemplate missing = template(vars(), vars(), Container.newBuilder().addArgs("no-such-program-flyte-beam").build());
+    TaskTemplate missing =
+        template(
+            vars(), vars(), Container.newBuilder().addArgs("no-such-program-flyte-beam").build());
     assertThatThrownBy(() -> Invokers.checkRunnable(context(missing)))
-        .hasMessage("the program [no-such-program-flyte-beam] of sub-task [scale] is not on PATH: install it on every worker");
+        .hasMessage(
+            "the program [no-such-program-flyte-beam] of sub-task [scale] is not on PATH: install it on every worker");
 
-    TaskTemplate pyflyte = template(vars(), vars(), Container.newBuilder().addArgs("pyflyte-map-execute-missing").build());
-    assertThatThrownBy(() -> Invokers.checkRunnable(context(pyflyte))).hasMessageContaining("(pip install flytekit)");
+    TaskTemplate pyflyte =
+        template(
+            vars(), vars(), Container.newBuilder().addArgs("pyflyte-map-execute-missing").build());
+    assertThatThrownBy(() -> Invokers.checkRunnable(context(pyflyte)))
+        .hasMessageContaining("(pip install flytekit)");
   }
 
   @Test
   void shouldRefuseATemplateWithoutContainer() throws Exception {
-    TaskTemplate t = template(vars(), vars(), Container.getDefaultInstance()).toBuilder().clearContainer().setType("sql").build();
+    TaskTemplate t =
+        template(vars(), vars(), Container.getDefaultInstance()).toBuilder()
+            .clearContainer()
+            .setType("sql")
+            .build();
     assertThatThrownBy(() -> Invokers.checkRunnable(context(t)))
-        .hasMessage("sub-task [scale] of type [sql] has no container: only container tasks and java-tasks can run here");
+        .hasMessage(
+            "sub-task [scale] of type [sql] has no container: only container tasks and java-tasks can run here");
   }
 
   @Test
@@ -716,18 +1018,27 @@ class ContainerInvokerTest {
     // given: a program that fails if another one runs at the same time (mkdir is atomic)
     Path lock = dir.resolve("lock");
     TaskTemplate t =
-        template(vars("x", type(Long.class)), vars(),
+        template(
+            vars("x", type(Long.class)),
+            vars(),
             sh("mkdir " + lock + " || exit 9; sleep 0.2; rmdir " + lock));
     ElementInvoker invoker =
-        Invokers.create(context(t, MapTaskSpec.Form.ARRAY_NODE, DataMode.SINGLE_INPUT_FILE,
-            LiteralMap.getDefaultInstance(), new ProcessSettings("", 1)));
+        Invokers.create(
+            context(
+                t,
+                MapTaskSpec.Form.ARRAY_NODE,
+                DataMode.SINGLE_INPUT_FILE,
+                LiteralMap.getDefaultInstance(),
+                new ProcessSettings("", 1)));
     ExecutorService threads = Executors.newFixedThreadPool(3);
     try {
       // when: three threads at once
       List<Future<List<Literal>>> results = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         long index = i;
-        results.add(threads.submit(() -> invoker.invoke(index, 0, inputs("x", Literals.of(index)), Optional.empty())));
+        results.add(
+            threads.submit(
+                () -> invoker.invoke(index, 0, inputs("x", Literals.of(index)), Optional.empty())));
       }
       // then: none saw another running
       for (Future<List<Literal>> r : results) {
@@ -740,8 +1051,11 @@ class ContainerInvokerTest {
 
   @Test
   void shouldSummarizeFlytekitErrorMessages() {
-    assertThat(ContainerInvoker.summary("Trace:\n\n    Traceback (most recent call last):\n      File \"x.py\"\n\nMessage:\n\n    ValueError: boom"))
+    assertThat(
+            ContainerInvoker.summary(
+                "Trace:\n\n    Traceback (most recent call last):\n      File \"x.py\"\n\nMessage:\n\n    ValueError: boom"))
         .isEqualTo("ValueError: boom");
-    assertThat(ContainerInvoker.summary("plain text\nsecond line")).isEqualTo("plain text | second line");
+    assertThat(ContainerInvoker.summary("plain text\nsecond line"))
+        .isEqualTo("plain text | second line");
   }
 }

@@ -58,7 +58,10 @@ class ElementRunnerTest {
   @Test
   void shouldRetryRecoverableUserFailuresUpToTheRetries() {
     ScriptedInvoker invoker =
-        new ScriptedInvoker(FailureKind.RECOVERABLE_USER, FailureKind.RECOVERABLE_USER, FailureKind.RECOVERABLE_USER);
+        new ScriptedInvoker(
+            FailureKind.RECOVERABLE_USER,
+            FailureKind.RECOVERABLE_USER,
+            FailureKind.RECOVERABLE_USER);
 
     ElementOutcome outcome = run(invoker, 2);
 
@@ -82,7 +85,9 @@ class ElementRunnerTest {
   void shouldGiveSystemFailuresABudgetOfTheirOwnWhenUserRetriesAreZero() {
     ScriptedInvoker invoker =
         new ScriptedInvoker(
-            FailureKind.RECOVERABLE_SYSTEM, FailureKind.RECOVERABLE_SYSTEM, FailureKind.RECOVERABLE_SYSTEM);
+            FailureKind.RECOVERABLE_SYSTEM,
+            FailureKind.RECOVERABLE_SYSTEM,
+            FailureKind.RECOVERABLE_SYSTEM);
 
     ElementOutcome outcome = run(invoker, 0);
 
@@ -119,7 +124,8 @@ class ElementRunnerTest {
     control.finished(0, ElementStatus.FAILED);
     ScriptedInvoker invoker = new ScriptedInvoker();
 
-    ElementOutcome outcome = new ElementRunner(invoker, 0, Optional.empty(), control).run(1, Map.of());
+    ElementOutcome outcome =
+        new ElementRunner(invoker, 0, Optional.empty(), control).run(1, Map.of());
 
     assertThat(control.stopped()).isTrue();
     assertThat(outcome.status()).isEqualTo(ElementStatus.ABORTED);

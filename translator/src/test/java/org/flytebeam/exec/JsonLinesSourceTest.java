@@ -70,7 +70,8 @@ class JsonLinesSourceTest {
   /** Plans, runs the index pass here and returns the source of input {@code s}. */
   private ElementSource source(
       MapTaskSpec spec, LiteralMap inputs, String input, long chunkBytes, int stride) {
-    String indexDir = dir.resolve("index-" + chunkBytes + "-" + stride + "-" + System.nanoTime()).toString();
+    String indexDir =
+        dir.resolve("index-" + chunkBytes + "-" + stride + "-" + System.nanoTime()).toString();
     InputReferences references = InputReferences.find(spec, inputs, indexDir, chunkBytes, stride);
     references.tasks().forEach(IndexTask::run);
     return references.sources().get(input);
@@ -148,8 +149,7 @@ class JsonLinesSourceTest {
 
   @Test
   void shouldFailOnlyTheItemOfABadLineNamingItsFileAndLine() throws Exception {
-    Path file =
-        Files.writeString(dir.resolve("bad.jsonl"), "\"a\"\n\"b\"\n\n{oops\n7\n\"f\"\n");
+    Path file = Files.writeString(dir.resolve("bad.jsonl"), "\"a\"\n\"b\"\n\n{oops\n7\n\"f\"\n");
     ElementSource source = source(ECHO, blob("s", file.toString(), "jsonl", false), "s", 4, 2);
 
     try (ElementSource.Reader reader = source.read(0, source.size())) {
@@ -182,10 +182,21 @@ class JsonLinesSourceTest {
     Path file = Files.writeString(dir.resolve("one.jsonl"), "\"a\"\n");
     MapTaskSpec spec = MapTask.of(new Echo()).build();
 
-    assertThatThrownBy(() -> source(spec, blob("s", dir.resolve("none.jsonl").toString(), "jsonl", false), "s", 64, 2))
-        .hasMessageContaining("the JSON Lines file [" + dir.resolve("none.jsonl") + "] of input [s] does not exist");
-    assertThatThrownBy(() -> source(spec, blob("s", dir.resolve("nope").toString(), "jsonl", true), "s", 64, 2))
-        .hasMessageContaining("the JSON Lines folder [" + dir.resolve("nope") + "] of input [s] does not exist");
+    assertThatThrownBy(
+            () ->
+                source(
+                    spec,
+                    blob("s", dir.resolve("none.jsonl").toString(), "jsonl", false),
+                    "s",
+                    64,
+                    2))
+        .hasMessageContaining(
+            "the JSON Lines file [" + dir.resolve("none.jsonl") + "] of input [s] does not exist");
+    assertThatThrownBy(
+            () ->
+                source(spec, blob("s", dir.resolve("nope").toString(), "jsonl", true), "s", 64, 2))
+        .hasMessageContaining(
+            "the JSON Lines folder [" + dir.resolve("nope") + "] of input [s] does not exist");
     assertThatThrownBy(() -> source(spec, blob("s", folder.toString(), "jsonl", false), "s", 64, 2))
         .hasMessageContaining("is a folder: mark the blob MULTIPART");
     assertThatThrownBy(() -> source(spec, blob("s", file.toString(), "jsonl", true), "s", 64, 2))
@@ -197,7 +208,8 @@ class JsonLinesSourceTest {
     assertThatThrownBy(() -> source(spec, blob("s", dir + "/*.csv", "", false), "s", 64, 2))
         .hasMessageContaining("a file pattern with format jsonl");
     // An empty folder is an empty list.
-    assertThat(source(spec, blob("s", folder.toString(), "jsonl", true), "s", 64, 2).size()).isZero();
+    assertThat(source(spec, blob("s", folder.toString(), "jsonl", true), "s", 64, 2).size())
+        .isZero();
   }
 
   @Test
@@ -214,12 +226,17 @@ class JsonLinesSourceTest {
 
     assertThat(source.size()).isEqualTo(2);
     try (ElementSource.Reader reader = source.read(0, 2)) {
-      assertThat(reader.next()).isEqualTo(Literals.of(new Blob(data.resolve("a.csv").toString(), "csv", false)));
-      assertThat(reader.next()).isEqualTo(Literals.of(new Blob(data.resolve("b.csv").toString(), "csv", false)));
+      assertThat(reader.next())
+          .isEqualTo(Literals.of(new Blob(data.resolve("a.csv").toString(), "csv", false)));
+      assertThat(reader.next())
+          .isEqualTo(Literals.of(new Blob(data.resolve("b.csv").toString(), "csv", false)));
     }
     assertThatThrownBy(() -> source(spec, blob("f", data + "/*.png", "", false), "f", 64, 1))
         .isInstanceOf(InvalidDefinitionException.class)
-        .hasMessageContaining("the file pattern [" + data + "/*.png] of input [f] matches no file: check the pattern");
+        .hasMessageContaining(
+            "the file pattern ["
+                + data
+                + "/*.png] of input [f] matches no file: check the pattern");
   }
 
   @Test
@@ -238,7 +255,9 @@ class JsonLinesSourceTest {
     Path file = Files.writeString(dir.resolve("s.jsonl"), "\"a\"\n1\n\"c\"\n");
     LiteralMap inputs =
         blob("s", file.toString(), "jsonl", false).toBuilder()
-            .putLiterals("n", Literals.collection(List.of(Literals.of(10L), Literals.of(11L), Literals.of(12L))))
+            .putLiterals(
+                "n",
+                Literals.collection(List.of(Literals.of(10L), Literals.of(11L), Literals.of(12L))))
             .build();
     InputReferences references = InputReferences.find(spec, inputs, dir.resolve("i").toString());
     references.tasks().forEach(IndexTask::run);

@@ -44,7 +44,8 @@ class OffloadedSourceTest {
     }
   }
 
-  private static final MapTaskSpec SPEC = MapTask.of(new Task()).boundInputs(java.util.Set.of("c")).build();
+  private static final MapTaskSpec SPEC =
+      MapTask.of(new Task()).boundInputs(java.util.Set.of("c")).build();
 
   private static Literal ints(long... values) {
     List<Literal> items = new ArrayList<>();
@@ -65,14 +66,16 @@ class OffloadedSourceTest {
                 .setSizeBytes(Files.size(file))
                 .setInferredType(
                     value.hasCollection()
-                        ? LiteralTypes.listOf(LiteralTypes.simple(flyteidl.core.Types.SimpleType.INTEGER))
+                        ? LiteralTypes.listOf(
+                            LiteralTypes.simple(flyteidl.core.Types.SimpleType.INTEGER))
                         : LiteralTypes.simple(flyteidl.core.Types.SimpleType.STRING)))
         .build();
   }
 
   private InputReferences references(LiteralMap inputs, int stride) {
     InputReferences references =
-        InputReferences.find(SPEC, inputs, dir.resolve("index-" + System.nanoTime()).toString(), 1 << 20, stride);
+        InputReferences.find(
+            SPEC, inputs, dir.resolve("index-" + System.nanoTime()).toString(), 1 << 20, stride);
     references.tasks().forEach(IndexTask::run);
     return references;
   }
@@ -90,7 +93,14 @@ class OffloadedSourceTest {
       InputReferences references = references(inputs, stride);
       ElementSource x = references.sources().get("x");
 
-      assertThat(references.nodeInputs().getLiteralsMap().get("c").getScalar().getPrimitive().getStringValue())
+      assertThat(
+              references
+                  .nodeInputs()
+                  .getLiteralsMap()
+                  .get("c")
+                  .getScalar()
+                  .getPrimitive()
+                  .getStringValue())
           .isEqualTo("bound");
       assertThat(x.size()).isEqualTo(23);
       for (int length : new int[] {1, 2, 5, 23}) {
@@ -103,8 +113,9 @@ class OffloadedSourceTest {
             }
           }
         }
-        assertThat(read).as("stride %d range %d", stride, length).containsExactly(
-            Arrays.stream(values).boxed().toArray(Long[]::new));
+        assertThat(read)
+            .as("stride %d range %d", stride, length)
+            .containsExactly(Arrays.stream(values).boxed().toArray(Long[]::new));
       }
     }
   }
@@ -114,7 +125,10 @@ class OffloadedSourceTest {
     Literal list =
         Literals.collection(List.of(Literals.of(1L), Literals.of("two"), Literals.of(3L)));
     LiteralMap inputs =
-        LiteralMap.newBuilder().putLiterals("x", offloaded("x", list)).putLiterals("c", Literals.of("c")).build();
+        LiteralMap.newBuilder()
+            .putLiterals("x", offloaded("x", list))
+            .putLiterals("c", Literals.of("c"))
+            .build();
     ElementSource x = references(inputs, 2).sources().get("x");
 
     try (ElementSource.Reader reader = x.read(0, 3)) {
@@ -132,7 +146,12 @@ class OffloadedSourceTest {
     Literal scalar = offloaded("s", Literals.of("not a list"));
     LiteralMap notAList =
         LiteralMap.newBuilder()
-            .putLiterals("x", scalar.toBuilder().setOffloadedMetadata(scalar.getOffloadedMetadata().toBuilder().clearInferredType()).build())
+            .putLiterals(
+                "x",
+                scalar.toBuilder()
+                    .setOffloadedMetadata(
+                        scalar.getOffloadedMetadata().toBuilder().clearInferredType())
+                    .build())
             .putLiterals("c", Literals.of("c"))
             .build();
     assertThatThrownBy(() -> references(notAList, 2).sources())
@@ -150,11 +169,18 @@ class OffloadedSourceTest {
 
     LiteralMap missing =
         LiteralMap.newBuilder()
-            .putLiterals("x", Literal.newBuilder().setOffloadedMetadata(LiteralOffloadedMetadata.newBuilder().setUri(dir.resolve("gone.pb").toString())).build())
+            .putLiterals(
+                "x",
+                Literal.newBuilder()
+                    .setOffloadedMetadata(
+                        LiteralOffloadedMetadata.newBuilder()
+                            .setUri(dir.resolve("gone.pb").toString()))
+                    .build())
             .putLiterals("c", Literals.of("c"))
             .build();
     assertThatThrownBy(() -> references(missing, 2))
         .isInstanceOf(InvalidDefinitionException.class)
-        .hasMessageContaining("the offloaded literal [" + dir.resolve("gone.pb") + "] of input [x] does not exist");
+        .hasMessageContaining(
+            "the offloaded literal [" + dir.resolve("gone.pb") + "] of input [x] does not exist");
   }
 }

@@ -14,11 +14,28 @@ class RangeResultsTest {
 
   private static List<ElementOutcome> outcomes() {
     return List.of(
-        new ElementOutcome(10, ElementStatus.SUCCEEDED, 1, 1_700_000_000_000L, 5, "", List.of(Literals.of(7L), Literals.of("a"))),
-        new ElementOutcome(11, ElementStatus.FAILED, 3, 1_700_000_000_004L, 12, "ValueError: boom", List.of()),
-        new ElementOutcome(12, ElementStatus.TIMED_OUT, 2, 1_699_999_999_999L, 300, "timed out", List.of()),
+        new ElementOutcome(
+            10,
+            ElementStatus.SUCCEEDED,
+            1,
+            1_700_000_000_000L,
+            5,
+            "",
+            List.of(Literals.of(7L), Literals.of("a"))),
+        new ElementOutcome(
+            11, ElementStatus.FAILED, 3, 1_700_000_000_004L, 12, "ValueError: boom", List.of()),
+        new ElementOutcome(
+            12, ElementStatus.TIMED_OUT, 2, 1_699_999_999_999L, 300, "timed out", List.of()),
         ElementOutcome.aborted(13),
-        new ElementOutcome(14, ElementStatus.SUCCEEDED, 0, 1_700_000_000_010L, 0, "", List.of(Literals.of(8L), Literals.of("b")), true));
+        new ElementOutcome(
+            14,
+            ElementStatus.SUCCEEDED,
+            0,
+            1_700_000_000_010L,
+            0,
+            "",
+            List.of(Literals.of(8L), Literals.of("b")),
+            true));
   }
 
   @Test

@@ -194,7 +194,8 @@ class DefinitionReaderTest {
 
       assertThatThrownBy(() -> DefinitionReader.read(file))
           .isInstanceOf(InvalidDefinitionException.class)
-          .hasMessageContaining("is cacheable (discoverable) but its discovery_version [" + version + "] is empty")
+          .hasMessageContaining(
+              "is cacheable (discoverable) but its discovery_version [" + version + "] is empty")
           .hasMessageContaining("set the cache version");
     }
     TaskTemplate.Builder legacy = template(LEGACY).toBuilder();
@@ -236,7 +237,9 @@ class DefinitionReaderTest {
         legacy.toBuilder()
             .setCustom(
                 com.google.protobuf.Struct.newBuilder()
-                    .putFields("minSuccesses", com.google.protobuf.Value.newBuilder().setStringValue("-2").build()))
+                    .putFields(
+                        "minSuccesses",
+                        com.google.protobuf.Value.newBuilder().setStringValue("-2").build()))
             .build();
 
     assertThatThrownBy(() -> DefinitionReader.read(negative))

@@ -321,7 +321,9 @@ class MapTaskTest {
   @Test
   void shouldWriteCacheSettingsIntoTheSubTaskAndReadThemBack(@TempDir Path dir) {
     List<MapTask> forms =
-        List.of(MapTask.of(new Describe()), MapTask.of(new Describe()).legacy().boundInputs(Set.of("c")));
+        List.of(
+            MapTask.of(new Describe()),
+            MapTask.of(new Describe()).legacy().boundInputs(Set.of("c")));
     for (MapTask builder : forms) {
       MapTaskSpec spec = builder.cache("v2").cacheIgnoreInputVars("c").build();
       Path file = dir.resolve("cached-" + spec.form() + ".pb");
@@ -335,7 +337,8 @@ class MapTaskTest {
       assertThat(read.subTask().cacheIgnoreInputVars()).containsExactly("c");
     }
     // The builder's version wins over the task's own.
-    assertThat(MapTask.of(new Cached()).cache("v9").build().subTask().cacheVersion()).contains("v9");
+    assertThat(MapTask.of(new Cached()).cache("v9").build().subTask().cacheVersion())
+        .contains("v9");
     assertThat(MapTask.of(new Describe()).build().subTask().cacheVersion()).isEmpty();
   }
 

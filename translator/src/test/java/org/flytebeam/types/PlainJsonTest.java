@@ -483,21 +483,27 @@ class PlainJsonTest {
 
   private static flyteidl.core.Interface.VariableMap listOfInts() {
     return flyteidl.core.Interface.VariableMap.newBuilder()
-        .putVariables("x", flyteidl.core.Interface.Variable.newBuilder().setType(LiteralTypes.listOf(INT)).build())
+        .putVariables(
+            "x",
+            flyteidl.core.Interface.Variable.newBuilder().setType(LiteralTypes.listOf(INT)).build())
         .build();
   }
 
   private static Literal reference(String value) {
-    return PlainJson.fromJson(json("{\"x\": " + value + "}"), listOfInts()).getLiteralsMap().get("x");
+    return PlainJson.fromJson(json("{\"x\": " + value + "}"), listOfInts())
+        .getLiteralsMap()
+        .get("x");
   }
 
   @Test
   void shouldReadAListGivenByReferenceAsABlobOrAnOffloadedLiteral() {
     assertThat(reference("{\"uri\": \"/d/x.jsonl\"}"))
         .isEqualTo(Literals.of(new Blob("/d/x.jsonl", "jsonl", false)));
-    assertThat(reference("{\"uri\": \"gs://b/parts/\", \"format\": \"ndjson\", \"multipart\": true}"))
+    assertThat(
+            reference("{\"uri\": \"gs://b/parts/\", \"format\": \"ndjson\", \"multipart\": true}"))
         .isEqualTo(Literals.of(new Blob("gs://b/parts/", "ndjson", true)));
-    assertThat(reference("{\"pattern\": \"/d/*.csv\"}")).isEqualTo(Literals.of(new Blob("/d/*.csv", "", false)));
+    assertThat(reference("{\"pattern\": \"/d/*.csv\"}"))
+        .isEqualTo(Literals.of(new Blob("/d/*.csv", "", false)));
     assertThat(reference("{\"offloaded\": \"/d/list.pb\"}").getOffloadedMetadata().getUri())
         .isEqualTo("/d/list.pb");
     // Lists are still lists.

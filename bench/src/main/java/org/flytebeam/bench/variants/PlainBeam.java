@@ -89,7 +89,8 @@ public final class PlainBeam {
         }
       case "spark":
         {
-          SparkPipelineOptions spark = PipelineOptionsFactory.create().as(SparkPipelineOptions.class);
+          SparkPipelineOptions spark =
+              PipelineOptionsFactory.create().as(SparkPipelineOptions.class);
           spark.setRunner(SparkRunner.class);
           spark.setSparkMaster("local[2]");
           spark.setAppName("beam-spark");

@@ -3,8 +3,8 @@ package org.flytebeam.bench.variants;
 import java.util.stream.LongStream;
 
 /**
- * The floor: a raw Java parallel stream over the indexes, outputs collected in order into an
- * array, a failing element caught and counted.
+ * The floor: a raw Java parallel stream over the indexes, outputs collected in order into an array,
+ * a failing element caught and counted.
  *
  * <p>Arguments: {@code <workload> <n>}.
  */

@@ -7,8 +7,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 
 /**
- * What a Spark user writes: {@code parallelize -> map -> collect} on {@code local[2]}, then count and
- * sum the outputs in the driver (they come back in index order, as flyte-beam's do).
+ * What a Spark user writes: {@code parallelize -> map -> collect} on {@code local[2]}, then count
+ * and sum the outputs in the driver (they come back in index order, as flyte-beam's do).
  *
  * <p>Arguments: {@code <workload> <n>}. A failing element would fail the job: plain Spark has no
  * failures-as-data, so the failure count is always 0 when the job succeeds.

@@ -32,7 +32,12 @@ public final class ChildProcesses {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           stop(process.toHandle());
           throw new AssertionError(
-              "process " + pid() + " did not finish within " + timeout + "; its log ends:\n" + tail());
+              "process "
+                  + pid()
+                  + " did not finish within "
+                  + timeout
+                  + "; its log ends:\n"
+                  + tail());
         }
         return process.exitValue();
       } catch (InterruptedException e) {
@@ -59,7 +64,8 @@ public final class ChildProcesses {
   /** Starts {@code builder} with stdout and stderr going to {@code log}. */
   public static synchronized Child start(ProcessBuilder builder, Path log) {
     if (!hooked) {
-      Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::stopAll, "stop-test-processes"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(ChildProcesses::stopAll, "stop-test-processes"));
       hooked = true;
     }
     builder.redirectErrorStream(true).redirectOutput(log.toFile());

@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1, started from the jars Maven resolved for a Spark
- * distribution (module {@code spark-dist}): a {@code SPARK_HOME} in a temporary folder whose
- * {@code jars/} links to them, a Master and Workers as separate JVMs on ports free at start.
- * Nothing of flyte-beam or Beam is on its class path: that arrives with the jars a run stages.
+ * distribution (module {@code spark-dist}): a {@code SPARK_HOME} in a temporary folder whose {@code
+ * jars/} links to them, a Master and Workers as separate JVMs on ports free at start. Nothing of
+ * flyte-beam or Beam is on its class path: that arrives with the jars a run stages.
  */
 public final class SparkStandalone implements AutoCloseable {
   private static final Pattern ALIVE_WORKERS = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
@@ -53,7 +53,11 @@ public final class SparkStandalone implements AutoCloseable {
    * @param workerEnv extra environment of the Workers, which their executors inherit
    */
   public static SparkStandalone start(
-      Path dir, List<Path> sparkJars, List<String> javaFlags, int workers, String memory,
+      Path dir,
+      List<Path> sparkJars,
+      List<String> javaFlags,
+      int workers,
+      String memory,
       Map<String, String> workerEnv) {
     try {
       Path home = Files.createDirectories(dir.resolve("spark-home"));
@@ -109,7 +113,11 @@ public final class SparkStandalone implements AutoCloseable {
 
   /** The executor JVMs (CoarseGrainedExecutorBackend) that worker {@code i} runs now. */
   public List<ProcessHandle> executors(int i) {
-    return workers.get(i).process().toHandle().children()
+    return workers
+        .get(i)
+        .process()
+        .toHandle()
+        .children()
         .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
         .toList();
   }
@@ -126,9 +134,14 @@ public final class SparkStandalone implements AutoCloseable {
 
   private void startMaster() {
     ProcessBuilder builder =
-        java("org.apache.spark.deploy.master.Master",
-            "--host", "127.0.0.1", "--port", String.valueOf(masterPort),
-            "--webui-port", String.valueOf(masterUiPort));
+        java(
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            String.valueOf(masterPort),
+            "--webui-port",
+            String.valueOf(masterUiPort));
     master = ChildProcesses.start(builder, home.resolve("master.log"));
   }
 
@@ -136,9 +149,19 @@ public final class SparkStandalone implements AutoCloseable {
     Path workDir = Files.createDirectories(home.resolve("work-" + i));
     workerDirs.add(workDir);
     ProcessBuilder builder =
-        java("org.apache.spark.deploy.worker.Worker",
-            "--host", "127.0.0.1", "--webui-port", String.valueOf(freePort()),
-            "--cores", "1", "--memory", memory, "--work-dir", workDir.toString(), masterUrl());
+        java(
+            "org.apache.spark.deploy.worker.Worker",
+            "--host",
+            "127.0.0.1",
+            "--webui-port",
+            String.valueOf(freePort()),
+            "--cores",
+            "1",
+            "--memory",
+            memory,
+            "--work-dir",
+            workDir.toString(),
+            masterUrl());
     builder.environment().putAll(workerEnv);
     workers.add(ChildProcesses.start(builder, home.resolve("worker-" + i + ".log")));
   }
@@ -190,7 +213,14 @@ public final class SparkStandalone implements AutoCloseable {
       logs.append("\nworker:\n").append(worker.tail());
     }
     throw new AssertionError(
-        "the Master did not see " + expected + " workers within " + timeout + " (" + last + ")\n" + logs);
+        "the Master did not see "
+            + expected
+            + " workers within "
+            + timeout
+            + " ("
+            + last
+            + ")\n"
+            + logs);
   }
 
   static void sleep(long millis) {

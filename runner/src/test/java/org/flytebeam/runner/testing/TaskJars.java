@@ -18,9 +18,9 @@ import javax.tools.ToolProvider;
 import org.flytebeam.task.JavaTask;
 
 /**
- * A user's task jar, made by the test itself: Java tasks compiled with the JDK's compiler, registered
- * in {@code META-INF/services/org.flytebeam.task.JavaTask}. Nothing of it is on any class path until
- * a run is given the jar ({@code --jars}).
+ * A user's task jar, made by the test itself: Java tasks compiled with the JDK's compiler,
+ * registered in {@code META-INF/services/org.flytebeam.task.JavaTask}. Nothing of it is on any
+ * class path until a run is given the jar ({@code --jars}).
  */
 public final class TaskJars {
   /** {@code it_cube(x: int) -> x * x * x}. */
@@ -51,12 +51,15 @@ public final class TaskJars {
 
   private TaskJars() {}
 
-  /** Compiles {@code sources} (each a public class in package {@code usertasks}) into {@code jar}. */
+  /**
+   * Compiles {@code sources} (each a public class in package {@code usertasks}) into {@code jar}.
+   */
   public static Path build(Path dir, String jarName, String... sources) {
     try {
       Path src = Files.createDirectories(dir.resolve(jarName + "-src/usertasks"));
       Path classes = Files.createDirectories(dir.resolve(jarName + "-classes"));
-      List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-classpath", translatorClasspath()));
+      List<String> args =
+          new ArrayList<>(List.of("-d", classes.toString(), "-classpath", translatorClasspath()));
       List<String> services = new ArrayList<>();
       for (String source : sources) {
         String name = className(source);
@@ -70,7 +73,8 @@ public final class TaskJars {
       int code =
           compiler.run(null, OutputStream.nullOutputStream(), errors, args.toArray(new String[0]));
       if (code != 0) {
-        throw new IllegalStateException("the test's task sources do not compile:\n" + errors.toString(StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            "the test's task sources do not compile:\n" + errors.toString(StandardCharsets.UTF_8));
       }
       Path jar = dir.resolve(jarName);
       try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));

@@ -40,7 +40,8 @@ public final class TestTasks {
   }
 
   static void count(String task, long index) {
-    CALLS.computeIfAbsent(task, t -> new ConcurrentHashMap<>())
+    CALLS
+        .computeIfAbsent(task, t -> new ConcurrentHashMap<>())
         .computeIfAbsent(index, i -> new AtomicInteger())
         .incrementAndGet();
   }
@@ -171,8 +172,8 @@ public final class TestTasks {
   /**
    * Cacheable (version "1"): returns {@code x * 10 + offset} after {@code delayMillis}; fails
    * non-recoverably when {@code x} is negative. Every invocation leaves files in the folder {@code
-   * markers}, so a test counts real executions, also across processes: {@code start-<index>-<pid>-*}
-   * as it starts, {@code done-<index>-<pid>-*} as it returns its outputs.
+   * markers}, so a test counts real executions, also across processes: {@code
+   * start-<index>-<pid>-*} as it starts, {@code done-<index>-<pid>-*} as it returns its outputs.
    */
   @AutoService(JavaTask.class)
   public static final class CacheMarked extends JavaTask<Marked, Y> {
@@ -207,7 +208,13 @@ public final class TestTasks {
       java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of(folder));
       java.nio.file.Files.createFile(
           dir.resolve(
-              what + "-" + index + "-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID()));
+              what
+                  + "-"
+                  + index
+                  + "-"
+                  + ProcessHandle.current().pid()
+                  + "-"
+                  + java.util.UUID.randomUUID()));
     }
   }
 

@@ -63,7 +63,8 @@ import org.yaml.snakeyaml.representer.Representer;
  * <p>Outputs: each output from the file named as it, its text trimmed of surrounding spaces, tabs
  * and newlines and parsed by the output's type; a blob output (a file, or a folder for a multipart
  * blob) moved to durable storage. An output without a file of its own is taken from the format's
- * map, {@code outputs.pb}, {@code outputs.json} or {@code outputs.yaml}, when the program wrote one.
+ * map, {@code outputs.pb}, {@code outputs.json} or {@code outputs.yaml}, when the program wrote
+ * one.
  */
 public final class DataConfigFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -153,7 +154,11 @@ public final class DataConfigFiles {
       case VALUE_NOT_SET:
       default:
         throw new IllegalArgumentException(
-            "input [" + name + "] holds a " + lower(literal.getValueCase()) + " literal, which cannot"
+            "input ["
+                + name
+                + "] holds a "
+                + lower(literal.getValueCase())
+                + " literal, which cannot"
                 + " be written as a file");
     }
   }
@@ -186,7 +191,8 @@ public final class DataConfigFiles {
           LocalFiles.copyIn(schema.getUri(), path, true);
           Literal local =
               Literal.newBuilder()
-                  .setScalar(Scalar.newBuilder().setSchema(schema.toBuilder().setUri(path.toString())))
+                  .setScalar(
+                      Scalar.newBuilder().setSchema(schema.toBuilder().setUri(path.toString())))
                   .build();
           return new Written(local, TextNode.valueOf(path.toString()));
         }
@@ -215,7 +221,11 @@ public final class DataConfigFiles {
       case VALUE_NOT_SET:
       default:
         throw new IllegalArgumentException(
-            "input [" + name + "] holds a " + lower(scalar.getValueCase()) + " value, which cannot"
+            "input ["
+                + name
+                + "] holds a "
+                + lower(scalar.getValueCase())
+                + " value, which cannot"
                 + " be written as a file");
     }
   }
@@ -326,7 +336,9 @@ public final class DataConfigFiles {
         {
           String uri = blobs.store(name, file);
           return Literal.newBuilder()
-              .setScalar(Scalar.newBuilder().setSchema(Schema.newBuilder().setUri(uri).setType(t.getSchema())))
+              .setScalar(
+                  Scalar.newBuilder()
+                      .setSchema(Schema.newBuilder().setUri(uri).setType(t.getSchema())))
               .build();
         }
       case SIMPLE:
@@ -349,7 +361,8 @@ public final class DataConfigFiles {
     if (Files.size(file) > MAX_VALUE_FILE_BYTES) {
       throw new OutputException(
           String.format(
-              "output [%s] is %d bytes: a value file holds at most %d", name, Files.size(file), MAX_VALUE_FILE_BYTES));
+              "output [%s] is %d bytes: a value file holds at most %d",
+              name, Files.size(file), MAX_VALUE_FILE_BYTES));
     }
     return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
   }
@@ -421,7 +434,8 @@ public final class DataConfigFiles {
             .build();
       case ERROR:
         return Literal.newBuilder()
-            .setScalar(Scalar.newBuilder().setError(flyteidl.core.Types.Error.newBuilder().setMessage(s)))
+            .setScalar(
+                Scalar.newBuilder().setError(flyteidl.core.Types.Error.newBuilder().setMessage(s)))
             .build();
       case UNRECOGNIZED:
       default:
@@ -429,7 +443,8 @@ public final class DataConfigFiles {
     }
   }
 
-  private static OutputException unparsable(String name, String text, LiteralType type, String fix) {
+  private static OutputException unparsable(
+      String name, String text, LiteralType type, String fix) {
     String shown = text.length() > 60 ? text.substring(0, 57) + "..." : text;
     return new OutputException(
         String.format(
@@ -449,7 +464,8 @@ public final class DataConfigFiles {
       this.plain = plain;
     }
 
-    static Aggregate read(Path folder, LiteralMapFormat format) throws OutputException, IOException {
+    static Aggregate read(Path folder, LiteralMapFormat format)
+        throws OutputException, IOException {
       switch (format) {
         case PROTO:
           {
@@ -460,7 +476,8 @@ public final class DataConfigFiles {
             try {
               return new Aggregate(file, LiteralMap.parseFrom(Files.readAllBytes(file)), null);
             } catch (InvalidProtocolBufferException e) {
-              throw new OutputException("outputs.pb is not a flyteidl LiteralMap: " + e.getMessage());
+              throw new OutputException(
+                  "outputs.pb is not a flyteidl LiteralMap: " + e.getMessage());
             }
           }
         case JSON:
@@ -472,7 +489,8 @@ public final class DataConfigFiles {
             try {
               return new Aggregate(file, null, object(file, JSON.readTree(file.toFile())));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-              throw new OutputException("outputs.json is not valid JSON: " + e.getOriginalMessage());
+              throw new OutputException(
+                  "outputs.json is not valid JSON: " + e.getOriginalMessage());
             }
           }
         case YAML:
@@ -485,7 +503,8 @@ public final class DataConfigFiles {
             try {
               loaded = yaml().load(Files.readString(file));
             } catch (RuntimeException e) {
-              throw new OutputException("outputs.yaml is not valid YAML: " + firstLine(e.getMessage()));
+              throw new OutputException(
+                  "outputs.yaml is not valid YAML: " + firstLine(e.getMessage()));
             }
             return new Aggregate(file, null, object(file, JSON.valueToTree(datesAsText(loaded))));
           }
@@ -555,7 +574,9 @@ public final class DataConfigFiles {
       node.forEach(n -> list.add(toJava(n)));
       return list;
     }
-    if (node.isPojo() && ((com.fasterxml.jackson.databind.node.POJONode) node).getPojo() instanceof RawValue raw) {
+    if (node.isPojo()
+        && ((com.fasterxml.jackson.databind.node.POJONode) node).getPojo()
+            instanceof RawValue raw) {
       return Double.parseDouble(raw.rawValue().toString());
     }
     if (node.isNull()) {

@@ -37,7 +37,9 @@ public final class GoText {
     return exp < -4 || exp >= 6 ? exponential(d) : plain(d);
   }
 
-  /** A float64 as {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest digits, never an exponent. */
+  /**
+   * A float64 as {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest digits, never an exponent.
+   */
   public static String formatFloatF(double v) {
     String special = special(v);
     return special != null ? special : plain(shortest(v));
@@ -77,7 +79,9 @@ public final class GoText {
     return null;
   }
 
-  /** Decimal digits (no leading or trailing zeros) and where the point goes: 0.d1d2.. x 10^point. */
+  /**
+   * Decimal digits (no leading or trailing zeros) and where the point goes: 0.d1d2.. x 10^point.
+   */
   private record Digits(boolean negative, String digits, int pointPosition) {}
 
   private static Digits shortest(double v) {
@@ -159,9 +163,10 @@ public final class GoText {
       return "(timestamp: " + describe(ts) + ": nanos not in range [0, 1e9))";
     }
     Instant instant = Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos());
-    String whole = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
-        .withZone(java.time.ZoneOffset.UTC)
-        .format(instant);
+    String whole =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(instant);
     return whole + fraction(ts.getNanos()) + "Z";
   }
 
@@ -179,9 +184,9 @@ public final class GoText {
   }
 
   /**
-   * A proto Duration as its Go message's {@code String()}, the proto text format: {@code
-   * seconds:90 nanos:500000000}, fields at zero left out (the zero duration is empty). Go's text
-   * format may put two spaces between fields on some builds; one is used here.
+   * A proto Duration as its Go message's {@code String()}, the proto text format: {@code seconds:90
+   * nanos:500000000}, fields at zero left out (the zero duration is empty). Go's text format may
+   * put two spaces between fields on some builds; one is used here.
    */
   public static String formatDurationProto(Duration d) {
     StringBuilder s = new StringBuilder();
@@ -205,7 +210,9 @@ public final class GoText {
    */
   public static String formatGoDuration(Duration d) {
     BigDecimal nanos =
-        BigDecimal.valueOf(d.getSeconds()).multiply(NANOS_PER_SECOND).add(BigDecimal.valueOf(d.getNanos()));
+        BigDecimal.valueOf(d.getSeconds())
+            .multiply(NANOS_PER_SECOND)
+            .add(BigDecimal.valueOf(d.getNanos()));
     long total = nanos.longValueExact();
     if (total == 0) {
       return "0s";

@@ -44,7 +44,8 @@ public final class LocalFiles {
       return Files.readAllBytes(toPath(uri));
     }
     try (InputStream in =
-        Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(uri).resourceId()))) {
+        Channels.newInputStream(
+            FileSystems.open(FileSystems.matchSingleFileSpec(uri).resourceId()))) {
       return in.readAllBytes();
     }
   }
@@ -91,8 +92,8 @@ public final class LocalFiles {
   }
 
   /**
-   * Moves the local file or folder {@code source} to {@code targetUri} (replacing what is there),
-   * a local path or any URI Beam can write.
+   * Moves the local file or folder {@code source} to {@code targetUri} (replacing what is there), a
+   * local path or any URI Beam can write.
    */
   public static void moveOut(Path source, String targetUri) throws IOException {
     if (isLocal(targetUri)) {

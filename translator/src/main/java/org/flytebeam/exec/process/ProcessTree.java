@@ -22,18 +22,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Runs one program as a tree of processes that never outlives this JVM: started in a session of
- * its own (through {@code setsid}), with a watchdog in that session that kills the whole process
- * group as soon as the pipe to this JVM is gone.
+ * Runs one program as a tree of processes that never outlives this JVM: started in a session of its
+ * own (through {@code setsid}), with a watchdog in that session that kills the whole process group
+ * as soon as the pipe to this JVM is gone.
  *
  * <p>How: the program is started as {@code setsid sh -c WRAPPER ...}. The wrapper keeps its stdin
- * (a pipe whose only writer is this JVM) on a spare descriptor, forks a watchdog that blocks reading
- * it, and {@code exec}s the program in its place, with stdin from {@code /dev/null}. The watchdog's
- * read returns when the pipe closes: when this JVM closes it (the program ended, timed out or was
- * stopped) or when this JVM dies, even by {@code kill -9}. It then kills its process group, which
- * holds the program and everything it started that did not leave the session. No polling, so a
- * finished program costs no delay, and a timeout kills the whole tree, reparented children
- * included.
+ * (a pipe whose only writer is this JVM) on a spare descriptor, forks a watchdog that blocks
+ * reading it, and {@code exec}s the program in its place, with stdin from {@code /dev/null}. The
+ * watchdog's read returns when the pipe closes: when this JVM closes it (the program ended, timed
+ * out or was stopped) or when this JVM dies, even by {@code kill -9}. It then kills its process
+ * group, which holds the program and everything it started that did not leave the session. No
+ * polling, so a finished program costs no delay, and a timeout kills the whole tree, reparented
+ * children included.
  *
  * <p>Without {@code setsid} the program runs in this JVM's process group; the watchdog then kills
  * only the program, and timeouts also kill its live descendants.
@@ -53,8 +53,10 @@ public final class ProcessTree {
           + " wait $p; r=$?; kill $w 2>/dev/null; exit $r";
 
   private static final String ZERO_ARG = "flyte-beam-element";
-  private static final Optional<String> SETSID = findOnPath("setsid", System.getenv("PATH")).map(Path::toString);
-  private static final String SH = findOnPath("sh", System.getenv("PATH")).map(Path::toString).orElse("/bin/sh");
+  private static final Optional<String> SETSID =
+      findOnPath("setsid", System.getenv("PATH")).map(Path::toString);
+  private static final String SH =
+      findOnPath("sh", System.getenv("PATH")).map(Path::toString).orElse("/bin/sh");
 
   /** How long to wait for the output pipes to close once the program is gone. */
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
@@ -117,7 +119,8 @@ public final class ProcessTree {
    * @param stdout the end of its stdout
    * @param stderr the end of its stderr
    */
-  public record Completed(long pid, int exitCode, Ending ending, TailBuffer stdout, TailBuffer stderr) {}
+  public record Completed(
+      long pid, int exitCode, Ending ending, TailBuffer stdout, TailBuffer stderr) {}
 
   /**
    * Runs the program to its end, its timeout, or until {@code stop} says so (checked a few times a
@@ -180,7 +183,8 @@ public final class ProcessTree {
       if (left <= 0) {
         return Ending.TIMED_OUT;
       }
-      if (process.waitFor(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS)) {
+      if (process.waitFor(
+          Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS)) {
         return Ending.EXITED;
       }
       if (stop.getAsBoolean()) {

@@ -40,8 +40,8 @@ public final class TailBuffer {
   }
 
   /**
-   * The last {@code lines} non-blank lines of the kept text, joined by {@code " | "}, cut to at most
-   * {@code maxChars} from their end.
+   * The last {@code lines} non-blank lines of the kept text, joined by {@code " | "}, cut to at
+   * most {@code maxChars} from their end.
    */
   public String lastLines(int lines, int maxChars) {
     return lastLines(new String(bytes(), StandardCharsets.UTF_8), lines, maxChars);
@@ -57,6 +57,8 @@ public final class TailBuffer {
       }
     }
     String joined = String.join(" | ", kept);
-    return joined.length() <= maxChars ? joined : "..." + joined.substring(joined.length() - maxChars);
+    return joined.length() <= maxChars
+        ? joined
+        : "..." + joined.substring(joined.length() - maxChars);
   }
 }

@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Templates {
-  /** Anything that looks like a Go template field reference: {@code {{ .Name }}}, {@code {{$a.b}}}. */
+  /**
+   * Anything that looks like a Go template field reference: {@code {{ .Name }}}, {@code {{$a.b}}}.
+   */
   private static final Pattern PLACEHOLDER =
       Pattern.compile("\\{\\{\\s*[.$]([A-Za-z_][A-Za-z0-9_]*)(?:\\.([^}\\s]+))?\\s*}}");
 
@@ -58,7 +60,9 @@ public final class Templates {
     TASK_TEMPLATE_PATH,
     /** {@code {{.inputs.NAME}}}: the value of one input. */
     INPUT_VALUE,
-    /** A raw container's {@code data_config.input_path}, standing for the attempt's input folder. */
+    /**
+     * A raw container's {@code data_config.input_path}, standing for the attempt's input folder.
+     */
     DATA_INPUT_PATH,
     /** A raw container's {@code data_config.output_path}, standing for its output folder. */
     DATA_OUTPUT_PATH
@@ -325,7 +329,8 @@ public final class Templates {
       case VALUE_NOT_SET:
       default:
         throw new IllegalArgumentException(
-            "a " + scalar.getValueCase().name().toLowerCase(Locale.ROOT)
+            "a "
+                + scalar.getValueCase().name().toLowerCase(Locale.ROOT)
                 + " value cannot be put into a command line");
     }
   }

@@ -56,7 +56,13 @@ class GoTextTest {
   }
 
   @ParameterizedTest(name = "JSON of {0} is {1}")
-  @CsvSource({"1.0, 1", "1.0E-7, 1e-7", "1.0E21, 1e+21", "1.0E20, 100000000000000000000", "0.000001, 0.000001"})
+  @CsvSource({
+    "1.0, 1",
+    "1.0E-7, 1e-7",
+    "1.0E21, 1e+21",
+    "1.0E20, 100000000000000000000",
+    "0.000001, 0.000001"
+  })
   void shouldPrintFloatsAsGoJson(double value, String expected) {
     assertThat(GoText.formatFloatJson(value)).isEqualTo(expected);
   }
@@ -65,7 +71,9 @@ class GoTextTest {
   void shouldPrintTimestampsAsRfc3339Nano() {
     assertThat(GoText.formatTimestamp(Timestamp.newBuilder().setSeconds(1706702400).build()))
         .isEqualTo("2024-01-31T12:00:00Z");
-    assertThat(GoText.formatTimestamp(Timestamp.newBuilder().setSeconds(1706702400).setNanos(500_000_000).build()))
+    assertThat(
+            GoText.formatTimestamp(
+                Timestamp.newBuilder().setSeconds(1706702400).setNanos(500_000_000).build()))
         .isEqualTo("2024-01-31T12:00:00.5Z");
     assertThat(GoText.formatTimestamp(Timestamp.newBuilder().setSeconds(0).setNanos(123).build()))
         .isEqualTo("1970-01-01T00:00:00.000000123Z");
@@ -77,7 +85,9 @@ class GoTextTest {
   void shouldPrintProtoDurationsAsTheirText() {
     assertThat(GoText.formatDurationProto(Duration.newBuilder().setSeconds(90).build()))
         .isEqualTo("seconds:90");
-    assertThat(GoText.formatDurationProto(Duration.newBuilder().setSeconds(1).setNanos(500_000_000).build()))
+    assertThat(
+            GoText.formatDurationProto(
+                Duration.newBuilder().setSeconds(1).setNanos(500_000_000).build()))
         .isEqualTo("seconds:1 nanos:500000000");
     assertThat(GoText.formatDurationProto(Duration.newBuilder().setNanos(-5).build()))
         .isEqualTo("nanos:-5");
@@ -99,13 +109,18 @@ class GoTextTest {
     "-1, -500000000, -1.5s"
   })
   void shouldPrintDurationsAsGoTimeDuration(long seconds, int nanos, String expected) {
-    assertThat(GoText.formatGoDuration(Duration.newBuilder().setSeconds(seconds).setNanos(nanos).build()))
+    assertThat(
+            GoText.formatGoDuration(
+                Duration.newBuilder().setSeconds(seconds).setNanos(nanos).build()))
         .isEqualTo(expected);
   }
 
   @Test
   void shouldRefuseDurationsBeyondGosRange() {
-    assertThatThrownBy(() -> GoText.formatGoDuration(Duration.newBuilder().setSeconds(Long.MAX_VALUE / 10).build()))
+    assertThatThrownBy(
+            () ->
+                GoText.formatGoDuration(
+                    Duration.newBuilder().setSeconds(Long.MAX_VALUE / 10).build()))
         .isInstanceOf(ArithmeticException.class);
   }
 

@@ -44,13 +44,22 @@ class ProcessTreeTest {
   void shouldPassArgumentsUnchangedAndCaptureOutputWhenTheProgramExits() throws Exception {
     // when
     ProcessTree.Completed done =
-        run(Optional.empty(), "sh", "-c", "printf '%s|' \"$@\"; echo \"$GREETING\" >&2; exit 3",
-            "zero", "a b", "$HOME", "'q'", "*");
+        run(
+            Optional.empty(),
+            "sh",
+            "-c",
+            "printf '%s|' \"$@\"; echo \"$GREETING\" >&2; exit 3",
+            "zero",
+            "a b",
+            "$HOME",
+            "'q'",
+            "*");
 
     // then
     assertThat(done.ending()).isEqualTo(ProcessTree.Ending.EXITED);
     assertThat(done.exitCode()).isEqualTo(3);
-    assertThat(new String(done.stdout().bytes(), StandardCharsets.UTF_8)).isEqualTo("a b|$HOME|'q'|*|");
+    assertThat(new String(done.stdout().bytes(), StandardCharsets.UTF_8))
+        .isEqualTo("a b|$HOME|'q'|*|");
     assertThat(done.stderr().lastLines(5, 100)).isEqualTo("hi");
   }
 
@@ -66,8 +75,14 @@ class ProcessTreeTest {
     // given: a program that starts a child which outlives it in the background, and a grandchild
     Path pidFile = dir.resolve("pids");
     String script =
-        "echo $$ > " + pidFile + "; (sleep 300 & echo $! >> " + pidFile + "; wait) &"
-            + " sleep 300 & echo $! >> " + pidFile + "; wait";
+        "echo $$ > "
+            + pidFile
+            + "; (sleep 300 & echo $! >> "
+            + pidFile
+            + "; wait) &"
+            + " sleep 300 & echo $! >> "
+            + pidFile
+            + "; wait";
 
     // when
     long start = System.nanoTime();
@@ -86,7 +101,10 @@ class ProcessTreeTest {
     // given: a program that exits at once, leaving a daemon-like child in its session
     Path pidFile = dir.resolve("pids");
     ProcessTree.Completed done =
-        run(Optional.empty(), "sh", "-c",
+        run(
+            Optional.empty(),
+            "sh",
+            "-c",
             "sleep 300 >/dev/null 2>&1 & echo $! > " + pidFile + "; echo done");
 
     // then
@@ -119,7 +137,11 @@ class ProcessTreeTest {
   @Test
   void shouldKeepOnlyTheEndOfLongOutput() throws Exception {
     ProcessTree.Completed done =
-        run(Optional.empty(), "sh", "-c", "i=0; while [ $i -lt 2000 ]; do echo line$i; i=$((i+1)); done");
+        run(
+            Optional.empty(),
+            "sh",
+            "-c",
+            "i=0; while [ $i -lt 2000 ]; do echo line$i; i=$((i+1)); done");
     assertThat(done.stdout().total()).isGreaterThan(1024);
     assertThat(done.stdout().bytes()).hasSize(1024);
     assertThat(new String(done.stdout().bytes(), StandardCharsets.UTF_8)).endsWith("line1999\n");
@@ -128,7 +150,8 @@ class ProcessTreeTest {
   @Test
   void shouldFindProgramsOnThePath() {
     assertThat(ProcessTree.findOnPath("sh", System.getenv("PATH"))).isPresent();
-    assertThat(ProcessTree.findOnPath("no-such-program-flyte-beam", System.getenv("PATH"))).isEmpty();
+    assertThat(ProcessTree.findOnPath("no-such-program-flyte-beam", System.getenv("PATH")))
+        .isEmpty();
     assertThat(ProcessTree.findOnPath("/bin/sh", null)).contains(Path.of("/bin/sh"));
   }
 }

@@ -19,8 +19,17 @@ class TemplatesTest {
 
   private static Templates.Values values(Map<String, Literal> inputs) {
     return new Templates.Values(
-        "/in/inputs.pb", "/in", "/out", "/raw", "/ckpt", "\"\"", "key_1", "/task.pb", "/data/in",
-        "/data/out", inputs);
+        "/in/inputs.pb",
+        "/in",
+        "/out",
+        "/raw",
+        "/ckpt",
+        "\"\"",
+        "key_1",
+        "/task.pb",
+        "/data/in",
+        "/data/out",
+        inputs);
   }
 
   private static String render(String arg, Map<String, Literal> inputs) throws Exception {
@@ -39,7 +48,8 @@ class TemplatesTest {
     assertThat(render("{{.prevCheckpointPrefix}}", Map.of())).isEqualTo("\"\"");
     assertThat(render("{{.perRetryUniqueKey}}", Map.of())).isEqualTo("key_1");
     assertThat(render("{{.taskTemplatePath}}", Map.of())).isEqualTo("/task.pb");
-    assertThat(render("{{ .Inputs.x }}-{{.inputs.x}}", Map.of("x", Literals.of(7L)))).isEqualTo("7-7");
+    assertThat(render("{{ .Inputs.x }}-{{.inputs.x}}", Map.of("x", Literals.of(7L))))
+        .isEqualTo("7-7");
   }
 
   @Test
@@ -67,10 +77,12 @@ class TemplatesTest {
     assertThat(Templates.goValue(Literals.of("a b; $(rm -rf /)"))).isEqualTo("a b; $(rm -rf /)");
     assertThat(Templates.goValue(Literals.of(Instant.parse("2024-01-31T12:00:00.250Z"))))
         .isEqualTo("2024-01-31T12:00:00.25Z");
-    assertThat(Templates.goValue(Literals.of(java.time.Duration.ofSeconds(90)))).isEqualTo("seconds:90");
+    assertThat(Templates.goValue(Literals.of(java.time.Duration.ofSeconds(90))))
+        .isEqualTo("seconds:90");
     assertThat(Templates.goValue(Literals.collection(List.of(Literals.of(1L), Literals.of(2L)))))
         .isEqualTo("[1,2]");
-    assertThat(Templates.goValue(Literals.collection(List.of(Literals.of("a"), Literals.of("b c")))))
+    assertThat(
+            Templates.goValue(Literals.collection(List.of(Literals.of("a"), Literals.of("b c")))))
         .isEqualTo("[a,b c]");
     assertThat(Templates.goValue(Literals.collection(List.of()))).isEqualTo("[]");
     assertThat(Templates.goValue(Literals.of(Blob.of("s3://b/k")))).isEqualTo("s3://b/k");
@@ -110,6 +122,7 @@ class TemplatesTest {
     inputs.put("x", Literals.of(21L));
 
     // then
-    assertThat(t.render(values(inputs))).isEqualTo("echo $(( 21 * 2 )) > /data/out/y; cat /data/out/y");
+    assertThat(t.render(values(inputs)))
+        .isEqualTo("echo $(( 21 * 2 )) > /data/out/y; cat /data/out/y");
   }
 }
