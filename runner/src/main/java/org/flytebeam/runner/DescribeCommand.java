@@ -1,9 +1,15 @@
 package org.flytebeam.runner;
 
-import flyteidl.core.Interface.TypedInterface;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import flyteidl.core.Interface.Variable;
+import flyteidl.core.Literals.BindingData;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.idl.DefinitionReader;
@@ -19,8 +25,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "describe",
     mixinStandardHelpOptions = true,
-    description = "Print a map task's mapped interface, success criteria and flyteidl JSON.")
+    description =
+        "Print what a map task maps: the inputs --inputs holds, the bound inputs, outputs and"
+            + " success criteria (--json: as JSON, with the flyteidl definition).")
 final class DescribeCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
   @Spec CommandSpec command;
 
   @Option(
@@ -32,11 +43,15 @@ final class DescribeCommand implements Callable<Integer> {
               + " a URI Beam's FileSystems opens.")
   String definition;
 
-  @Option(names = "--json", description = "Print the flyteidl JSON as well.")
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object instead of the text, for machines: the same facts and, under"
+              + " \"definition\", the flyteidl JSON.")
   boolean json;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     PrintWriter out = command.commandLine().getOut();
     PrintWriter err = command.commandLine().getErr();
     MapTaskSpec spec;
@@ -46,28 +61,107 @@ final class DescribeCommand implements Callable<Integer> {
       err.println("error: " + e.getMessage());
       return ExitCode.INVALID;
     }
+    if (json) {
+      out.println(JSON.writeValueAsString(toJson(spec)));
+      return ExitCode.SUCCESS;
+    }
     out.println("map task:    " + spec.name() + " (" + spec.form() + ")");
     out.println("sub-task:    " + spec.subTask().id().name() + " [" + spec.subTask().type() + "]");
-    TypedInterface mapped = spec.mappedInterface();
-    out.println("inputs:      " + describe(mapped.getInputs().getVariablesMap()));
-    out.println("bound:       " + spec.boundInputs());
-    out.println("outputs:     " + describe(mapped.getOutputs().getVariablesMap()));
+    // What --inputs holds: bound values written in the definition are not the user's to give.
+    out.println("inputs:      " + describe(spec.workflowInterface().getInputs().getVariablesMap()));
+    out.println("bound:       " + bound(spec));
+    out.println("outputs:     " + describe(spec.mappedInterface().getOutputs().getVariablesMap()));
     out.println("outputs-dir: " + outputsDir(spec));
-    out.println(
-        "parallelism: "
-            + (spec.parallelism().isEmpty() || spec.parallelism().getAsInt() == 0
-                ? "unlimited"
-                : String.valueOf(spec.parallelism().getAsInt())));
-    out.println(
-        "success:     "
-            + (spec.minSuccesses().isPresent()
-                ? "min_successes " + spec.minSuccesses().getAsLong()
-                : spec.minSuccessRatio().map(r -> "min_success_ratio " + r).orElse("every element"))
-            + (spec.runAllSubNodes() ? ", run_all_sub_nodes" : ""));
-    if (json) {
-      out.println(DefinitionWriter.toJson(spec));
-    }
+    out.println("parallelism: " + parallelism(spec).map(String::valueOf).orElse("unlimited"));
+    out.println("success:     " + success(spec));
     return ExitCode.SUCCESS;
+  }
+
+  private static Optional<Integer> parallelism(MapTaskSpec spec) {
+    return spec.parallelism().isEmpty() || spec.parallelism().getAsInt() == 0
+        ? Optional.empty()
+        : Optional.of(spec.parallelism().getAsInt());
+  }
+
+  private static String success(MapTaskSpec spec) {
+    return (spec.minSuccesses().isPresent()
+            ? "min_successes " + spec.minSuccesses().getAsLong()
+            : spec.minSuccessRatio().map(r -> "min_success_ratio " + r).orElse("every element"))
+        + (spec.runAllSubNodes() ? ", run_all_sub_nodes" : "");
+  }
+
+  /** Whether a bound input's value is written in the definition, or comes from {@code --inputs}. */
+  private static boolean fixedInDefinition(MapTaskSpec spec, String name) {
+    BindingData binding = spec.inputBindings().get(name);
+    return binding != null && !binding.hasPromise();
+  }
+
+  private static String bound(MapTaskSpec spec) {
+    if (spec.boundInputs().isEmpty()) {
+      return "none (every input is mapped over)";
+    }
+    Map<String, Variable> scalar = spec.subTask().scalarInterface().getInputs().getVariablesMap();
+    StringBuilder s = new StringBuilder();
+    for (String name : spec.boundInputs()) {
+      Variable v = scalar.get(name);
+      s.append(s.length() > 0 ? ", " : "")
+          .append(name)
+          .append(": ")
+          .append(v == null ? "?" : LiteralTypes.describe(v.getType()))
+          .append(
+              fixedInDefinition(spec, name)
+                  ? " (fixed in the definition)"
+                  : " (from --inputs, passed whole to every element)");
+    }
+    return s.toString();
+  }
+
+  private static ObjectNode toJson(MapTaskSpec spec) throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("name", spec.name());
+    root.put("form", spec.form().name());
+    root.put("subTask", spec.subTask().id().name());
+    root.put("subTaskType", spec.subTask().type());
+    root.set("inputs", variables(spec.workflowInterface().getInputs().getVariablesMap()));
+    ArrayNode bound = root.putArray("boundInputs");
+    Map<String, Variable> scalar = spec.subTask().scalarInterface().getInputs().getVariablesMap();
+    for (String name : spec.boundInputs()) {
+      ObjectNode b = bound.addObject();
+      b.put("name", name);
+      Variable v = scalar.get(name);
+      b.put("type", v == null ? null : LiteralTypes.describe(v.getType()));
+      b.put("fixedInDefinition", fixedInDefinition(spec, name));
+    }
+    root.set("outputs", variables(spec.mappedInterface().getOutputs().getVariablesMap()));
+    Optional<Integer> parallelism = parallelism(spec);
+    if (parallelism.isPresent()) {
+      root.put("parallelism", parallelism.get());
+    } else {
+      root.putNull("parallelism");
+    }
+    ObjectNode success = root.putObject("successCriteria");
+    if (spec.minSuccesses().isPresent()) {
+      success.put("minSuccesses", spec.minSuccesses().getAsLong());
+    } else {
+      success.putNull("minSuccesses");
+    }
+    if (spec.minSuccessRatio().isPresent()) {
+      success.put("minSuccessRatio", spec.minSuccessRatio().get());
+    } else {
+      success.putNull("minSuccessRatio");
+    }
+    success.put("runAllSubNodes", spec.runAllSubNodes());
+    success.put("text", success(spec));
+    root.set("definition", JSON.readTree(DefinitionWriter.toJson(spec)));
+    return root;
+  }
+
+  private static ArrayNode variables(Map<String, Variable> variables) {
+    ArrayNode list = JSON.createArrayNode();
+    variables.forEach(
+        (name, v) ->
+            list.addObject().put("name", name).put("type", LiteralTypes.describe(v.getType())));
+    return list;
   }
 
   /**

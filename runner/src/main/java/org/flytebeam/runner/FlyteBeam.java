@@ -90,7 +90,7 @@ public final class FlyteBeam {
             .workDir()
             .map(dir -> join(dir, "run-" + runId))
             .orElseGet(FlyteBeam::temporaryFolder);
-    try (PipelineRuns runs = new PipelineRuns(pipelineOptions, options)) {
+    try (PipelineRuns runs = new PipelineRuns(pipelineOptions, options, observer)) {
       MapRunPlan plan;
       try {
         MapRunPlan prepared =
@@ -128,7 +128,7 @@ public final class FlyteBeam {
           observer.started(plan);
           return runPlan(plan, runs);
         }
-        String outputsDir = checkOutputsDir(options.outputsDir().get());
+        String outputsDir = checkOutputsDir(options.outputsDir().get(), options.overwriteOutputs());
         MapRunPlan sharded = plan.withOutputsDir(outputsDir);
         observer.started(sharded);
         try {
@@ -214,12 +214,26 @@ public final class FlyteBeam {
   }
 
   /**
-   * The outputs folder, checked writable and free of earlier shards before any element runs; a
-   * local one absolute, as the blobs that refer to it must be.
+   * The outputs folder, checked writable and free of earlier shards before any element runs (with
+   * {@code overwrite}, an earlier run's shards and outputs.pb removed first); a local one absolute,
+   * as the blobs that refer to it must be.
    */
-  private static String checkOutputsDir(String outputsDir) {
+  private static String checkOutputsDir(String outputsDir, boolean overwrite) {
     String local = LiteralFiles.localPathOf(outputsDir);
     String dir = local.contains("://") ? local : Path.of(local).toAbsolutePath().toString();
+    try {
+      if (overwrite) {
+        // The old outputs.pb first: nothing then points at a folder being replaced.
+        FileSystems.delete(
+            List.of(FileSystems.matchNewResource(outputsFile(dir), false)),
+            org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+        OutputShards.removeShards(dir);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new InfrastructureException(
+          "--overwrite: the earlier outputs in [" + dir + "] cannot be removed: " + rootMessage(e),
+          e);
+    }
     try {
       OutputShards.checkWritable(dir);
     } catch (IllegalArgumentException e) {
@@ -279,7 +293,9 @@ public final class FlyteBeam {
           spark.setSparkMaster(SparkContexts.submittedMaster().orElse(options.sparkMaster()));
           // Never recompute an element because a cached collection was evicted.
           spark.setStorageLevel("MEMORY_AND_DISK");
-          spark.setAppName("flyte-beam " + spec.name());
+          if (java.util.Arrays.stream(args).noneMatch(a -> a.startsWith("--appName="))) {
+            spark.setAppName("flyte-beam " + spec.name());
+          }
           spark.setEnableSparkMetricSinks(false);
           spark.setFilesToStage(SparkContexts.jarsToStage(spark, UserJars.check(options.jars())));
           return spark;

@@ -41,9 +41,13 @@ final class LiteralFiles {
   }
 
   static LiteralMap readInputs(String file, VariableMap workflowInputs) {
-    byte[] bytes = read(file, "--inputs");
+    boolean stdin = STDIN.equals(file);
+    byte[] bytes = stdin ? readStdin() : read(file, "--inputs");
     String name = fileName(file);
-    if (name.endsWith(".pb")) {
+    if (stdin) {
+      file = "- (standard input)";
+    }
+    if (stdin ? !looksLikeJson(bytes) : name.endsWith(".pb")) {
       try {
         return LiteralMap.parseFrom(bytes);
       } catch (InvalidProtocolBufferException e) {
@@ -83,6 +87,31 @@ final class LiteralFiles {
       return map.build();
     }
     return PlainJson.fromJson(root, workflowInputs);
+  }
+
+  /** {@code --inputs -}: the inputs come from standard input. */
+  static final String STDIN = "-";
+
+  private static byte[] readStdin() {
+    try {
+      return System.in.readAllBytes();
+    } catch (IOException e) {
+      throw new InvalidDefinitionException(
+          "--inputs [-]: standard input cannot be read: " + oneLine(e));
+    }
+  }
+
+  /**
+   * Standard input has no file name to say its format: JSON starts with an object (after blanks, a
+   * byte order mark), a binary LiteralMap with a field tag.
+   */
+  private static boolean looksLikeJson(byte[] bytes) {
+    int i = bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb ? 3 : 0;
+    while (i < bytes.length && Character.isWhitespace(bytes[i])) {
+      i++;
+    }
+    // Nothing but blanks: read as JSON, whose error says the input is empty.
+    return i == bytes.length || bytes[i] == '{';
   }
 
   /**

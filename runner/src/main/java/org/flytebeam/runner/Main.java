@@ -1,17 +1,34 @@
 package org.flytebeam.runner;
 
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The {@code flyte-beam} command line. */
 @Command(
     name = "flyte-beam",
     mixinStandardHelpOptions = true,
-    version = "flyte-beam 0.1.0",
+    versionProvider = Versions.class,
     description = "Run Flyte map tasks on Apache Beam: the DirectRunner or Spark.",
-    subcommands = {RunCommand.class, DescribeCommand.class, ExecuteCommand.class})
-public final class Main implements Runnable {
+    footer = {
+      "",
+      "Exit codes: 0 success; 1 the map failed its success criteria; 2 invalid usage,"
+          + " definition or inputs; 3 runner or cluster failure; 130 interrupted.",
+      "See 'flyte-beam help COMMAND' for a command's options."
+    },
+    subcommands = {
+      RunCommand.class,
+      DescribeCommand.class,
+      DefineCommand.class,
+      ExecuteCommand.class,
+      HelpCommand.class
+    })
+public final class Main implements Callable<Integer> {
+  @Spec CommandSpec command;
 
   public static void main(String[] args) {
     System.exit(
@@ -26,7 +43,7 @@ public final class Main implements Runnable {
     cli.setParameterExceptionHandler(
         (e, a) -> {
           err.println(
-              "error: " + e.getMessage() + " (see flyte-beam " + subcommandName(e) + "--help)");
+              "error: " + e.getMessage() + " (see flyte-beam help" + subcommandName(e) + ")");
           return ExitCode.INVALID;
         });
     cli.setExecutionExceptionHandler(
@@ -39,11 +56,15 @@ public final class Main implements Runnable {
 
   private static String subcommandName(CommandLine.ParameterException e) {
     CommandLine command = e.getCommandLine();
-    return command == null || command.getParent() == null ? "" : command.getCommandName() + " ";
+    return command == null || command.getParent() == null ? "" : " " + command.getCommandName();
   }
 
+  /** No command: the usage, on stderr, and the usage error's exit code. */
   @Override
-  public void run() {
-    new CommandLine(this).usage(System.err);
+  public Integer call() {
+    PrintWriter err = command.commandLine().getErr();
+    err.println("error: a command is required: run, describe, define, execute or help");
+    command.commandLine().usage(err);
+    return ExitCode.INVALID;
   }
 }

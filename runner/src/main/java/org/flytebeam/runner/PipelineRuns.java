@@ -1,5 +1,6 @@
 package org.flytebeam.runner;
 
+import java.util.Optional;
 import org.apache.beam.runners.spark.SparkContextOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -13,11 +14,13 @@ import org.apache.beam.sdk.options.PipelineOptions;
 final class PipelineRuns implements AutoCloseable {
   private final PipelineOptions pipelineOptions;
   private final RunOptions options;
+  private final RunObserver observer;
   private SparkContexts.Opened spark;
 
-  PipelineRuns(PipelineOptions pipelineOptions, RunOptions options) {
+  PipelineRuns(PipelineOptions pipelineOptions, RunOptions options, RunObserver observer) {
     this.pipelineOptions = pipelineOptions;
     this.options = options;
+    this.observer = observer;
   }
 
   /** A new pipeline with the run's options. */
@@ -35,7 +38,13 @@ final class PipelineRuns implements AutoCloseable {
     try {
       if (options.runner() == RunnerKind.SparkRunner && spark == null) {
         SparkContextOptions sparkOptions = pipelineOptions.as(SparkContextOptions.class);
-        spark = SparkContexts.open(sparkOptions, sparkOptions.getFilesToStage());
+        spark =
+            SparkContexts.open(sparkOptions, sparkOptions.getFilesToStage(), options.sparkConf());
+        org.apache.spark.SparkContext context = spark.context().sc();
+        observer.sparkStarted(
+            context.master(),
+            context.applicationId(),
+            Optional.ofNullable(context.uiWebUrl().getOrElse(() -> null)));
         sparkOptions.setUsesProvidedSparkContext(true);
         sparkOptions.setProvidedSparkContext(spark.context());
       }

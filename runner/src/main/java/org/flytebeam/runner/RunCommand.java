@@ -53,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "The workflow's inputs: a flyteidl LiteralMap (.json or .pb) or a plain JSON object;"
-              + " a local path or a FileSystems URI.")
+              + " a local path, a FileSystems URI, or - for standard input.")
   String inputs;
 
   @Option(
@@ -76,19 +76,36 @@ final class RunCommand implements Callable<Integer> {
   String outputsDir;
 
   @Option(
+      names = "--overwrite",
+      description =
+          "Replace an earlier run's shards and outputs.pb in --outputs-dir (removed once the"
+              + " definition and inputs are checked, before any element runs) instead of refusing"
+              + " the folder.")
+  boolean overwrite;
+
+  @Option(
       names = "--runner",
       paramLabel = "RUNNER",
       description =
-          "DirectRunner (default, embedded) or SparkRunner (the default under spark-submit).")
-  RunnerKind runner;
+          "DirectRunner (default, embedded) or SparkRunner (the default under spark-submit, and"
+              + " with --spark-master); any case, direct and spark too.")
+  String runner;
 
   @Option(
       names = "--spark-master",
       paramLabel = "URL",
       description =
-          "For the SparkRunner: local[N], local[*] (default) or spark://HOST:PORT. Under"
-              + " spark-submit, its --master.")
+          "Runs on Spark: local[N], local[*] (the SparkRunner's default) or spark://HOST:PORT;"
+              + " yarn and k8s://... only under spark-submit, whose --master it must then equal.")
   String sparkMaster;
+
+  @Option(
+      names = "--conf",
+      paramLabel = "spark.NAME=VALUE",
+      description =
+          "A Spark setting for the context flyte-beam creates (repeatable), e.g. --conf"
+              + " spark.executor.memory=4g. Under spark-submit, give them to spark-submit.")
+  java.util.Map<String, String> sparkConf = new java.util.LinkedHashMap<>();
 
   @Option(
       names = "--work-dir",
@@ -176,6 +193,10 @@ final class RunCommand implements Callable<Integer> {
   java.time.Duration progressInterval;
 
   private final CountDownLatch finished = new CountDownLatch(1);
+  // For --summary and --report of a run that ends before it has a result.
+  private MapTaskSpec spec;
+  private String runnerName = RunnerKind.DirectRunner.name();
+  private final long startedAt = System.currentTimeMillis();
   private volatile boolean interrupted;
 
   @Override
@@ -224,35 +245,166 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** The options, with spark-submit's master as the default, and never overridden silently. */
+  /**
+   * The options, with spark-submit's master as the default, and never overridden silently: a runner
+   * or master given twice (as options and as Beam options after {@code --}) must agree.
+   */
   RunOptions runOptions() {
     Optional<String> submitted = SparkContexts.submittedMaster();
-    if (submitted.isPresent() && sparkMaster != null && !sparkMaster.equals(submitted.get())) {
+    List<String> beamArgs = new ArrayList<>();
+    Optional<String> beamRunner = Optional.empty();
+    Optional<String> beamMaster = Optional.empty();
+    for (String arg : beamOptions) {
+      Optional<String> value;
+      if ((value = beamOption(arg, "runner")).isPresent()) {
+        beamRunner = value;
+      } else if ((value = beamOption(arg, "sparkMaster")).isPresent()) {
+        beamMaster = value;
+      } else if (beamOption(arg, "filesToStage").isPresent()) {
+        throw new InvalidDefinitionException(
+            "Beam option ["
+                + arg
+                + "] is set by flyte-beam (flyte-beam's own jar and --jars): give your jars with"
+                + " --jars");
+      } else if (beamOption(arg, "storageLevel").isPresent()) {
+        throw new InvalidDefinitionException(
+            "Beam option ["
+                + arg
+                + "] is set by flyte-beam (MEMORY_AND_DISK, so that no element is run twice"
+                + " because a cached collection was evicted): leave it out");
+      } else {
+        beamArgs.add(arg);
+      }
+    }
+    RunnerKind kind = chooseRunner(beamRunner, beamMaster, submitted);
+    String master = sparkMaster != null ? sparkMaster : beamMaster.orElse(null);
+    if (master != null && beamMaster.isPresent() && !beamMaster.get().equals(master)) {
+      throw new InvalidDefinitionException(
+          String.format(
+              "Beam option [--sparkMaster=%s] contradicts --spark-master [%s]: give the master"
+                  + " once, with --spark-master",
+              beamMaster.get(), master));
+    }
+    if (submitted.isPresent() && master != null && !master.equals(submitted.get())) {
       throw new InvalidDefinitionException(
           String.format(
               "--spark-master [%s] differs from spark-submit's --master [%s]: give the master once,"
                   + " to spark-submit",
-              sparkMaster, submitted.get()));
+              master, submitted.get()));
     }
-    RunnerKind kind =
-        runner != null
-            ? runner
-            : submitted.isPresent() ? RunnerKind.SparkRunner : RunnerKind.DirectRunner;
-    String master = sparkMaster != null ? sparkMaster : submitted.orElse("local[*]");
+    if (master != null && kind == RunnerKind.SparkRunner) {
+      SparkMasters.check(master, submitted.isPresent());
+    }
+    master = master != null ? master : submitted.orElse("local[*]");
+    checkSparkConf(kind, submitted.isPresent());
+    runnerName = kind.name();
     if (processesPerWorker < 0) {
       throw new InvalidDefinitionException(
           "--processes-per-worker [" + processesPerWorker + "] must be >= 0 (0: one per core)");
     }
+    if (overwrite && outputsDir == null) {
+      throw new InvalidDefinitionException(
+          "--overwrite replaces the shards of --outputs-dir, which is not given: add --outputs-dir"
+              + " DIR, or leave --overwrite out");
+    }
     return new RunOptions(
-        kind,
-        master,
-        Optional.ofNullable(workDir).map(LiteralFiles::localPathOf),
-        beamOptions,
-        new ProcessSettings(rawOutputPrefix(), processesPerWorker),
-        jars,
-        Optional.ofNullable(cache),
-        cacheMode(),
-        Optional.ofNullable(outputsDir).map(LiteralFiles::localPathOf));
+            kind,
+            master,
+            Optional.ofNullable(workDir).map(LiteralFiles::localPathOf),
+            beamArgs,
+            new ProcessSettings(rawOutputPrefix(), processesPerWorker),
+            jars,
+            Optional.ofNullable(cache),
+            cacheMode(),
+            Optional.ofNullable(outputsDir).map(LiteralFiles::localPathOf),
+            overwrite)
+        .withSparkConf(sparkConf);
+  }
+
+  /**
+   * The runner: {@code --runner} (or Beam's {@code --runner=} after {@code --}; both must agree),
+   * else the SparkRunner when a master is given or under spark-submit, else the DirectRunner. A
+   * master with the DirectRunner is refused: it would be ignored.
+   */
+  private RunnerKind chooseRunner(
+      Optional<String> beamRunner, Optional<String> beamMaster, Optional<String> submitted) {
+    RunnerKind given = runner == null ? null : RunnerKind.parse(runner);
+    if (beamRunner.isPresent()) {
+      RunnerKind fromBeam = RunnerKind.parse(beamRunner.get());
+      if (given != null && given != fromBeam) {
+        throw new InvalidDefinitionException(
+            String.format(
+                "Beam option [--runner=%s] contradicts --runner [%s]: give the runner once, with"
+                    + " --runner",
+                beamRunner.get(), runner));
+      }
+      given = fromBeam;
+    }
+    boolean masterGiven = sparkMaster != null || beamMaster.isPresent();
+    if (given == RunnerKind.DirectRunner && masterGiven) {
+      throw new InvalidDefinitionException(
+          String.format(
+              "--spark-master [%s] is for the SparkRunner, but the runner is the DirectRunner:"
+                  + " drop --runner DirectRunner (a master implies the SparkRunner) or the master",
+              sparkMaster != null ? sparkMaster : beamMaster.get()));
+    }
+    if (given != null) {
+      return given;
+    }
+    return masterGiven || submitted.isPresent() ? RunnerKind.SparkRunner : RunnerKind.DirectRunner;
+  }
+
+  /** The value of Beam option {@code --name=value} (or {@code --name}), in any case. */
+  private static Optional<String> beamOption(String arg, String name) {
+    String prefix = "--" + name;
+    if (!arg.regionMatches(true, 0, prefix, 0, prefix.length())) {
+      return Optional.empty();
+    }
+    String rest = arg.substring(prefix.length());
+    if (rest.isEmpty()) {
+      return Optional.of("");
+    }
+    return rest.startsWith("=") ? Optional.of(rest.substring(1)) : Optional.empty();
+  }
+
+  private void checkSparkConf(RunnerKind kind, boolean submitted) {
+    if (sparkConf.isEmpty()) {
+      return;
+    }
+    if (kind != RunnerKind.SparkRunner) {
+      throw new InvalidDefinitionException(
+          "--conf "
+              + sparkConf.keySet().iterator().next()
+              + " is a Spark setting, but the runner is the DirectRunner: add --runner SparkRunner"
+              + " (or --spark-master URL)");
+    }
+    if (submitted) {
+      throw new InvalidDefinitionException(
+          "--conf "
+              + sparkConf.keySet().iterator().next()
+              + ": under spark-submit the Spark context is spark-submit's: give --conf to"
+              + " spark-submit");
+    }
+    List<String> problems = new ArrayList<>();
+    sparkConf.forEach(
+        (name, value) -> {
+          if (!name.startsWith("spark.") || name.length() == "spark.".length()) {
+            problems.add(
+                "--conf ["
+                    + name
+                    + "="
+                    + value
+                    + "] is not a Spark setting: give spark.NAME=VALUE, e.g. --conf"
+                    + " spark.executor.memory=4g");
+          }
+          if (name.equals(SparkContexts.MASTER_PROPERTY)) {
+            problems.add(
+                "--conf [spark.master=" + value + "]: give the master with --spark-master");
+          }
+        });
+    if (!problems.isEmpty()) {
+      throw new InvalidDefinitionException(problems);
+    }
   }
 
   private CacheMode cacheMode() {
@@ -269,6 +421,7 @@ final class RunCommand implements Callable<Integer> {
     FlyteBeam.registerFileSystems(options);
     MapTaskSpec spec =
         DefinitionReader.read(definition, LiteralFiles.read(definition, "--definition"));
+    this.spec = spec;
     LiteralMap workflowInputs =
         LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
     long startedAt = System.currentTimeMillis();
@@ -282,12 +435,26 @@ final class RunCommand implements Callable<Integer> {
                 && !SparkContexts.isLocal(options.sparkMaster()),
             System::currentTimeMillis)) {
       RunObserver observer =
-          plan -> {
-            // Said once, before any element runs, whatever --quiet says.
-            plan.warnings().forEach(warning -> err.println("warning: " + warning));
-            err.flush();
-            if (!quiet) {
-              progress.started(plan);
+          new RunObserver() {
+            @Override
+            public void started(org.flytebeam.beam.MapRunPlan plan) {
+              // Said once, before any element runs, whatever --quiet says.
+              plan.warnings().forEach(warning -> err.println("warning: " + warning));
+              err.flush();
+              if (!quiet) {
+                progress.started(plan);
+              }
+            }
+
+            @Override
+            public void sparkStarted(String master, String applicationId, Optional<String> ui) {
+              err.println(
+                  "spark: application "
+                      + applicationId
+                      + " on "
+                      + master
+                      + ui.map(url -> ", UI at " + url).orElse(" (the Spark UI is off)"));
+              err.flush();
             }
           };
       result = FlyteBeam.run(spec, workflowInputs, options, observer);
@@ -369,7 +536,13 @@ final class RunCommand implements Callable<Integer> {
     if (verbose) {
       e.printStackTrace(err);
     }
-    return interrupted ? ExitCode.INTERRUPTED : code;
+    int exit = interrupted ? ExitCode.INTERRUPTED : code;
+    try {
+      RunReportFiles.writeError(exit, message, spec, runnerName, startedAt, report, summary);
+    } catch (RuntimeException reportFailure) {
+      err.println("error: " + reportFailure.getMessage());
+    }
+    return exit;
   }
 
   /** Ctrl-C or SIGTERM: stop starting elements, let the run write what finished, exit 130. */

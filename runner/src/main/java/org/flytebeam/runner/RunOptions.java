@@ -2,7 +2,10 @@ package org.flytebeam.runner;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.flytebeam.cache.CacheMode;
 import org.flytebeam.exec.ProcessSettings;
@@ -28,6 +31,11 @@ import org.flytebeam.exec.ProcessSettings;
  * @param outputsDir where the workers write the outputs as sharded JSON Lines files (any Beam
  *     FileSystems path every worker can write), the result's outputs then being multipart blobs of
  *     them; empty: the driver assembles the outputs as lists in index order
+ * @param sparkConf Spark settings ({@code spark.NAME} to value) for a context this run creates;
+ *     they win over the {@code spark.*} system properties
+ * @param overwriteOutputs whether an earlier run's shards and {@code outputs.pb} in {@code
+ *     outputsDir} are removed (once this run's inputs are checked, before any element runs) rather
+ *     than refused
  */
 public record RunOptions(
     RunnerKind runner,
@@ -38,7 +46,9 @@ public record RunOptions(
     List<String> jars,
     Optional<String> cacheDir,
     CacheMode cacheMode,
-    Optional<String> outputsDir) {
+    Optional<String> outputsDir,
+    boolean overwriteOutputs,
+    Map<String, String> sparkConf) {
 
   public RunOptions {
     requireNonNull(runner, "runner");
@@ -50,6 +60,55 @@ public record RunOptions(
     requireNonNull(cacheDir, "cacheDir");
     requireNonNull(cacheMode, "cacheMode");
     requireNonNull(outputsDir, "outputsDir");
+    sparkConf = Collections.unmodifiableMap(new LinkedHashMap<>(sparkConf));
+  }
+
+  public RunOptions(
+      RunnerKind runner,
+      String sparkMaster,
+      Optional<String> workDir,
+      List<String> beamArgs,
+      ProcessSettings process,
+      List<String> jars,
+      Optional<String> cacheDir,
+      CacheMode cacheMode,
+      Optional<String> outputsDir,
+      boolean overwriteOutputs) {
+    this(
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        cacheDir,
+        cacheMode,
+        outputsDir,
+        overwriteOutputs,
+        Map.of());
+  }
+
+  public RunOptions(
+      RunnerKind runner,
+      String sparkMaster,
+      Optional<String> workDir,
+      List<String> beamArgs,
+      ProcessSettings process,
+      List<String> jars,
+      Optional<String> cacheDir,
+      CacheMode cacheMode,
+      Optional<String> outputsDir) {
+    this(
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        cacheDir,
+        cacheMode,
+        outputsDir,
+        false);
   }
 
   public RunOptions(
@@ -68,7 +127,8 @@ public record RunOptions(
         jars,
         Optional.empty(),
         CacheMode.ENABLED,
-        Optional.empty());
+        Optional.empty(),
+        false);
   }
 
   public RunOptions(
@@ -92,12 +152,32 @@ public record RunOptions(
 
   public RunOptions withRunner(RunnerKind runner) {
     return new RunOptions(
-        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        cacheDir,
+        cacheMode,
+        outputsDir,
+        overwriteOutputs,
+        sparkConf);
   }
 
   public RunOptions withSparkMaster(String sparkMaster) {
     return new RunOptions(
-        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        cacheDir,
+        cacheMode,
+        outputsDir,
+        overwriteOutputs,
+        sparkConf);
   }
 
   public RunOptions withWorkDir(String workDir) {
@@ -110,22 +190,54 @@ public record RunOptions(
         jars,
         cacheDir,
         cacheMode,
-        outputsDir);
+        outputsDir,
+        overwriteOutputs,
+        sparkConf);
   }
 
   public RunOptions withBeamArgs(List<String> beamArgs) {
     return new RunOptions(
-        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        cacheDir,
+        cacheMode,
+        outputsDir,
+        overwriteOutputs,
+        sparkConf);
   }
 
   public RunOptions withProcess(ProcessSettings process) {
     return new RunOptions(
-        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        cacheDir,
+        cacheMode,
+        outputsDir,
+        overwriteOutputs,
+        sparkConf);
   }
 
   public RunOptions withJars(List<String> jars) {
     return new RunOptions(
-        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, cacheMode, outputsDir);
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        cacheDir,
+        cacheMode,
+        outputsDir,
+        overwriteOutputs,
+        sparkConf);
   }
 
   /** The element cache in {@code dir} (a cacheable sub-task's outputs, per element). */
@@ -139,7 +251,9 @@ public record RunOptions(
         jars,
         Optional.of(dir),
         cacheMode,
-        outputsDir);
+        outputsDir,
+        overwriteOutputs,
+        sparkConf);
   }
 
   /**
@@ -147,7 +261,17 @@ public record RunOptions(
    */
   public RunOptions withCacheMode(CacheMode mode) {
     return new RunOptions(
-        runner, sparkMaster, workDir, beamArgs, process, jars, cacheDir, mode, outputsDir);
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        cacheDir,
+        mode,
+        outputsDir,
+        overwriteOutputs,
+        sparkConf);
   }
 
   /** Outputs as shards in {@code outputsDir}, see {@link #outputsDir()}. */
@@ -161,6 +285,43 @@ public record RunOptions(
         jars,
         cacheDir,
         cacheMode,
-        Optional.of(outputsDir));
+        Optional.of(outputsDir),
+        overwriteOutputs,
+        sparkConf);
+  }
+
+  /**
+   * Outputs as shards in {@code outputsDir}, replacing an earlier run's shards there when {@code
+   * overwrite}, see {@link #overwriteOutputs()}.
+   */
+  public RunOptions withOutputsDir(String outputsDir, boolean overwrite) {
+    return new RunOptions(
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        cacheDir,
+        cacheMode,
+        Optional.of(outputsDir),
+        overwrite,
+        sparkConf);
+  }
+
+  /** Spark settings for the context this run creates ({@code --conf spark.NAME=VALUE}). */
+  public RunOptions withSparkConf(Map<String, String> sparkConf) {
+    return new RunOptions(
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        cacheDir,
+        cacheMode,
+        outputsDir,
+        overwriteOutputs,
+        sparkConf);
   }
 }

@@ -53,10 +53,15 @@ final class SparkContexts {
     return master.startsWith("local");
   }
 
-  /** Gets or creates the context for {@code options}, staging {@code jars} to the executors. */
-  static Opened open(SparkPipelineOptions options, List<String> jars) {
+  /**
+   * Gets or creates the context for {@code options}, staging {@code jars} to the executors, with
+   * {@code settings} ({@code --conf}) over the {@code spark.*} system properties.
+   */
+  static Opened open(
+      SparkPipelineOptions options, List<String> jars, Map<String, String> settings) {
     SparkConf conf =
         new SparkConf(); // loads the spark.* system properties, as spark-submit set them
+    settings.forEach(conf::set);
     if (!conf.contains(MASTER_PROPERTY)) {
       conf.setMaster(options.getSparkMaster());
     }

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.types.LiteralTypeException;
+import org.flytebeam.types.LiteralTypes;
 import org.flytebeam.types.Literals;
 
 /**
@@ -24,6 +25,9 @@ import org.flytebeam.types.Literals;
  * InputReferences}).
  */
 public final class MapInputs {
+  /** Item problems listed per mapped input before the rest are only counted. */
+  static final int MAX_ITEM_PROBLEMS = 20;
+
   private final List<String> names;
   private final Map<String, ElementSource> mapped;
   private final Map<String, List<Literal>> inline;
@@ -211,10 +215,19 @@ public final class MapInputs {
         mapped.put(name, source);
         continue;
       }
+      // Every item that does not fit, up to a bound, so that one pass shows what to fix.
+      int bad = 0;
       for (int i = 0; checkTypes && i < items.size(); i++) {
-        if (!check(problems, "input", name + "[" + i + "]", items.get(i), type)) {
-          break;
+        List<String> itemProblems = bad < MAX_ITEM_PROBLEMS ? problems : new ArrayList<>();
+        if (!check(itemProblems, "input", name + "[" + i + "]", items.get(i), type)) {
+          bad++;
         }
+      }
+      if (bad > MAX_ITEM_PROBLEMS) {
+        problems.add(
+            String.format(
+                "input [%s]: %d more items do not fit [%s]",
+                name, bad - MAX_ITEM_PROBLEMS, LiteralTypes.describe(type)));
       }
       mapped.put(name, ElementSource.inline(items));
       inline.put(name, items);

@@ -79,6 +79,44 @@ public final class OutputShards {
     return map.build();
   }
 
+  /** A shard's file name, as {@link #path} makes it: nothing else is ever removed. */
+  private static final java.util.regex.Pattern SHARD_NAME =
+      java.util.regex.Pattern.compile("part-\\d{12}-\\d{12}\\.jsonl");
+
+  /**
+   * Removes an earlier run's shards from {@code elements/} (the files named as shards, nothing
+   * else), for a run that replaces them ({@code --overwrite}); call it after the new run's inputs
+   * are checked and before any of its elements runs.
+   *
+   * @return how many shards were removed
+   * @throws UncheckedIOException when they cannot be listed or removed
+   */
+  public static int removeShards(String outputsDir) {
+    String elements = elementsDir(outputsDir);
+    List<ResourceId> shards = new ArrayList<>();
+    try {
+      MatchResult match = FileSystems.match(elements + "part-*");
+      if (match.status() == MatchResult.Status.OK) {
+        for (MatchResult.Metadata m : match.metadata()) {
+          String name = m.resourceId().getFilename();
+          if (name != null && SHARD_NAME.matcher(name).matches()) {
+            shards.add(m.resourceId());
+          }
+        }
+      }
+    } catch (IOException e) {
+      // A folder that does not exist yet holds no shards.
+      return 0;
+    }
+    try {
+      FileSystems.delete(shards, StandardMoveOptions.IGNORE_MISSING_FILES);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot remove the earlier shards in [" + elements + "]: " + e.getMessage(), e);
+    }
+    return shards.size();
+  }
+
   /**
    * Checks before a run that the folder can take the shards: it holds none yet (an earlier run's
    * shards would mix with this run's), and a file can be written in it. Creates a local folder and
@@ -94,7 +132,7 @@ public final class OutputShards {
         throw new IllegalArgumentException(
             String.format(
                 "outputs folder [%s] already holds %d shards of an earlier run in [%s]: give an"
-                    + " empty or new folder, or remove them",
+                    + " empty or new folder, remove them, or replace them with --overwrite",
                 outputsDir, match.metadata().size(), elements));
       }
     } catch (IOException e) {

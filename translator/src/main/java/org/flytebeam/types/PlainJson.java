@@ -113,7 +113,9 @@ public final class PlainJson {
             v.getKey(),
             type.hasCollectionType() && node.isObject()
                 ? listReference(v.getKey(), node)
-                : fromJson(v.getKey(), node, type));
+                : type.hasCollectionType() && node.isArray()
+                    ? list(v.getKey(), node, type)
+                    : fromJson(v.getKey(), node, type));
       } catch (LiteralTypeException e) {
         problems.addAll(e.problems());
       }
@@ -149,6 +151,41 @@ public final class PlainJson {
     } catch (Mismatch m) {
       throw m.toException("variable [" + var + "]");
     }
+  }
+
+  /** Item problems listed per input before the rest are only counted. */
+  static final int MAX_ITEM_PROBLEMS = 20;
+
+  /**
+   * A top-level list (a mapped input): every item is read, and every item that does not fit is a
+   * problem (the first {@link #MAX_ITEM_PROBLEMS}, then a count), so one pass over an inputs file
+   * shows what to fix.
+   */
+  private static Literal list(String var, JsonNode node, LiteralType type) {
+    List<String> problems = new ArrayList<>();
+    int more = 0;
+    LiteralCollection.Builder items = LiteralCollection.newBuilder();
+    for (int i = 0; i < node.size(); i++) {
+      try {
+        items.addLiterals(read(node.get(i), type.getCollectionType()));
+      } catch (Mismatch m) {
+        if (problems.size() < MAX_ITEM_PROBLEMS) {
+          problems.add(m.atIndex(i).toException("variable [" + var + "]").getMessage());
+        } else {
+          more++;
+        }
+      }
+    }
+    if (more > 0) {
+      problems.add(
+          String.format(
+              "variable [%s]: %d more items do not fit [%s]",
+              var, more, LiteralTypes.describe(type.getCollectionType())));
+    }
+    if (!problems.isEmpty()) {
+      throw new LiteralTypeException(problems);
+    }
+    return Literal.newBuilder().setCollection(items).build();
   }
 
   /**
