@@ -1,5 +1,6 @@
 package org.flytebeam.runner;
 
+import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,9 +27,14 @@ import org.flytebeam.beam.MapRunPlan;
 import org.flytebeam.beam.MapTaskTransform;
 import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.beam.Shard;
+import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.OutputShards;
+import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
+import org.flytebeam.task.JavaTask;
+import org.flytebeam.types.Literals;
+import org.flytebeam.types.RecordCodec;
 
 /**
  * Runs a map task on a Beam runner and returns its result.
@@ -77,6 +84,85 @@ public final class FlyteBeam {
     try (UserJars jars = UserJars.install(options.jars())) {
       return runWithJars(spec, inputs, options, observer);
     }
+  }
+
+  /**
+   * Maps {@code task} over {@code inputs}, one element per input record, and returns each element's
+   * output record and outcome: the typed face of {@link #run}.
+   *
+   * <pre>{@code
+   * TypedMapResult<Square.Output> result =
+   *     FlyteBeam.map(new Square(), List.of(new Square.Input(2), new Square.Input(3)),
+   *         map -> map.concurrency(4).minSuccessRatio(0.5f), RunOptions.defaults());
+   * }</pre>
+   *
+   * <p>The task runs on the workers by its name, so it must be registered ({@code
+   * META-INF/services/org.flytebeam.task.JavaTask}) on their class path or in {@code --jars}. The
+   * outputs are held in memory: for big outputs use {@link #run} with {@link
+   * RunOptions#withOutputsDir(String)}.
+   *
+   * @param settings the map's settings on the builder ({@code concurrency}, {@code
+   *     minSuccessRatio}, {@code bind}...); an input bound there is taken from the binding, not
+   *     from the records
+   * @throws InvalidDefinitionException for invalid settings or options with an outputs folder
+   */
+  public static <I extends Record, O extends Record> TypedMapResult<O> map(
+      JavaTask<I, O> task,
+      List<I> inputs,
+      java.util.function.UnaryOperator<MapTask> settings,
+      RunOptions options) {
+    if (options.outputsDir().isPresent()) {
+      throw new InvalidDefinitionException(
+          "FlyteBeam.map returns the outputs in memory: for an outputs folder use FlyteBeam.run");
+    }
+    MapTaskSpec spec = settings.apply(MapTask.of(task)).build();
+    RecordCodec<I> inputCodec = RecordCodec.of(task.inputType());
+    RecordCodec<O> outputCodec = RecordCodec.of(task.outputType());
+    java.util.Set<String> given = spec.workflowInterface().getInputs().getVariablesMap().keySet();
+    java.util.Map<String, List<Literal>> lists = new java.util.LinkedHashMap<>();
+    given.forEach(name -> lists.put(name, new ArrayList<>(inputs.size())));
+    for (I input : inputs) {
+      java.util.Map<String, Literal> literals = inputCodec.toLiterals(input);
+      lists.forEach((name, list) -> list.add(literals.get(name)));
+    }
+    LiteralMap.Builder workflowInputs = LiteralMap.newBuilder();
+    lists.forEach((name, list) -> workflowInputs.putLiterals(name, Literals.collection(list)));
+    MapResult result = run(spec, workflowInputs.build(), options);
+    try {
+      List<String> names = result.plan().outputNames();
+      List<TypedMapResult.Element<O>> elements = new ArrayList<>(inputs.size());
+      for (java.util.Iterator<ElementOutcome> it = result.outcomes(); it.hasNext(); ) {
+        ElementOutcome o = it.next();
+        Optional<O> output = Optional.empty();
+        if (o.status().succeeded()) {
+          java.util.Map<String, Literal> byName = new java.util.LinkedHashMap<>();
+          for (int k = 0; k < names.size() && k < o.outputs().size(); k++) {
+            byName.put(names.get(k), o.outputs().get(k));
+          }
+          output = Optional.of(outputCodec.fromLiterals(byName));
+        }
+        elements.add(
+            new TypedMapResult.Element<>(
+                o.index(),
+                o.status(),
+                output,
+                o.attempts(),
+                o.durationMillis(),
+                o.status().succeeded() ? Optional.empty() : Optional.of(o.error()),
+                o.cacheHit()));
+      }
+      return new TypedMapResult<>(result.success(), result.verdict().summary(), elements);
+    } finally {
+      if (options.workDir().isEmpty()) {
+        deleteLocalFolder(result.plan().workDir());
+      }
+    }
+  }
+
+  /** {@link #map(JavaTask, List, java.util.function.UnaryOperator, RunOptions)} with defaults. */
+  public static <I extends Record, O extends Record> TypedMapResult<O> map(
+      JavaTask<I, O> task, List<I> inputs, RunOptions options) {
+    return map(task, inputs, java.util.function.UnaryOperator.identity(), options);
   }
 
   private static MapResult runWithJars(

@@ -2,15 +2,20 @@ package org.flytebeam.runner;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Modifier;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.flytebeam.InvalidDefinitionException;
+import org.flytebeam.task.JavaTask;
 
 /**
  * The user's own jars ({@code --jars}) on the driver: a class loader over them, installed as the
@@ -73,10 +78,92 @@ final class UserJars implements AutoCloseable {
     }
     ClassLoader parent = previous != null ? previous : UserJars.class.getClassLoader();
     Loader loader = new Loader(paths, urls, parent);
+    try {
+      for (Path jar : paths) {
+        checkRegistered(jar, loader);
+      }
+    } catch (RuntimeException e) {
+      closeQuietly(loader);
+      throw e;
+    }
     thread.setContextClassLoader(loader);
     // Beam reads its options' registrars once per class loader: let it see the user's jars too.
     PipelineOptionsFactory.resetCache();
     return new UserJars(thread, previous, loader);
+  }
+
+  /** Where {@code ServiceLoader} looks for Java tasks in a jar. */
+  static final String SERVICES_FILE = "META-INF/services/" + JavaTask.class.getName();
+
+  /**
+   * A jar with Java task classes but no services file (built by plain {@code javac}, where the
+   * {@code @AutoService} annotation does nothing without its processor) would answer "no Java task
+   * named ..." later: say now exactly what to add.
+   */
+  private static void checkRegistered(Path jar, ClassLoader loader) {
+    List<String> tasks = new ArrayList<>();
+    try (JarFile file = new JarFile(jar.toFile())) {
+      if (file.getEntry(SERVICES_FILE) != null) {
+        return;
+      }
+      Enumeration<JarEntry> entries = file.entries();
+      while (entries.hasMoreElements()) {
+        String name = entries.nextElement().getName();
+        if (!name.endsWith(".class")
+            || name.contains("-")
+            || name.startsWith("META-INF/")
+            || name.endsWith("module-info.class")) {
+          continue;
+        }
+        String className = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+        if (isTask(className, loader)) {
+          tasks.add(className);
+        }
+      }
+    } catch (IOException e) {
+      throw new InvalidDefinitionException(
+          String.format(
+              "--jars file [%s] is not a readable jar (%s): give jar files",
+              jar, FlyteBeam.rootMessage(e)));
+    }
+    if (!tasks.isEmpty()) {
+      String fileName = jar.getFileName().toString();
+      throw new InvalidDefinitionException(
+          String.format(
+              "--jars file [%s] holds Java tasks %s but no %s, so they cannot be found by name"
+                  + " (plain javac writes it only with the auto-service annotation processor on"
+                  + " its -processorpath): add that file to the jar with one class name a line,"
+                  + " e.g. mkdir -p services/META-INF/services && printf '%s\\n' > services/%s"
+                  + " && jar uf %s -C services %s",
+              jar,
+              tasks,
+              SERVICES_FILE,
+              String.join("\\n", tasks),
+              SERVICES_FILE,
+              fileName,
+              SERVICES_FILE));
+    }
+  }
+
+  /** A concrete {@link JavaTask} class, loaded without running its static initializers. */
+  private static boolean isTask(String className, ClassLoader loader) {
+    try {
+      Class<?> type = Class.forName(className, false, loader);
+      return JavaTask.class.isAssignableFrom(type)
+          && !Modifier.isAbstract(type.getModifiers())
+          && Modifier.isPublic(type.getModifiers());
+    } catch (ClassNotFoundException | LinkageError e) {
+      // A class whose dependencies are elsewhere is no task of this jar.
+      return false;
+    }
+  }
+
+  private static void closeQuietly(URLClassLoader loader) {
+    try {
+      loader.close();
+    } catch (IOException e) {
+      // Nothing was loaded from it that outlives the failed install.
+    }
   }
 
   /** The jars as absolute local paths; an error naming the first that is missing or not a file. */

@@ -32,9 +32,18 @@ public final class JavaTaskInvoker implements ElementInvoker {
   private final List<String> outputNames;
   private ExecutorService timeoutThreads;
 
+  // Setup runs once, before the first element; a failed one fails every element after it.
+  private boolean setUp;
+  private String setupFailure;
+
+  /**
+   * An invoker with a task of its own: a new instance made with {@code task}'s public no-argument
+   * constructor (as {@code ServiceLoader} makes them), so that the state {@link JavaTask#setup()}
+   * leaves is this worker's alone; {@code task} itself when it has no such constructor.
+   */
   @SuppressWarnings("unchecked")
   public JavaTaskInvoker(JavaTask<?, ?> task) {
-    this.task = (JavaTask<Record, Record>) task;
+    this.task = (JavaTask<Record, Record>) ownInstance(task);
     this.inputCodec = RecordCodec.of((Class<Record>) task.inputType());
     this.outputCodec = RecordCodec.of((Class<Record>) task.outputType());
     this.outputNames = List.copyOf(outputCodec.variables().keySet());
@@ -50,6 +59,7 @@ public final class JavaTaskInvoker implements ElementInvoker {
     } catch (RuntimeException e) {
       throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, describe(e), e);
     }
+    setUp();
     TaskContext context = new TaskContext(index, attempt, task.name());
     Record output =
         timeout.isPresent()
@@ -73,6 +83,31 @@ public final class JavaTaskInvoker implements ElementInvoker {
       result.add(literals.get(name));
     }
     return result;
+  }
+
+  private static JavaTask<?, ?> ownInstance(JavaTask<?, ?> task) {
+    try {
+      java.lang.reflect.Constructor<?> constructor = task.getClass().getConstructor();
+      return (JavaTask<?, ?>) constructor.newInstance();
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      // No public no-argument constructor (a task made in code): share the given instance.
+      return task;
+    }
+  }
+
+  private void setUp() throws AttemptFailedException {
+    if (!setUp) {
+      setUp = true;
+      try {
+        task.setup();
+      } catch (Throwable t) {
+        setupFailure = "setup of task [" + task.name() + "] failed on this worker: " + describe(t);
+        throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, setupFailure, t);
+      }
+    }
+    if (setupFailure != null) {
+      throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, setupFailure);
+    }
   }
 
   /** The task's output names, in the order {@link #invoke} returns the outputs. */
@@ -139,6 +174,14 @@ public final class JavaTaskInvoker implements ElementInvoker {
   public void close() {
     if (timeoutThreads != null) {
       timeoutThreads.shutdownNow();
+    }
+    if (setUp && setupFailure == null) {
+      setUp = false;
+      try {
+        task.teardown();
+      } catch (Exception e) {
+        // Best effort, as Beam's teardown is: the elements' outcomes are already written.
+      }
     }
   }
 }

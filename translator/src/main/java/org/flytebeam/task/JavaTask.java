@@ -58,6 +58,31 @@ public abstract class JavaTask<I extends Record, O extends Record> implements Se
   /** Runs one invocation; called once per element attempt. */
   public abstract O run(I input, TaskContext context) throws Exception;
 
+  /**
+   * Prepares a worker before its first element: load a model, open a connection. Called once per
+   * worker (a Beam DoFn instance, each with its own instance of this task, made with the public
+   * no-argument constructor), on the thread that then runs its elements; state set here is seen by
+   * {@link #run}. If it throws, every element of that worker fails with the error, and the worker
+   * does not call it again. Default: nothing.
+   *
+   * <pre>{@code
+   * private transient Model model;
+   *
+   * @Override
+   * public void setup() throws IOException {
+   *   model = Model.load(Path.of("/models/m.bin"));
+   * }
+   * }</pre>
+   */
+  public void setup() throws Exception {}
+
+  /**
+   * Releases what {@link #setup} made, once per worker when it is done (Beam's {@code @Teardown}:
+   * best effort, a killed worker never gets here). Called only after {@link #setup} succeeded; an
+   * exception it throws is ignored. Default: nothing.
+   */
+  public void teardown() throws Exception {}
+
   /** The name this task is registered and resolved under. */
   public final String name() {
     return name;

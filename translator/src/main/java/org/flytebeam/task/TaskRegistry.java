@@ -51,8 +51,10 @@ public final class TaskRegistry {
     if (task == null) {
       throw new InvalidDefinitionException(
           String.format(
-              "no Java task named [%s] on the class path (known: %s): register it with"
-                  + " @AutoService(JavaTask.class) and put its jar on the class path (--jars)",
+              "no Java task named [%s] on the class path (known: %s): list its class in"
+                  + " META-INF/services/org.flytebeam.task.JavaTask in its jar (what"
+                  + " @AutoService(JavaTask.class) writes when the auto-service processor runs) and"
+                  + " give the jar with --jars",
               name, tasks.keySet()));
     }
     return task;

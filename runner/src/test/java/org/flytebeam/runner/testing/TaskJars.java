@@ -55,6 +55,15 @@ public final class TaskJars {
    * Compiles {@code sources} (each a public class in package {@code usertasks}) into {@code jar}.
    */
   public static Path build(Path dir, String jarName, String... sources) {
+    return build(dir, jarName, true, sources);
+  }
+
+  /**
+   * As {@link #build(Path, String, String...)}, with no services file when {@code registered} is
+   * false: what plain {@code javac} and {@code jar} make of a task annotated with {@code
+   * AutoService} when the annotation processor is not on the processor path.
+   */
+  public static Path build(Path dir, String jarName, boolean registered, String... sources) {
     try {
       Path src = Files.createDirectories(dir.resolve(jarName + "-src/usertasks"));
       Path classes = Files.createDirectories(dir.resolve(jarName + "-classes"));
@@ -84,9 +93,11 @@ public final class TaskJars {
           out.write(Files.readAllBytes(file));
           out.closeEntry();
         }
-        out.putNextEntry(new JarEntry("META-INF/services/" + JavaTask.class.getName()));
-        out.write((String.join("\n", services) + "\n").getBytes(StandardCharsets.UTF_8));
-        out.closeEntry();
+        if (registered) {
+          out.putNextEntry(new JarEntry("META-INF/services/" + JavaTask.class.getName()));
+          out.write((String.join("\n", services) + "\n").getBytes(StandardCharsets.UTF_8));
+          out.closeEntry();
+        }
       }
       return jar;
     } catch (IOException e) {

@@ -25,9 +25,16 @@ public final class TestTasks {
   /** Start and end nanos of each invocation of {@code timed}. */
   public static final List<long[]> INTERVALS = new CopyOnWriteArrayList<>();
 
+  /** Setups and teardowns of {@code test_setup} workers. */
+  public static final AtomicInteger SETUPS = new AtomicInteger();
+
+  public static final AtomicInteger TEARDOWNS = new AtomicInteger();
+
   public static void reset() {
     CALLS.clear();
     INTERVALS.clear();
+    SETUPS.set(0);
+    TEARDOWNS.set(0);
   }
 
   public static int calls(String task) {
@@ -312,5 +319,59 @@ public final class TestTasks {
       max = Math.max(max, running);
     }
     return max;
+  }
+
+  /**
+   * Loads its "model" (an offset of 1000) once per worker in setup; every element adds it to x, so
+   * an element that ran without setup would return x alone.
+   */
+  @AutoService(JavaTask.class)
+  public static final class WithSetup extends JavaTask<X, Y> {
+    private static final long serialVersionUID = 1L;
+
+    private transient long offset;
+
+    public WithSetup() {
+      super("test_setup", X.class, Y.class);
+    }
+
+    @Override
+    public void setup() {
+      SETUPS.incrementAndGet();
+      offset = 1000;
+    }
+
+    @Override
+    public Y run(X input, TaskContext context) {
+      count(name(), context.arrayIndex());
+      return new Y(input.x() + offset);
+    }
+
+    @Override
+    public void teardown() {
+      TEARDOWNS.incrementAndGet();
+      offset = 0;
+    }
+  }
+
+  /** Its setup fails: no element of its workers can run. */
+  @AutoService(JavaTask.class)
+  public static final class FailingSetup extends JavaTask<X, Y> {
+    private static final long serialVersionUID = 1L;
+
+    public FailingSetup() {
+      super("test_failing_setup", X.class, Y.class);
+    }
+
+    @Override
+    public void setup() {
+      throw new IllegalStateException("model file /models/m.bin is missing");
+    }
+
+    @Override
+    public Y run(X input, TaskContext context) {
+      count(name(), context.arrayIndex());
+      return new Y(input.x());
+    }
   }
 }
