@@ -197,6 +197,7 @@ final class RunCommand implements Callable<Integer> {
   private MapTaskSpec spec;
   private String runnerName = RunnerKind.DirectRunner.name();
   private final long startedAt = System.currentTimeMillis();
+  private boolean reportWritten;
   private volatile boolean interrupted;
 
   @Override
@@ -470,6 +471,7 @@ final class RunCommand implements Callable<Integer> {
         err.println("warning: " + cacheWarning);
       }
       // After the outputs: a report that cannot be written never costs the outputs.
+      reportWritten = true;
       RunReportFiles.write(result, options.runner().name(), startedAt, report, summary);
       if (interrupted) {
         err.println(
@@ -537,6 +539,10 @@ final class RunCommand implements Callable<Integer> {
       e.printStackTrace(err);
     }
     int exit = interrupted ? ExitCode.INTERRUPTED : code;
+    if (reportWritten) {
+      // The run had a result, and its report was tried (this may be its failure).
+      return exit;
+    }
     try {
       RunReportFiles.writeError(exit, message, spec, runnerName, startedAt, report, summary);
     } catch (RuntimeException reportFailure) {
