@@ -77,7 +77,7 @@ class MapTaskNamesTest {
     assertThat(MapTaskNames.pythonStr(0.00001f)).isEqualTo("1e-05");
     assertThat(MapTaskNames.pythonStr(1.5e-7f)).isEqualTo("1.5e-07");
     assertThat(MapTaskNames.pythonStr(10f)).isEqualTo("10.0");
-    assertThat(MapTaskNames.pythonStr(1e16f)).isEqualTo("1e+16");
+    assertThat(MapTaskNames.pythonStr((float) 1e16)).isEqualTo("1e+16");
     assertThat(MapTaskNames.pythonStr(Float.NaN)).isEqualTo("nan");
   }
 

@@ -304,8 +304,8 @@ class MapTaskTest {
     assertThat(JsonFormat.printer().omittingInsignificantWhitespace().print(template.getCustom()))
         .isEqualTo("{\"javaTask\":\"cached\"}");
     assertThat(template.getMetadata().getRetries().getRetries()).isEqualTo(2);
-    assertThat(template.getMetadata().getTimeout().getSeconds()).isEqualTo(30);
-    assertThat(template.getMetadata().getTimeout().getNanos()).isEqualTo(500);
+    assertThat(template.getMetadata().getTimeout())
+        .isEqualTo(com.google.protobuf.Duration.newBuilder().setSeconds(30).setNanos(500).build());
     assertThat(template.getMetadata().getDiscoverable()).isTrue();
     assertThat(template.getMetadata().getDiscoveryVersion()).isEqualTo("v1");
     assertThat(types(template.getInterface().getInputs()))
