@@ -84,11 +84,11 @@ class MapTaskNamesTest {
   @Test
   void shouldHashOnlyBoundInputsWhenLegacy() {
     assertThat(MapTaskNames.legacy("examples", "to_upper", List.of()))
-        .isEqualTo("examples.mapper_to_upper_d41d8cd98f00b204e9800998ecf8427e");
+        .isEqualTo("examples.map_to_upper_d41d8cd98f00b204e9800998ecf8427e");
     assertThat(MapTaskNames.legacy("m", "f", List.of("c")))
-        .isEqualTo("m.mapper_f_4a8a08f09d37b73795649038408b5f33");
+        .isEqualTo("m.map_f_4a8a08f09d37b73795649038408b5f33");
     assertThat(MapTaskNames.legacy("m", "f", List.of("c", "a")))
-        .isEqualTo("m.mapper_f_f24f071a6ff25db0c9da484cbe06a17a"); // md5("a,c")
+        .isEqualTo("m.map_f_f24f071a6ff25db0c9da484cbe06a17a"); // md5("a,c")
   }
 
   @Test
