@@ -110,6 +110,7 @@ final class DefineCommand implements Callable<Integer> {
   boolean legacy;
 
   @Override
+  @SuppressWarnings("try") // The jars are installed for the try block's whole extent.
   public Integer call() {
     PrintWriter err = command.commandLine().getErr();
     try (UserJars userJars = UserJars.install(jars)) {

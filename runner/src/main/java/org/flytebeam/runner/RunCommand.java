@@ -257,11 +257,12 @@ final class RunCommand implements Callable<Integer> {
     Optional<String> beamRunner = Optional.empty();
     Optional<String> beamMaster = Optional.empty();
     for (String arg : beamOptions) {
-      Optional<String> value;
-      if ((value = beamOption(arg, "runner")).isPresent()) {
-        beamRunner = value;
-      } else if ((value = beamOption(arg, "sparkMaster")).isPresent()) {
-        beamMaster = value;
+      Optional<String> runnerValue = beamOption(arg, "runner");
+      Optional<String> masterValue = beamOption(arg, "sparkMaster");
+      if (runnerValue.isPresent()) {
+        beamRunner = runnerValue;
+      } else if (masterValue.isPresent()) {
+        beamMaster = masterValue;
       } else if (beamOption(arg, "filesToStage").isPresent()) {
         throw new InvalidDefinitionException(
             "Beam option ["

@@ -118,7 +118,11 @@ class JavaPathTest {
             .redirectErrorStream(true)
             .start();
     assertThat(shell.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(shell.exitValue()).as(new String(shell.getInputStream().readAllBytes())).isZero();
+    assertThat(shell.exitValue())
+        .as(
+            new String(
+                shell.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+        .isZero();
 
     // then: the same commands work
     Cli define =

@@ -336,6 +336,7 @@ public final class TestTasks {
    * an element that ran without setup would return x alone.
    */
   @AutoService(JavaTask.class)
+  @SuppressWarnings("rawtypes") // ServiceLoader names the raw JavaTask type.
   public static final class WithSetup extends JavaTask<X, Y> {
     private static final long serialVersionUID = 1L;
 
@@ -366,6 +367,7 @@ public final class TestTasks {
 
   /** Its setup fails: no element of its workers can run. */
   @AutoService(JavaTask.class)
+  @SuppressWarnings("rawtypes") // ServiceLoader names the raw JavaTask type.
   public static final class FailingSetup extends JavaTask<X, Y> {
     private static final long serialVersionUID = 1L;
 
