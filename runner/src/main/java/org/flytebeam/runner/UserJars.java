@@ -127,7 +127,6 @@ final class UserJars implements AutoCloseable {
               jar, FlyteBeam.rootMessage(e)));
     }
     if (!tasks.isEmpty()) {
-      String fileName = jar.getFileName().toString();
       throw new InvalidDefinitionException(
           String.format(
               "--jars file [%s] holds Java tasks %s but no %s, so they cannot be found by name"
@@ -140,7 +139,7 @@ final class UserJars implements AutoCloseable {
               SERVICES_FILE,
               String.join("\\n", tasks),
               SERVICES_FILE,
-              fileName,
+              jar,
               SERVICES_FILE));
     }
   }
