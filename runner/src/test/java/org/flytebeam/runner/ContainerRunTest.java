@@ -229,10 +229,10 @@ class ContainerRunTest {
     assertThat(cli.exitCode()).isEqualTo(ExitCode.MAP_FAILED);
     assertThat(cli.err()).contains("[1]: TimeoutError: attempt timed out after 1s");
     assertThat(plain("y")).containsExactly(0L, null);
-    List<Long> started = KillDriverTest.readPids(pidFile);
+    List<Long> started = KillDriverIT.readPids(pidFile);
     pids.addAll(started);
     assertThat(started).hasSize(2);
-    KillDriverTest.assertGoneWithin(started, Duration.ofSeconds(5));
+    KillDriverIT.assertGoneWithin(started, Duration.ofSeconds(5));
   }
 
   @Test

@@ -219,8 +219,8 @@ class ReferenceInputsTest {
       assertThat(direct.verdict().failed()).isEqualTo(31);
       assertThat(onSpark.outputs()).isEqualTo(direct.outputs());
       assertThat(onSpark.verdict()).isEqualTo(direct.verdict());
-      assertThat(SparkDifferentialTest.outcomes(onSpark))
-          .isEqualTo(SparkDifferentialTest.outcomes(direct));
+      assertThat(SparkDifferentialIT.outcomes(onSpark))
+          .isEqualTo(SparkDifferentialIT.outcomes(direct));
     } finally {
       FlyteBeam.deleteLocalFolder(direct.plan().workDir());
       FlyteBeam.deleteLocalFolder(onSpark.plan().workDir());
