@@ -129,6 +129,29 @@ public enum Variant {
     return cmd;
   }
 
+  /**
+   * The container line's command: the flyte-beam CLI on the DirectRunner with the same JVM flags as
+   * the other variants, no progress.
+   */
+  static List<String> containerCommand(Layout layout, Path definition, Path inputs, Path outputs) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(layout.java().toString());
+    cmd.addAll(layout.jvmFlags());
+    cmd.addAll(List.of("-cp", layout.flyteBeamJar().toString()));
+    cmd.addAll(
+        List.of(
+            "org.flytebeam.runner.Main",
+            "run",
+            "--definition",
+            definition.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--outputs",
+            outputs.toString(),
+            "--quiet"));
+    return cmd;
+  }
+
   /** A flyte-beam run's files: written once per workload and size, outside the timing. */
   record RunFiles(Path definition, Path inputs, Path outputs) {}
 }
