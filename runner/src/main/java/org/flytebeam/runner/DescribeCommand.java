@@ -58,8 +58,7 @@ final class DescribeCommand implements Callable<Integer> {
     try {
       spec = DefinitionReader.read(definition, LiteralFiles.read(definition, "--definition"));
     } catch (InvalidDefinitionException e) {
-      err.println("error: " + e.getMessage());
-      return ExitCode.INVALID;
+      return Failures.report(err, e, false);
     }
     if (json) {
       out.println(JSON.writeValueAsString(toJson(spec)));

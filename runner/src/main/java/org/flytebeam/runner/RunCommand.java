@@ -209,23 +209,11 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       return run(out, err);
-    } catch (InvalidDefinitionException e) {
-      return fail(err, ExitCode.INVALID, e.getMessage(), e);
-    } catch (InfrastructureException e) {
-      return fail(err, ExitCode.INFRASTRUCTURE, e.getMessage(), e);
-    } catch (IOException | RuntimeException e) {
-      return fail(
-          err, ExitCode.INFRASTRUCTURE, "unexpected failure: " + FlyteBeam.rootMessage(e), e);
-    } catch (OutOfMemoryError e) {
-      // Whatever filled the heap is unreachable by now, so there is room to say so in one line.
-      return fail(
-          err,
-          ExitCode.INFRASTRUCTURE,
-          "the driver ran out of memory ("
-              + e.getMessage()
-              + "): for big outputs use --outputs-dir,"
-              + " else give the JVM more heap (FLYTE_BEAM_JAVA_OPTS=-Xmx4g)",
-          e);
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
+      int code = Failures.report(err, e, verbose);
+      int exit = interrupted ? ExitCode.INTERRUPTED : code;
+      writeErrorReport(err, exit, Failures.message(e));
+      return exit;
     } finally {
       out.flush();
       err.flush();
@@ -476,14 +464,15 @@ final class RunCommand implements Callable<Integer> {
       reportWritten = true;
       RunReportFiles.write(result, options.runner().name(), startedAt, report, summary);
       if (interrupted) {
-        err.println(
-            "error: interrupted: "
+        Failures.line(
+            err,
+            "interrupted: "
                 + result.verdict().summary()
                 + "; finished elements' outputs were written");
         return ExitCode.INTERRUPTED;
       }
       if (!result.success()) {
-        err.println("error: " + result.verdict().summary());
+        Failures.line(err, result.verdict().summary());
         printFailures(err, result.verdict().errors());
         return ExitCode.MAP_FAILED;
       }
@@ -535,22 +524,20 @@ final class RunCommand implements Callable<Integer> {
         .forEach(line -> err.println("  " + line));
   }
 
-  private int fail(PrintWriter err, int code, String message, Throwable e) {
-    err.println("error: " + message);
-    if (verbose) {
-      e.printStackTrace(err);
-    }
-    int exit = interrupted ? ExitCode.INTERRUPTED : code;
+  /**
+   * A run that ended before it had a result (exit 2 or 3): {@code --summary} and {@code --report}
+   * still say what happened, with the error. Not when the run's own report was tried (its failure
+   * may be this one).
+   */
+  private void writeErrorReport(PrintWriter err, int exit, String message) {
     if (reportWritten) {
-      // The run had a result, and its report was tried (this may be its failure).
-      return exit;
+      return;
     }
     try {
       RunReportFiles.writeError(exit, message, spec, runnerName, startedAt, report, summary);
     } catch (RuntimeException reportFailure) {
-      err.println("error: " + reportFailure.getMessage());
+      Failures.line(err, reportFailure.getMessage());
     }
-    return exit;
   }
 
   /** Ctrl-C or SIGTERM: stop starting elements, let the run write what finished, exit 130. */
