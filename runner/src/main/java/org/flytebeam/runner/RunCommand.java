@@ -12,8 +12,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.beam.MapResult;
+import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.cache.CacheMode;
-import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.ProcessSettings;
 import org.flytebeam.exec.RunControl;
 import org.flytebeam.idl.DefinitionReader;
@@ -304,18 +304,25 @@ final class RunCommand implements Callable<Integer> {
       }
       // After the outputs: a report that cannot be written never costs the outputs.
       RunReportFiles.write(result, options.runner().name(), startedAt, report, summary);
+      MapVerdict verdict = result.verdict();
       if (interrupted) {
         err.println(
             "error: interrupted: "
-                + result.verdict().summary()
+                + verdict.summary()
                 + "; finished elements' outputs were written");
+        printFailures(err, verdict);
         return ExitCode.INTERRUPTED;
       }
       if (!result.success()) {
-        err.println("error: " + result.verdict().summary());
-        printFailures(err, result.verdict().errors());
+        err.println("error: " + verdict.summary());
+        printFailures(err, verdict);
         return ExitCode.MAP_FAILED;
       }
+      // The verdict also on success, and the failures the criteria tolerated: never silent.
+      if (!quiet || FailureSummary.any(verdict)) {
+        err.println(verdict.summary());
+      }
+      printFailures(err, verdict);
       return ExitCode.SUCCESS;
     } finally {
       if (workDir == null) {
@@ -356,12 +363,10 @@ final class RunCommand implements Callable<Integer> {
     return Path.of(System.getProperty("java.io.tmpdir"), "flyte-beam-raw").toString();
   }
 
-  static void printFailures(PrintWriter err, ErrorGroups errors) {
-    errors
-        .format()
-        .lines()
-        .filter(line -> !line.isEmpty())
-        .forEach(line -> err.println("  " + line));
+  private void printFailures(PrintWriter err, MapVerdict verdict) {
+    if (FailureSummary.any(verdict)) {
+      FailureSummary.print(err, verdict, verbose);
+    }
   }
 
   private int fail(PrintWriter err, int code, String message, Throwable e) {

@@ -14,11 +14,15 @@ import java.util.function.ToLongFunction;
 import org.flytebeam.beam.MapResult;
 import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.cache.CacheSettings;
+import org.flytebeam.exec.AttemptError;
 import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.exec.ElementStatus;
 import org.flytebeam.exec.ErrorGroups;
+import org.flytebeam.exec.InvalidElementException;
+import org.flytebeam.exec.MapInputs;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.types.LiteralTypes;
+import org.flytebeam.types.Literals;
 
 /**
  * The facts of a finished run: what ran, the verdict and its arithmetic, timings, failures, and
@@ -47,6 +51,11 @@ final class RunReport {
   static final int PERCENTILE_SLOTS = 1 << 20;
 
   static final int[] PERCENTILES = {50, 90, 99};
+
+  /** Elements whose inputs and attempt history the summary keeps (see {@link #details}). */
+  static final int MAX_DETAILS = 1000;
+
+  static final int MAX_INPUT_CHARS = 80;
 
   private final MapResult result;
   private final MapTaskSpec spec;
@@ -176,8 +185,10 @@ final class RunReport {
       histogram[(int) Math.min(HISTOGRAM_BUCKETS - 1, d / bucketMillis)]++;
       byDuration[(int) ((d - minDuration) / resolution)]++;
       long from = o.startEpochMillis() - origin;
-      // Millisecond clocks: an element that ran counts for at least one.
-      long to = from + Math.max(1, d);
+      // An element's end is its start plus its duration, both whole milliseconds: never past the
+      // next start of its lane, so, ends first at equal times, a lane never counts twice (sub-ms
+      // elements counted as one ms each made 300 "running" at once in a lane of one).
+      long to = from + d;
       delta[(int) (from / slot)]++;
       delta[(int) (to / slot)]--;
       for (long b = from / binMillis; b < bins && b * binMillis < to; b++) {
@@ -436,6 +447,18 @@ final class RunReport {
       j.key("omittedIndices").num(g.omitted());
       j.key("count").num(g.count());
       j.key("message").str(g.message());
+      j.key("type").str(g.type());
+      j.key("pattern").str(g.pattern());
+      j.key("varied").bool(g.varied());
+      j.key("examples").open('[');
+      for (ErrorGroups.Example e : g.examples()) {
+        j.open('{');
+        j.key("index").num(e.index());
+        j.key("message").str(e.message());
+        j.key("stackTrace").str(e.stackTrace());
+        j.close('}');
+      }
+      j.close(']');
       j.close('}');
     }
     j.close(']');
@@ -457,8 +480,64 @@ final class RunReport {
     j.key("messages").open('[');
     messages.forEach(j::str);
     j.close(']');
+    details(j);
     j.close('}');
     j.close('}');
+  }
+
+  /**
+   * {@code elements.details}: for the first {@link #MAX_DETAILS} elements that did not simply
+   * succeed (failed, timed out, aborted, or retried), their inputs (truncated) and their failed
+   * attempts with errors and stack traces; for a run of at most {@link #MAX_DETAILS} elements,
+   * every element's inputs.
+   */
+  private void details(Json j) {
+    boolean all = size <= MAX_DETAILS;
+    j.key("details").open('{');
+    int n = 0;
+    for (Iterator<ElementOutcome> it = elements(); it.hasNext() && n < MAX_DETAILS; ) {
+      ElementOutcome o = it.next();
+      boolean eventful = !o.status().succeeded() || !o.failedAttempts().isEmpty();
+      if (!all && !eventful) {
+        continue;
+      }
+      n++;
+      j.key(Long.toString(o.index())).open('{');
+      j.key("inputs").str(inputsOf(o.index()));
+      j.key("attempts").open('[');
+      for (AttemptError a : o.failedAttempts()) {
+        j.open('{');
+        j.key("attempt").num(a.attempt());
+        j.key("error").str(a.error());
+        j.key("stackTrace").str(a.stackTrace());
+        j.close('}');
+      }
+      j.close(']');
+      j.close('}');
+    }
+    j.close('}');
+  }
+
+  /** An element's inputs as {@code name=value} pairs, each value described and truncated. */
+  private String inputsOf(long index) {
+    try (MapInputs.Elements read = result.plan().inputs().read(index, index + 1)) {
+      StringBuilder s = new StringBuilder();
+      for (Map.Entry<String, flyteidl.core.Literals.Literal> e : read.next().entrySet()) {
+        if (spec.boundInputs().contains(e.getKey())) {
+          continue;
+        }
+        String value = Literals.describe(e.getValue());
+        if (value.length() > MAX_INPUT_CHARS) {
+          value = value.substring(0, MAX_INPUT_CHARS) + "…";
+        }
+        s.append(s.length() == 0 ? "" : ", ").append(e.getKey()).append('=').append(value);
+      }
+      return s.toString();
+    } catch (InvalidElementException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    } catch (IOException | RuntimeException e) {
+      return "(inputs not available: " + FlyteBeam.rootMessage(e) + ")";
+    }
   }
 
   /** One array of numbers, one per element in index order: a pass over the outcomes. */

@@ -267,7 +267,7 @@ class RunReportTest {
               1,
               t0 + random.nextInt(600_000),
               duration,
-              ok ? "" : "boom " + (i / 9 % 3),
+              ok ? "" : "boom " + List.of("alpha", "beta", "gamma").get(i / 9 % 3),
               ok ? List.of(Literals.of((long) i)) : List.of()));
     }
 
@@ -306,7 +306,7 @@ class RunReportTest {
     assertThat(s.at("/elements/durationMillis/4321").asLong())
         .isEqualTo(outcomes.get(4321).durationMillis());
     assertThat(s.at("/elements/messages").toString())
-        .isEqualTo("[\"boom 0\",\"boom 1\",\"boom 2\"]");
+        .isEqualTo("[\"boom alpha\",\"boom beta\",\"boom gamma\"]");
     assertThat(s.at("/elements/error/4").asInt()).isEqualTo(0);
     assertThat(s.at("/elements/error/5").asInt()).isEqualTo(-1);
     assertThat(s.at("/failures/groups/0/count").asLong()).isEqualTo(556 / 3 + 1);
@@ -341,7 +341,7 @@ class RunReportTest {
     for (ElementOutcome o : outcomes) {
       long from = o.startEpochMillis() - origin;
       events.add(new long[] {from, 1});
-      events.add(new long[] {from + Math.max(1, o.durationMillis()), -1});
+      events.add(new long[] {from + o.durationMillis(), -1});
     }
     events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
     int running = 0;
@@ -357,10 +357,68 @@ class RunReportTest {
     double busyInThird = 0;
     for (ElementOutcome o : outcomes) {
       long from = o.startEpochMillis() - origin;
-      long to = from + Math.max(1, o.durationMillis());
+      long to = from + o.durationMillis();
       busyInThird += Math.max(0, Math.min(to, 4 * bin) - Math.max(from, 3 * bin));
     }
     assertThat(s.at("/concurrency/average/3").asDouble())
         .isCloseTo(busyInThird / bin, within(0.006));
+  }
+
+  @Test
+  void shouldNeverCountMoreRunningThanLanesWhenElementsTakeLessThanAMillisecond() throws IOException {
+    // given: two lanes, each running elements of 0.3 ms one after the other, as a fast Java task
+    // does: many start in the same millisecond, each of a duration of 0 whole milliseconds
+    List<ElementOutcome> outcomes = new ArrayList<>();
+    long t0 = 1_700_000_000_000L;
+    for (int i = 0; i < 2000; i++) {
+      long startMicros = (i / 2) * 300L; // lanes 0 and 1 start together
+      outcomes.add(
+          new ElementOutcome(
+              i,
+              ElementStatus.SUCCEEDED,
+              1,
+              t0 + startMicros / 1000,
+              0,
+              "",
+              List.of(Literals.of((long) i))));
+    }
+
+    // when
+    JsonNode s =
+        new ObjectMapper()
+            .readTree(RunReport.of(fabricated(outcomes), "DirectRunner", t0, 1).toJson());
+
+    // then: never more than the two lanes
+    assertThat(s.at("/concurrency/peak").asInt()).isBetween(1, 2);
+    for (JsonNode average : s.at("/concurrency/average")) {
+      assertThat(average.asDouble()).isLessThanOrEqualTo(2.0);
+    }
+  }
+
+  @Test
+  void shouldShowAPeakWithinTheParallelismWhenAFastMapRunsThroughTheCli() throws IOException {
+    // given: 3,000 elements of a fast task, at most 2 at once
+    Path summary = dir.resolve("summary.json");
+    StringBuilder xs = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      xs.append(i == 0 ? "" : ",").append(i);
+    }
+
+    // when
+    Cli cli =
+        run(
+            MapTask.of(new Square()).concurrency(2).build(),
+            "{\"x\": [" + xs + "]}",
+            "--summary",
+            summary.toString());
+
+    // then
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
+    JsonNode s = new ObjectMapper().readTree(summary.toFile());
+    assertThat(s.at("/definition/parallelism").asInt()).isEqualTo(2);
+    assertThat(s.at("/concurrency/peak").asInt()).isBetween(0, 2);
+    for (JsonNode average : s.at("/concurrency/average")) {
+      assertThat(average.asDouble()).isLessThanOrEqualTo(2.0);
+    }
   }
 }
