@@ -61,7 +61,8 @@ final class FailureSummary {
       printGroup(err, g, verbose);
     }
     long rest = v.errors().otherFailures();
-    for (ErrorGroups.Group g : largest.subList(Math.min(SHOWN_GROUPS, largest.size()), largest.size())) {
+    for (ErrorGroups.Group g :
+        largest.subList(Math.min(SHOWN_GROUPS, largest.size()), largest.size())) {
       rest += g.count();
     }
     if (rest > 0) {
@@ -76,11 +77,7 @@ final class FailureSummary {
     List<String> lines = g.message().lines().toList();
     String first = lines.isEmpty() ? "" : lines.get(0);
     err.println(
-        "  "
-            + ranges(g)
-            + ": "
-            + first
-            + (g.count() > 1 ? " (" + g.count() + " elements)" : ""));
+        "  " + ranges(g) + ": " + first + (g.count() > 1 ? " (" + g.count() + " elements)" : ""));
     for (int k = 1; k < Math.min(lines.size(), SHOWN_LINES); k++) {
       err.println("    " + lines.get(k));
     }
@@ -89,8 +86,7 @@ final class FailureSummary {
     }
     if (g.varied()) {
       for (ErrorGroups.Example e : g.examples()) {
-        err.println(
-            "      e.g. [" + e.index() + "] " + e.message().lines().findFirst().orElse(""));
+        err.println("      e.g. [" + e.index() + "] " + e.message().lines().findFirst().orElse(""));
       }
     }
     if (verbose && !g.examples().isEmpty() && !g.examples().get(0).stackTrace().isEmpty()) {

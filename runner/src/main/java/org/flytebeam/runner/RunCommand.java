@@ -273,30 +273,51 @@ final class RunCommand implements Callable<Integer> {
         LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
     long startedAt = System.currentTimeMillis();
     MapResult result;
-    try (ProgressPrinter progress =
+    ProgressPrinter progress =
         new ProgressPrinter(
             err,
             System.console() != null,
             progressInterval,
             options.runner() == RunnerKind.SparkRunner
                 && !SparkContexts.isLocal(options.sparkMaster()),
-            System::currentTimeMillis)) {
+            System::currentTimeMillis);
+    try {
       RunObserver observer =
-          plan -> {
-            // Said once, before any element runs, whatever --quiet says.
-            plan.warnings().forEach(warning -> err.println("warning: " + warning));
-            err.flush();
-            if (!quiet) {
-              progress.started(plan);
+          new RunObserver() {
+            @Override
+            public void started(org.flytebeam.beam.MapRunPlan plan) {
+              // Said once, before any element runs, whatever --quiet says.
+              plan.warnings().forEach(warning -> err.println("warning: " + warning));
+              err.flush();
+              if (!quiet) {
+                progress.started(plan);
+              }
+            }
+
+            @Override
+            public void phase(String description) {
+              if (!quiet) {
+                progress.phase(description);
+              }
             }
           };
       result = FlyteBeam.run(spec, workflowInputs, options, observer);
+    } catch (RuntimeException | Error e) {
+      progress.close();
+      throw e;
     }
     try {
-      if (this.outputs != null) {
-        LiteralFiles.writeOutputs(this.outputs, result);
-      } else {
-        out.println(LiteralFiles.plainJson(result.outputs()));
+      if (!quiet) {
+        progress.phase("writing the outputs");
+      }
+      try {
+        if (this.outputs != null) {
+          LiteralFiles.writeOutputs(this.outputs, result);
+        } else {
+          out.println(LiteralFiles.plainJson(result.outputs()));
+        }
+      } finally {
+        progress.close();
       }
       String cacheWarning = result.verdict().cache().warning();
       if (!cacheWarning.isEmpty()) {

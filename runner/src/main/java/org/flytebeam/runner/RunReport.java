@@ -202,6 +202,9 @@ final class RunReport {
       running += change;
       peak = Math.max(peak, running);
     }
+    // Elements shorter than a millisecond each were running at some moment, though at no whole
+    // millisecond: one at least.
+    peak = Math.max(peak, ran > 0 ? 1 : 0);
     resolvePercentiles(byDuration, resolution);
   }
 

@@ -365,7 +365,8 @@ class RunReportTest {
   }
 
   @Test
-  void shouldNeverCountMoreRunningThanLanesWhenElementsTakeLessThanAMillisecond() throws IOException {
+  void shouldNeverCountMoreRunningThanLanesWhenElementsTakeLessThanAMillisecond()
+      throws IOException {
     // given: two lanes, each running elements of 0.3 ms one after the other, as a fast Java task
     // does: many start in the same millisecond, each of a duration of 0 whole milliseconds
     List<ElementOutcome> outcomes = new ArrayList<>();

@@ -42,12 +42,22 @@ public record ElementOutcome(
       List<Literal> outputs,
       boolean cacheHit) {
     this(
-        index, status, attempts, startEpochMillis, durationMillis, error, outputs, cacheHit, List.of());
+        index,
+        status,
+        attempts,
+        startEpochMillis,
+        durationMillis,
+        error,
+        outputs,
+        cacheHit,
+        List.of());
   }
 
   /** The stack trace of the last failed attempt (a Java task's exception), or {@code ""}. */
   public String stackTrace() {
-    return failedAttempts.isEmpty() ? "" : failedAttempts.get(failedAttempts.size() - 1).stackTrace();
+    return failedAttempts.isEmpty()
+        ? ""
+        : failedAttempts.get(failedAttempts.size() - 1).stackTrace();
   }
 
   /** An outcome of an element that ran (not a cache hit). */

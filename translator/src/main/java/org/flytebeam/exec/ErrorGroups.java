@@ -323,8 +323,7 @@ public final class ErrorGroups implements Serializable {
   /**
    * A group of failures.
    *
-   * @param message its error text when all its failures had the same one, else its {@link
-   *     #pattern}
+   * @param message its error text when all its failures had the same one, else its {@link #pattern}
    * @param ranges the inclusive index ranges that failed with it (the first {@link #MAX_RANGES})
    * @param omitted how many more indices failed with it beyond those
    * @param pattern the error text with its variable parts abstracted
