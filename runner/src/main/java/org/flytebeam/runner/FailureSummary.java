@@ -98,8 +98,13 @@ final class FailureSummary {
 
   /** The group's index ranges, the first {@link #SHOWN_RANGES} of them. */
   static String ranges(ErrorGroups.Group g) {
+    return ranges(g, SHOWN_RANGES);
+  }
+
+  /** The group's first {@code max} index ranges, and how many indices they leave out. */
+  static String ranges(ErrorGroups.Group g, int max) {
     StringBuilder s = new StringBuilder();
-    int n = Math.min(SHOWN_RANGES, g.ranges().size());
+    int n = Math.min(max, g.ranges().size());
     long listed = 0;
     for (int k = 0; k < n; k++) {
       long[] r = g.ranges().get(k);

@@ -324,7 +324,8 @@ final class RunCommand implements Callable<Integer> {
         err.println("warning: " + cacheWarning);
       }
       // After the outputs: a report that cannot be written never costs the outputs.
-      RunReportFiles.write(result, options.runner().name(), startedAt, report, summary);
+      RunReportFiles.write(
+          result, options.runner().name(), startedAt, originalArgs(), report, summary);
       MapVerdict verdict = result.verdict();
       if (interrupted) {
         err.println(
@@ -382,6 +383,15 @@ final class RunCommand implements Callable<Integer> {
           : Path.of(path).toAbsolutePath().resolveSibling(raw).toString();
     }
     return Path.of(System.getProperty("java.io.tmpdir"), "flyte-beam-raw").toString();
+  }
+
+  /** The arguments as given to {@code flyte-beam}, for the report. */
+  private List<String> originalArgs() {
+    picocli.CommandLine root = command.commandLine();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    return root.getParseResult() == null ? List.of() : root.getParseResult().originalArgs();
   }
 
   private void printFailures(PrintWriter err, MapVerdict verdict) {

@@ -65,6 +65,7 @@ final class RunReport {
   private final long startedAtMillis;
   private final long wallMillis;
   private final long size;
+  private final List<String> commandLine;
 
   /** Whether any element ran; if none did, the elements' errors come from the verdict's groups. */
   private final boolean anyRan;
@@ -90,8 +91,14 @@ final class RunReport {
   private int peak;
   private final long[] percentiles = new long[PERCENTILES.length];
 
-  private RunReport(MapResult result, String runner, long startedAtMillis, long wallMillis) {
+  private RunReport(
+      MapResult result,
+      String runner,
+      long startedAtMillis,
+      long wallMillis,
+      List<String> commandLine) {
     this.result = result;
+    this.commandLine = List.copyOf(commandLine);
     this.spec = result.plan().spec();
     this.verdict = result.verdict();
     this.cache = result.plan().cache();
@@ -105,7 +112,51 @@ final class RunReport {
   }
 
   static RunReport of(MapResult result, String runner, long startedAtMillis, long wallMillis) {
-    return new RunReport(result, runner, startedAtMillis, wallMillis);
+    return new RunReport(result, runner, startedAtMillis, wallMillis, List.of());
+  }
+
+  /** As above, recording the command line that started the run (secret-looking values hidden). */
+  static RunReport of(
+      MapResult result,
+      String runner,
+      long startedAtMillis,
+      long wallMillis,
+      List<String> commandLine) {
+    return new RunReport(result, runner, startedAtMillis, wallMillis, commandLine);
+  }
+
+  private static final java.util.regex.Pattern SECRET_OPTION =
+      java.util.regex.Pattern.compile(
+          "(?i)(--?[\\w.-]*(?:secret|password|passwd|token|credential|key)[\\w.-]*=).*");
+
+  /**
+   * The command line as one shell-quoted string, {@code flyte-beam} first; the values of options
+   * whose names look secret ({@code --awsSecretKey=...}) shown as {@code ***}.
+   */
+  static String shellLine(List<String> args) {
+    StringBuilder s = new StringBuilder("flyte-beam");
+    for (String arg : args) {
+      java.util.regex.Matcher secret = SECRET_OPTION.matcher(arg);
+      String shown = secret.matches() ? secret.group(1) + "***" : arg;
+      s.append(' ');
+      if (shown.matches("[\\w@%+=:,./\\[\\]-]+")) {
+        s.append(shown);
+      } else {
+        s.append('\'').append(shown.replace("'", "'\\''")).append('\'');
+      }
+    }
+    return s.toString();
+  }
+
+  /** The versions of this tool, Beam, Spark and Java, as the report names them. */
+  static Map<String, String> versions() {
+    Map<String, String> v = new java.util.LinkedHashMap<>();
+    String[] own = Main.class.getAnnotation(picocli.CommandLine.Command.class).version();
+    v.put("flyteBeam", own.length == 0 ? "" : own[0].replace("flyte-beam ", ""));
+    v.put("beam", org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion());
+    v.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    v.put("java", Runtime.version().toString());
+    return v;
   }
 
   /**
@@ -376,6 +427,11 @@ final class RunReport {
     j.key("runner").str(runner);
     j.key("startedAtEpochMillis").num(startedAtMillis);
     j.key("wallMillis").num(wallMillis);
+    j.key("runId").str(result.plan().runId());
+    j.key("commandLine").str(commandLine.isEmpty() ? "" : shellLine(commandLine));
+    j.key("versions").open('{');
+    versions().forEach((name, version) -> j.key(name).str(version));
+    j.close('}');
     j.close('}');
 
     j.key("outcome").open('{');

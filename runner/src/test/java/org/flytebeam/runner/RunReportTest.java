@@ -25,6 +25,7 @@ import org.flytebeam.exec.ElementStatus;
 import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.RangeResults;
 import org.flytebeam.idl.DefinitionWriter;
+import org.flytebeam.runner.testing.TestTasks;
 import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.types.Literals;
@@ -158,7 +159,10 @@ class RunReportTest {
             "--report",
             report.toString());
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(1);
-    assertThat(Files.readString(report)).doesNotContain("http://", "https://", "src=", "href=");
+    // Nothing fetched: the only links are to the page's own rows.
+    assertThat(Files.readString(report))
+        .doesNotContain("http://", "https://", "src=")
+        .doesNotContainPattern("href=\"[^#]");
 
     String dom = Chromium.dumpDom(report, dir);
     Path png = dir.resolve("report.png");
@@ -175,9 +179,9 @@ class RunReportTest {
     // The element table, drawn by the script: the failed row with its error.
     assertThat(dom)
         .contains(
-            "<tr><td>1</td><td>FAILED</td><td>1</td>",
-            "<td class=\"err\">IllegalArgumentException: x must not be 2</td></tr>")
-        .contains("<tr><td>3</td><td>SUCCEEDED</td><td>1</td>")
+            "<tr id=\"e1\"><td>1</td><td><span class=\"badge st-F\">FAILED</span></td><td>1</td>",
+            "<td class=\"err\">IllegalArgumentException: x must not be 2</td>")
+        .contains("<tr id=\"e3\"><td>3</td><td><span class=\"badge st-S\">SUCCEEDED</span></td>")
         .contains("page 1 of 1 (4 elements)");
     assertThat(Files.size(png)).isGreaterThan(10_000);
   }
@@ -206,12 +210,12 @@ class RunReportTest {
     String dom = Chromium.dumpDom(report, dir);
 
     assertThat(dom).contains("page 1 of 200 (20000 elements)");
-    String body = dom.substring(dom.indexOf("<tbody><tr><td>0</td>"));
+    String body = dom.substring(dom.indexOf("<tbody><tr id=\"e0\"><td>0</td>"));
     body = body.substring(0, body.indexOf("</tbody>"));
-    assertThat(body.split("<tr>", -1).length - 1).isEqualTo(100);
+    assertThat(body.split("<tr ", -1).length - 1).isEqualTo(100);
     assertThat(dom)
-        .contains("<tr><td>99</td><td>SUCCEEDED</td>")
-        .doesNotContain("<tr><td>100</td>");
+        .contains("<tr id=\"e99\"><td>99</td><td><span class=\"badge st-S\">SUCCEEDED</span>")
+        .doesNotContain("<tr id=\"e100\">");
   }
 
   /**
@@ -421,5 +425,59 @@ class RunReportTest {
     for (JsonNode average : s.at("/concurrency/average")) {
       assertThat(average.asDouble()).isLessThanOrEqualTo(2.0);
     }
+  }
+
+  @Test
+  void shouldShowGroupsWithExamplesHistoryInputsAndTheRunInABrowser() throws Exception {
+    assumeTrue(Chromium.available() || System.getenv("CI") != null, "no " + Chromium.BINARY);
+    // given: x = 1..400, the multiples of 7 fail with "bad input <x>", at most 4 at once
+    Path report = dir.resolve("report.html");
+    StringBuilder xs = new StringBuilder();
+    for (int i = 1; i <= 400; i++) {
+      xs.append(i == 1 ? "" : ",").append(i);
+    }
+    Cli cli =
+        run(
+            MapTask.of(new TestTasks.BadInput()).concurrency(4).minSuccessRatio(0.8f).build(),
+            "{\"x\": [" + xs + "]}",
+            "--report",
+            report.toString());
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
+
+    // when
+    String dom = Chromium.dumpDom(report, dir);
+    Path png = dir.resolve("report.png");
+    Chromium.screenshot(report, png, dir);
+    String keep = System.getProperty("flytebeam.report.screenshot");
+    if (keep != null) {
+      Files.copy(png, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    // then: the run, its command line and versions
+    assertThat(dom)
+        .containsPattern("run [0-9a-f-]{36} · DirectRunner · started 20")
+        .contains("flyte-beam 0.1.0, Beam 2.", ", Spark 3.", ", Java 17")
+        .containsPattern("<pre id=\"command\">flyte-beam run --definition \\S+def.json --inputs");
+    // one failure group of 57 elements, its examples with stack traces, a link to its rows
+    assertThat(dom)
+        .contains("IllegalArgumentException: bad input &lt;n&gt;</b>")
+        .contains("(57 elements)")
+        .contains("element 6: IllegalArgumentException: bad input 7")
+        .contains("at org.flytebeam.runner.testing.TestTasks$BadInput.checked(")
+        .contains("class=\"group-link\" data-group=\"0\">show its rows</a>");
+    // the histogram's axes and log-scale switch, the concurrency within the parallelism
+    assertThat(dom)
+        .contains("id=\"logscale\"")
+        .contains("class=\"ytick\"")
+        .contains("class=\"xtick\"");
+    assertThat(dom).containsPattern("peak [1-4] running at once, parallelism 4");
+    // rows: status colours, inputs, the attempt history with the stack trace
+    assertThat(dom)
+        .contains("<tr id=\"e6\"><td>6</td><td><span class=\"badge st-F\">FAILED</span>")
+        .contains("<td class=\"in\">x=int 7</td>")
+        .contains(
+            "<summary>1 failed attempt</summary><div>attempt 1: IllegalArgumentException: bad input 7</div>")
+        .contains("<span class=\"badge st-S\">SUCCEEDED</span>");
+    assertThat(Files.size(png)).isGreaterThan(10_000);
   }
 }
