@@ -231,6 +231,8 @@ final class HtmlReport {
           "  bars('histogram', hb.counts, i=>ms(i*hb.bucketMillis), 'element duration ('+ms(hb.bucketMillis)+' per bar; the last bar also holds longer ones)', 'elements',",
           "    (i,v)=>ms(i*hb.bucketMillis)+' to '+ms((i+1)*hb.bucketMillis)+': '+v+' elements', '#4a78c2', document.getElementById('logscale').checked);",
           "}",
+          "// report.html#log opens with the log scale on (a link to share, and a way to test it).",
+          "if (location.hash === '#log') document.getElementById('logscale').checked = true;",
           "document.getElementById('logscale').onchange = histogram; histogram();",
           "const C = D.concurrency;",
           "bars('timeline', C.average, i=>ms(i*C.binMillis), 'time since the first element started ('+ms(C.binMillis)+' per bar); peak '+C.peak+' running at once'+(D.definition.parallelism===null?'':', parallelism '+D.definition.parallelism), 'elements running',",

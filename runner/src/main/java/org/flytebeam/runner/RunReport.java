@@ -552,17 +552,24 @@ final class RunReport {
    */
   private void details(Json j) {
     boolean all = size <= MAX_DETAILS;
-    j.key("details").open('{');
-    int n = 0;
-    for (Iterator<ElementOutcome> it = elements(); it.hasNext() && n < MAX_DETAILS; ) {
+    List<Long> indices = new ArrayList<>();
+    for (Iterator<ElementOutcome> it = elements(); it.hasNext() && indices.size() < MAX_DETAILS; ) {
       ElementOutcome o = it.next();
-      boolean eventful = !o.status().succeeded() || !o.failedAttempts().isEmpty();
-      if (!all && !eventful) {
+      if (all || !o.status().succeeded() || !o.failedAttempts().isEmpty()) {
+        indices.add(o.index());
+      }
+    }
+    Map<Long, String> inputs = inputsOf(indices);
+    j.key("details").open('{');
+    int k = 0;
+    for (Iterator<ElementOutcome> it = elements(); it.hasNext() && k < indices.size(); ) {
+      ElementOutcome o = it.next();
+      if (o.index() != indices.get(k)) {
         continue;
       }
-      n++;
+      k++;
       j.key(Long.toString(o.index())).open('{');
-      j.key("inputs").str(inputsOf(o.index()));
+      j.key("inputs").str(inputs.getOrDefault(o.index(), ""));
       j.key("attempts").open('[');
       for (AttemptError a : o.failedAttempts()) {
         j.open('{');
@@ -577,26 +584,51 @@ final class RunReport {
     j.close('}');
   }
 
-  /** An element's inputs as {@code name=value} pairs, each value described and truncated. */
-  private String inputsOf(long index) {
-    try (MapInputs.Elements read = result.plan().inputs().read(index, index + 1)) {
-      StringBuilder s = new StringBuilder();
-      for (Map.Entry<String, flyteidl.core.Literals.Literal> e : read.next().entrySet()) {
-        if (spec.boundInputs().contains(e.getKey())) {
-          continue;
-        }
-        String value = Literals.describe(e.getValue());
-        if (value.length() > MAX_INPUT_CHARS) {
-          value = value.substring(0, MAX_INPUT_CHARS) + "…";
-        }
-        s.append(s.length() == 0 ? "" : ", ").append(e.getKey()).append('=').append(value);
-      }
-      return s.toString();
-    } catch (InvalidElementException e) {
-      return "(unreadable: " + e.getMessage() + ")";
-    } catch (IOException | RuntimeException e) {
-      return "(inputs not available: " + FlyteBeam.rootMessage(e) + ")";
+  /**
+   * The inputs of the elements {@code indices} (ascending) as {@code name=value} pairs, each value
+   * described and truncated: one sequential read from the first to the last, so inputs given by
+   * reference are read once. Best effort: the report never fails for them.
+   */
+  private Map<Long, String> inputsOf(List<Long> indices) {
+    Map<Long, String> found = new HashMap<>();
+    if (indices.isEmpty()) {
+      return found;
     }
+    long first = indices.get(0);
+    long last = indices.get(indices.size() - 1);
+    java.util.Set<Long> wanted = new java.util.HashSet<>(indices);
+    try (MapInputs.Elements read = result.plan().inputs().read(first, last + 1)) {
+      for (long i = first; i <= last; i++) {
+        String text;
+        try {
+          text = describe(read.next());
+        } catch (InvalidElementException e) {
+          text = "(unreadable: " + e.getMessage() + ")";
+        }
+        if (wanted.contains(i)) {
+          found.put(i, text);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      String missing = "(inputs not available: " + FlyteBeam.rootMessage(e) + ")";
+      indices.forEach(i -> found.putIfAbsent(i, missing));
+    }
+    return found;
+  }
+
+  private String describe(Map<String, flyteidl.core.Literals.Literal> element) {
+    StringBuilder s = new StringBuilder();
+    for (Map.Entry<String, flyteidl.core.Literals.Literal> e : element.entrySet()) {
+      if (spec.boundInputs().contains(e.getKey())) {
+        continue;
+      }
+      String value = Literals.describe(e.getValue());
+      if (value.length() > MAX_INPUT_CHARS) {
+        value = value.substring(0, MAX_INPUT_CHARS) + "…";
+      }
+      s.append(s.length() == 0 ? "" : ", ").append(e.getKey()).append('=').append(value);
+    }
+    return s.toString();
   }
 
   /** One array of numbers, one per element in index order: a pass over the outcomes. */

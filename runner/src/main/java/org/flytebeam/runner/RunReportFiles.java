@@ -29,6 +29,21 @@ final class RunReportFiles {
     if (html == null && json == null) {
       return;
     }
+    try {
+      writeReport(result, runner, startedAtMillis, commandLine, html, json);
+    } finally {
+      // The report read the elements' inputs back: forget them, as the run did.
+      result.plan().release();
+    }
+  }
+
+  private static void writeReport(
+      MapResult result,
+      String runner,
+      long startedAtMillis,
+      List<String> commandLine,
+      Path html,
+      Path json) {
     RunReport report =
         RunReport.of(
             result,

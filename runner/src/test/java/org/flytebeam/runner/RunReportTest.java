@@ -471,6 +471,14 @@ class RunReportTest {
         .contains("class=\"ytick\"")
         .contains("class=\"xtick\"");
     assertThat(dom).containsPattern("peak [1-4] running at once, parallelism 4");
+    // linear ticks at round numbers up to the tallest bar; on the log scale, powers of ten
+    assertThat(dom)
+        .contains("class=\"ytick\">100</text>")
+        .doesNotContain("class=\"ytick\">10</text>");
+    String log = Chromium.dumpDom(report, "log", dir);
+    assertThat(log)
+        .contains(
+            "class=\"ytick\">1</text>", "class=\"ytick\">10</text>", "class=\"ytick\">100</text>");
     // rows: status colours, inputs, the attempt history with the stack trace
     assertThat(dom)
         .contains("<tr id=\"e6\"><td>6</td><td><span class=\"badge st-F\">FAILED</span>")
