@@ -55,9 +55,7 @@ final class FailureSummary {
         Comparator.comparingLong(ErrorGroups.Group::count)
             .reversed()
             .thenComparingLong(g -> g.ranges().get(0)[0]));
-    long shownElements = 0;
     for (ErrorGroups.Group g : largest.subList(0, Math.min(SHOWN_GROUPS, largest.size()))) {
-      shownElements += g.count();
       printGroup(err, g, verbose);
     }
     long rest = v.errors().otherFailures();

@@ -328,6 +328,7 @@ public final class TestTasks {
    * Fails non-recoverably on every multiple of 7 with a message naming its input, from a helper
    * method (so its stack trace has a frame of its own to find); returns {@code x} otherwise.
    */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class BadInput extends JavaTask<X, Y> {
     private static final long serialVersionUID = 1L;
