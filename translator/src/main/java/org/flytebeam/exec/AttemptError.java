@@ -26,8 +26,9 @@ public record AttemptError(int attempt, String error, String stackTrace) impleme
   }
 
   /**
-   * The stack trace of {@code t}, without the frames of this project's invoker below the task (they
-   * are the same for every element), cut to {@link #MAX_TRACE_LINES} lines; {@code ""} for null.
+   * The stack trace of {@code t}, without the frames from the invoker that called the task down
+   * (they are the same for every element), cut to {@link #MAX_TRACE_LINES} lines; {@code ""} for
+   * null.
    */
   public static String traceOf(Throwable t) {
     if (t == null) {
@@ -43,7 +44,8 @@ public record AttemptError(int attempt, String error, String stackTrace) impleme
       String frame = line.strip();
       if (frame.startsWith("Caused by:") || frame.startsWith("Suppressed:")) {
         belowTask = false;
-      } else if (frame.startsWith("at org.flytebeam.exec.")) {
+      } else if (frame.startsWith("at org.flytebeam.exec.JavaTaskInvoker")
+          || frame.startsWith("at org.flytebeam.exec.ElementRunner.")) {
         // The invoker and the thread machinery beneath the task: the same for every element.
         belowTask = true;
       }
