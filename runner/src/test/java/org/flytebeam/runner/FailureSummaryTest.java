@@ -35,6 +35,7 @@ class FailureSummaryTest {
 
     // then: the map passes, and says which element failed and why
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
+    assertThat(cli.out().replaceAll("\\s+", "")).isEqualTo("{\"o0\":[1,null,3,4]}");
     assertThat(cli.errWithoutProgress())
         .contains("map succeeded: 3 of 4 elements succeeded (3 required)\n")
         .contains("failures: 1 failed (1 kind of error):\n")
