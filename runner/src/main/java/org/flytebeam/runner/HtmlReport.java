@@ -73,7 +73,9 @@ final class HtmlReport {
           .append("</b> <span class=\"dim\">(")
           .append(g.count())
           .append(g.count() == 1 ? " element" : " elements")
-          .append(")</span> <a href=\"#elements\" class=\"group-link\" data-group=\"")
+          .append(")</span> <a href=\"#group-")
+          .append(shown)
+          .append("\" class=\"group-link\" data-group=\"")
           .append(shown)
           .append("\">show ")
           .append(g.count() == 1 ? "its row" : "its rows")
@@ -278,13 +280,17 @@ final class HtmlReport {
           "document.getElementById('search').oninput = refilter;",
           "document.getElementById('prev').onclick = ()=>{page--; draw();};",
           "document.getElementById('next').onclick = ()=>{page++; draw();};",
-          "// A failure group's link: its listed index ranges as the table's rows.",
-          "document.querySelectorAll('a.group-link').forEach(a=>a.onclick = ()=>{",
-          "  const g = D.failures.groups[Number(a.dataset.group)]; rows = [];",
+          "// A failure group's link (#group-K, also when the page opens with it): its listed index ranges as the table's rows.",
+          "function showGroup(k){",
+          "  const g = D.failures.groups[k]; if (!g) return; rows = [];",
           "  g.ranges.forEach(r=>{for (let i=r[0]; i<=r[1]; i++) rows.push(i);});",
           "  page = 0; filterText = 'showing the '+rows.length+' listed elements of failure group '+esc(g.indexRanges.slice(0,60))+': '+esc(g.message.split('\\n')[0].slice(0,120));",
           "  document.getElementById('status').value=''; document.getElementById('search').value=''; draw();",
-          "});",
+          "  document.getElementById('elements').scrollIntoView();",
+          "}",
+          "function fromHash(){const m = location.hash.match(/^#group-(\\d+)$/); if (m) showGroup(Number(m[1]));}",
+          "window.addEventListener('hashchange', fromHash);",
           "draw();",
+          "fromHash();",
           "");
 }

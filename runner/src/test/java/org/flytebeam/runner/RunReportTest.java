@@ -464,7 +464,14 @@ class RunReportTest {
         .contains("(57 elements)")
         .contains("element 6: IllegalArgumentException: bad input 7")
         .contains("at org.flytebeam.runner.testing.TestTasks$BadInput.checked(")
-        .contains("class=\"group-link\" data-group=\"0\">show its rows</a>");
+        .contains("<a href=\"#group-0\" class=\"group-link\" data-group=\"0\">show its rows</a>");
+    // the link shows the group's rows only
+    String group = Chromium.dumpDom(report, "group-0", dir);
+    assertThat(group)
+        .contains("showing the 57 listed elements of failure group [6][13][20]")
+        .contains("page 1 of 1 (57 elements)")
+        .contains("<tr id=\"e6\">", "<tr id=\"e13\">", "<tr id=\"e398\">")
+        .doesNotContain("<tr id=\"e0\">", "<tr id=\"e7\">");
     // the histogram's axes and log-scale switch, the concurrency within the parallelism
     assertThat(dom)
         .contains("id=\"logscale\"")
