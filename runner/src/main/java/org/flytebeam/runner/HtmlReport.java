@@ -41,7 +41,7 @@ final class HtmlReport {
     card(h, "timed out", v.timedOut(), v.timedOut() > 0 ? "st-T" : "");
     card(h, "aborted", aborted, aborted > 0 ? "st-A" : "");
     if (report.cacheEnabled() || v.cacheHits() > 0) {
-      card(h, "from cache", v.cacheHits(), "st-C");
+      card(h, "from cache", v.cacheHits(), "");
     }
     card(h, "required", v.required(), "");
     h.append("</div>\n");
