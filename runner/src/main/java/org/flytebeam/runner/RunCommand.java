@@ -12,8 +12,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.beam.MapResult;
+import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.cache.CacheMode;
-import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.ProcessSettings;
 import org.flytebeam.exec.RunControl;
 import org.flytebeam.idl.DefinitionReader;
@@ -417,14 +417,15 @@ final class RunCommand implements Callable<Integer> {
         LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
     long startedAt = System.currentTimeMillis();
     MapResult result;
-    try (ProgressPrinter progress =
+    ProgressPrinter progress =
         new ProgressPrinter(
             err,
             isTerminal(),
             progressInterval,
             options.runner() == RunnerKind.SparkRunner
                 && !SparkContexts.isLocal(options.sparkMaster()),
-            System::currentTimeMillis)) {
+            System::currentTimeMillis);
+    try {
       RunObserver observer =
           new RunObserver() {
             @Override
@@ -447,14 +448,31 @@ final class RunCommand implements Callable<Integer> {
                       + ui.map(url -> ", UI at " + url).orElse(" (the Spark UI is off)"));
               err.flush();
             }
+
+            @Override
+            public void phase(String description) {
+              if (!quiet) {
+                progress.phase(description);
+              }
+            }
           };
       result = FlyteBeam.run(spec, workflowInputs, options, observer);
+    } catch (RuntimeException | Error e) {
+      progress.close();
+      throw e;
     }
     try {
-      if (this.outputs != null) {
-        LiteralFiles.writeOutputs(this.outputs, result);
-      } else {
-        out.println(LiteralFiles.plainJson(result.outputs()));
+      if (!quiet) {
+        progress.phase("writing the outputs");
+      }
+      try {
+        if (this.outputs != null) {
+          LiteralFiles.writeOutputs(this.outputs, result);
+        } else {
+          out.println(LiteralFiles.plainJson(result.outputs()));
+        }
+      } finally {
+        progress.close();
       }
       String cacheWarning = result.verdict().cache().warning();
       if (!cacheWarning.isEmpty()) {
@@ -462,20 +480,25 @@ final class RunCommand implements Callable<Integer> {
       }
       // After the outputs: a report that cannot be written never costs the outputs.
       reportWritten = true;
-      RunReportFiles.write(result, options.runner().name(), startedAt, report, summary);
+      RunReportFiles.write(
+          result, options.runner().name(), startedAt, originalArgs(), report, summary);
+      MapVerdict verdict = result.verdict();
       if (interrupted) {
         Failures.line(
-            err,
-            "interrupted: "
-                + result.verdict().summary()
-                + "; finished elements' outputs were written");
+            err, "interrupted: " + verdict.summary() + "; finished elements' outputs were written");
+        printFailures(err, verdict);
         return ExitCode.INTERRUPTED;
       }
       if (!result.success()) {
-        Failures.line(err, result.verdict().summary());
-        printFailures(err, result.verdict().errors());
+        Failures.line(err, verdict.summary());
+        printFailures(err, verdict);
         return ExitCode.MAP_FAILED;
       }
+      // The verdict also on success, and the failures the criteria tolerated: never silent.
+      if (!quiet || FailureSummary.any(verdict)) {
+        err.println(verdict.summary());
+      }
+      printFailures(err, verdict);
       return ExitCode.SUCCESS;
     } finally {
       if (workDir == null) {
@@ -516,12 +539,19 @@ final class RunCommand implements Callable<Integer> {
     return Path.of(System.getProperty("java.io.tmpdir"), "flyte-beam-raw").toString();
   }
 
-  static void printFailures(PrintWriter err, ErrorGroups errors) {
-    errors
-        .format()
-        .lines()
-        .filter(line -> !line.isEmpty())
-        .forEach(line -> err.println("  " + line));
+  /** The arguments as given to {@code flyte-beam}, for the report. */
+  private List<String> originalArgs() {
+    picocli.CommandLine root = command.commandLine();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    return root.getParseResult() == null ? List.of() : root.getParseResult().originalArgs();
+  }
+
+  private void printFailures(PrintWriter err, MapVerdict verdict) {
+    if (FailureSummary.any(verdict)) {
+      FailureSummary.print(err, verdict, verbose);
+    }
   }
 
   /**

@@ -14,4 +14,10 @@ public interface RunObserver {
    * the Spark UI's URL (empty when the UI is off).
    */
   default void sparkStarted(String master, String applicationId, Optional<String> uiUrl) {}
+
+  /**
+   * The run entered a phase before its elements run (starting the runner, indexing the inputs given
+   * by reference) or after them (writing the outputs), in words.
+   */
+  default void phase(String description) {}
 }

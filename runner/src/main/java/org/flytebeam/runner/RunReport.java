@@ -23,11 +23,15 @@ import java.util.function.ToLongFunction;
 import org.flytebeam.beam.MapResult;
 import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.cache.CacheSettings;
+import org.flytebeam.exec.AttemptError;
 import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.exec.ElementStatus;
 import org.flytebeam.exec.ErrorGroups;
+import org.flytebeam.exec.InvalidElementException;
+import org.flytebeam.exec.MapInputs;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.types.LiteralTypes;
+import org.flytebeam.types.Literals;
 
 /**
  * The facts of a finished run: what ran, the verdict and its arithmetic, timings, failures, and
@@ -57,6 +61,11 @@ final class RunReport {
 
   static final int[] PERCENTILES = {50, 90, 99};
 
+  /** Elements whose inputs and attempt history the summary keeps (see {@link #details}). */
+  static final int MAX_DETAILS = 1000;
+
+  static final int MAX_INPUT_CHARS = 80;
+
   private final MapResult result;
   private final MapTaskSpec spec;
   private final MapVerdict verdict;
@@ -65,6 +74,7 @@ final class RunReport {
   private final long startedAtMillis;
   private final long wallMillis;
   private final long size;
+  private final List<String> commandLine;
 
   /** Whether any element ran; if none did, the elements' errors come from the verdict's groups. */
   private final boolean anyRan;
@@ -90,8 +100,14 @@ final class RunReport {
   private int peak;
   private final long[] percentiles = new long[PERCENTILES.length];
 
-  private RunReport(MapResult result, String runner, long startedAtMillis, long wallMillis) {
+  private RunReport(
+      MapResult result,
+      String runner,
+      long startedAtMillis,
+      long wallMillis,
+      List<String> commandLine) {
     this.result = result;
+    this.commandLine = List.copyOf(commandLine);
     this.spec = result.plan().spec();
     this.verdict = result.verdict();
     this.cache = result.plan().cache();
@@ -105,7 +121,51 @@ final class RunReport {
   }
 
   static RunReport of(MapResult result, String runner, long startedAtMillis, long wallMillis) {
-    return new RunReport(result, runner, startedAtMillis, wallMillis);
+    return new RunReport(result, runner, startedAtMillis, wallMillis, List.of());
+  }
+
+  /** As above, recording the command line that started the run (secret-looking values hidden). */
+  static RunReport of(
+      MapResult result,
+      String runner,
+      long startedAtMillis,
+      long wallMillis,
+      List<String> commandLine) {
+    return new RunReport(result, runner, startedAtMillis, wallMillis, commandLine);
+  }
+
+  private static final java.util.regex.Pattern SECRET_OPTION =
+      java.util.regex.Pattern.compile(
+          "(?i)(--?[\\w.-]*(?:secret|password|passwd|token|credential|key)[\\w.-]*=).*");
+
+  /**
+   * The command line as one shell-quoted string, {@code flyte-beam} first; the values of options
+   * whose names look secret ({@code --awsSecretKey=...}) shown as {@code ***}.
+   */
+  static String shellLine(List<String> args) {
+    StringBuilder s = new StringBuilder("flyte-beam");
+    for (String arg : args) {
+      java.util.regex.Matcher secret = SECRET_OPTION.matcher(arg);
+      String shown = secret.matches() ? secret.group(1) + "***" : arg;
+      s.append(' ');
+      if (shown.matches("[\\w@%+=:,./\\[\\]-]+")) {
+        s.append(shown);
+      } else {
+        s.append('\'').append(shown.replace("'", "'\\''")).append('\'');
+      }
+    }
+    return s.toString();
+  }
+
+  /** The versions of this tool, Beam, Spark and Java, as the report names them. */
+  static Map<String, String> versions() {
+    Map<String, String> v = new java.util.LinkedHashMap<>();
+    String[] own = Main.class.getAnnotation(picocli.CommandLine.Command.class).version();
+    v.put("flyteBeam", own.length == 0 ? "" : own[0].replace("flyte-beam ", ""));
+    v.put("beam", org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion());
+    v.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    v.put("java", Runtime.version().toString());
+    return v;
   }
 
   /**
@@ -185,8 +245,10 @@ final class RunReport {
       histogram[(int) Math.min(HISTOGRAM_BUCKETS - 1, d / bucketMillis)]++;
       byDuration[(int) ((d - minDuration) / resolution)]++;
       long from = o.startEpochMillis() - origin;
-      // Millisecond clocks: an element that ran counts for at least one.
-      long to = from + Math.max(1, d);
+      // An element's end is its start plus its duration, both whole milliseconds: never past the
+      // next start of its lane, so, ends first at equal times, a lane never counts twice (sub-ms
+      // elements counted as one ms each made 300 "running" at once in a lane of one).
+      long to = from + d;
       delta[(int) (from / slot)]++;
       delta[(int) (to / slot)]--;
       for (long b = from / binMillis; b < bins && b * binMillis < to; b++) {
@@ -200,6 +262,9 @@ final class RunReport {
       running += change;
       peak = Math.max(peak, running);
     }
+    // Elements shorter than a millisecond each were running at some moment, though at no whole
+    // millisecond: one at least.
+    peak = Math.max(peak, ran > 0 ? 1 : 0);
     resolvePercentiles(byDuration, resolution);
   }
 
@@ -381,6 +446,13 @@ final class RunReport {
     j.writeStringField("runner", runner);
     j.writeNumberField("startedAtEpochMillis", startedAtMillis);
     j.writeNumberField("wallMillis", wallMillis);
+    j.writeStringField("runId", result.plan().runId());
+    j.writeStringField("commandLine", commandLine.isEmpty() ? "" : shellLine(commandLine));
+    j.writeObjectFieldStart("versions");
+    for (Map.Entry<String, String> v : versions().entrySet()) {
+      j.writeStringField(v.getKey(), v.getValue());
+    }
+    j.writeEndObject();
     j.writeEndObject();
 
     j.writeObjectFieldStart("outcome");
@@ -455,6 +527,18 @@ final class RunReport {
       j.writeNumberField("omittedIndices", g.omitted());
       j.writeNumberField("count", g.count());
       j.writeStringField("message", g.message());
+      j.writeStringField("type", g.type());
+      j.writeStringField("pattern", g.pattern());
+      j.writeBooleanField("varied", g.varied());
+      j.writeArrayFieldStart("examples");
+      for (ErrorGroups.Example e : g.examples()) {
+        j.writeStartObject();
+        j.writeNumberField("index", e.index());
+        j.writeStringField("message", e.message());
+        j.writeStringField("stackTrace", e.stackTrace());
+        j.writeEndObject();
+      }
+      j.writeEndArray();
       j.writeEndObject();
     }
     j.writeEndArray();
@@ -481,8 +565,96 @@ final class RunReport {
       j.writeString(message);
     }
     j.writeEndArray();
+    details(j);
     j.writeEndObject();
     j.writeEndObject();
+  }
+
+  /**
+   * {@code elements.details}: for the first {@link #MAX_DETAILS} elements that did not simply
+   * succeed (failed, timed out, aborted, or retried), their inputs (truncated) and their failed
+   * attempts with errors and stack traces; for a run of at most {@link #MAX_DETAILS} elements,
+   * every element's inputs.
+   */
+  private void details(JsonGenerator j) throws IOException {
+    boolean all = size <= MAX_DETAILS;
+    List<Long> indices = new ArrayList<>();
+    for (Iterator<ElementOutcome> it = elements(); it.hasNext() && indices.size() < MAX_DETAILS; ) {
+      ElementOutcome o = it.next();
+      if (all || !o.status().succeeded() || !o.failedAttempts().isEmpty()) {
+        indices.add(o.index());
+      }
+    }
+    Map<Long, String> inputs = inputsOf(indices);
+    j.writeObjectFieldStart("details");
+    int k = 0;
+    for (Iterator<ElementOutcome> it = elements(); it.hasNext() && k < indices.size(); ) {
+      ElementOutcome o = it.next();
+      if (o.index() != indices.get(k)) {
+        continue;
+      }
+      k++;
+      j.writeObjectFieldStart(Long.toString(o.index()));
+      j.writeStringField("inputs", inputs.getOrDefault(o.index(), ""));
+      j.writeArrayFieldStart("attempts");
+      for (AttemptError a : o.failedAttempts()) {
+        j.writeStartObject();
+        j.writeNumberField("attempt", a.attempt());
+        j.writeStringField("error", a.error());
+        j.writeStringField("stackTrace", a.stackTrace());
+        j.writeEndObject();
+      }
+      j.writeEndArray();
+      j.writeEndObject();
+    }
+    j.writeEndObject();
+  }
+
+  /**
+   * The inputs of the elements {@code indices} (ascending) as {@code name=value} pairs, each value
+   * described and truncated: one sequential read from the first to the last, so inputs given by
+   * reference are read once. Best effort: the report never fails for them.
+   */
+  private Map<Long, String> inputsOf(List<Long> indices) {
+    Map<Long, String> found = new HashMap<>();
+    if (indices.isEmpty()) {
+      return found;
+    }
+    long first = indices.get(0);
+    long last = indices.get(indices.size() - 1);
+    java.util.Set<Long> wanted = new java.util.HashSet<>(indices);
+    try (MapInputs.Elements read = result.plan().inputs().read(first, last + 1)) {
+      for (long i = first; i <= last; i++) {
+        String text;
+        try {
+          text = describe(read.next());
+        } catch (InvalidElementException e) {
+          text = "(unreadable: " + e.getMessage() + ")";
+        }
+        if (wanted.contains(i)) {
+          found.put(i, text);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      String missing = "(inputs not available: " + FlyteBeam.rootMessage(e) + ")";
+      indices.forEach(i -> found.putIfAbsent(i, missing));
+    }
+    return found;
+  }
+
+  private String describe(Map<String, flyteidl.core.Literals.Literal> element) {
+    StringBuilder s = new StringBuilder();
+    for (Map.Entry<String, flyteidl.core.Literals.Literal> e : element.entrySet()) {
+      if (spec.boundInputs().contains(e.getKey())) {
+        continue;
+      }
+      String value = Literals.describe(e.getValue());
+      if (value.length() > MAX_INPUT_CHARS) {
+        value = value.substring(0, MAX_INPUT_CHARS) + "…";
+      }
+      s.append(s.length() == 0 ? "" : ", ").append(e.getKey()).append('=').append(value);
+    }
+    return s.toString();
   }
 
   /** One array of numbers, one per element in index order: a pass over the outcomes. */
