@@ -160,8 +160,8 @@ final class RunReport {
   /** The versions of this tool, Beam, Spark and Java, as the report names them. */
   static Map<String, String> versions() {
     Map<String, String> v = new java.util.LinkedHashMap<>();
-    String[] own = Main.class.getAnnotation(picocli.CommandLine.Command.class).version();
-    v.put("flyteBeam", own.length == 0 ? "" : own[0].replace("flyte-beam ", ""));
+    // What --version prints: the build's own version, from the resource the build filled in.
+    v.put("flyteBeam", Versions.built().getProperty("flyte-beam", ""));
     v.put("beam", org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion());
     v.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
     v.put("java", Runtime.version().toString());

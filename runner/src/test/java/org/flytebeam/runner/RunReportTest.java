@@ -463,7 +463,8 @@ class RunReportTest {
     // then: the run, its command line and versions
     assertThat(dom)
         .containsPattern("run [0-9a-f-]{36} · DirectRunner · started 20")
-        .contains("flyte-beam 0.1.0, Beam 2.", ", Spark 3.", ", Java 17")
+        .containsPattern("flyte-beam 0\\.1\\.0(-SNAPSHOT)?, Beam 2\\.")
+        .contains(", Spark 3.", ", Java 17")
         .containsPattern("<pre id=\"command\">flyte-beam run --definition \\S+def.json --inputs");
     // one failure group of 57 elements, its examples with stack traces, a link to its rows
     assertThat(dom)
