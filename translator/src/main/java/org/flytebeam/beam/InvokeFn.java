@@ -53,7 +53,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     inputs = plan.inputs();
     control =
         RunControl.forRun(plan.runId(), plan.size(), plan.required(), plan.spec().runAllSubNodes());
-    progress = RunProgress.forWorker(plan.runId(), plan.workDir());
+    progress = RunProgress.forWorker(plan.runId(), plan.workDir(), plan.progressSecret());
     invoker = Invokers.create(plan.invokerContext());
     runner = new ElementRunner(invoker, subTask.retries(), subTask.timeout(), control);
     cache = ElementCache.open(plan.cache(), subTask);
