@@ -25,6 +25,7 @@ import org.flytebeam.beam.MapRunPlan;
 import org.flytebeam.beam.MapTaskTransform;
 import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.beam.Shard;
+import org.flytebeam.exec.AtomicFiles;
 import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.OutputShards;
 import org.flytebeam.spec.MapTaskSpec;
@@ -128,15 +129,16 @@ public final class FlyteBeam {
           observer.started(plan);
           return runPlan(plan, runs);
         }
-        String outputsDir = checkOutputsDir(options.outputsDir().get());
-        MapRunPlan sharded = plan.withOutputsDir(outputsDir);
-        observer.started(sharded);
+        String outputsDir = claimOutputsDir(options.outputsDir().get(), runId);
         try {
+          MapRunPlan sharded = plan.withOutputsDir(outputsDir);
+          observer.started(sharded);
           MapResult result = runPlan(sharded, runs);
-          MapRunPlan.writeBytes(outputsFile(outputsDir), result.outputs().toByteArray());
+          AtomicFiles.writeBytes(outputsFile(outputsDir), result.outputs().toByteArray());
           return result;
         } finally {
           OutputShards.removeTemporary(outputsDir);
+          OutputShards.release(outputsDir, runId);
         }
       } finally {
         plan.release();
@@ -195,7 +197,8 @@ public final class FlyteBeam {
               dir -> {
                 for (Shard shard : plan.shards()) {
                   for (IndexRange r : shard.ranges()) {
-                    OutputShards.writeAborted(dir, r.start(), r.end(), plan.outputNames());
+                    OutputShards.writeAborted(
+                        dir, plan.runId(), r.start(), r.end(), plan.outputNames());
                   }
                 }
               });
@@ -214,15 +217,22 @@ public final class FlyteBeam {
   }
 
   /**
-   * The outputs folder, checked writable and free of earlier shards before any element runs; a
-   * local one absolute, as the blobs that refer to it must be.
+   * The outputs folder, claimed for run {@code runId} (no other run writes there while it runs),
+   * checked writable and free of earlier shards before any element runs; a local one absolute, as
+   * the blobs that refer to it must be.
    */
-  private static String checkOutputsDir(String outputsDir) {
+  private static String claimOutputsDir(String outputsDir, String runId) {
     String local = LiteralFiles.localPathOf(outputsDir);
     String dir = local.contains("://") ? local : Path.of(local).toAbsolutePath().toString();
     try {
+      OutputShards.claim(dir, runId);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidDefinitionException("--outputs-dir: " + e.getMessage(), e);
+    }
+    try {
       OutputShards.checkWritable(dir);
     } catch (IllegalArgumentException e) {
+      OutputShards.release(dir, runId);
       throw new InvalidDefinitionException("--outputs-dir: " + e.getMessage(), e);
     }
     return dir;

@@ -95,7 +95,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     // Also for a range read back: its earlier run may have ended before its shard was renamed in.
     if (plan.outputsDir().isPresent()) {
       OutputShards.write(
-          plan.outputsDir().get(), range.start(), range.end(), outputNames, outcomes);
+          plan.outputsDir().get(), plan.runId(), range.start(), range.end(), outputNames, outcomes);
     }
     progress.flush();
     return summarize(range, outcomes, executed, cache.takeProblems());
