@@ -160,7 +160,7 @@ class CacheRunTest {
     Cli second = run(def, in, "--summary", summary.toString(), "--report", report.toString());
 
     assertThat(second.exitCode()).as(second.err()).isZero();
-    assertThat(second.err()).isEmpty();
+    assertThat(second.errWithoutProgress()).isEmpty();
     assertThat(started()).isEmpty();
     assertThat(compact(second.out()))
         .isEqualTo("{\"o0\":[11,21,31,41,51]}")
@@ -266,7 +266,7 @@ class CacheRunTest {
                 + " checksum mismatch))");
     assertThat(Files.readAllBytes(entry)).isEqualTo(whole);
     clearMarkers();
-    assertThat(run(def, in).err()).isEmpty();
+    assertThat(run(def, in).errWithoutProgress()).isEmpty();
     assertThat(started()).isEmpty();
   }
 
