@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -126,13 +127,13 @@ class ProgressServerHostileTest {
     List<Socket> stalled = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
-        Socket s = new Socket("127.0.0.1", port);
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
         s.getOutputStream()
             .write("POST /progress HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
         stalled.add(s);
       }
-      stalled.add(new Socket("127.0.0.1", port));
+      stalled.add(new Socket(InetAddress.getLoopbackAddress(), port));
 
       // when: a real executor posts (its own timeouts are 2 s)
       RunProgress executor = RunProgress.relayingTo(server.url(), secret);
@@ -152,7 +153,7 @@ class ProgressServerHostileTest {
 
   @Test
   void shouldCloseAConnectionThatStallsMidRequest() throws Exception {
-    try (Socket s = new Socket("127.0.0.1", port)) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.getOutputStream().write("POST /progress HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       s.setSoTimeout(30_000);
@@ -178,7 +179,7 @@ class ProgressServerHostileTest {
 
   /** Sends {@code request} and returns the answer's status; a connection closed early is 0. */
   private int send(String request) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", port)) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
       try {

@@ -54,13 +54,29 @@ class ReadersFuzzTest {
   private ExecutorService thread;
 
   /** A valid definition and its inputs, in every form the readers take. */
-  private record Seed(
-      String name,
-      byte[] defJson,
-      byte[] defPb,
-      byte[] inputsPlain,
-      byte[] inputsLiteralJson,
-      byte[] inputsPb) {}
+  private static final class Seed {
+    private final String name;
+    private final java.util.Map<Target, byte[]> files = new java.util.EnumMap<>(Target.class);
+
+    Seed(
+        String name,
+        byte[] defJson,
+        byte[] defPb,
+        byte[] inputsPlain,
+        byte[] inputsLiteralJson,
+        byte[] inputsPb) {
+      this.name = name;
+      files.put(Target.DEF_JSON, defJson);
+      files.put(Target.DEF_PB, defPb);
+      files.put(Target.INPUTS_PLAIN, inputsPlain);
+      files.put(Target.INPUTS_LITERAL_JSON, inputsLiteralJson);
+      files.put(Target.INPUTS_PB, inputsPb);
+    }
+
+    String name() {
+      return name;
+    }
+  }
 
   private enum Target {
     DEF_JSON(".def.json"),
@@ -135,35 +151,18 @@ class ReadersFuzzTest {
   void shouldAnswerEveryMalformedDefinitionAndInputsFileWithExitTwoAndOneErrorLine()
       throws Exception {
     Random random = new Random(SEED);
-    int[] byMutation = new int[Mutation.values().length];
+    java.util.Map<Mutation, Integer> byMutation = new java.util.EnumMap<>(Mutation.class);
     for (int c = 0; c < CASES; c++) {
       Seed seed = seeds.get(random.nextInt(seeds.size()));
       Target target = Target.values()[random.nextInt(Target.values().length)];
       Mutation mutation = Mutation.values()[random.nextInt(Mutation.values().length)];
-      byMutation[mutation.ordinal()]++;
-      byte[] original = original(seed, target);
+      byMutation.merge(mutation, 1, Integer::sum);
+      byte[] original = seed.files.get(target);
       byte[] mutated = mutation.apply(original, random);
       runCase(c, seed, target, mutation, mutated);
     }
     for (Mutation m : Mutation.values()) {
-      assertThat(byMutation[m.ordinal()]).as("cases of %s", m).isGreaterThan(CASES / 20);
-    }
-  }
-
-  private static byte[] original(Seed seed, Target target) {
-    switch (target) {
-      case DEF_JSON:
-        return seed.defJson();
-      case DEF_PB:
-        return seed.defPb();
-      case INPUTS_PLAIN:
-        return seed.inputsPlain();
-      case INPUTS_LITERAL_JSON:
-        return seed.inputsLiteralJson();
-      case INPUTS_PB:
-        return seed.inputsPb();
-      default:
-        throw new AssertionError(target);
+      assertThat(byMutation.getOrDefault(m, 0)).as("cases of %s", m).isGreaterThan(CASES / 20);
     }
   }
 

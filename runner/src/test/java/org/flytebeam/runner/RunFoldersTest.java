@@ -157,7 +157,8 @@ class RunFoldersTest {
     assertThat(finished.resolve("inputs.pb")).isRegularFile();
     try (Stream<Path> folders = Files.list(workDir)) {
       List<Path> runs = folders.filter(p -> !p.equals(finished)).toList();
-      assertThat(runs).singleElement();
+      assertThat(runs).hasSize(1);
+      assertThat(runs.get(0).getFileName().toString()).startsWith(UserFolders.RUN_PREFIX);
       assertThat(runs.get(0).resolve(UserFolders.OWNER_FILE)).doesNotExist();
     }
   }

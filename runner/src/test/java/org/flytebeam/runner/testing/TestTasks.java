@@ -157,6 +157,7 @@ public final class TestTasks {
       new java.util.concurrent.CountDownLatch(0);
 
   /** Returns {@code x * 10} once the test opens {@link #gate} (at most 60 s later). */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class Gated extends JavaTask<X, Y> {
     private static final long serialVersionUID = 1L;
