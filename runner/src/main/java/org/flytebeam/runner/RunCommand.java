@@ -189,23 +189,9 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       return run(out, err);
-    } catch (InvalidDefinitionException e) {
-      return fail(err, ExitCode.INVALID, e.getMessage(), e);
-    } catch (InfrastructureException e) {
-      return fail(err, ExitCode.INFRASTRUCTURE, e.getMessage(), e);
-    } catch (IOException | RuntimeException e) {
-      return fail(
-          err, ExitCode.INFRASTRUCTURE, "unexpected failure: " + FlyteBeam.rootMessage(e), e);
-    } catch (OutOfMemoryError e) {
-      // Whatever filled the heap is unreachable by now, so there is room to say so in one line.
-      return fail(
-          err,
-          ExitCode.INFRASTRUCTURE,
-          "the driver ran out of memory ("
-              + e.getMessage()
-              + "): for big outputs use --outputs-dir,"
-              + " else give the JVM more heap (FLYTE_BEAM_JAVA_OPTS=-Xmx4g)",
-          e);
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
+      int code = Failures.report(err, e, verbose);
+      return interrupted ? ExitCode.INTERRUPTED : code;
     } finally {
       out.flush();
       err.flush();
@@ -308,14 +294,15 @@ final class RunCommand implements Callable<Integer> {
       // After the outputs: a report that cannot be written never costs the outputs.
       RunReportFiles.write(result, options.runner().name(), startedAt, report, summary);
       if (interrupted) {
-        err.println(
-            "error: interrupted: "
+        Failures.line(
+            err,
+            "interrupted: "
                 + result.verdict().summary()
                 + "; finished elements' outputs were written");
         return ExitCode.INTERRUPTED;
       }
       if (!result.success()) {
-        err.println("error: " + result.verdict().summary());
+        Failures.line(err, result.verdict().summary());
         printFailures(err, result.verdict().errors());
         return ExitCode.MAP_FAILED;
       }
@@ -371,45 +358,6 @@ final class RunCommand implements Callable<Integer> {
         .lines()
         .filter(line -> !line.isEmpty())
         .forEach(line -> err.println("  " + line));
-  }
-
-  private int fail(PrintWriter err, int code, String message, Throwable e) {
-    err.println("error: " + oneLine(message));
-    if (verbose) {
-      e.printStackTrace(err);
-    }
-    return interrupted ? ExitCode.INTERRUPTED : code;
-  }
-
-  /**
-   * {@code message} on one line: names and values from hostile files may hold line breaks or
-   * terminal escapes, which would split the error line or reach the terminal raw.
-   */
-  static String oneLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    StringBuilder b = new StringBuilder(message.length());
-    message
-        .codePoints()
-        .forEach(
-            c -> {
-              if (c == '\n') {
-                b.append("\\n");
-              } else if (c == '\r') {
-                b.append("\\r");
-              } else if (c == '\t') {
-                b.append("\\t");
-              } else if (Character.isISOControl(c)
-                  || Character.getType(c) == Character.FORMAT
-                  || Character.getType(c) == Character.LINE_SEPARATOR
-                  || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
-                b.append(String.format("\\u%04x", c));
-              } else {
-                b.appendCodePoint(c);
-              }
-            });
-    return b.toString();
   }
 
   /** Ctrl-C or SIGTERM: stop starting elements, let the run write what finished, exit 130. */

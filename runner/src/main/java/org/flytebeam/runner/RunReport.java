@@ -1,8 +1,17 @@
 package org.flytebeam.runner;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import flyteidl.core.Interface.Variable;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -309,7 +318,7 @@ final class RunReport {
 
   /** The machine-readable summary as one string (for the HTML report, which embeds it). */
   String toJson() {
-    StringBuilder out = new StringBuilder();
+    StringWriter out = new StringWriter();
     writeJson(out);
     return out.toString();
   }
@@ -318,303 +327,228 @@ final class RunReport {
    * Writes the machine-readable summary (see the README for every field) as it goes: each element
    * column is one more pass over the outcomes.
    */
-  void writeJson(Appendable out) {
-    Json j = new Json(out);
-    j.open('{');
-    j.key("schemaVersion").num(SCHEMA_VERSION);
-    j.key("definition").open('{');
-    j.key("name").str(spec.name());
-    j.key("form").str(spec.form().name());
-    j.key("subTask").str(spec.subTask().id().name());
-    j.key("subTaskType").str(spec.subTask().type());
-    j.key("inputs");
+  void writeJson(Writer out) {
+    try (JsonGenerator j = jsonGenerator(out)) {
+      writeJson(j);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writeJson(JsonGenerator j) throws IOException {
+    j.writeStartObject();
+    j.writeNumberField("schemaVersion", SCHEMA_VERSION);
+    j.writeObjectFieldStart("definition");
+    j.writeStringField("name", spec.name());
+    j.writeStringField("form", spec.form().name());
+    j.writeStringField("subTask", spec.subTask().id().name());
+    j.writeStringField("subTaskType", spec.subTask().type());
+    j.writeFieldName("inputs");
     variables(j, spec.mappedInterface().getInputs().getVariablesMap());
-    j.key("boundInputs").open('[');
-    spec.boundInputs().forEach(j::str);
-    j.close(']');
-    j.key("outputs");
+    j.writeArrayFieldStart("boundInputs");
+    for (String bound : spec.boundInputs()) {
+      j.writeString(bound);
+    }
+    j.writeEndArray();
+    j.writeFieldName("outputs");
     variables(j, spec.mappedInterface().getOutputs().getVariablesMap());
-    j.key("parallelism");
+    j.writeFieldName("parallelism");
     if (spec.parallelism().isPresent() && spec.parallelism().getAsInt() > 0) {
-      j.num(spec.parallelism().getAsInt());
+      j.writeNumber(spec.parallelism().getAsInt());
     } else {
-      j.nul();
+      j.writeNull();
     }
-    j.key("successCriteria").open('{');
-    j.key("minSuccesses");
+    j.writeObjectFieldStart("successCriteria");
+    j.writeFieldName("minSuccesses");
     if (spec.minSuccesses().isPresent()) {
-      j.num(spec.minSuccesses().getAsLong());
+      j.writeNumber(spec.minSuccesses().getAsLong());
     } else {
-      j.nul();
+      j.writeNull();
     }
-    j.key("minSuccessRatio");
+    j.writeFieldName("minSuccessRatio");
     if (spec.minSuccessRatio().isPresent()) {
-      j.raw(spec.minSuccessRatio().get().toString());
+      // As the definition gave it (Java's shortest text of the double).
+      j.writeNumber(spec.minSuccessRatio().get().toString());
     } else {
-      j.nul();
+      j.writeNull();
     }
-    j.key("runAllSubNodes").bool(spec.runAllSubNodes());
-    j.key("text").str(criteria());
-    j.close('}');
-    j.close('}');
+    j.writeBooleanField("runAllSubNodes", spec.runAllSubNodes());
+    j.writeStringField("text", criteria());
+    j.writeEndObject();
+    j.writeEndObject();
 
-    j.key("run").open('{');
-    j.key("runner").str(runner);
-    j.key("startedAtEpochMillis").num(startedAtMillis);
-    j.key("wallMillis").num(wallMillis);
-    j.close('}');
+    j.writeObjectFieldStart("run");
+    j.writeStringField("runner", runner);
+    j.writeNumberField("startedAtEpochMillis", startedAtMillis);
+    j.writeNumberField("wallMillis", wallMillis);
+    j.writeEndObject();
 
-    j.key("outcome").open('{');
-    j.key("success").bool(verdict.success());
-    j.key("summary").str(verdict.summary());
-    j.key("size").num(verdict.size());
-    j.key("required").num(verdict.required());
-    j.key("arithmetic").str(thresholdArithmetic());
-    j.key("succeeded").num(verdict.succeeded());
-    j.key("failed").num(verdict.failed());
-    j.key("timedOut").num(verdict.timedOut());
-    j.key("aborted")
-        .num(verdict.size() - verdict.succeeded() - verdict.failed() - verdict.timedOut());
-    j.key("cacheHits").num(verdict.cacheHits());
-    j.close('}');
+    j.writeObjectFieldStart("outcome");
+    j.writeBooleanField("success", verdict.success());
+    j.writeStringField("summary", verdict.summary());
+    j.writeNumberField("size", verdict.size());
+    j.writeNumberField("required", verdict.required());
+    j.writeStringField("arithmetic", thresholdArithmetic());
+    j.writeNumberField("succeeded", verdict.succeeded());
+    j.writeNumberField("failed", verdict.failed());
+    j.writeNumberField("timedOut", verdict.timedOut());
+    j.writeNumberField(
+        "aborted", verdict.size() - verdict.succeeded() - verdict.failed() - verdict.timedOut());
+    j.writeNumberField("cacheHits", verdict.cacheHits());
+    j.writeEndObject();
 
-    j.key("cache").open('{');
-    j.key("mode").str(cache.mode().name());
-    j.key("dir");
+    j.writeObjectFieldStart("cache");
+    j.writeStringField("mode", cache.mode().name());
+    j.writeFieldName("dir");
     if (cache.enabled()) {
-      j.str(cache.dir());
+      j.writeString(cache.dir());
     } else {
-      j.nul();
+      j.writeNull();
     }
-    j.key("hits").num(verdict.cacheHits());
-    j.key("unreadableEntries").num(verdict.cache().unreadable());
-    j.key("unwrittenEntries").num(verdict.cache().unwritten());
-    j.key("firstProblem").str(verdict.cache().firstProblem());
-    j.close('}');
+    j.writeNumberField("hits", verdict.cacheHits());
+    j.writeNumberField("unreadableEntries", verdict.cache().unreadable());
+    j.writeNumberField("unwrittenEntries", verdict.cache().unwritten());
+    j.writeStringField("firstProblem", verdict.cache().firstProblem());
+    j.writeEndObject();
 
-    j.key("durations").open('{');
-    j.key("count").num(ran);
+    j.writeObjectFieldStart("durations");
+    j.writeNumberField("count", ran);
     if (ran > 0) {
-      j.key("minMillis").num(minDuration);
-      j.key("p50Millis").num(percentiles[0]);
-      j.key("p90Millis").num(percentiles[1]);
-      j.key("p99Millis").num(percentiles[2]);
-      j.key("maxMillis").num(maxDuration);
-      j.key("meanMillis").num(sumDuration / ran);
+      j.writeNumberField("minMillis", minDuration);
+      j.writeNumberField("p50Millis", percentiles[0]);
+      j.writeNumberField("p90Millis", percentiles[1]);
+      j.writeNumberField("p99Millis", percentiles[2]);
+      j.writeNumberField("maxMillis", maxDuration);
+      j.writeNumberField("meanMillis", sumDuration / ran);
     }
-    j.key("histogram").open('{');
-    j.key("bucketMillis").num(bucketMillis);
-    j.key("counts").open('[');
+    j.writeObjectFieldStart("histogram");
+    j.writeNumberField("bucketMillis", bucketMillis);
+    j.writeArrayFieldStart("counts");
     for (long c : histogram) {
-      j.num(c);
+      j.writeNumber(c);
     }
-    j.close(']');
-    j.close('}');
-    j.close('}');
+    j.writeEndArray();
+    j.writeEndObject();
+    j.writeEndObject();
 
-    j.key("concurrency").open('{');
-    j.key("originEpochMillis").num(origin);
-    j.key("binMillis").num(binMillis);
-    j.key("peak").num(peak);
-    j.key("average").open('[');
+    j.writeObjectFieldStart("concurrency");
+    j.writeNumberField("originEpochMillis", origin);
+    j.writeNumberField("binMillis", binMillis);
+    j.writeNumberField("peak", peak);
+    j.writeArrayFieldStart("average");
     for (double b : busy) {
-      j.raw(String.format(Locale.ROOT, "%.2f", b / binMillis));
+      j.writeNumber(String.format(Locale.ROOT, "%.2f", b / binMillis));
     }
-    j.close(']');
-    j.close('}');
+    j.writeEndArray();
+    j.writeEndObject();
 
-    j.key("failures").open('{');
-    j.key("groups").open('[');
+    j.writeObjectFieldStart("failures");
+    j.writeArrayFieldStart("groups");
     for (ErrorGroups.Group g : verdict.errors().groups()) {
-      j.open('{');
-      j.key("indexRanges").str(g.indexRanges());
-      j.key("ranges").open('[');
+      j.writeStartObject();
+      j.writeStringField("indexRanges", g.indexRanges());
+      j.writeArrayFieldStart("ranges");
       for (long[] r : g.ranges()) {
-        j.open('[').num(r[0]).num(r[1]).close(']');
+        j.writeArray(r, 0, 2);
       }
-      j.close(']');
-      j.key("omittedIndices").num(g.omitted());
-      j.key("count").num(g.count());
-      j.key("message").str(g.message());
-      j.close('}');
+      j.writeEndArray();
+      j.writeNumberField("omittedIndices", g.omitted());
+      j.writeNumberField("count", g.count());
+      j.writeStringField("message", g.message());
+      j.writeEndObject();
     }
-    j.close(']');
-    j.key("otherFailures").num(verdict.errors().otherFailures());
-    j.close('}');
+    j.writeEndArray();
+    j.writeNumberField("otherFailures", verdict.errors().otherFailures());
+    j.writeEndObject();
 
-    j.key("elements").open('{');
-    j.key("count").num(size);
-    j.key("startOriginEpochMillis").num(origin);
-    j.key("status").openString();
+    j.writeObjectFieldStart("elements");
+    j.writeNumberField("count", size);
+    j.writeNumberField("startOriginEpochMillis", origin);
+    j.writeFieldName("status");
+    // One letter per element, streamed: the generator writes a string value only whole, so the
+    // opening quote is written as the value and the letters (plain ASCII, nothing to escape) raw.
+    j.writeRawValue("\"");
     for (Iterator<ElementOutcome> it = elements(); it.hasNext(); ) {
-      j.append(code(it.next()));
+      j.writeRaw(code(it.next()));
     }
-    j.closeString();
+    j.writeRaw('"');
     column(j, "attempts", o -> o.attempts());
     column(j, "startMillis", o -> o.attempts() > 0 ? o.startEpochMillis() - origin : -1);
     column(j, "durationMillis", ElementOutcome::durationMillis);
     column(j, "error", this::errorOf);
-    j.key("messages").open('[');
-    messages.forEach(j::str);
-    j.close(']');
-    j.close('}');
-    j.close('}');
+    j.writeArrayFieldStart("messages");
+    for (String message : messages) {
+      j.writeString(message);
+    }
+    j.writeEndArray();
+    j.writeEndObject();
+    j.writeEndObject();
   }
 
   /** One array of numbers, one per element in index order: a pass over the outcomes. */
-  private void column(Json j, String name, ToLongFunction<ElementOutcome> value) {
-    j.key(name).open('[');
+  private void column(JsonGenerator j, String name, ToLongFunction<ElementOutcome> value)
+      throws IOException {
+    j.writeArrayFieldStart(name);
     for (Iterator<ElementOutcome> it = elements(); it.hasNext(); ) {
-      j.num(value.applyAsLong(it.next()));
+      j.writeNumber(value.applyAsLong(it.next()));
     }
-    j.close(']');
+    j.writeEndArray();
   }
 
-  private static void variables(Json j, Map<String, Variable> variables) {
-    j.open('[');
-    variables.forEach(
-        (name, v) -> {
-          j.open('{');
-          j.key("name").str(name);
-          j.key("type").str(LiteralTypes.describe(v.getType()));
-          j.close('}');
-        });
-    j.close(']');
+  private static void variables(JsonGenerator j, Map<String, Variable> variables)
+      throws IOException {
+    j.writeStartArray();
+    for (Map.Entry<String, Variable> v : variables.entrySet()) {
+      j.writeStartObject();
+      j.writeStringField("name", v.getKey());
+      j.writeStringField("type", LiteralTypes.describe(v.getValue().getType()));
+      j.writeEndObject();
+    }
+    j.writeEndArray();
   }
 
-  /** A small JSON writer: commas by nesting, strings escaped so they are safe inside HTML too. */
-  static final class Json {
-    private final Appendable out;
-    private boolean first = true;
+  private static final JsonFactory JSON =
+      new JsonFactoryBuilder()
+          .characterEscapes(new HtmlSafeEscapes())
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          .build();
 
-    Json() {
-      this(new StringBuilder());
-    }
+  /**
+   * A JSON writer whose strings are safe inside HTML too ({@code <}, {@code >}, {@code &} and the
+   * line separators escaped): the HTML report embeds the summary in a script element. Leaves {@code
+   * out} open.
+   */
+  static JsonGenerator jsonGenerator(Writer out) throws IOException {
+    return JSON.createGenerator(out);
+  }
 
-    Json(Appendable out) {
-      this.out = out;
-    }
+  /** JSON's escapes, plus {@code \\u00xx} for the characters HTML gives a meaning. */
+  private static final class HtmlSafeEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
 
-    private Json put(CharSequence s) {
-      try {
-        out.append(s);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return this;
-    }
+    private final int[] ascii = standardAsciiEscapesForJSON();
 
-    private Json put(char c) {
-      try {
-        out.append(c);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return this;
-    }
-
-    /** Starts a string whose characters {@link #append} adds unescaped: for plain ASCII codes. */
-    Json openString() {
-      sep();
-      return put('"');
-    }
-
-    Json append(char c) {
-      return put(c);
-    }
-
-    Json closeString() {
-      return put('"');
-    }
-
-    Json open(char c) {
-      sep();
-      put(c);
-      first = true;
-      return this;
-    }
-
-    Json close(char c) {
-      put(c);
-      first = false;
-      return this;
-    }
-
-    Json key(String k) {
-      sep();
-      quote(k);
-      put(':');
-      first = true;
-      return this;
-    }
-
-    Json str(String s) {
-      sep();
-      quote(s);
-      return this;
-    }
-
-    Json num(long n) {
-      sep();
-      put(Long.toString(n));
-      return this;
-    }
-
-    Json raw(String s) {
-      sep();
-      put(s);
-      return this;
-    }
-
-    Json bool(boolean b) {
-      return raw(String.valueOf(b));
-    }
-
-    Json nul() {
-      return raw("null");
-    }
-
-    private void sep() {
-      if (!first) {
-        put(',');
-      }
-      first = false;
-    }
-
-    private void quote(String s) {
-      put('"');
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        switch (c) {
-          case '"':
-            put("\\\"");
-            break;
-          case '\\':
-            put("\\\\");
-            break;
-          case '\n':
-            put("\\n");
-            break;
-          case '\r':
-            put("\\r");
-            break;
-          case '\t':
-            put("\\t");
-            break;
-          default:
-            if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
-              put(String.format("\\u%04x", (int) c));
-            } else {
-              put(c);
-            }
+    HtmlSafeEscapes() {
+      for (int c = 0; c < 0x20; c++) {
+        if (c != '\n' && c != '\r' && c != '\t') {
+          ascii[c] = ESCAPE_CUSTOM;
         }
       }
-      put('"');
+      ascii['<'] = ESCAPE_CUSTOM;
+      ascii['>'] = ESCAPE_CUSTOM;
+      ascii['&'] = ESCAPE_CUSTOM;
     }
 
     @Override
-    public String toString() {
-      return out.toString();
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int c) {
+      return c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029
+          ? new SerializedString(String.format("\\u%04x", c))
+          : null;
     }
   }
 }

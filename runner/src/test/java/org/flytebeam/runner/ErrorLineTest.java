@@ -35,7 +35,7 @@ class ErrorLineTest {
 
   @Test
   void shouldEscapeControlCharactersButKeepOtherText() {
-    assertThat(RunCommand.oneLine("a\r\nb\tc\u0000d\u2028é 漢"))
+    assertThat(Failures.oneLine("a\r\nb\tc\u0000d\u2028é 漢"))
         .isEqualTo("a\\r\\nb\\tc\\u0000d\\u2028é 漢");
   }
 }

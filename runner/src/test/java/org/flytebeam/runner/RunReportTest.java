@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -139,10 +141,15 @@ class RunReportTest {
 
   @Test
   void shouldKeepMarkupInErrorsInertWhenEmbeddingThem() throws IOException {
-    RunReport.Json json = new RunReport.Json();
-    json.open('[').str("</script><b>").close(']');
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = RunReport.jsonGenerator(out)) {
+      json.writeStartArray();
+      json.writeString("</script><b>&" + (char) 0x2028 + (char) 1 + "\n");
+      json.writeEndArray();
+    }
 
-    assertThat(json.toString()).isEqualTo("[\"\\u003c/script\\u003e\\u003cb\\u003e\"]");
+    assertThat(out.toString())
+        .isEqualTo("[\"\\u003c/script\\u003e\\u003cb\\u003e\\u0026\\u2028\\u0001\\n\"]");
     assertThat(HtmlReport.esc("<b>&\"")).isEqualTo("&lt;b&gt;&amp;&quot;");
   }
 

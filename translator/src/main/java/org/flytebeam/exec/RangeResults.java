@@ -133,6 +133,9 @@ public final class RangeResults {
         index, status, attempts, startMillis, durationMillis, error, outputs, cacheHit);
   }
 
+  // The same parameters as outcome(), deliberately (both are Decoders): that one parses the
+  // outputs,
+  // this one keeps their bytes, which MapResult copies into the output LiteralMap unparsed.
   private static ElementBytes bytes(
       long index,
       ElementStatus status,
