@@ -73,7 +73,38 @@ final class Failures {
 
   /** Prints an {@code error:} line: the run's outcome, or a failure. */
   static void line(PrintWriter err, String message) {
-    err.println("error: " + message);
+    err.println("error: " + oneLine(message));
+  }
+
+  /**
+   * {@code message} on one line: names and values from hostile files may hold line breaks or
+   * terminal escapes, which would split the error line or reach the terminal raw.
+   */
+  static String oneLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder(message.length());
+    message
+        .codePoints()
+        .forEach(
+            c -> {
+              if (c == '\n') {
+                b.append("\\n");
+              } else if (c == '\r') {
+                b.append("\\r");
+              } else if (c == '\t') {
+                b.append("\\t");
+              } else if (Character.isISOControl(c)
+                  || Character.getType(c) == Character.FORMAT
+                  || Character.getType(c) == Character.LINE_SEPARATOR
+                  || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                b.append(String.format("\\u%04x", c));
+              } else {
+                b.appendCodePoint(c);
+              }
+            });
+    return b.toString();
   }
 
   private static String subcommandName(CommandLine.ParameterException e) {

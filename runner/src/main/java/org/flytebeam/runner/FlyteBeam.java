@@ -27,9 +27,11 @@ import org.flytebeam.beam.MapRunPlan;
 import org.flytebeam.beam.MapTaskTransform;
 import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.beam.Shard;
+import org.flytebeam.exec.AtomicFiles;
 import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.OutputShards;
+import org.flytebeam.exec.UserFolders;
 import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.task.JavaTask;
@@ -182,60 +184,96 @@ public final class FlyteBeam {
     String workDir =
         options
             .workDir()
-            .map(dir -> join(dir, "run-" + runId))
-            .orElseGet(FlyteBeam::temporaryFolder);
+            .map(dir -> join(dir, UserFolders.RUN_PREFIX + runId))
+            .orElseGet(() -> temporaryFolder(runId));
+    // A local run folder names its owner while the run runs: a killed run's is removed later.
+    Optional<Path> owned =
+        options.workDir().flatMap(dir -> claimLocalRunFolder(dir, workDir, runId));
     try (PipelineRuns runs = new PipelineRuns(pipelineOptions, options, observer)) {
-      MapRunPlan plan;
+      return runInFolder(spec, inputs, options, observer, runs, workDir, runId);
+    } finally {
+      owned.ifPresent(UserFolders::release);
+    }
+  }
+
+  /**
+   * In a local {@code --work-dir}: removes the run folders of killed runs, and marks this run's as
+   * owned by this process.
+   */
+  private static Optional<Path> claimLocalRunFolder(
+      String workDir, String runFolder, String runId) {
+    if (workDir.contains("://")) {
+      return Optional.empty();
+    }
+    UserFolders.removeDead(Path.of(workDir));
+    Path folder = Path.of(runFolder);
+    try {
+      UserFolders.claim(folder, runId);
+    } catch (UncheckedIOException e) {
+      throw new InfrastructureException(
+          "--work-dir [" + workDir + "] cannot be written: " + rootMessage(e), e);
+    }
+    return Optional.of(folder);
+  }
+
+  private static MapResult runInFolder(
+      MapTaskSpec spec,
+      LiteralMap inputs,
+      RunOptions options,
+      RunObserver observer,
+      PipelineRuns runs,
+      String workDir,
+      String runId) {
+    MapRunPlan plan;
+    try {
+      MapRunPlan prepared =
+          MapRunPlan.prepare(
+              spec,
+              inputs,
+              workDir,
+              runId,
+              options.process(),
+              pass -> {
+                // Inputs given by reference: the workers count their items first.
+                observer.phase("indexing the inputs given by reference");
+                Pipeline index = runs.create();
+                index.apply("IndexInputs", pass);
+                runs.run(index);
+              });
       try {
-        MapRunPlan prepared =
-            MapRunPlan.prepare(
-                spec,
-                inputs,
-                workDir,
-                runId,
-                options.process(),
-                pass -> {
-                  // Inputs given by reference: the workers count their items first.
-                  observer.phase("indexing the inputs given by reference");
-                  Pipeline index = runs.create();
-                  index.apply("IndexInputs", pass);
-                  runs.run(index);
-                });
-        try {
-          CacheChoice.Choice cache =
-              CacheChoice.choose(spec.subTask(), options, localWorkers(options));
-          plan =
-              prepared
-                  .withCache(cache.settings(), cache.warnings())
-                  .withMaxLanes(maxLanes(options));
-        } catch (RuntimeException e) {
-          prepared.release();
-          throw e;
-        }
+        CacheChoice.Choice cache =
+            CacheChoice.choose(spec.subTask(), options, localWorkers(options));
+        plan =
+            prepared.withCache(cache.settings(), cache.warnings()).withMaxLanes(maxLanes(options));
       } catch (RuntimeException e) {
-        if (options.workDir().isEmpty()) {
-          deleteLocalFolder(workDir);
-        }
+        prepared.release();
         throw e;
       }
+    } catch (RuntimeException e) {
+      if (options.workDir().isEmpty()) {
+        deleteLocalFolder(workDir);
+      }
+      throw e;
+    }
+    try {
+      if (options.outputsDir().isEmpty()) {
+        observer.started(plan);
+        return runPlan(plan, runs);
+      }
+      String outputsDir =
+          claimOutputsDir(options.outputsDir().get(), runId, options.overwriteOutputs());
       try {
-        if (options.outputsDir().isEmpty()) {
-          observer.started(plan);
-          return runPlan(plan, runs);
-        }
-        String outputsDir = checkOutputsDir(options.outputsDir().get(), options.overwriteOutputs());
         MapRunPlan sharded = plan.withOutputsDir(outputsDir);
         observer.started(sharded);
-        try {
-          MapResult result = runPlan(sharded, runs);
-          MapRunPlan.writeBytes(outputsFile(outputsDir), result.outputs().toByteArray());
-          return result;
-        } finally {
-          OutputShards.removeTemporary(outputsDir);
-        }
+        MapResult result = runPlan(sharded, runs);
+        AtomicFiles.writeBytes(outputsFile(outputsDir), result.outputs().toByteArray());
+        return result;
       } finally {
-        plan.release();
+        OutputShards.removeTemporary(outputsDir);
+        OutputShards.release(outputsDir, runId);
       }
+    } finally {
+      plan.release();
     }
   }
 
@@ -290,7 +328,8 @@ public final class FlyteBeam {
               dir -> {
                 for (Shard shard : plan.shards()) {
                   for (IndexRange r : shard.ranges()) {
-                    OutputShards.writeAborted(dir, r.start(), r.end(), plan.outputNames());
+                    OutputShards.writeAborted(
+                        dir, plan.runId(), r.start(), r.end(), plan.outputNames());
                   }
                 }
               });
@@ -309,29 +348,40 @@ public final class FlyteBeam {
   }
 
   /**
-   * The outputs folder, checked writable and free of earlier shards before any element runs (with
-   * {@code overwrite}, an earlier run's shards and outputs.pb removed first); a local one absolute,
-   * as the blobs that refer to it must be.
+   * The outputs folder, claimed for run {@code runId} (no other run writes there while it runs),
+   * checked writable and free of earlier shards before any element runs (with {@code overwrite}, an
+   * earlier run's shards and outputs.pb removed first, once the folder is this run's); a local one
+   * absolute, as the blobs that refer to it must be.
    */
-  private static String checkOutputsDir(String outputsDir, boolean overwrite) {
+  private static String claimOutputsDir(String outputsDir, String runId, boolean overwrite) {
     String local = LiteralFiles.localPathOf(outputsDir);
     String dir = local.contains("://") ? local : Path.of(local).toAbsolutePath().toString();
     try {
-      if (overwrite) {
+      OutputShards.claim(dir, runId);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidDefinitionException("--outputs-dir: " + e.getMessage(), e);
+    }
+    if (overwrite) {
+      try {
         // The old outputs.pb first: nothing then points at a folder being replaced.
         FileSystems.delete(
             List.of(FileSystems.matchNewResource(outputsFile(dir), false)),
             org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
         OutputShards.removeShards(dir);
+      } catch (IOException | UncheckedIOException e) {
+        OutputShards.release(dir, runId);
+        throw new InfrastructureException(
+            "--overwrite: the earlier outputs in ["
+                + dir
+                + "] cannot be removed: "
+                + rootMessage(e),
+            e);
       }
-    } catch (IOException | UncheckedIOException e) {
-      throw new InfrastructureException(
-          "--overwrite: the earlier outputs in [" + dir + "] cannot be removed: " + rootMessage(e),
-          e);
     }
     try {
       OutputShards.checkWritable(dir);
     } catch (IllegalArgumentException e) {
+      OutputShards.release(dir, runId);
       throw new InvalidDefinitionException("--outputs-dir: " + e.getMessage(), e);
     }
     return dir;
@@ -416,11 +466,15 @@ public final class FlyteBeam {
     return dir.endsWith("/") ? dir + name : dir + "/" + name;
   }
 
-  private static String temporaryFolder() {
+  /**
+   * A new run folder in this user's own temporary folder, after removing those of killed runs
+   * there.
+   */
+  private static String temporaryFolder(String runId) {
     try {
-      return Files.createTempDirectory("flyte-beam-run-").toAbsolutePath().toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a run folder", e);
+      return UserFolders.newRunFolder(runId).toString();
+    } catch (IllegalStateException | UncheckedIOException e) {
+      throw new InfrastructureException("cannot create a run folder: " + e.getMessage(), e);
     }
   }
 

@@ -10,7 +10,6 @@ import flyteidl.core.Literals.LiteralMap;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -19,6 +18,7 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.beam.MapResult;
+import org.flytebeam.exec.AtomicFiles;
 import org.flytebeam.types.PlainJson;
 
 /**
@@ -187,15 +187,19 @@ final class LiteralFiles {
     } catch (IllegalArgumentException e) {
       throw noFileSystem(file, "--outputs", e);
     }
-    try (OutputStream out =
-        Channels.newOutputStream(FileSystems.create(resource, MimeTypes.BINARY))) {
-      if (fileName(file).endsWith(".json")) {
-        out.write(
-            (JsonFormat.printer().print(result.outputs()) + "\n").getBytes(StandardCharsets.UTF_8));
-      } else {
-        result.writeOutputs(out);
-      }
-    }
+    // Written beside and renamed: a write that fails half way keeps the previous file whole.
+    AtomicFiles.write(
+        resource.toString(),
+        MimeTypes.BINARY,
+        out -> {
+          if (fileName(file).endsWith(".json")) {
+            out.write(
+                (JsonFormat.printer().print(result.outputs()) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+          } else {
+            result.writeOutputs(out);
+          }
+        });
   }
 
   /** Outputs as plain JSON, for stdout. */

@@ -99,7 +99,9 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     phase = RUNNING;
     if (serveRemote) {
       try {
-        server = ProgressServer.start(ProgressServer.driverHost(), progress);
+        server =
+            ProgressServer.start(
+                ProgressServer.driverHost(), progress, plan.progressSecret(), plan.size());
         org.flytebeam.beam.MapRunPlan.writeBytes(
             plan.workDir() + "/" + RunProgress.ENDPOINT_FILE,
             server.url().getBytes(java.nio.charset.StandardCharsets.UTF_8));

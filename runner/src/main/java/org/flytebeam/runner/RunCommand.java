@@ -16,6 +16,7 @@ import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.cache.CacheMode;
 import org.flytebeam.exec.ProcessSettings;
 import org.flytebeam.exec.RunControl;
+import org.flytebeam.exec.UserFolders;
 import org.flytebeam.idl.DefinitionReader;
 import org.flytebeam.spec.MapTaskSpec;
 import picocli.CommandLine.Command;
@@ -138,7 +139,8 @@ final class RunCommand implements Callable<Integer> {
           "Where container sub-tasks put blob outputs and {{.rawOutputDataPrefix}} data, kept"
               + " after the run (a folder or a URI every worker can write; a folder per run is made"
               + " in it). Default: the run folder's raw/ with --work-dir, else <outputs name>-raw/"
-              + " beside --outputs, else flyte-beam-raw/ in the temporary folder.")
+              + " beside --outputs, else raw/ in your own folder in the temporary folder"
+              + " (<tmp>/flyte-beam-<user>/raw, created 0700).")
   String rawOutputPrefix;
 
   @Option(
@@ -536,7 +538,13 @@ final class RunCommand implements Callable<Integer> {
           ? path.substring(0, path.length() - name.length()) + raw
           : Path.of(path).toAbsolutePath().resolveSibling(raw).toString();
     }
-    return Path.of(System.getProperty("java.io.tmpdir"), "flyte-beam-raw").toString();
+    // This user's own folder (0700), never a fixed shared name another user could create first.
+    try {
+      return UserFolders.base().resolve("raw").toString();
+    } catch (IllegalStateException e) {
+      throw new InfrastructureException(
+          "cannot make the default --raw-output-prefix: " + e.getMessage(), e);
+    }
   }
 
   /** The arguments as given to {@code flyte-beam}, for the report. */

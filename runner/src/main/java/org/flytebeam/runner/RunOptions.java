@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.cache.CacheMode;
 import org.flytebeam.exec.ProcessSettings;
 
@@ -53,13 +54,19 @@ public record RunOptions(
   public RunOptions {
     requireNonNull(runner, "runner");
     requireNonNull(sparkMaster, "sparkMaster");
-    requireNonNull(workDir, "workDir");
+    // Local folders absolute before any use: a task process runs in a folder of its own, and a
+    // worker may not share the driver's working folder, so a relative path means nothing there.
+    workDir = requireNonNull(workDir, "workDir").map(RunOptions::absolute);
     beamArgs = List.copyOf(beamArgs);
     requireNonNull(process, "process");
+    if (!process.rawOutputPrefix().isEmpty()) {
+      process =
+          new ProcessSettings(absolute(process.rawOutputPrefix()), process.processesPerWorker());
+    }
     jars = List.copyOf(jars);
-    requireNonNull(cacheDir, "cacheDir");
+    cacheDir = requireNonNull(cacheDir, "cacheDir").map(RunOptions::absolute);
     requireNonNull(cacheMode, "cacheMode");
-    requireNonNull(outputsDir, "outputsDir");
+    outputsDir = requireNonNull(outputsDir, "outputsDir").map(RunOptions::absolute);
     sparkConf = Collections.unmodifiableMap(new LinkedHashMap<>(sparkConf));
   }
 
@@ -109,6 +116,23 @@ public record RunOptions(
         cacheMode,
         outputsDir,
         false);
+  }
+
+  /**
+   * A local path (or {@code file:} URI) as an absolute, normalized path; other URIs as given.
+   *
+   * @throws InvalidDefinitionException when it is empty
+   */
+  static String absolute(String folder) {
+    String local = LiteralFiles.localPathOf(folder);
+    if (local.contains("://")) {
+      return local;
+    }
+    if (local.isBlank()) {
+      throw new InvalidDefinitionException(
+          "a folder option is empty: give a folder, or leave the option out");
+    }
+    return java.nio.file.Path.of(local).toAbsolutePath().normalize().toString();
   }
 
   public RunOptions(

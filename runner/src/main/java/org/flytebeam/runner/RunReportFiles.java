@@ -3,14 +3,18 @@ package org.flytebeam.runner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.beam.sdk.util.MimeTypes;
 import org.flytebeam.beam.MapResult;
+import org.flytebeam.exec.AtomicFiles;
 import org.flytebeam.spec.MapTaskSpec;
 
 /**
@@ -161,9 +165,15 @@ final class RunReportFiles {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        content.writeTo(out);
-      }
+      // Written beside and renamed: a failed write keeps the previous file whole.
+      AtomicFiles.write(
+          file.toAbsolutePath().toString(),
+          MimeTypes.TEXT,
+          raw -> {
+            Writer out = new BufferedWriter(new OutputStreamWriter(raw, StandardCharsets.UTF_8));
+            content.writeTo(out);
+            out.flush();
+          });
     } catch (IOException | UncheckedIOException e) {
       throw new InfrastructureException(
           "cannot write " + option + " [" + file + "]: " + FlyteBeam.rootMessage(e), e);

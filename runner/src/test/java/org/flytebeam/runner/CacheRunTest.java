@@ -40,7 +40,7 @@ class CacheRunTest extends CacheRuns {
     Cli second = run(def, in, "--summary", summary.toString(), "--report", report.toString());
 
     assertThat(second.exitCode()).as(second.err()).isZero();
-    assertThat(second.err()).isEmpty();
+    assertThat(second.errWithoutProgress()).isEmpty();
     assertThat(started()).isEmpty();
     assertThat(compact(second.out()))
         .isEqualTo("{\"o0\":[11,21,31,41,51]}")
@@ -146,7 +146,7 @@ class CacheRunTest extends CacheRuns {
                 + " checksum mismatch))");
     assertThat(Files.readAllBytes(entry)).isEqualTo(whole);
     clearMarkers();
-    assertThat(run(def, in).err()).isEmpty();
+    assertThat(run(def, in).errWithoutProgress()).isEmpty();
     assertThat(started()).isEmpty();
   }
 

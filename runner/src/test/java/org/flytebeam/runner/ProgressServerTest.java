@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Executors in other JVMs relay their counts to the driver's endpoint, once per range. */
 class ProgressServerTest {
+  private static final String SECRET = RunProgress.newSecret();
+
   @TempDir Path dir;
 
   @Test
@@ -19,8 +21,8 @@ class ProgressServerTest {
     // given: the driver's progress and endpoint; an executor's relay
     String runId = "relay-" + System.nanoTime();
     RunProgress driver = RunProgress.forRun(runId);
-    try (ProgressServer server = ProgressServer.start("127.0.0.1", driver)) {
-      RunProgress executor = RunProgress.relayingTo(server.url());
+    try (ProgressServer server = ProgressServer.start("127.0.0.1", driver, SECRET, 10)) {
+      RunProgress executor = RunProgress.relayingTo(server.url(), SECRET);
 
       // when: a range of three elements, two ended
       executor.started();
@@ -52,12 +54,12 @@ class ProgressServerTest {
   @Test
   void shouldRelayToTheEndpointNamedInTheRunFolderWhenTheRunIsNotInThisJvm() throws Exception {
     String runId = "remote-" + System.nanoTime();
-    RunProgress driver = RunProgress.relayingTo(null);
-    try (ProgressServer server = ProgressServer.start("127.0.0.1", driver)) {
+    RunProgress driver = RunProgress.relayingTo(null, null);
+    try (ProgressServer server = ProgressServer.start("127.0.0.1", driver, SECRET, 10)) {
       Files.writeString(
           dir.resolve(RunProgress.ENDPOINT_FILE), server.url(), StandardCharsets.UTF_8);
 
-      RunProgress worker = RunProgress.forWorker(runId, dir.toString());
+      RunProgress worker = RunProgress.forWorker(runId, dir.toString(), SECRET);
       worker.started();
       worker.ended(ElementStatus.FAILED);
       worker.flush();
@@ -72,7 +74,7 @@ class ProgressServerTest {
   void shouldCountLocallyWithoutAnEndpointFile() {
     String runId = "local-" + System.nanoTime();
     try {
-      RunProgress worker = RunProgress.forWorker(runId, dir.toString());
+      RunProgress worker = RunProgress.forWorker(runId, dir.toString(), SECRET);
       worker.started();
       worker.ended(ElementStatus.SUCCEEDED);
       worker.flush();

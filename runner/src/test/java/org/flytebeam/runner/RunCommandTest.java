@@ -40,6 +40,7 @@ class RunCommandTest {
 
     Cli cli = Cli.run("run", "--definition", def.toString(), "--inputs", inputs.toString());
 
+    // The verdict only: no warning, no error; progress lines only if the machine is slow.
     assertThat(cli.errWithoutProgress())
         .isEqualTo("map succeeded: 2 of 2 elements succeeded (2 required)\n");
     assertThat(cli.exitCode()).isEqualTo(0);

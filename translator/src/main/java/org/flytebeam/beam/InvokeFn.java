@@ -53,7 +53,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     inputs = plan.inputs();
     control =
         RunControl.forRun(plan.runId(), plan.size(), plan.required(), plan.spec().runAllSubNodes());
-    progress = RunProgress.forWorker(plan.runId(), plan.workDir());
+    progress = RunProgress.forWorker(plan.runId(), plan.workDir(), plan.progressSecret());
     invoker = Invokers.create(plan.invokerContext());
     runner = new ElementRunner(invoker, subTask.retries(), subTask.timeout(), control);
     cache = ElementCache.open(plan.cache(), subTask);
@@ -95,7 +95,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     // Also for a range read back: its earlier run may have ended before its shard was renamed in.
     if (plan.outputsDir().isPresent()) {
       OutputShards.write(
-          plan.outputsDir().get(), range.start(), range.end(), outputNames, outcomes);
+          plan.outputsDir().get(), plan.runId(), range.start(), range.end(), outputNames, outcomes);
     }
     progress.flush();
     return summarize(range, outcomes, executed, cache.takeProblems());

@@ -64,6 +64,9 @@ public final class MapRunPlan implements Serializable {
   private final CacheSettings cache;
   // Null: the driver assembles the outputs; else the workers write them there (OutputShards).
   private final String outputsDir;
+  // What executors in other JVMs show the driver's progress endpoint: it reaches them inside this
+  // plan (Spark's own channel), never through the run folder.
+  private final String progressSecret;
 
   public MapRunPlan(
       String runId,
@@ -94,7 +97,8 @@ public final class MapRunPlan implements Serializable {
         process,
         warnings,
         CacheSettings.disabled(),
-        null);
+        null,
+        org.flytebeam.exec.RunProgress.newSecret());
   }
 
   private MapRunPlan(
@@ -107,7 +111,8 @@ public final class MapRunPlan implements Serializable {
       ProcessSettings process,
       List<String> warnings,
       CacheSettings cache,
-      String outputsDir) {
+      String outputsDir,
+      String progressSecret) {
     this.runId = requireNonNull(runId, "runId");
     this.workDir = requireNonNull(workDir, "workDir");
     this.spec = requireNonNull(spec, "spec");
@@ -118,6 +123,12 @@ public final class MapRunPlan implements Serializable {
     this.warnings = List.copyOf(warnings);
     this.cache = requireNonNull(cache, "cache");
     this.outputsDir = outputsDir;
+    this.progressSecret = requireNonNull(progressSecret, "progressSecret");
+  }
+
+  /** The secret that executors' progress posts carry (see the runner's progress endpoint). */
+  public String progressSecret() {
+    return progressSecret;
   }
 
   public String runId() {
@@ -166,7 +177,17 @@ public final class MapRunPlan implements Serializable {
     List<String> all = new ArrayList<>(warnings);
     all.addAll(moreWarnings);
     return new MapRunPlan(
-        runId, workDir, spec, size, required, shards, process, all, cache, outputsDir);
+        runId,
+        workDir,
+        spec,
+        size,
+        required,
+        shards,
+        process,
+        all,
+        cache,
+        outputsDir,
+        progressSecret);
   }
 
   /**
@@ -177,7 +198,17 @@ public final class MapRunPlan implements Serializable {
   public MapRunPlan withOutputsDir(String outputsDir) {
     requireNonNull(outputsDir, "outputsDir");
     return new MapRunPlan(
-        runId, workDir, spec, size, required, shards, process, warnings, cache, outputsDir);
+        runId,
+        workDir,
+        spec,
+        size,
+        required,
+        shards,
+        process,
+        warnings,
+        cache,
+        outputsDir,
+        progressSecret);
   }
 
   /** Where the workers write the outputs as shards; empty: the driver assembles them. */
@@ -305,7 +336,8 @@ public final class MapRunPlan implements Serializable {
         process,
         warnings,
         cache,
-        outputsDir);
+        outputsDir,
+        progressSecret);
   }
 
   static List<Shard> planShards(long size, int parallelism, int maxLanes) {

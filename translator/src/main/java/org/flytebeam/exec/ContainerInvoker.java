@@ -304,13 +304,16 @@ public final class ContainerInvoker implements ElementInvoker {
     return env;
   }
 
-  /** The attempts' folders: under a local run folder, else under a local temporary folder. */
+  /**
+   * The attempts' folders: under a local run folder, else under this user's own temporary folder.
+   */
   static Path attemptsRoot(InvokerContext context) {
     Path root =
         LocalFiles.isLocal(context.workDir())
             ? LocalFiles.toPath(context.workDir()).resolve("attempts")
-            : Path.of(
-                System.getProperty("java.io.tmpdir"), "flyte-beam-" + context.runId(), "attempts");
+            : UserFolders.base()
+                .resolve(UserFolders.RUN_PREFIX + context.runId())
+                .resolve("attempts");
     try {
       return Files.createDirectories(root);
     } catch (IOException e) {

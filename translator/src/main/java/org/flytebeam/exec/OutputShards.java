@@ -7,13 +7,22 @@ import com.google.protobuf.util.JsonFormat;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralMap;
 import java.io.BufferedOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -42,10 +51,18 @@ import org.flytebeam.types.PlainJson;
  * <p>Like {@link RangeResults}, a shard is written to a temporary name (under {@code _temporary/},
  * outside {@code elements/}) and renamed, so the folder only ever holds complete shards, and a
  * range written twice (Spark re-running a task) leaves one shard with the same lines.
+ *
+ * <p>One run at a time writes in a folder: the driver {@linkplain #claim claims} it before any
+ * element runs with a marker ({@value #CLAIM_FILE}, created only if absent, naming the run, its pid
+ * and host), every shard writer checks the marker still names its run before it renames a shard in,
+ * and the driver {@linkplain #release releases} it after the run.
  */
 public final class OutputShards {
   /** The blob format of the outputs' multipart blobs. */
   public static final String FORMAT = "jsonl";
+
+  /** The marker of the run that writes in the folder. */
+  public static final String CLAIM_FILE = "_claim";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -147,7 +164,7 @@ public final class OutputShards {
       }
       FileSystems.delete(List.of(probeId), StandardMoveOptions.IGNORE_MISSING_FILES);
       if (!elements.contains("://")) {
-        java.nio.file.Files.createDirectories(java.nio.file.Path.of(elements));
+        Files.createDirectories(Path.of(elements));
       }
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
@@ -155,6 +172,148 @@ public final class OutputShards {
               "outputs folder [%s] cannot be written (%s): give a folder you can write",
               outputsDir, firstLine(e)),
           e);
+    }
+  }
+
+  /** The claim marker of the folder. */
+  public static String claimFile(String outputsDir) {
+    return RangeResults.join(outputsDir, CLAIM_FILE);
+  }
+
+  /**
+   * Claims the folder for run {@code runId} before it writes anything there: creates the marker
+   * only if no other run holds it (atomically on a local folder; on other file systems, written
+   * then read back, as they offer no create-if-absent).
+   *
+   * @throws IllegalArgumentException naming the run that holds the folder (and, if that run is
+   *     gone, how to clear its claim)
+   */
+  public static void claim(String outputsDir, String runId) {
+    String file = claimFile(outputsDir);
+    byte[] mine = RunOwner.current(runId).format().getBytes(StandardCharsets.UTF_8);
+    try {
+      if (!file.contains("://")) {
+        claimLocal(Path.of(file), mine);
+      } else {
+        Optional<String> held = readClaim(file);
+        if (held.isEmpty()) {
+          writeRemote(file, mine);
+          held = readClaim(file);
+        }
+        boolean mineNow =
+            held.flatMap(RunOwner::parse).map(o -> o.runId().equals(runId)).orElse(false);
+        if (!mineNow) {
+          throw new IllegalArgumentException(heldBy(outputsDir, file, held.orElse("")));
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          String.format(
+              "outputs folder [%s] cannot be written (%s): give a folder you can write",
+              outputsDir, firstLine(e)),
+          e);
+    }
+  }
+
+  private static void claimLocal(Path file, byte[] mine) throws IOException {
+    Files.createDirectories(file.getParent());
+    // Written whole under a name of its own, then linked to the marker's name: the link is
+    // created only if the name is free, and no reader ever sees a half-written marker.
+    Path temp = file.resolveSibling(CLAIM_FILE + "." + UUID.randomUUID());
+    Files.write(temp, mine, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      try {
+        Files.createLink(file, temp);
+      } catch (UnsupportedOperationException e) {
+        Files.write(file, mine, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      }
+    } catch (FileAlreadyExistsException e) {
+      String held;
+      try {
+        held = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException | UncheckedIOException gone) {
+        held = ""; // released meanwhile: still, another run was there a moment ago
+      }
+      throw new IllegalArgumentException(
+          heldBy(file.getParent().toString(), file.toString(), held));
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private static String heldBy(String outputsDir, String file, String held) {
+    Optional<RunOwner> owner = RunOwner.parse(held);
+    if (owner.isEmpty()) {
+      return String.format(
+          "outputs folder [%s] is claimed by another run, whose marker [%s] cannot be read:"
+              + " if no run writes in the folder, remove [%s]; else give another folder",
+          outputsDir, file, file);
+    }
+    if (owner.get().isGoneFromThisHost()) {
+      return String.format(
+          "outputs folder [%s] is still claimed by %s, which is no longer running (killed?): its"
+              + " shards may be incomplete; remove [%s] (and the folder's elements/ unless you"
+              + " want its shards) and run again, or give another folder",
+          outputsDir, owner.get().describe(), file);
+    }
+    return String.format(
+        "outputs folder [%s] is in use by %s: wait for that run to end, or give another folder",
+        outputsDir, owner.get().describe());
+  }
+
+  private static Optional<String> readClaim(String file) throws IOException {
+    try (InputStream in =
+        Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
+      return Optional.of(new String(in.readNBytes(4096), StandardCharsets.UTF_8));
+    } catch (FileNotFoundException | NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void writeRemote(String file, byte[] bytes) throws IOException {
+    try (OutputStream out =
+        Channels.newOutputStream(
+            FileSystems.create(FileSystems.matchNewResource(file, false), MimeTypes.TEXT))) {
+      out.write(bytes);
+    }
+  }
+
+  /**
+   * Checks that run {@code runId} still holds the folder's claim: a writer of another run, or of a
+   * run whose claim was removed, must not put its shards among this run's.
+   *
+   * @throws IllegalStateException when it does not
+   */
+  public static void checkClaimed(String outputsDir, String runId) {
+    String file = claimFile(outputsDir);
+    Optional<String> held;
+    try {
+      held = readClaim(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the outputs folder's claim [" + file + "]", e);
+    }
+    Optional<RunOwner> owner = held.flatMap(RunOwner::parse);
+    if (owner.isEmpty() || !owner.get().runId().equals(runId)) {
+      throw new IllegalStateException(
+          String.format(
+              "outputs folder [%s] is no longer claimed by run [%s] (its marker [%s] %s): no"
+                  + " shard of this run is written there",
+              outputsDir, runId, file, owner.map(o -> "names " + o.describe()).orElse("is gone")));
+    }
+  }
+
+  /** Removes the folder's claim if run {@code runId} holds it; best effort. */
+  public static void release(String outputsDir, String runId) {
+    String file = claimFile(outputsDir);
+    try {
+      Optional<RunOwner> owner = readClaim(file).flatMap(RunOwner::parse);
+      if (owner.isPresent() && owner.get().runId().equals(runId)) {
+        FileSystems.delete(
+            List.of(FileSystems.matchNewResource(file, false)),
+            StandardMoveOptions.IGNORE_MISSING_FILES);
+      }
+    } catch (IOException | RuntimeException e) {
+      // A claim left behind is reported, with how to clear it, by the next run.
     }
   }
 
@@ -168,7 +327,12 @@ public final class OutputShards {
    * order; {@code names} are the sub-task's output names, in the order of each outcome's outputs.
    */
   public static void write(
-      String outputsDir, long start, long end, List<String> names, List<ElementOutcome> outcomes) {
+      String outputsDir,
+      String runId,
+      long start,
+      long end,
+      List<String> names,
+      List<ElementOutcome> outcomes) {
     String target = path(outputsDir, start, end);
     String temp =
         temporaryDir(outputsDir)
@@ -203,16 +367,27 @@ public final class OutputShards {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write output shard [" + temp + "]", e);
     }
+    try {
+      checkClaimed(outputsDir, runId);
+    } catch (RuntimeException e) {
+      try {
+        FileSystems.delete(List.of(tempId), StandardMoveOptions.IGNORE_MISSING_FILES);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     AtomicFiles.moveInto(tempId, target);
   }
 
   /** The shards of elements that never ran: every output {@code null}. */
-  public static void writeAborted(String outputsDir, long start, long end, List<String> names) {
+  public static void writeAborted(
+      String outputsDir, String runId, long start, long end, List<String> names) {
     List<ElementOutcome> aborted = new ArrayList<>((int) (end - start));
     for (long i = start; i < end; i++) {
       aborted.add(ElementOutcome.aborted(i));
     }
-    write(outputsDir, start, end, names, aborted);
+    write(outputsDir, runId, start, end, names, aborted);
   }
 
   private static void writeValue(JsonGenerator json, Literal value) throws IOException {
@@ -250,7 +425,7 @@ public final class OutputShards {
         FileSystems.delete(files, StandardMoveOptions.IGNORE_MISSING_FILES);
       }
       if (!dir.contains("://")) {
-        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(dir));
+        Files.deleteIfExists(Path.of(dir));
       }
     } catch (IOException | RuntimeException e) {
       // A leftover temporary file is outside elements/ and harms no reader.

@@ -7,6 +7,7 @@ import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,13 +24,21 @@ import org.apache.beam.sdk.io.FileSystems;
  * execute in the driver's JVM (the DirectRunner, Spark {@code local[N]}) the driver sees every
  * element. Executors in other JVMs (a real cluster) relay their counts to the driver over HTTP,
  * once per range ({@link #flush()}), to the address the driver wrote in the run folder ({@link
- * #ENDPOINT_FILE}); without that file they count for themselves only.
+ * #ENDPOINT_FILE}), with the run's secret, which travels in the run's plan, never in the folder;
+ * without that file they count for themselves only.
  */
 public final class RunProgress {
   /** In the run folder: the driver's progress URL, for executors in other JVMs. */
   public static final String ENDPOINT_FILE = "progress-endpoint";
 
+  /**
+   * Most remote worker JVMs whose running count is remembered: far more executors than a cluster
+   * has, few enough that a client posting made-up worker ids cannot exhaust the driver's heap.
+   */
+  public static final int MAX_REMOTE_WORKERS = 10_000;
+
   private static final Map<String, RunProgress> RUNS = new ConcurrentHashMap<>();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final AtomicLong started = new AtomicLong();
   private final AtomicLong succeeded = new AtomicLong();
@@ -47,29 +56,48 @@ public final class RunProgress {
   /** Where to relay counts to (executors in other JVMs), or null. */
   private final String endpoint;
 
+  /** The run's secret that relayed posts carry, or null. */
+  private final String secret;
+
   private final String worker = UUID.randomUUID().toString();
   private final long[] sent = new long[5];
 
-  private RunProgress(String endpoint) {
+  private RunProgress(String endpoint, String secret) {
     this.endpoint = endpoint;
+    this.secret = secret;
+  }
+
+  /** A new run secret: 32 random bytes, hex. */
+  public static String newSecret() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    StringBuilder hex = new StringBuilder(64);
+    for (byte b : bytes) {
+      hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+    }
+    return hex.toString();
   }
 
   /** The progress of {@code runId} in this JVM, created on first use. */
   public static RunProgress forRun(String runId) {
-    return RUNS.computeIfAbsent(runId, id -> new RunProgress(null));
+    return RUNS.computeIfAbsent(runId, id -> new RunProgress(null, null));
   }
 
   /**
    * What a worker counts into: the driver's own instance when in the driver's JVM, else one per JVM
-   * that relays to the driver's endpoint named in {@code workDir}, if the driver serves one.
+   * that relays to the driver's endpoint named in {@code workDir}, if the driver serves one, with
+   * the run's {@code secret}.
    */
-  public static RunProgress forWorker(String runId, String workDir) {
-    return RUNS.computeIfAbsent(runId, id -> new RunProgress(readEndpoint(workDir)));
+  public static RunProgress forWorker(String runId, String workDir, String secret) {
+    return RUNS.computeIfAbsent(runId, id -> new RunProgress(readEndpoint(workDir), secret));
   }
 
-  /** An instance that relays its counts to {@code endpoint} on {@link #flush()}. */
-  public static RunProgress relayingTo(String endpoint) {
-    return new RunProgress(endpoint);
+  /**
+   * An instance that relays its counts to {@code endpoint} on {@link #flush()}, with {@code
+   * secret}.
+   */
+  public static RunProgress relayingTo(String endpoint, String secret) {
+    return new RunProgress(endpoint, secret);
   }
 
   private static String readEndpoint(String workDir) {
@@ -88,7 +116,7 @@ public final class RunProgress {
    * progress is display only, so a lost report never fails an element.
    */
   public void flush() {
-    if (endpoint == null) {
+    if (endpoint == null || secret == null) {
       return;
     }
     String body;
@@ -112,6 +140,7 @@ public final class RunProgress {
       c.setReadTimeout(2_000);
       c.setDoOutput(true);
       c.setRequestMethod("POST");
+      c.setRequestProperty("Authorization", "Bearer " + secret);
       try (OutputStream out = c.getOutputStream()) {
         out.write(body.getBytes(StandardCharsets.UTF_8));
       }
@@ -122,14 +151,12 @@ public final class RunProgress {
     }
   }
 
-  /** Counts relayed by a worker in another JVM: deltas, and how many it is running now. */
-  public void addRemote(
-      String worker, long started, long succeeded, long failed, long aborted, long running) {
-    addRemote(worker, started, succeeded, failed, aborted, running, 0);
-  }
-
-  /** As above, with the cache hits among the successes (a delta too). */
-  public void addRemote(
+  /**
+   * Counts relayed by a worker in another JVM: deltas, how many it is running now, and the cache
+   * hits among the successes (a delta too). A worker not seen before is refused (false, nothing
+   * added) once {@link #MAX_REMOTE_WORKERS} are remembered.
+   */
+  public boolean addRemote(
       String worker,
       long started,
       long succeeded,
@@ -137,13 +164,24 @@ public final class RunProgress {
       long aborted,
       long running,
       long cacheHits) {
+    synchronized (remoteRunning) {
+      if (!remoteRunning.containsKey(worker) && remoteRunning.size() >= MAX_REMOTE_WORKERS) {
+        return false;
+      }
+      remoteRunning.put(worker, running);
+    }
     active();
     this.cacheHits.addAndGet(cacheHits);
     this.started.addAndGet(started);
     this.succeeded.addAndGet(succeeded);
     this.failed.addAndGet(failed);
     this.aborted.addAndGet(aborted);
-    remoteRunning.put(worker, running);
+    return true;
+  }
+
+  /** How many remote workers are remembered. */
+  public int remoteWorkers() {
+    return remoteRunning.size();
   }
 
   /** Forgets a finished run; holders of the instance may still read it. */

@@ -54,7 +54,9 @@ public final class ArrayJobs {
       ArrayJob.Builder job = ArrayJob.newBuilder();
       JsonFormat.parser().merge(JsonFormat.printer().print(custom), job);
       return job.build();
-    } catch (InvalidProtocolBufferException e) {
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      // IllegalArgumentException: a number beyond a double (1e400) read as Infinity, which
+      // protobuf's JSON cannot print back.
       throw new InvalidDefinitionException(
           String.format(
               "custom of %s is not an ArrayJob (%s): write it as flytekit does, e.g."

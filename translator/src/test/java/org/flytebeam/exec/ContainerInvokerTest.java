@@ -584,7 +584,8 @@ class ContainerInvokerTest {
     assertThat(outcome.status()).isEqualTo(ElementStatus.TIMED_OUT);
     assertThat(outcome.attempts()).isEqualTo(2);
     assertThat(outcome.error()).isEqualTo("TimeoutError: attempt timed out after 0.5s");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    // Far less than the child's 300 s, with room for a loaded machine.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
     List<Long> started = Pids.read(pidFile);
     pids.addAll(started);
     assertThat(started).hasSize(4);

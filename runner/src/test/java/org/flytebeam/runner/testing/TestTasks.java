@@ -155,6 +155,35 @@ public final class TestTasks {
     }
   }
 
+  /** Opened by a test: {@link Gated} elements wait for it. */
+  public static volatile java.util.concurrent.CountDownLatch gate =
+      new java.util.concurrent.CountDownLatch(0);
+
+  /** Counted down as each {@link Gated} element starts. */
+  public static volatile java.util.concurrent.CountDownLatch gateEntered =
+      new java.util.concurrent.CountDownLatch(0);
+
+  /** Returns {@code x * 10} once the test opens {@link #gate} (at most 60 s later). */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
+  @AutoService(JavaTask.class)
+  public static final class Gated extends JavaTask<X, Y> {
+    private static final long serialVersionUID = 1L;
+
+    public Gated() {
+      super("test_gated", X.class, Y.class);
+    }
+
+    @Override
+    public Y run(X input, TaskContext context) throws InterruptedException {
+      count(name(), context.arrayIndex());
+      gateEntered.countDown();
+      if (!gate.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the test never opened the gate");
+      }
+      return new Y(input.x() * 10);
+    }
+  }
+
   /** Counts its calls; fails non-recoverably when {@code x} is negative. */
   @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)

@@ -90,7 +90,8 @@ class ProcessTreeTest {
 
     // then
     assertThat(done.ending()).isEqualTo(ProcessTree.Ending.TIMED_OUT);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    // Far less than the children's 300 s, with room for a loaded machine.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
     List<Long> started = readPids(pidFile);
     assertThat(started).hasSize(3);
     assertGoneSoon(started);
