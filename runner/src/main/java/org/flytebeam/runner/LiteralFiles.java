@@ -1,5 +1,6 @@
 package org.flytebeam.runner;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -55,7 +56,7 @@ final class LiteralFiles {
     String text = new String(bytes, StandardCharsets.UTF_8);
     JsonNode root;
     try {
-      root = JSON.readTree(text);
+      root = JSON.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(text);
     } catch (IOException e) {
       throw new InvalidDefinitionException(
           String.format(
@@ -91,6 +92,7 @@ final class LiteralFiles {
    * InvalidDefinitionException}s that name the option.
    */
   static byte[] read(String file, String option) {
+    checkLocal(file, option);
     ResourceId resource;
     try {
       resource = FileSystems.matchNewResource(localPathOf(file), false);
@@ -106,6 +108,32 @@ final class LiteralFiles {
     } catch (IOException e) {
       throw new InvalidDefinitionException(
           String.format("%s file [%s] cannot be read: %s", option, file, oneLine(e)));
+    }
+  }
+
+  /**
+   * A local path that is a folder or cannot be read, said so (Beam reports both as missing files).
+   */
+  private static void checkLocal(String file, String option) {
+    String local = localPathOf(file);
+    if (org.flytebeam.exec.process.LocalFiles.isLocal(local)) {
+      java.nio.file.Path path;
+      try {
+        path = java.nio.file.Path.of(local);
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new InvalidDefinitionException(
+            String.format("%s file [%s] is not a valid path: %s", option, file, e.getReason()));
+      }
+      if (java.nio.file.Files.isDirectory(path)) {
+        throw new InvalidDefinitionException(
+            String.format("%s file [%s] is a folder: give the file itself", option, file));
+      }
+      if (java.nio.file.Files.exists(path) && !java.nio.file.Files.isReadable(path)) {
+        throw new InvalidDefinitionException(
+            String.format(
+                "%s file [%s] cannot be read: permission denied (check its permissions)",
+                option, file));
+      }
     }
   }
 
