@@ -1,6 +1,5 @@
 package org.flytebeam.runner;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -56,7 +55,7 @@ final class LiteralFiles {
     String text = new String(bytes, StandardCharsets.UTF_8);
     JsonNode root;
     try {
-      root = JSON.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(text);
+      root = JSON.readTree(text);
     } catch (IOException e) {
       throw new InvalidDefinitionException(
           String.format(
@@ -83,6 +82,7 @@ final class LiteralFiles {
       }
       return map.build();
     }
+    checkFloats(file, text);
     return PlainJson.fromJson(root, workflowInputs);
   }
 
@@ -108,6 +108,30 @@ final class LiteralFiles {
     } catch (IOException e) {
       throw new InvalidDefinitionException(
           String.format("%s file [%s] cannot be read: %s", option, file, oneLine(e)));
+    }
+  }
+
+  /**
+   * Refuses a number beyond a 64-bit float ({@code 1e400}), naming it as written: the JSON reader
+   * would silently make it Infinity.
+   */
+  private static void checkFloats(String file, String text) {
+    try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(text)) {
+      for (com.fasterxml.jackson.core.JsonToken token = parser.nextToken();
+          token != null;
+          token = parser.nextToken()) {
+        if (token == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_FLOAT
+            && Double.isInfinite(Double.parseDouble(parser.getText()))) {
+          throw new InvalidDefinitionException(
+              String.format(
+                  "inputs file [%s] holds the number [%s] at [%s], beyond a 64-bit float (whose"
+                      + " largest is about 1.8e308): write a smaller number, or \"Infinity\" if"
+                      + " that is what is meant",
+                  file, parser.getText(), parser.getParsingContext().pathAsPointer()));
+        }
+      }
+    } catch (IOException e) {
+      // Read once already: a file that parsed does not fail here.
     }
   }
 
