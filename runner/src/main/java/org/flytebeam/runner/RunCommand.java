@@ -271,7 +271,11 @@ final class RunCommand implements Callable<Integer> {
             rawOutputPrefix(),
             processesPerWorker,
             passEnv,
-            secretsDir == null ? "" : LiteralFiles.localPathOf(secretsDir)),
+            secretsDir == null
+                ? ""
+                : java.nio.file.Path.of(LiteralFiles.localPathOf(secretsDir))
+                    .toAbsolutePath()
+                    .toString()),
         jars,
         Optional.ofNullable(cache),
         cacheMode(),

@@ -303,7 +303,9 @@ public final class ProcessTree {
       byte[] environ;
       try {
         // Another user's processes cannot be read, and need not be: ours cannot run as them.
-        environ = Files.readAllBytes(PROC.resolve(name).resolve("environ"));
+        try (InputStream in = Files.newInputStream(PROC.resolve(name).resolve("environ"))) {
+          environ = in.readAllBytes();
+        }
       } catch (IOException | SecurityException e) {
         continue;
       }
