@@ -10,6 +10,7 @@ import org.flytebeam.task.TaskContext;
  * previous one, so the JIT can neither skip nor vectorize it; the output (20 bits) depends on every
  * round, so sums of outputs never overflow in the benchmark's checksums.
  */
+@SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
 @AutoService(JavaTask.class)
 public final class Burn extends JavaTask<Burn.Input, Burn.Output> {
   private static final long serialVersionUID = 1L;

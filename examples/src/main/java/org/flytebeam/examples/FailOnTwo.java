@@ -8,6 +8,7 @@ import org.flytebeam.task.TaskContext;
  * {@code fail_on_two(x: int) -> int}: returns {@code x}, but fails (non-recoverably) on 2: SPEC
  * case 5.
  */
+@SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
 @AutoService(JavaTask.class)
 public final class FailOnTwo extends JavaTask<FailOnTwo.Input, FailOnTwo.Output> {
   private static final long serialVersionUID = 1L;

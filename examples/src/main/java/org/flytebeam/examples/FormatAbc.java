@@ -5,6 +5,7 @@ import org.flytebeam.task.JavaTask;
 import org.flytebeam.task.TaskContext;
 
 /** {@code format_abc(a: int, b: float, c: str) -> str}: SPEC cases 2 and 4 ("1 - 0.1 - c"). */
+@SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
 @AutoService(JavaTask.class)
 public final class FormatAbc extends JavaTask<FormatAbc.Input, FormatAbc.Output> {
   private static final long serialVersionUID = 1L;

@@ -5,6 +5,7 @@ import org.flytebeam.task.JavaTask;
 import org.flytebeam.task.TaskContext;
 
 /** {@code multiply(a: int, b: int, c: int) -> int}: SPEC case 7. */
+@SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
 @AutoService(JavaTask.class)
 public final class Multiply extends JavaTask<Multiply.Input, Multiply.Output> {
   private static final long serialVersionUID = 1L;

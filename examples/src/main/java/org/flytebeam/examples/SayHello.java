@@ -5,6 +5,7 @@ import org.flytebeam.task.JavaTask;
 import org.flytebeam.task.TaskContext;
 
 /** {@code say_hello(name: str) -> str}: SPEC case 1. */
+@SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
 @AutoService(JavaTask.class)
 public final class SayHello extends JavaTask<SayHello.Input, SayHello.Output> {
   private static final long serialVersionUID = 1L;

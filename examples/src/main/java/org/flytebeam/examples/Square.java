@@ -5,6 +5,7 @@ import org.flytebeam.task.JavaTask;
 import org.flytebeam.task.TaskContext;
 
 /** {@code square(x: int) -> int}: the trivial function of the benchmark. */
+@SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
 @AutoService(JavaTask.class)
 public final class Square extends JavaTask<Square.Input, Square.Output> {
   private static final long serialVersionUID = 1L;

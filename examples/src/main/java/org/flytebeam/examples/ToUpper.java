@@ -6,6 +6,7 @@ import org.flytebeam.task.JavaTask;
 import org.flytebeam.task.TaskContext;
 
 /** {@code to_upper(word: str) -> str}. */
+@SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
 @AutoService(JavaTask.class)
 public final class ToUpper extends JavaTask<ToUpper.Input, ToUpper.Output> {
   private static final long serialVersionUID = 1L;

@@ -72,6 +72,8 @@ public final class FlyteBeam {
    * As {@link #run(MapTaskSpec, LiteralMap, RunOptions)}, telling {@code observer} of the run's
    * plan once its inputs are checked, before any element runs (to follow its progress).
    */
+  // The jars are installed on the thread's class loader for the try block's whole extent.
+  @SuppressWarnings("try")
   public static MapResult run(
       MapTaskSpec spec, LiteralMap inputs, RunOptions options, RunObserver observer) {
     try (UserJars jars = UserJars.install(options.jars())) {
@@ -234,6 +236,7 @@ public final class FlyteBeam {
    * {@code HADOOP_CONF_DIR} or {@code --hdfsConfiguration}), {@code gs://}, and any file system
    * whose Beam module is on the class path or among the jars.
    */
+  @SuppressWarnings("try") // The jars' file systems are registered while they are installed.
   public static void registerFileSystems(RunOptions options) {
     try (UserJars jars = UserJars.install(options.jars())) {
       FileSystems.setDefaultPipelineOptions(

@@ -235,6 +235,7 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  @SuppressWarnings("try") // The jars are installed for the try block's whole extent.
   private int run(PrintWriter out, PrintWriter err) throws IOException {
     RunOptions options = runOptions();
     // The user's jars first: they may hold the tasks the definition names and file systems.
@@ -303,7 +304,7 @@ final class RunCommand implements Callable<Integer> {
     try (ProgressPrinter progress =
         new ProgressPrinter(
             err,
-            System.console() != null,
+            isTerminal(),
             progressInterval,
             options.runner() == RunnerKind.SparkRunner
                 && !SparkContexts.isLocal(options.sparkMaster()),
@@ -409,5 +410,12 @@ final class RunCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
+  }
+
+  // On Java 17, the release this is built for, a null console means no terminal; a JVM of 22 or
+  // newer may return a console for a redirected stream, and then shows the terminal's progress.
+  @SuppressWarnings("SystemConsoleNull")
+  private static boolean isTerminal() {
+    return System.console() != null;
   }
 }

@@ -32,6 +32,8 @@ import org.apache.beam.sdk.util.MimeTypes;
  * @param offsets the checkpoints' byte offsets
  * @param lineOffsets the checkpoints' lines, counted from the piece's first line (JSON Lines)
  */
+// The checkpoint arrays are read by position and never compared: a record keeps them whole.
+@SuppressWarnings("ArrayRecordComponent")
 public record ChunkIndex(
     String problem,
     long elements,

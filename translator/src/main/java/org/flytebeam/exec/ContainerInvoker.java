@@ -476,7 +476,7 @@ public final class ContainerInvoker implements ElementInvoker {
           e);
     }
     keepLogs(a, done);
-    return outcome(a, index, done, timeout);
+    return outcome(a, done, timeout);
   }
 
   private static void deleteQuietly(Path folder) {
@@ -640,8 +640,7 @@ public final class ContainerInvoker implements ElementInvoker {
     }
   }
 
-  private List<Literal> outcome(
-      Attempt a, long index, ProcessTree.Completed done, Optional<Duration> timeout)
+  private List<Literal> outcome(Attempt a, ProcessTree.Completed done, Optional<Duration> timeout)
       throws AttemptFailedException {
     switch (done.ending()) {
       case TIMED_OUT:
@@ -675,12 +674,12 @@ public final class ContainerInvoker implements ElementInvoker {
               + (tail.isEmpty() ? " (stderr empty)" : "; stderr: " + tail));
     }
     if (a.dataOut().isPresent()) {
-      return dataConfigOutputs(a, index);
+      return dataConfigOutputs(a);
     }
     return outputsFile(a.outputs().resolve("outputs.pb"));
   }
 
-  private List<Literal> dataConfigOutputs(Attempt a, long index) throws AttemptFailedException {
+  private List<Literal> dataConfigOutputs(Attempt a) throws AttemptFailedException {
     DataLoadingConfig data = command.dataConfig().orElseThrow();
     try {
       return DataConfigFiles.readOutputs(

@@ -57,7 +57,7 @@ public final class RangeResults {
       long previousStart = 0;
       for (ElementOutcome o : outcomes) {
         out.writeUInt64NoTag(o.index() - start);
-        out.writeRawByte((byte) o.status().ordinal());
+        out.writeRawByte(o.status().code());
         out.writeRawByte(o.cacheHit() ? CACHE_HIT : 0);
         out.writeUInt32NoTag(o.attempts());
         // Start times are close to each other: deltas make short varints.
@@ -190,11 +190,10 @@ public final class RangeResults {
       throw new IllegalStateException("bad count");
     }
     List<T> outcomes = new ArrayList<>(count);
-    ElementStatus[] statuses = ElementStatus.values();
     long previousStart = 0;
     for (int i = 0; i < count; i++) {
       long index = start + in.readUInt64();
-      ElementStatus status = statuses[in.readRawByte()];
+      ElementStatus status = ElementStatus.ofCode(in.readRawByte());
       boolean cacheHit = (in.readRawByte() & CACHE_HIT) != 0;
       int attempts = in.readUInt32();
       long startMillis = previousStart + in.readSInt64();

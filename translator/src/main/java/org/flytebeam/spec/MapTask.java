@@ -314,7 +314,7 @@ public final class MapTask {
               new TreeSet<>(boundInputs.get()), new TreeSet<>(boundInputsValues.get().keySet())));
     }
 
-    Map<String, Literal> values = boundValues(inputs, taskName, problems);
+    Map<String, Literal> values = boundValues(inputs, problems);
     if (legacy) {
       checkLegacy(values, problems);
     }
@@ -383,8 +383,7 @@ public final class MapTask {
     }
   }
 
-  private Map<String, Literal> boundValues(
-      Map<String, Variable> inputs, String taskName, List<String> problems) {
+  private Map<String, Literal> boundValues(Map<String, Variable> inputs, List<String> problems) {
     Map<String, Literal> values = new LinkedHashMap<>();
     for (Map.Entry<String, Object> partial : partials.entrySet()) {
       String input = partial.getKey();

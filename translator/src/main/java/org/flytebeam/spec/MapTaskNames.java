@@ -23,8 +23,10 @@ import java.util.OptionalLong;
  *       min_success_ratio)}-arraynode}, each value as Python's {@code str()} writes it ({@code
  *       None}, {@code 4}, {@code 1.0}); the default {@code md5("NoneNone1.0")} is {@value
  *       #DEFAULT_ARRAY_NODE_HASH}.
- *   <li>Legacy: {@code {module}.mapper_{fn}_{md5(bound)}}; without bound inputs {@code md5("")} =
- *       {@value #NO_BOUND_INPUTS_HASH}.
+ *   <li>Legacy, as flytekit 1.16's {@code MapPythonTask} names it: {@code
+ *       {module}.map_{fn}_{md5(bound)}}, no suffix; without bound inputs {@code md5("")} = {@value
+ *       #NO_BOUND_INPUTS_HASH}. Flytekit 1.4 and before wrote {@code {module}.mapper_{fn}_{index}};
+ *       such names are read like any other (a name is an identity, never parsed) but not written.
  * </ul>
  *
  * <p>{@code bound} is the bound input names, sorted, joined by {@code ","} with no spaces.
@@ -60,9 +62,9 @@ public final class MapTaskNames {
     return prefix(module) + "map_" + fn + "_" + md5Hex(hashed) + "-arraynode";
   }
 
-  /** The legacy ({@code container_array}) map task name, e.g. {@code examples.mapper_f_d41d...}. */
+  /** The legacy ({@code container_array}) map task name, e.g. {@code examples.map_f_d41d...}. */
   public static String legacy(String module, String fn, Collection<String> boundInputs) {
-    return prefix(module) + "mapper_" + fn + "_" + md5Hex(boundCsv(boundInputs));
+    return prefix(module) + "map_" + fn + "_" + md5Hex(boundCsv(boundInputs));
   }
 
   /** The bound input names sorted as Python sorts strings (by code point), joined by commas. */

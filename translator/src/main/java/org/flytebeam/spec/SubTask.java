@@ -73,11 +73,10 @@ public record SubTask(
     TaskMetadata metadata = template.getMetadata();
     int retries =
         nodeRetries.isPresent() ? nodeRetries.getAsInt() : metadata.getRetries().getRetries();
+    com.google.protobuf.Duration protoTimeout = metadata.getTimeout();
     Optional<Duration> timeout =
         metadata.hasTimeout()
-            ? Optional.of(
-                Duration.ofSeconds(
-                    metadata.getTimeout().getSeconds(), metadata.getTimeout().getNanos()))
+            ? Optional.of(Duration.ofSeconds(protoTimeout.getSeconds(), protoTimeout.getNanos()))
             : Optional.empty();
     Optional<String> cacheVersion =
         metadata.getDiscoverable() ? Optional.of(metadata.getDiscoveryVersion()) : Optional.empty();

@@ -41,6 +41,7 @@ class MapTaskTransformTest {
   public record Out(long o0) {}
 
   /** Counts its invocations; fails non-recoverably on 13. */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class Triple extends JavaTask<In, Out> {
     private static final long serialVersionUID = 1L;
@@ -62,6 +63,7 @@ class MapTaskTransformTest {
   public record Pair(long doubled, String text) {}
 
   /** Two outputs; fails non-recoverably on 7. */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class Describe extends JavaTask<In, Pair> {
     private static final long serialVersionUID = 1L;

@@ -104,6 +104,7 @@ class ReferenceInputsTransformTest {
   public record Text(String o0) {}
 
   /** Never run here: only its interface matters. */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @com.google.auto.service.AutoService(org.flytebeam.task.JavaTask.class)
   public static final class Repeat extends org.flytebeam.task.JavaTask<SN, Text> {
     private static final long serialVersionUID = 1L;

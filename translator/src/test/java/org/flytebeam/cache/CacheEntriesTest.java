@@ -96,7 +96,7 @@ class CacheEntriesTest {
     AtomicBoolean stop = new AtomicBoolean();
     List<Future<?>> writers = new ArrayList<>();
     for (int w = 0; w < 4; w++) {
-      long value = 100 + w;
+      long value = 100L + w;
       writers.add(
           pool.submit(
               () -> {

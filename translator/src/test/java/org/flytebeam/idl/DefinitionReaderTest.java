@@ -133,7 +133,7 @@ class DefinitionReaderTest {
     MapTaskSpec spec = DefinitionReader.read(LEGACY);
 
     assertThat(spec.form()).isEqualTo(MapTaskSpec.Form.LEGACY);
-    assertThat(spec.name()).isEqualTo("examples.mapper_to_upper_d41d8cd98f00b204e9800998ecf8427e");
+    assertThat(spec.name()).isEqualTo("examples.map_to_upper_d41d8cd98f00b204e9800998ecf8427e");
     assertThat(spec.subTask().type()).isEqualTo("container_array");
     assertThat(spec.parallelism()).isEqualTo(OptionalInt.of(2));
     assertThat(spec.minSuccessRatio()).contains(1.0f);
@@ -473,7 +473,7 @@ class DefinitionReaderTest {
 
     assertThatThrownBy(() -> DefinitionReader.read(file))
         .hasMessageStartingWith(
-            "found a TaskTemplate [examples.mapper_to_upper_d41d8cd98f00b204e9800998ecf8427e] of"
+            "found a TaskTemplate [examples.map_to_upper_d41d8cd98f00b204e9800998ecf8427e] of"
                 + " type [python-task], which is not supported: a template alone must be of type"
                 + " [container_array]; supported: ");
     Path pb = tmp.resolve("python-task.pb");
@@ -494,7 +494,7 @@ class DefinitionReaderTest {
     assertThatThrownBy(() -> DefinitionReader.read(template))
         .hasMessageStartingWith(
             "custom of container_array template"
-                + " [examples.mapper_to_upper_d41d8cd98f00b204e9800998ecf8427e] is not an ArrayJob"
+                + " [examples.map_to_upper_d41d8cd98f00b204e9800998ecf8427e] is not an ArrayJob"
                 + " (")
         .hasMessageContaining("bogus");
   }

@@ -77,18 +77,18 @@ class MapTaskNamesTest {
     assertThat(MapTaskNames.pythonStr(0.00001f)).isEqualTo("1e-05");
     assertThat(MapTaskNames.pythonStr(1.5e-7f)).isEqualTo("1.5e-07");
     assertThat(MapTaskNames.pythonStr(10f)).isEqualTo("10.0");
-    assertThat(MapTaskNames.pythonStr(1e16f)).isEqualTo("1e+16");
+    assertThat(MapTaskNames.pythonStr((float) 1e16)).isEqualTo("1e+16");
     assertThat(MapTaskNames.pythonStr(Float.NaN)).isEqualTo("nan");
   }
 
   @Test
   void shouldHashOnlyBoundInputsWhenLegacy() {
     assertThat(MapTaskNames.legacy("examples", "to_upper", List.of()))
-        .isEqualTo("examples.mapper_to_upper_d41d8cd98f00b204e9800998ecf8427e");
+        .isEqualTo("examples.map_to_upper_d41d8cd98f00b204e9800998ecf8427e");
     assertThat(MapTaskNames.legacy("m", "f", List.of("c")))
-        .isEqualTo("m.mapper_f_4a8a08f09d37b73795649038408b5f33");
+        .isEqualTo("m.map_f_4a8a08f09d37b73795649038408b5f33");
     assertThat(MapTaskNames.legacy("m", "f", List.of("c", "a")))
-        .isEqualTo("m.mapper_f_f24f071a6ff25db0c9da484cbe06a17a"); // md5("a,c")
+        .isEqualTo("m.map_f_f24f071a6ff25db0c9da484cbe06a17a"); // md5("a,c")
   }
 
   @Test

@@ -304,8 +304,8 @@ class MapTaskTest {
     assertThat(JsonFormat.printer().omittingInsignificantWhitespace().print(template.getCustom()))
         .isEqualTo("{\"javaTask\":\"cached\"}");
     assertThat(template.getMetadata().getRetries().getRetries()).isEqualTo(2);
-    assertThat(template.getMetadata().getTimeout().getSeconds()).isEqualTo(30);
-    assertThat(template.getMetadata().getTimeout().getNanos()).isEqualTo(500);
+    assertThat(template.getMetadata().getTimeout())
+        .isEqualTo(com.google.protobuf.Duration.newBuilder().setSeconds(30).setNanos(500).build());
     assertThat(template.getMetadata().getDiscoverable()).isTrue();
     assertThat(template.getMetadata().getDiscoveryVersion()).isEqualTo("v1");
     assertThat(types(template.getInterface().getInputs()))
@@ -386,7 +386,7 @@ class MapTaskTest {
 
     assertThat(spec.form()).isEqualTo(MapTaskSpec.Form.LEGACY);
     assertThat(spec.name())
-        .isEqualTo(PACKAGE + ".mapper_describe_4a8a08f09d37b73795649038408b5f33");
+        .isEqualTo(PACKAGE + ".map_describe_4a8a08f09d37b73795649038408b5f33");
     assertThat(template.getType()).isEqualTo("container_array");
     assertThat(template.getTaskTypeVersion()).isEqualTo(1);
     assertThat(template.getId().getName()).isEqualTo(spec.name());
@@ -420,7 +420,7 @@ class MapTaskTest {
         .isEqualTo("{\"parallelism\":\"99\",\"minSuccessRatio\":1.0}");
     assertThat(spec.parallelism()).isEqualTo(OptionalInt.of(0));
     assertThat(spec.name())
-        .isEqualTo(PACKAGE + ".mapper_say_hello_d41d8cd98f00b204e9800998ecf8427e");
+        .isEqualTo(PACKAGE + ".map_say_hello_d41d8cd98f00b204e9800998ecf8427e");
   }
 
   @Test

@@ -7,6 +7,8 @@ import org.flytebeam.task.JavaTask;
 import org.flytebeam.task.TaskContext;
 
 /** Small Java tasks mirroring the tasks of flytekit's map task tests (SPEC section 6). */
+// Each task declares its own nested Input and Output, as a user's tasks do.
+@SuppressWarnings("SameNameButDifferent")
 public final class TestTasks {
   private TestTasks() {}
 

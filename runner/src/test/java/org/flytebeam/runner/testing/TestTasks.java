@@ -51,6 +51,7 @@ public final class TestTasks {
   public record Y(long o0) {}
 
   /** Fails recoverably on its first attempt, succeeds on the next; retries 2. */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class Flaky extends JavaTask<X, Y> {
     private static final long serialVersionUID = 1L;
@@ -75,6 +76,7 @@ public final class TestTasks {
   }
 
   /** Sleeps {@code x} milliseconds; timeout 300 ms, retries 1. */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class Sleepy extends JavaTask<X, Y> {
     private static final long serialVersionUID = 1L;
@@ -104,6 +106,7 @@ public final class TestTasks {
   public record Where(long index, long attempt) {}
 
   /** Returns its array index and attempt number; fails recoverably on attempt 0 of odd indices. */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class WhereAmI extends JavaTask<X, Where> {
     private static final long serialVersionUID = 1L;
@@ -127,6 +130,7 @@ public final class TestTasks {
   }
 
   /** Records its start and end, sleeping {@code x} ms in between. */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class Timed extends JavaTask<X, Y> {
     private static final long serialVersionUID = 1L;
@@ -145,6 +149,7 @@ public final class TestTasks {
   }
 
   /** Counts its calls; fails non-recoverably when {@code x} is negative. */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class Counted extends JavaTask<X, Y> {
     private static final long serialVersionUID = 1L;
@@ -175,6 +180,7 @@ public final class TestTasks {
    * markers}, so a test counts real executions, also across processes: {@code
    * start-<index>-<pid>-*} as it starts, {@code done-<index>-<pid>-*} as it returns its outputs.
    */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class CacheMarked extends JavaTask<Marked, Y> {
     private static final long serialVersionUID = 1L;
@@ -221,6 +227,7 @@ public final class TestTasks {
   public record Text(String o0) {}
 
   /** A 64-character output for a number: outputs much bigger than their inputs. */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class Padded extends JavaTask<X, Text> {
     private static final long serialVersionUID = 1L;
@@ -238,6 +245,7 @@ public final class TestTasks {
   public record Pair(long twice, String label) {}
 
   /** Two outputs per element; fails non-recoverably when {@code x} is negative. */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class Paired extends JavaTask<X, Pair> {
     private static final long serialVersionUID = 1L;
@@ -259,6 +267,7 @@ public final class TestTasks {
   public record File(org.flytebeam.types.Blob f) {}
 
   /** The size in bytes of the file it is given, read from its local path. */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class FileSize extends JavaTask<File, Y> {
     private static final long serialVersionUID = 1L;
@@ -280,6 +289,7 @@ public final class TestTasks {
   public record Nothing() {}
 
   /** Outputs nothing; fails unless {@code x} is its own index (the items arrive in order). */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
   public static final class IndexCheck extends JavaTask<X, Nothing> {
     private static final long serialVersionUID = 1L;

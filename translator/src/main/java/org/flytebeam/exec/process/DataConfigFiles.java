@@ -278,10 +278,11 @@ public final class DataConfigFiles {
         return TextNode.valueOf(GoText.formatTimestamp(p.getDatetime()));
       case DURATION:
         // Go's time.Duration is an int64 of nanoseconds, and so is its JSON.
+        com.google.protobuf.Duration duration = p.getDuration();
         return NODES.numberNode(
-            BigInteger.valueOf(p.getDuration().getSeconds())
+            BigInteger.valueOf(duration.getSeconds())
                 .multiply(BigInteger.valueOf(1_000_000_000L))
-                .add(BigInteger.valueOf(p.getDuration().getNanos())));
+                .add(BigInteger.valueOf(duration.getNanos())));
       case VALUE_NOT_SET:
       default:
         return NODES.nullNode();
@@ -558,6 +559,7 @@ public final class DataConfigFiles {
   }
 
   /** YAML's timestamps, which SnakeYAML reads as dates, back to RFC 3339 text. */
+  @SuppressWarnings("JavaUtilDate") // SnakeYAML's type for timestamps; converted at once.
   private static Object datesAsText(Object value) {
     if (value instanceof Date date) {
       return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(date.getTime()));

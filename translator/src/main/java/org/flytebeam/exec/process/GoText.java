@@ -188,6 +188,8 @@ public final class GoText {
    * nanos:500000000}, fields at zero left out (the zero duration is empty). Go's text format may
    * put two spaces between fields on some builds; one is used here.
    */
+  // Seconds and nanos are both read, in separate fields of the text, as Go writes them.
+  @SuppressWarnings("ProtoDurationGetSecondsGetNano")
   public static String formatDurationProto(Duration d) {
     StringBuilder s = new StringBuilder();
     if (d.getSeconds() != 0) {
