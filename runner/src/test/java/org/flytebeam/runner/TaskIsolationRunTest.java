@@ -96,7 +96,7 @@ class TaskIsolationRunTest {
   }
 
   private static TaskTemplate echoVariables(String... names) {
-    StringBuilder script = new StringBuilder("printf '%s' \"");
+    StringBuilder script = new StringBuilder("echo \"");
     for (int i = 0; i < names.length; i++) {
       script.append(i == 0 ? "" : " ").append("${").append(names[i]).append(":-unset}");
     }
@@ -167,7 +167,7 @@ class TaskIsolationRunTest {
                 "secret",
                 vars("x", LiteralTypes.of(Long.class)),
                 vars("y", LiteralTypes.of(String.class)),
-                "printf '%s %s' \"$_FSEC_DB_TOKEN\" \"$(cat \"$FLYTE_SECRETS_DEFAULT_DIR/db/token\")\""
+                "echo \"$_FSEC_DB_TOKEN $(cat \"$FLYTE_SECRETS_DEFAULT_DIR/db/token\")\""
                     + " > /var/outputs/y"),
             "db",
             "token");

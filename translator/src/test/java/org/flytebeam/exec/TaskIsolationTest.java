@@ -228,7 +228,7 @@ class TaskIsolationTest {
                   TaskMetadata.newBuilder()
                       .setTimeout(
                           com.google.protobuf.Duration.newBuilder()
-                              .setSeconds(timeout.getSeconds())))
+                              .setSeconds(timeout.toSeconds())))
               .build();
       assertThatThrownBy(() -> SubTask.of(timed, timed.getInterface(), OptionalInt.empty()))
           .isInstanceOf(IllegalArgumentException.class)
