@@ -37,8 +37,9 @@ import org.flytebeam.spec.MapTask;
  * as a whole process, at two sizes per {@link Workload}, {@code runs} times (variants interleaved
  * run by run, so the machine's noise spreads over all of them), checks that every checksum agrees,
  * then runs the big line (the flyte-beam CLI over {@link #BIG_N} JSON Lines items with {@code
- * --outputs-dir} in {@link #BIG_HEAP}, its shards checked the same way), and writes the {@link
- * Report} as Markdown and JSON.
+ * --outputs-dir} in {@link #BIG_HEAP}, its shards checked the same way) and the container line (the
+ * flyte-beam CLI mapping a raw container task over {@link #CONTAINER_N} elements, one process each,
+ * its outputs checked), and writes the {@link Report} as Markdown and JSON.
  *
  * <pre>{@code
  * ./bench/run [--runs 3] [--quick]
@@ -59,6 +60,21 @@ public final class Bench {
 
   /** The big line's heap, which bounds the driver and its {@code local[2]} executors alike. */
   static final String BIG_HEAP = "-Xmx512m";
+
+  /** The container line's size: one process per element. */
+  static final int CONTAINER_N = 500;
+
+  static final int CONTAINER_QUICK_N = 20;
+
+  static final String CONTAINER_WORKLOAD = "sh_double";
+
+  /**
+   * The container line's definition, relative to the repository's root: a raw container task
+   * doubling {@code x} into {@code y}, the file the README runs from the command line.
+   */
+  static final String CONTAINER_DEFINITION = "runner/src/test/resources/containers/double.def.json";
+
+  private static final String CONTAINER_OUTPUT = "y";
 
   /**
    * What to run.
@@ -298,6 +314,7 @@ public final class Bench {
     }
 
     List<Measurement> big = measureBig(layout, timer, work, trivial(workloads));
+    List<Measurement> container = measureContainer(layout, timer, work);
 
     Report.Meta meta =
         new Report.Meta(
@@ -308,7 +325,7 @@ public final class Bench {
             timer.method().description(),
             burnMillis,
             loadAtStart + " / " + loadAverage());
-    Report report = Report.of(meta, workloads, measurements, big);
+    Report report = Report.of(meta, workloads, measurements, big, container);
     Files.createDirectories(options.resultsDir());
     String stem =
         start.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm'Z'"))
@@ -346,23 +363,9 @@ public final class Bench {
     Path stderr = work.resolve(stem + ".err");
     Path outputs = work.resolve(stem + ".outputs.pb");
     Variant.RunFiles files = new Variant.RunFiles(definition(work, w), inputs(work, w, n), outputs);
-    List<String> command = v.command(layout, w, n, files);
-    if (!options.settle().isZero()) {
-      ProcessTimer.settle(options.settle(), 0.5);
-    }
-    ProcessTimer.Timed timed = timer.run(command, stdout, stderr, options.timeout());
-    if (timed.exitCode() != 0) {
-      throw new BenchFailedException(
-          String.format(
-              "%s failed (exit %d) on %s N=%d; its stderr (%s) ends:%n%s%ncommand: %s",
-              v.id(),
-              timed.exitCode(),
-              w.name(),
-              n,
-              stderr,
-              tail(stderr, 15),
-              String.join(" ", command)));
-    }
+    ProcessTimer.Timed timed =
+        runTimed(
+            timer, v.command(layout, w, n, files), stdout, stderr, v.id() + " on " + w.name(), n);
     Checksum checksum;
     try {
       checksum =
@@ -417,23 +420,14 @@ public final class Bench {
       Path stdout = work.resolve(stem + ".out");
       Path stderr = work.resolve(stem + ".err");
       Path outputsDir = work.resolve(stem + "-outputs");
-      List<String> command =
-          Variant.bigCommand(layout, BIG_HEAP, definition(work, w), inputs, outputsDir);
-      if (!options.settle().isZero()) {
-        ProcessTimer.settle(options.settle(), 0.5);
-      }
-      ProcessTimer.Timed timed = timer.run(command, stdout, stderr, options.timeout());
-      if (timed.exitCode() != 0) {
-        throw new BenchFailedException(
-            String.format(
-                "big %s N=%d failed (exit %d); its stderr (%s) ends:%n%s%ncommand: %s",
-                w.name(),
-                n,
-                timed.exitCode(),
-                stderr,
-                tail(stderr, 15),
-                String.join(" ", command)));
-      }
+      ProcessTimer.Timed timed =
+          runTimed(
+              timer,
+              Variant.bigCommand(layout, BIG_HEAP, definition(work, w), inputs, outputsDir),
+              stdout,
+              stderr,
+              "big " + w.name(),
+              n);
       Checksum checksum;
       try {
         checksum = Checksum.fromShards(outputsDir.resolve("elements"), OUTPUT);
@@ -478,6 +472,98 @@ public final class Bench {
       Files.deleteIfExists(stderr);
     }
     Files.deleteIfExists(items);
+    Files.deleteIfExists(inputs);
+    return out;
+  }
+
+  /**
+   * Runs one process of a line under the timer, after letting the machine settle; a non-zero exit
+   * fails the benchmark with the end of the process's stderr.
+   */
+  private ProcessTimer.Timed runTimed(
+      ProcessTimer timer, List<String> command, Path stdout, Path stderr, String what, int n)
+      throws IOException, InterruptedException {
+    if (!options.settle().isZero()) {
+      ProcessTimer.settle(options.settle(), 0.5);
+    }
+    ProcessTimer.Timed timed = timer.run(command, stdout, stderr, options.timeout());
+    if (timed.exitCode() != 0) {
+      throw new BenchFailedException(
+          String.format(
+              "%s N=%d failed (exit %d); its stderr (%s) ends:%n%s%ncommand: %s",
+              what, n, timed.exitCode(), stderr, tail(stderr, 15), String.join(" ", command)));
+    }
+    return timed;
+  }
+
+  /**
+   * The container line, {@code runs} times: the flyte-beam CLI on the DirectRunner mapping a raw
+   * container task, {@code sh -c 'echo $((x * 2)) > /var/outputs/y'}, over {@link #CONTAINER_N}
+   * elements: one process per element, at most one per core. Each run's outputs are checked (every
+   * {@code y} twice its {@code x}).
+   */
+  private List<Measurement> measureContainer(Layout layout, ProcessTimer timer, Path work)
+      throws IOException, InterruptedException {
+    int n = options.quick() ? CONTAINER_QUICK_N : CONTAINER_N;
+    Path definition = options.root().resolve(CONTAINER_DEFINITION);
+    Path inputs = work.resolve("container-" + n + ".inputs.pb");
+    writeInputs(inputs, n);
+    Checksum expected = new Checksum(n, (long) n * (n - 1), 0);
+    List<Measurement> out = new ArrayList<>();
+    for (int run = 1; run <= options.runs(); run++) {
+      String stem = "container-" + n + "-run" + run;
+      Path stdout = work.resolve(stem + ".out");
+      Path stderr = work.resolve(stem + ".err");
+      Path outputs = work.resolve(stem + ".outputs.pb");
+      ProcessTimer.Timed timed =
+          runTimed(
+              timer,
+              Variant.containerCommand(layout, definition, inputs, outputs),
+              stdout,
+              stderr,
+              "container " + CONTAINER_WORKLOAD,
+              n);
+      Checksum checksum;
+      try {
+        checksum = Checksum.fromOutputs(outputs, CONTAINER_OUTPUT);
+      } catch (IOException | IllegalArgumentException e) {
+        throw new BenchFailedException(
+            "container N=" + n + " left no valid outputs: " + e.getMessage());
+      }
+      if (!checksum.equals(expected)) {
+        throw new BenchFailedException(
+            String.format(
+                "container N=%d run %d: the outputs hold [%s] but twice each input is [%s]",
+                n, run, checksum, expected));
+      }
+      Measurement m =
+          new Measurement(
+              CONTAINER_WORKLOAD,
+              Variant.FLYTE_BEAM_DIRECT,
+              n,
+              run,
+              timed.wallSeconds(),
+              timed.peakRssBytes(),
+              timed.cpuSeconds(),
+              timed.othersCores(),
+              checksum);
+      out.add(m);
+      log.printf(
+          Locale.ROOT,
+          "[container] N=%-6d run %d: %7.2f s = %6.1f elements/s, %7.2f CPU s, %6s MiB, others"
+              + " %4.2f cores  %s%n",
+          n,
+          run,
+          m.wallSeconds(),
+          n / m.wallSeconds(),
+          m.cpuSeconds(),
+          Report.mib(m.peakRssBytes()),
+          m.othersCores(),
+          checksum);
+      Files.deleteIfExists(outputs);
+      Files.deleteIfExists(stdout);
+      Files.deleteIfExists(stderr);
+    }
     Files.deleteIfExists(inputs);
     return out;
   }

@@ -133,14 +133,20 @@ public final class Report {
   private final Meta meta;
   private final List<Table> tables;
   private final Optional<Big> big;
+  private final Optional<Big> container;
   private final List<Budget> budgets;
   private final List<Measurement> measurements;
   private final List<String> checksumProblems;
 
   private Report(
-      Meta meta, List<Workload> workloads, List<Measurement> measurements, List<Measurement> big) {
+      Meta meta,
+      List<Workload> workloads,
+      List<Measurement> measurements,
+      List<Measurement> big,
+      List<Measurement> container) {
     this.meta = requireNonNull(meta, "meta");
     this.big = big(big);
+    this.container = big(container);
     this.measurements = List.copyOf(measurements);
     this.checksumProblems = checksumProblems(workloads, measurements);
     List<Table> t = new ArrayList<>();
@@ -153,18 +159,39 @@ public final class Report {
 
   /** The report of {@code measurements}, which should cover every variant at both sizes. */
   public static Report of(Meta meta, List<Workload> workloads, List<Measurement> measurements) {
-    return new Report(meta, workloads, measurements, List.of());
+    return new Report(meta, workloads, measurements, List.of(), List.of());
   }
 
   /** As {@link #of(Meta, List, List)}, with the big line's runs (empty: no big line). */
   public static Report of(
       Meta meta, List<Workload> workloads, List<Measurement> measurements, List<Measurement> big) {
-    return new Report(meta, workloads, measurements, big);
+    return new Report(meta, workloads, measurements, big, List.of());
+  }
+
+  /**
+   * As {@link #of(Meta, List, List, List)}, with the container line's runs (empty: no container
+   * line).
+   */
+  public static Report of(
+      Meta meta,
+      List<Workload> workloads,
+      List<Measurement> measurements,
+      List<Measurement> big,
+      List<Measurement> container) {
+    return new Report(meta, workloads, measurements, big, container);
   }
 
   /** The big line, when it ran. */
   public Optional<Big> big() {
     return big;
+  }
+
+  /**
+   * The container line, when it ran: the flyte-beam CLI on the DirectRunner mapping a raw container
+   * task, one process per element (its figures in a {@link Big}: the same medians).
+   */
+  public Optional<Big> container() {
+    return container;
   }
 
   private static Optional<Big> big(List<Measurement> runs) {
@@ -561,6 +588,7 @@ public final class Report {
       }
     }
     big.ifPresent(b -> md.append(bigMarkdown(b)));
+    container.ifPresent(c -> md.append(containerMarkdown(c)));
     md.append("\n#### Budget")
         .append(meta.quick() ? " (quick sizes: verdicts are meaningless)" : "")
         .append("\n\n| budget | measured | result |\n|---|---|---|\n");
@@ -588,6 +616,30 @@ public final class Report {
       }
     }
     return md.toString();
+  }
+
+  private static String containerMarkdown(Big c) {
+    return String.format(
+        Locale.ROOT,
+        "%n#### Container: `%s`, N = %s, one process per element%n%n"
+            + "The flyte-beam CLI on the DirectRunner mapping a raw container task (`sh -c 'echo"
+            + " $((x * 2)) > /var/outputs/y'`), at most one element process per core. Measured: the"
+            + " whole `run` command, JVM start included. Median of %d %s; peak RSS the largest."
+            + " Every run's outputs hold %s, twice each input.%n%n"
+            + "| line | N | wall s | elements/s | CPU s | peak RSS MiB | others' load, cores |%n"
+            + "|---|---:|---:|---:|---:|---:|---:|%n"
+            + "| container: flyte-beam-direct | %s | %.2f | %.1f | %.2f | %s | %s |%n",
+        c.workload(),
+        size(c.n()),
+        c.runs(),
+        c.runs() == 1 ? "run" : "runs",
+        c.checksum(),
+        size(c.n()),
+        c.wallSeconds(),
+        c.n() / c.wallSeconds(),
+        c.cpuSeconds(),
+        mib(c.peakRssBytes()),
+        Double.isNaN(c.othersCores()) ? "?" : String.format(Locale.ROOT, "%.2f", c.othersCores()));
   }
 
   private static String bigMarkdown(Big b) {
@@ -701,6 +753,23 @@ public final class Report {
           bm.put("othersCores", finite(b.othersCores()));
           bm.put("checksum", b.checksum().toString());
           root.put("big", bm);
+        });
+    container.ifPresent(
+        c -> {
+          Map<String, Object> cm = new LinkedHashMap<>();
+          cm.put("workload", c.workload());
+          cm.put("n", c.n());
+          cm.put(
+              "description",
+              "flyte-beam CLI, DirectRunner, a raw container task: one process per element");
+          cm.put("runs", c.runs());
+          cm.put("wallSeconds", finite(c.wallSeconds()));
+          cm.put("elementsPerSecond", finite(c.n() / c.wallSeconds()));
+          cm.put("cpuSeconds", finite(c.cpuSeconds()));
+          cm.put("peakRssBytes", c.peakRssBytes());
+          cm.put("othersCores", finite(c.othersCores()));
+          cm.put("checksum", c.checksum().toString());
+          root.put("container", cm);
         });
     List<Object> ms = new ArrayList<>();
     for (Measurement x : measurements) {

@@ -64,27 +64,25 @@ public enum Variant {
    * @param files the definition, inputs and outputs files (used by the flyte-beam variants only)
    */
   List<String> command(Layout layout, Workload workload, int n, RunFiles files) {
+    if (isFlyteBeam()) {
+      List<String> run =
+          new ArrayList<>(
+              List.of(
+                  "--definition",
+                  files.definition().toString(),
+                  "--inputs",
+                  files.inputs().toString(),
+                  "--outputs",
+                  files.outputs().toString()));
+      if (this == FLYTE_BEAM_SPARK) {
+        run.addAll(List.of("--runner", "SparkRunner", "--spark-master", "local[2]"));
+      }
+      return flyteBeamRun(layout, List.of(), run);
+    }
     List<String> cmd = new ArrayList<>();
     cmd.add(layout.java().toString());
     cmd.addAll(layout.jvmFlags());
     cmd.add("-cp");
-    if (isFlyteBeam()) {
-      cmd.add(layout.flyteBeamJar().toString());
-      cmd.addAll(
-          List.of(
-              "org.flytebeam.runner.Main",
-              "run",
-              "--definition",
-              files.definition().toString(),
-              "--inputs",
-              files.inputs().toString(),
-              "--outputs",
-              files.outputs().toString()));
-      if (this == FLYTE_BEAM_SPARK) {
-        cmd.addAll(List.of("--runner", "SparkRunner", "--spark-master", "local[2]"));
-      }
-      return cmd;
-    }
     cmd.add(layout.variantClasspath());
     String name = workload.function().taskName();
     String size = Integer.toString(n);
@@ -107,14 +105,10 @@ public enum Variant {
    */
   static List<String> bigCommand(
       Layout layout, String heap, Path definition, Path inputs, Path outputsDir) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(layout.java().toString());
-    cmd.addAll(layout.jvmFlags());
-    cmd.addAll(List.of(heap, "-cp", layout.flyteBeamJar().toString()));
-    cmd.addAll(
+    return flyteBeamRun(
+        layout,
+        List.of(heap),
         List.of(
-            "org.flytebeam.runner.Main",
-            "run",
             "--definition",
             definition.toString(),
             "--inputs",
@@ -126,6 +120,39 @@ public enum Variant {
             "--spark-master",
             "local[2]",
             "--quiet"));
+  }
+
+  /**
+   * The container line's command: the flyte-beam CLI on the DirectRunner with the same JVM flags as
+   * the other variants, no progress.
+   */
+  static List<String> containerCommand(Layout layout, Path definition, Path inputs, Path outputs) {
+    return flyteBeamRun(
+        layout,
+        List.of(),
+        List.of(
+            "--definition",
+            definition.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--outputs",
+            outputs.toString(),
+            "--quiet"));
+  }
+
+  /**
+   * {@code flyte-beam run} from the shaded jar, with the variants' JVM flags, then {@code
+   * jvmFlags}, then the run's {@code args}.
+   */
+  private static List<String> flyteBeamRun(
+      Layout layout, List<String> jvmFlags, List<String> args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(layout.java().toString());
+    cmd.addAll(layout.jvmFlags());
+    cmd.addAll(jvmFlags);
+    cmd.addAll(
+        List.of("-cp", layout.flyteBeamJar().toString(), "org.flytebeam.runner.Main", "run"));
+    cmd.addAll(args);
     return cmd;
   }
 

@@ -60,6 +60,12 @@ class BenchSmokeIT {
         .isEqualTo(Bench.expectedChecksum(BenchFunction.SQUARE, Bench.BIG_QUICK_N));
     assertThat(markdown).contains("| big: flyte-beam-spark, whole process `-Xmx512m` | 20k | ");
     assertThat(Files.readString(outcome.json())).contains("\"big\" : {");
+    // The container line: one process per element, every output checked.
+    Report.Big container = report.container().orElseThrow();
+    assertThat(container.n()).isEqualTo(Bench.CONTAINER_QUICK_N);
+    assertThat(container.checksum())
+        .isEqualTo(new Checksum(Bench.CONTAINER_QUICK_N, (long) Bench.CONTAINER_QUICK_N * 19, 0));
+    assertThat(markdown).contains("| container: flyte-beam-direct | 20 | ");
     // Its work files (items, shards) are gone with the rest of the work folder.
     Matcher work =
         Pattern.compile("work folder (\\S+)").matcher(progress.toString(StandardCharsets.UTF_8));

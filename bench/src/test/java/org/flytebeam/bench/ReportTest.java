@@ -233,4 +233,36 @@ class ReportTest {
     assertThat(json.path("heap").asText()).isEqualTo("-Xmx512m");
     assertThat(Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, GOOD, 1L << 20)).big()).isEmpty();
   }
+
+  @Test
+  void shouldReportTheContainerLineAsElementsPerSecondWhenItRan() throws Exception {
+    // given: 500 elements, median wall time 4 s
+    Checksum sum = new Checksum(500, 249_500, 0);
+    List<Measurement> container =
+        List.of(
+            new Measurement(
+                "sh_double", Variant.FLYTE_BEAM_DIRECT, 500, 1, 5, 200L << 20, 3, 0.1, sum),
+            new Measurement(
+                "sh_double", Variant.FLYTE_BEAM_DIRECT, 500, 2, 4, 250L << 20, 2, 0.2, sum),
+            new Measurement(
+                "sh_double", Variant.FLYTE_BEAM_DIRECT, 500, 3, 2, 220L << 20, 1, 0.3, sum));
+
+    // when
+    Report report =
+        Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, GOOD, 1L << 20), List.of(), container);
+
+    // then
+    Report.Big c = report.container().orElseThrow();
+    assertThat(c.wallSeconds()).isEqualTo(4);
+    assertThat(c.peakRssBytes()).isEqualTo(250L << 20);
+    assertThat(report.big()).isEmpty();
+    assertThat(report.markdown())
+        .contains("#### Container: `sh_double`, N = 500, one process per element")
+        .contains("| container: flyte-beam-direct | 500 | 4.00 | 125.0 | 2.00 | 250 | 0.20 |");
+    JsonNode json = new ObjectMapper().readTree(report.json()).path("container");
+    assertThat(json.path("elementsPerSecond").asDouble()).isEqualTo(125);
+    assertThat(json.path("checksum").asText()).isEqualTo(sum.toString());
+    assertThat(Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, GOOD, 1L << 20)).container())
+        .isEmpty();
+  }
 }

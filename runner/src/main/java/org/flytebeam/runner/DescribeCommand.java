@@ -43,8 +43,7 @@ final class DescribeCommand implements Callable<Integer> {
     try {
       spec = DefinitionReader.read(definition, LiteralFiles.read(definition, "--definition"));
     } catch (InvalidDefinitionException e) {
-      err.println("error: " + e.getMessage());
-      return ExitCode.INVALID;
+      return Failures.report(err, e, false);
     }
     out.println("map task:    " + spec.name() + " (" + spec.form() + ")");
     out.println("sub-task:    " + spec.subTask().id().name() + " [" + spec.subTask().type() + "]");

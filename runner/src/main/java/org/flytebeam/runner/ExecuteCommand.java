@@ -119,8 +119,7 @@ final class ExecuteCommand implements Callable<Integer> {
     try {
       index = arrayIndex();
     } catch (InvalidDefinitionException e) {
-      return fail(
-          err, outputPrefix, ExitCode.INVALID, FailureKind.NON_RECOVERABLE, e.getMessage(), e);
+      return fail(err, outputPrefix, e);
     }
     String prefix =
         !loaderArgs.isEmpty() && index.isPresent()
@@ -132,23 +131,15 @@ final class ExecuteCommand implements Callable<Integer> {
       JavaTask<?, ?> javaTask = TaskRegistry.current().get(task);
       invoker = new JavaTaskInvoker(javaTask);
       taskInputs = taskInputs(javaTask, readInputs(), index);
-    } catch (InvalidDefinitionException e) {
-      return fail(err, prefix, ExitCode.INVALID, FailureKind.NON_RECOVERABLE, e.getMessage(), e);
-    } catch (IOException e) {
-      return fail(
-          err,
-          prefix,
-          ExitCode.INFRASTRUCTURE,
-          FailureKind.RECOVERABLE_SYSTEM,
-          "cannot read the inputs [" + inputs + "]: " + e.getMessage(),
-          e);
+    } catch (InvalidDefinitionException | InfrastructureException e) {
+      return fail(err, prefix, e);
     }
     int attempt = attemptNumber();
     List<Literal> outputs;
     try {
       outputs = invoker.invoke(elementIndex(index), attempt, taskInputs, Optional.empty());
     } catch (AttemptFailedException e) {
-      return fail(err, prefix, ExitCode.MAP_FAILED, e.kind(), e.getMessage(), e);
+      return fail(err, prefix, e);
     } finally {
       invoker.close();
     }
@@ -159,13 +150,16 @@ final class ExecuteCommand implements Callable<Integer> {
     try {
       write(prefix, "outputs.pb", map.build().toByteArray());
     } catch (RuntimeException e) {
-      err.println(
-          "error: cannot write outputs.pb to ["
-              + prefix
-              + "]: "
-              + e.getMessage()
-              + ": check that the output prefix is writable");
-      return ExitCode.INFRASTRUCTURE;
+      return Failures.report(
+          err,
+          new InfrastructureException(
+              "cannot write outputs.pb to ["
+                  + prefix
+                  + "]: "
+                  + e.getMessage()
+                  + ": check that the output prefix is writable",
+              e),
+          verbose);
     }
     return ExitCode.SUCCESS;
   }
@@ -222,8 +216,13 @@ final class ExecuteCommand implements Callable<Integer> {
     }
   }
 
-  private LiteralMap readInputs() throws IOException {
-    return LiteralMap.parseFrom(LocalFiles.read(inputs));
+  private LiteralMap readInputs() {
+    try {
+      return LiteralMap.parseFrom(LocalFiles.read(inputs));
+    } catch (IOException e) {
+      throw new InfrastructureException(
+          "cannot read the inputs [" + inputs + "]: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -282,18 +281,21 @@ final class ExecuteCommand implements Callable<Integer> {
     return args;
   }
 
-  /** Writes error.pb (when the prefix is writable) and says what failed, in one line. */
-  private int fail(
-      PrintWriter err,
-      String prefix,
-      int exitCode,
-      FailureKind kind,
-      String message,
-      Throwable cause) {
+  /**
+   * Writes error.pb (when the prefix is writable) and says what failed, in one line: a task's own
+   * failure has its kind; bad inputs are not recoverable; unreadable inputs are the system's.
+   */
+  private int fail(PrintWriter err, String prefix, Exception cause) {
+    FailureKind kind =
+        cause instanceof AttemptFailedException attempt
+            ? attempt.kind()
+            : cause instanceof InfrastructureException
+                ? FailureKind.RECOVERABLE_SYSTEM
+                : FailureKind.NON_RECOVERABLE;
     ContainerError.Builder error =
         ContainerError.newBuilder()
             .setCode(kind == FailureKind.RECOVERABLE_SYSTEM ? "SYSTEM" : "USER")
-            .setMessage(flytekitStyle(message, cause))
+            .setMessage(flytekitStyle(Failures.message(cause), cause))
             .setKind(
                 kind == FailureKind.NON_RECOVERABLE
                     ? ContainerError.Kind.NON_RECOVERABLE
@@ -306,13 +308,9 @@ final class ExecuteCommand implements Callable<Integer> {
     try {
       write(prefix, "error.pb", ErrorDocument.newBuilder().setError(error).build().toByteArray());
     } catch (RuntimeException e) {
-      err.println("error: cannot write error.pb to [" + prefix + "]: " + e.getMessage());
+      Failures.line(err, "cannot write error.pb to [" + prefix + "]: " + e.getMessage());
     }
-    err.println("error: task [" + task + "] failed: " + message);
-    if (verbose && cause != null) {
-      cause.printStackTrace(err);
-    }
-    return exitCode;
+    return Failures.report(err, "task [" + task + "] failed: ", cause, verbose);
   }
 
   /** Flytekit's layout: the trace, then the message after {@code Message:} that groups failures. */

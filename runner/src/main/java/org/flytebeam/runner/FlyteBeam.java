@@ -83,6 +83,12 @@ public final class FlyteBeam {
 
   private static MapResult runWithJars(
       MapTaskSpec spec, LiteralMap inputs, RunOptions options, RunObserver observer) {
+    observer.phase(
+        "starting the "
+            + options.runner()
+            + (options.runner() == RunnerKind.SparkRunner
+                ? " (" + SparkContexts.submittedMaster().orElse(options.sparkMaster()) + ")"
+                : ""));
     PipelineOptions pipelineOptions = pipelineOptions(spec, options);
     FileSystems.setDefaultPipelineOptions(pipelineOptions);
     String runId = UUID.randomUUID().toString();
@@ -104,6 +110,7 @@ public final class FlyteBeam {
                 options.process(),
                 pass -> {
                   // Inputs given by reference: the workers count their items first.
+                  observer.phase("indexing the inputs given by reference");
                   Pipeline index = runs.create();
                   index.apply("IndexInputs", pass);
                   runs.run(index);

@@ -29,23 +29,11 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setParameterExceptionHandler(
-        (e, a) -> {
-          err.println(
-              "error: " + e.getMessage() + " (see flyte-beam " + subcommandName(e) + "--help)");
-          return ExitCode.INVALID;
-        });
+    // Every command's failures that reach here, and usage errors: the one mapping.
+    cli.setParameterExceptionHandler((e, a) -> Failures.report(err, e, false));
     cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          err.println("error: " + e.getMessage());
-          return ExitCode.INFRASTRUCTURE;
-        });
+        (e, commandLine, parseResult) -> Failures.report(err, e, false));
     return cli.execute(args);
-  }
-
-  private static String subcommandName(CommandLine.ParameterException e) {
-    CommandLine command = e.getCommandLine();
-    return command == null || command.getParent() == null ? "" : command.getCommandName() + " ";
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.flytebeam.runner;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import org.flytebeam.beam.MapRunPlan;
@@ -9,22 +10,48 @@ import org.flytebeam.exec.RunProgress;
 
 /**
  * Prints a run's progress from a driver thread: on a terminal, one line rewritten in place
- * (carriage return); otherwise a log line per interval. Reads the run's {@link RunProgress} in this
- * JVM, which sees every element on the DirectRunner and Spark {@code local[N]}.
+ * (carriage return); otherwise a log line when something changed. Before the elements run it names
+ * the phase (starting the runner, indexing inputs), while they run the counts, with a rate and an
+ * ETA from element completions only (over the last {@link #RATE_WINDOW_MILLIS}, so neither the
+ * runner's start-up nor a slow first minute skews them), after them the writing of the outputs.
+ * Nothing is printed before the first interval has passed, so a short run prints nothing; a line is
+ * never repeated as it was (a log line only when the counts or the phase changed, or a heartbeat
+ * saying how long nothing changed).
+ *
+ * <p>Reads the run's {@link RunProgress} in this JVM, which sees every element on the DirectRunner
+ * and Spark {@code local[N]}; executors on a cluster relay their counts to it.
  */
 final class ProgressPrinter implements RunObserver, AutoCloseable {
+  /** The window of the rate: recent completions, not the average since the start. */
+  static final long RATE_WINDOW_MILLIS = 20_000;
+
+  /** Without a change, a log line again after this long, saying so. */
+  static final long HEARTBEAT_MILLIS = 60_000;
+
+  private static final String RUNNING = "running";
+
   private final PrintWriter err;
   private final boolean terminal;
   private final long intervalMillis;
   private final LongSupplier clock;
   private volatile RunProgress progress;
   private volatile long total;
-  private volatile long startMillis;
+  private volatile String phase;
+
+  /** Shown while the run waits for its first element: the start-up phase it is in. */
+  private String waiting = "";
+
+  private long printerStart;
   private Thread thread;
   private final boolean serveRemote;
   private ProgressServer server;
   private int lastWidth;
   private boolean printed;
+  private boolean lineOpen;
+  private String lastKey = "";
+  private long lastPrintedAt;
+  private long firstActivity = -1;
+  private final ArrayDeque<long[]> samples = new ArrayDeque<>();
 
   ProgressPrinter(PrintWriter err, boolean terminal, Duration interval) {
     this(err, terminal, interval, false, System::currentTimeMillis);
@@ -47,6 +74,19 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     this.clock = clock;
   }
 
+  /**
+   * The run entered a phase before or after its elements run, e.g. {@code starting the
+   * SparkRunner}; shown only if it lasts past the first interval.
+   */
+  @Override
+  public synchronized void phase(String description) {
+    if (RUNNING.equals(phase)) {
+      finishCounts();
+    }
+    phase = description;
+    startThread();
+  }
+
   @Override
   public synchronized void started(MapRunPlan plan) {
     if (plan.size() == 0) {
@@ -55,7 +95,8 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     // Created here, before any worker, so the workers in this JVM update this very instance.
     progress = RunProgress.forRun(plan.runId());
     total = plan.size();
-    startMillis = clock.getAsLong();
+    waiting = phase != null && phase.startsWith("starting") ? phase : "starting the elements";
+    phase = RUNNING;
     if (serveRemote) {
       try {
         server = ProgressServer.start(ProgressServer.driverHost(), progress);
@@ -67,6 +108,14 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
         err.println("warning: no progress from executors: " + FlyteBeam.rootMessage(e));
       }
     }
+    startThread();
+  }
+
+  private void startThread() {
+    if (thread != null) {
+      return;
+    }
+    printerStart = clock.getAsLong();
     thread = new Thread(this::loop, "flyte-beam-progress");
     thread.setDaemon(true);
     thread.start();
@@ -76,7 +125,7 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     try {
       while (!Thread.currentThread().isInterrupted()) {
         Thread.sleep(intervalMillis);
-        print(false);
+        tick();
       }
     } catch (InterruptedException e) {
       // close(): the final line is printed there.
@@ -84,8 +133,8 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
   }
 
   /**
-   * Stops the thread and prints the last counts (ending the terminal line), unless the run ended
-   * before the first interval: a short run prints nothing.
+   * Stops the thread and, if anything was printed, prints the last counts (ending the terminal
+   * line); a run that ended before the first interval prints nothing.
    */
   @Override
   public void close() {
@@ -108,32 +157,91 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     synchronized (this) {
-      if (printed) {
-        print(true);
+      if (RUNNING.equals(phase)) {
+        finishCounts();
       }
+      if (lineOpen) {
+        err.print("\n");
+        lineOpen = false;
+      }
+      err.flush();
     }
   }
 
-  /** The counts of the last line printed (not its rate or time, which change with the clock). */
-  private String lastCounts = "";
-
-  private synchronized void print(boolean last) {
+  /** The final counts, once, when progress was shown and they are not the last line already. */
+  private void finishCounts() {
     RunProgress p = progress;
-    if (p == null) {
+    if (!printed || p == null) {
       return;
     }
-    printed = true;
     RunProgress.Snapshot snapshot = p.snapshot();
-    String counts = snapshot + " " + p.cacheHits();
-    if (!terminal && last && counts.equals(lastCounts)) {
-      return; // the loop already printed these final counts
+    String key = snapshot + " " + p.cacheHits();
+    if (!terminal && key.equals(lastKey)) {
+      return;
     }
-    lastCounts = counts;
-    String line = line(snapshot, p.cacheHits(), total, clock.getAsLong() - startMillis);
+    emit(key, countsLine(snapshot, p, clock.getAsLong()));
+  }
+
+  private synchronized void tick() {
+    long now = clock.getAsLong();
+    if (phase == null || now - printerStart < intervalMillis) {
+      return;
+    }
+    RunProgress p = progress;
+    if (!RUNNING.equals(phase) || p == null) {
+      String key = "phase " + phase;
+      if (!key.equals(lastKey)) {
+        emit(key, "progress: " + phase);
+      }
+      return;
+    }
+    RunProgress.Snapshot snapshot = p.snapshot();
+    if (snapshot.started() == 0 && snapshot.done() == 0) {
+      String key = "waiting";
+      if (!key.equals(lastKey)) {
+        emit(key, "progress: " + waiting + ", " + total + " elements to run");
+      }
+      return;
+    }
+    String key = snapshot + " " + p.cacheHits();
+    String line = countsLine(snapshot, p, now);
+    if (terminal || !key.equals(lastKey)) {
+      emit(key, line);
+    } else if (now - lastPrintedAt >= HEARTBEAT_MILLIS) {
+      // Alive, though nothing ended: say for how long, so the line is not the same again.
+      emit(key, line + ", no change for " + formatSeconds((now - lastPrintedAt) / 1000.0));
+      lastPrintedAt = now;
+    }
+  }
+
+  /** The counts, with a rate and an ETA from the completions of the last rate window. */
+  private String countsLine(RunProgress.Snapshot snapshot, RunProgress p, long now) {
+    long done = Math.min(total, snapshot.done());
+    if (firstActivity < 0 && (snapshot.started() > 0 || done > 0)) {
+      firstActivity = Math.min(now, Math.max(printerStart, p.firstActivityMillis()));
+      samples.addLast(new long[] {firstActivity, 0});
+    }
+    if (firstActivity < 0) {
+      return line(snapshot, p.cacheHits(), total, 0, 0);
+    }
+    samples.addLast(new long[] {now, done});
+    while (samples.size() > 2 && samples.peekFirst()[0] < now - RATE_WINDOW_MILLIS) {
+      samples.removeFirst();
+    }
+    long[] oldest = samples.peekFirst();
+    double rate = now > oldest[0] ? (done - oldest[1]) * 1000.0 / (now - oldest[0]) : 0;
+    return line(snapshot, p.cacheHits(), total, now - firstActivity, rate);
+  }
+
+  private void emit(String key, String line) {
+    printed = true;
+    lastKey = key;
+    lastPrintedAt = clock.getAsLong();
     if (terminal) {
       String padded = line + " ".repeat(Math.max(0, lastWidth - line.length()));
       lastWidth = line.length();
-      err.print("\r" + padded + (last ? "\n" : ""));
+      err.print("\r" + padded);
+      lineOpen = true;
     } else {
       err.println(line);
     }
@@ -145,11 +253,22 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     return line(s, 0, total, elapsedMillis);
   }
 
-  /**
-   * As above, naming the cache hits among the successes when there are some: {@code (1190 succeeded
-   * (700 from cache), 10 failed, ...}.
-   */
+  /** As below, the rate being the average since the first element started. */
   static String line(RunProgress.Snapshot s, long cacheHits, long total, long elapsedMillis) {
+    long done = Math.min(total, s.done());
+    return line(
+        s, cacheHits, total, elapsedMillis, elapsedMillis > 0 ? done * 1000.0 / elapsedMillis : 0);
+  }
+
+  /**
+   * The counts, naming the cache hits among the successes when there are some ({@code 1190
+   * succeeded (700 from cache)}); a rate and an ETA once an element ended, {@code took} at the end.
+   *
+   * @param elapsedMillis since the first element started
+   * @param rate elements ending per second, recently
+   */
+  static String line(
+      RunProgress.Snapshot s, long cacheHits, long total, long elapsedMillis, double rate) {
     long done = Math.min(total, s.done());
     StringBuilder b = new StringBuilder("progress: ");
     b.append(done).append('/').append(total).append(" done (");
@@ -162,14 +281,13 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
       b.append(s.aborted()).append(" aborted, ");
     }
     b.append(s.running()).append(" running)");
-    double rate = elapsedMillis > 0 ? done * 1000.0 / elapsedMillis : 0;
-    b.append(", ").append(formatRate(rate)).append("/s");
     if (done >= total) {
+      double average = elapsedMillis > 0 ? done * 1000.0 / elapsedMillis : 0;
+      b.append(", ").append(formatRate(average)).append("/s");
       b.append(", took ").append(formatSeconds(elapsedMillis / 1000.0));
-    } else if (rate > 0) {
+    } else if (done > 0 && rate > 0) {
+      b.append(", ").append(formatRate(rate)).append("/s");
       b.append(", ETA ").append(formatSeconds((total - done) / rate));
-    } else {
-      b.append(", ETA ?");
     }
     return b.toString();
   }

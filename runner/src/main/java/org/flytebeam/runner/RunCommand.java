@@ -12,8 +12,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.beam.MapResult;
+import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.cache.CacheMode;
-import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.ProcessSettings;
 import org.flytebeam.exec.RunControl;
 import org.flytebeam.idl.DefinitionReader;
@@ -206,23 +206,9 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       return run(out, err);
-    } catch (InvalidDefinitionException e) {
-      return fail(err, ExitCode.INVALID, e.getMessage(), e);
-    } catch (InfrastructureException e) {
-      return fail(err, ExitCode.INFRASTRUCTURE, e.getMessage(), e);
-    } catch (IOException | RuntimeException e) {
-      return fail(
-          err, ExitCode.INFRASTRUCTURE, "unexpected failure: " + FlyteBeam.rootMessage(e), e);
-    } catch (OutOfMemoryError e) {
-      // Whatever filled the heap is unreachable by now, so there is room to say so in one line.
-      return fail(
-          err,
-          ExitCode.INFRASTRUCTURE,
-          "the driver ran out of memory ("
-              + e.getMessage()
-              + "): for big outputs use --outputs-dir,"
-              + " else give the JVM more heap (FLYTE_BEAM_JAVA_OPTS=-Xmx4g)",
-          e);
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
+      int code = Failures.report(err, e, verbose);
+      return interrupted ? ExitCode.INTERRUPTED : code;
     } finally {
       out.flush();
       err.flush();
@@ -301,49 +287,76 @@ final class RunCommand implements Callable<Integer> {
         LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
     long startedAt = System.currentTimeMillis();
     MapResult result;
-    try (ProgressPrinter progress =
+    ProgressPrinter progress =
         new ProgressPrinter(
             err,
             isTerminal(),
             progressInterval,
             options.runner() == RunnerKind.SparkRunner
                 && !SparkContexts.isLocal(options.sparkMaster()),
-            System::currentTimeMillis)) {
+            System::currentTimeMillis);
+    try {
       RunObserver observer =
-          plan -> {
-            // Said once, before any element runs, whatever --quiet says.
-            plan.warnings().forEach(warning -> err.println("warning: " + warning));
-            err.flush();
-            if (!quiet) {
-              progress.started(plan);
+          new RunObserver() {
+            @Override
+            public void started(org.flytebeam.beam.MapRunPlan plan) {
+              // Said once, before any element runs, whatever --quiet says.
+              plan.warnings().forEach(warning -> err.println("warning: " + warning));
+              err.flush();
+              if (!quiet) {
+                progress.started(plan);
+              }
+            }
+
+            @Override
+            public void phase(String description) {
+              if (!quiet) {
+                progress.phase(description);
+              }
             }
           };
       result = FlyteBeam.run(spec, workflowInputs, options, observer);
+    } catch (RuntimeException | Error e) {
+      progress.close();
+      throw e;
     }
     try {
-      if (this.outputs != null) {
-        LiteralFiles.writeOutputs(this.outputs, result);
-      } else {
-        out.println(LiteralFiles.plainJson(result.outputs()));
+      if (!quiet) {
+        progress.phase("writing the outputs");
+      }
+      try {
+        if (this.outputs != null) {
+          LiteralFiles.writeOutputs(this.outputs, result);
+        } else {
+          out.println(LiteralFiles.plainJson(result.outputs()));
+        }
+      } finally {
+        progress.close();
       }
       String cacheWarning = result.verdict().cache().warning();
       if (!cacheWarning.isEmpty()) {
         err.println("warning: " + cacheWarning);
       }
       // After the outputs: a report that cannot be written never costs the outputs.
-      RunReportFiles.write(result, options.runner().name(), startedAt, report, summary);
+      RunReportFiles.write(
+          result, options.runner().name(), startedAt, originalArgs(), report, summary);
+      MapVerdict verdict = result.verdict();
       if (interrupted) {
-        err.println(
-            "error: interrupted: "
-                + result.verdict().summary()
-                + "; finished elements' outputs were written");
+        Failures.line(
+            err, "interrupted: " + verdict.summary() + "; finished elements' outputs were written");
+        printFailures(err, verdict);
         return ExitCode.INTERRUPTED;
       }
       if (!result.success()) {
-        err.println("error: " + result.verdict().summary());
-        printFailures(err, result.verdict().errors());
+        Failures.line(err, verdict.summary());
+        printFailures(err, verdict);
         return ExitCode.MAP_FAILED;
       }
+      // The verdict also on success, and the failures the criteria tolerated: never silent.
+      if (!quiet || FailureSummary.any(verdict)) {
+        err.println(verdict.summary());
+      }
+      printFailures(err, verdict);
       return ExitCode.SUCCESS;
     } finally {
       if (workDir == null) {
@@ -384,20 +397,19 @@ final class RunCommand implements Callable<Integer> {
     return Path.of(System.getProperty("java.io.tmpdir"), "flyte-beam-raw").toString();
   }
 
-  static void printFailures(PrintWriter err, ErrorGroups errors) {
-    errors
-        .format()
-        .lines()
-        .filter(line -> !line.isEmpty())
-        .forEach(line -> err.println("  " + line));
+  /** The arguments as given to {@code flyte-beam}, for the report. */
+  private List<String> originalArgs() {
+    picocli.CommandLine root = command.commandLine();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    return root.getParseResult() == null ? List.of() : root.getParseResult().originalArgs();
   }
 
-  private int fail(PrintWriter err, int code, String message, Throwable e) {
-    err.println("error: " + message);
-    if (verbose) {
-      e.printStackTrace(err);
+  private void printFailures(PrintWriter err, MapVerdict verdict) {
+    if (FailureSummary.any(verdict)) {
+      FailureSummary.print(err, verdict, verbose);
     }
-    return interrupted ? ExitCode.INTERRUPTED : code;
   }
 
   /** Ctrl-C or SIGTERM: stop starting elements, let the run write what finished, exit 130. */

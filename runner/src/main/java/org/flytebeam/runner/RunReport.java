@@ -1,8 +1,17 @@
 package org.flytebeam.runner;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import flyteidl.core.Interface.Variable;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -14,11 +23,15 @@ import java.util.function.ToLongFunction;
 import org.flytebeam.beam.MapResult;
 import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.cache.CacheSettings;
+import org.flytebeam.exec.AttemptError;
 import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.exec.ElementStatus;
 import org.flytebeam.exec.ErrorGroups;
+import org.flytebeam.exec.InvalidElementException;
+import org.flytebeam.exec.MapInputs;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.types.LiteralTypes;
+import org.flytebeam.types.Literals;
 
 /**
  * The facts of a finished run: what ran, the verdict and its arithmetic, timings, failures, and
@@ -48,6 +61,11 @@ final class RunReport {
 
   static final int[] PERCENTILES = {50, 90, 99};
 
+  /** Elements whose inputs and attempt history the summary keeps (see {@link #details}). */
+  static final int MAX_DETAILS = 1000;
+
+  static final int MAX_INPUT_CHARS = 80;
+
   private final MapResult result;
   private final MapTaskSpec spec;
   private final MapVerdict verdict;
@@ -56,6 +74,7 @@ final class RunReport {
   private final long startedAtMillis;
   private final long wallMillis;
   private final long size;
+  private final List<String> commandLine;
 
   /** Whether any element ran; if none did, the elements' errors come from the verdict's groups. */
   private final boolean anyRan;
@@ -81,8 +100,14 @@ final class RunReport {
   private int peak;
   private final long[] percentiles = new long[PERCENTILES.length];
 
-  private RunReport(MapResult result, String runner, long startedAtMillis, long wallMillis) {
+  private RunReport(
+      MapResult result,
+      String runner,
+      long startedAtMillis,
+      long wallMillis,
+      List<String> commandLine) {
     this.result = result;
+    this.commandLine = List.copyOf(commandLine);
     this.spec = result.plan().spec();
     this.verdict = result.verdict();
     this.cache = result.plan().cache();
@@ -96,7 +121,51 @@ final class RunReport {
   }
 
   static RunReport of(MapResult result, String runner, long startedAtMillis, long wallMillis) {
-    return new RunReport(result, runner, startedAtMillis, wallMillis);
+    return new RunReport(result, runner, startedAtMillis, wallMillis, List.of());
+  }
+
+  /** As above, recording the command line that started the run (secret-looking values hidden). */
+  static RunReport of(
+      MapResult result,
+      String runner,
+      long startedAtMillis,
+      long wallMillis,
+      List<String> commandLine) {
+    return new RunReport(result, runner, startedAtMillis, wallMillis, commandLine);
+  }
+
+  private static final java.util.regex.Pattern SECRET_OPTION =
+      java.util.regex.Pattern.compile(
+          "(?i)(--?[\\w.-]*(?:secret|password|passwd|token|credential|key)[\\w.-]*=).*");
+
+  /**
+   * The command line as one shell-quoted string, {@code flyte-beam} first; the values of options
+   * whose names look secret ({@code --awsSecretKey=...}) shown as {@code ***}.
+   */
+  static String shellLine(List<String> args) {
+    StringBuilder s = new StringBuilder("flyte-beam");
+    for (String arg : args) {
+      java.util.regex.Matcher secret = SECRET_OPTION.matcher(arg);
+      String shown = secret.matches() ? secret.group(1) + "***" : arg;
+      s.append(' ');
+      if (shown.matches("[\\w@%+=:,./\\[\\]-]+")) {
+        s.append(shown);
+      } else {
+        s.append('\'').append(shown.replace("'", "'\\''")).append('\'');
+      }
+    }
+    return s.toString();
+  }
+
+  /** The versions of this tool, Beam, Spark and Java, as the report names them. */
+  static Map<String, String> versions() {
+    Map<String, String> v = new java.util.LinkedHashMap<>();
+    String[] own = Main.class.getAnnotation(picocli.CommandLine.Command.class).version();
+    v.put("flyteBeam", own.length == 0 ? "" : own[0].replace("flyte-beam ", ""));
+    v.put("beam", org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion());
+    v.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    v.put("java", Runtime.version().toString());
+    return v;
   }
 
   /**
@@ -176,8 +245,10 @@ final class RunReport {
       histogram[(int) Math.min(HISTOGRAM_BUCKETS - 1, d / bucketMillis)]++;
       byDuration[(int) ((d - minDuration) / resolution)]++;
       long from = o.startEpochMillis() - origin;
-      // Millisecond clocks: an element that ran counts for at least one.
-      long to = from + Math.max(1, d);
+      // An element's end is its start plus its duration, both whole milliseconds: never past the
+      // next start of its lane, so, ends first at equal times, a lane never counts twice (sub-ms
+      // elements counted as one ms each made 300 "running" at once in a lane of one).
+      long to = from + d;
       delta[(int) (from / slot)]++;
       delta[(int) (to / slot)]--;
       for (long b = from / binMillis; b < bins && b * binMillis < to; b++) {
@@ -191,6 +262,9 @@ final class RunReport {
       running += change;
       peak = Math.max(peak, running);
     }
+    // Elements shorter than a millisecond each were running at some moment, though at no whole
+    // millisecond: one at least.
+    peak = Math.max(peak, ran > 0 ? 1 : 0);
     resolvePercentiles(byDuration, resolution);
   }
 
@@ -309,7 +383,7 @@ final class RunReport {
 
   /** The machine-readable summary as one string (for the HTML report, which embeds it). */
   String toJson() {
-    StringBuilder out = new StringBuilder();
+    StringWriter out = new StringWriter();
     writeJson(out);
     return out.toString();
   }
@@ -318,303 +392,335 @@ final class RunReport {
    * Writes the machine-readable summary (see the README for every field) as it goes: each element
    * column is one more pass over the outcomes.
    */
-  void writeJson(Appendable out) {
-    Json j = new Json(out);
-    j.open('{');
-    j.key("schemaVersion").num(SCHEMA_VERSION);
-    j.key("definition").open('{');
-    j.key("name").str(spec.name());
-    j.key("form").str(spec.form().name());
-    j.key("subTask").str(spec.subTask().id().name());
-    j.key("subTaskType").str(spec.subTask().type());
-    j.key("inputs");
+  void writeJson(Writer out) {
+    try (JsonGenerator j = jsonGenerator(out)) {
+      writeJson(j);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writeJson(JsonGenerator j) throws IOException {
+    j.writeStartObject();
+    j.writeNumberField("schemaVersion", SCHEMA_VERSION);
+    j.writeObjectFieldStart("definition");
+    j.writeStringField("name", spec.name());
+    j.writeStringField("form", spec.form().name());
+    j.writeStringField("subTask", spec.subTask().id().name());
+    j.writeStringField("subTaskType", spec.subTask().type());
+    j.writeFieldName("inputs");
     variables(j, spec.mappedInterface().getInputs().getVariablesMap());
-    j.key("boundInputs").open('[');
-    spec.boundInputs().forEach(j::str);
-    j.close(']');
-    j.key("outputs");
+    j.writeArrayFieldStart("boundInputs");
+    for (String bound : spec.boundInputs()) {
+      j.writeString(bound);
+    }
+    j.writeEndArray();
+    j.writeFieldName("outputs");
     variables(j, spec.mappedInterface().getOutputs().getVariablesMap());
-    j.key("parallelism");
+    j.writeFieldName("parallelism");
     if (spec.parallelism().isPresent() && spec.parallelism().getAsInt() > 0) {
-      j.num(spec.parallelism().getAsInt());
+      j.writeNumber(spec.parallelism().getAsInt());
     } else {
-      j.nul();
+      j.writeNull();
     }
-    j.key("successCriteria").open('{');
-    j.key("minSuccesses");
+    j.writeObjectFieldStart("successCriteria");
+    j.writeFieldName("minSuccesses");
     if (spec.minSuccesses().isPresent()) {
-      j.num(spec.minSuccesses().getAsLong());
+      j.writeNumber(spec.minSuccesses().getAsLong());
     } else {
-      j.nul();
+      j.writeNull();
     }
-    j.key("minSuccessRatio");
+    j.writeFieldName("minSuccessRatio");
     if (spec.minSuccessRatio().isPresent()) {
-      j.raw(spec.minSuccessRatio().get().toString());
+      // As the definition gave it (Java's shortest text of the double).
+      j.writeNumber(spec.minSuccessRatio().get().toString());
     } else {
-      j.nul();
+      j.writeNull();
     }
-    j.key("runAllSubNodes").bool(spec.runAllSubNodes());
-    j.key("text").str(criteria());
-    j.close('}');
-    j.close('}');
+    j.writeBooleanField("runAllSubNodes", spec.runAllSubNodes());
+    j.writeStringField("text", criteria());
+    j.writeEndObject();
+    j.writeEndObject();
 
-    j.key("run").open('{');
-    j.key("runner").str(runner);
-    j.key("startedAtEpochMillis").num(startedAtMillis);
-    j.key("wallMillis").num(wallMillis);
-    j.close('}');
+    j.writeObjectFieldStart("run");
+    j.writeStringField("runner", runner);
+    j.writeNumberField("startedAtEpochMillis", startedAtMillis);
+    j.writeNumberField("wallMillis", wallMillis);
+    j.writeStringField("runId", result.plan().runId());
+    j.writeStringField("commandLine", commandLine.isEmpty() ? "" : shellLine(commandLine));
+    j.writeObjectFieldStart("versions");
+    for (Map.Entry<String, String> v : versions().entrySet()) {
+      j.writeStringField(v.getKey(), v.getValue());
+    }
+    j.writeEndObject();
+    j.writeEndObject();
 
-    j.key("outcome").open('{');
-    j.key("success").bool(verdict.success());
-    j.key("summary").str(verdict.summary());
-    j.key("size").num(verdict.size());
-    j.key("required").num(verdict.required());
-    j.key("arithmetic").str(thresholdArithmetic());
-    j.key("succeeded").num(verdict.succeeded());
-    j.key("failed").num(verdict.failed());
-    j.key("timedOut").num(verdict.timedOut());
-    j.key("aborted")
-        .num(verdict.size() - verdict.succeeded() - verdict.failed() - verdict.timedOut());
-    j.key("cacheHits").num(verdict.cacheHits());
-    j.close('}');
+    j.writeObjectFieldStart("outcome");
+    j.writeBooleanField("success", verdict.success());
+    j.writeStringField("summary", verdict.summary());
+    j.writeNumberField("size", verdict.size());
+    j.writeNumberField("required", verdict.required());
+    j.writeStringField("arithmetic", thresholdArithmetic());
+    j.writeNumberField("succeeded", verdict.succeeded());
+    j.writeNumberField("failed", verdict.failed());
+    j.writeNumberField("timedOut", verdict.timedOut());
+    j.writeNumberField(
+        "aborted", verdict.size() - verdict.succeeded() - verdict.failed() - verdict.timedOut());
+    j.writeNumberField("cacheHits", verdict.cacheHits());
+    j.writeEndObject();
 
-    j.key("cache").open('{');
-    j.key("mode").str(cache.mode().name());
-    j.key("dir");
+    j.writeObjectFieldStart("cache");
+    j.writeStringField("mode", cache.mode().name());
+    j.writeFieldName("dir");
     if (cache.enabled()) {
-      j.str(cache.dir());
+      j.writeString(cache.dir());
     } else {
-      j.nul();
+      j.writeNull();
     }
-    j.key("hits").num(verdict.cacheHits());
-    j.key("unreadableEntries").num(verdict.cache().unreadable());
-    j.key("unwrittenEntries").num(verdict.cache().unwritten());
-    j.key("firstProblem").str(verdict.cache().firstProblem());
-    j.close('}');
+    j.writeNumberField("hits", verdict.cacheHits());
+    j.writeNumberField("unreadableEntries", verdict.cache().unreadable());
+    j.writeNumberField("unwrittenEntries", verdict.cache().unwritten());
+    j.writeStringField("firstProblem", verdict.cache().firstProblem());
+    j.writeEndObject();
 
-    j.key("durations").open('{');
-    j.key("count").num(ran);
+    j.writeObjectFieldStart("durations");
+    j.writeNumberField("count", ran);
     if (ran > 0) {
-      j.key("minMillis").num(minDuration);
-      j.key("p50Millis").num(percentiles[0]);
-      j.key("p90Millis").num(percentiles[1]);
-      j.key("p99Millis").num(percentiles[2]);
-      j.key("maxMillis").num(maxDuration);
-      j.key("meanMillis").num(sumDuration / ran);
+      j.writeNumberField("minMillis", minDuration);
+      j.writeNumberField("p50Millis", percentiles[0]);
+      j.writeNumberField("p90Millis", percentiles[1]);
+      j.writeNumberField("p99Millis", percentiles[2]);
+      j.writeNumberField("maxMillis", maxDuration);
+      j.writeNumberField("meanMillis", sumDuration / ran);
     }
-    j.key("histogram").open('{');
-    j.key("bucketMillis").num(bucketMillis);
-    j.key("counts").open('[');
+    j.writeObjectFieldStart("histogram");
+    j.writeNumberField("bucketMillis", bucketMillis);
+    j.writeArrayFieldStart("counts");
     for (long c : histogram) {
-      j.num(c);
+      j.writeNumber(c);
     }
-    j.close(']');
-    j.close('}');
-    j.close('}');
+    j.writeEndArray();
+    j.writeEndObject();
+    j.writeEndObject();
 
-    j.key("concurrency").open('{');
-    j.key("originEpochMillis").num(origin);
-    j.key("binMillis").num(binMillis);
-    j.key("peak").num(peak);
-    j.key("average").open('[');
+    j.writeObjectFieldStart("concurrency");
+    j.writeNumberField("originEpochMillis", origin);
+    j.writeNumberField("binMillis", binMillis);
+    j.writeNumberField("peak", peak);
+    j.writeArrayFieldStart("average");
     for (double b : busy) {
-      j.raw(String.format(Locale.ROOT, "%.2f", b / binMillis));
+      j.writeNumber(String.format(Locale.ROOT, "%.2f", b / binMillis));
     }
-    j.close(']');
-    j.close('}');
+    j.writeEndArray();
+    j.writeEndObject();
 
-    j.key("failures").open('{');
-    j.key("groups").open('[');
+    j.writeObjectFieldStart("failures");
+    j.writeArrayFieldStart("groups");
     for (ErrorGroups.Group g : verdict.errors().groups()) {
-      j.open('{');
-      j.key("indexRanges").str(g.indexRanges());
-      j.key("ranges").open('[');
+      j.writeStartObject();
+      j.writeStringField("indexRanges", g.indexRanges());
+      j.writeArrayFieldStart("ranges");
       for (long[] r : g.ranges()) {
-        j.open('[').num(r[0]).num(r[1]).close(']');
+        j.writeArray(r, 0, 2);
       }
-      j.close(']');
-      j.key("omittedIndices").num(g.omitted());
-      j.key("count").num(g.count());
-      j.key("message").str(g.message());
-      j.close('}');
+      j.writeEndArray();
+      j.writeNumberField("omittedIndices", g.omitted());
+      j.writeNumberField("count", g.count());
+      j.writeStringField("message", g.message());
+      j.writeStringField("type", g.type());
+      j.writeStringField("pattern", g.pattern());
+      j.writeBooleanField("varied", g.varied());
+      j.writeArrayFieldStart("examples");
+      for (ErrorGroups.Example e : g.examples()) {
+        j.writeStartObject();
+        j.writeNumberField("index", e.index());
+        j.writeStringField("message", e.message());
+        j.writeStringField("stackTrace", e.stackTrace());
+        j.writeEndObject();
+      }
+      j.writeEndArray();
+      j.writeEndObject();
     }
-    j.close(']');
-    j.key("otherFailures").num(verdict.errors().otherFailures());
-    j.close('}');
+    j.writeEndArray();
+    j.writeNumberField("otherFailures", verdict.errors().otherFailures());
+    j.writeEndObject();
 
-    j.key("elements").open('{');
-    j.key("count").num(size);
-    j.key("startOriginEpochMillis").num(origin);
-    j.key("status").openString();
+    j.writeObjectFieldStart("elements");
+    j.writeNumberField("count", size);
+    j.writeNumberField("startOriginEpochMillis", origin);
+    j.writeFieldName("status");
+    // One letter per element, streamed: the generator writes a string value only whole, so the
+    // opening quote is written as the value and the letters (plain ASCII, nothing to escape) raw.
+    j.writeRawValue("\"");
     for (Iterator<ElementOutcome> it = elements(); it.hasNext(); ) {
-      j.append(code(it.next()));
+      j.writeRaw(code(it.next()));
     }
-    j.closeString();
+    j.writeRaw('"');
     column(j, "attempts", o -> o.attempts());
     column(j, "startMillis", o -> o.attempts() > 0 ? o.startEpochMillis() - origin : -1);
     column(j, "durationMillis", ElementOutcome::durationMillis);
     column(j, "error", this::errorOf);
-    j.key("messages").open('[');
-    messages.forEach(j::str);
-    j.close(']');
-    j.close('}');
-    j.close('}');
+    j.writeArrayFieldStart("messages");
+    for (String message : messages) {
+      j.writeString(message);
+    }
+    j.writeEndArray();
+    details(j);
+    j.writeEndObject();
+    j.writeEndObject();
+  }
+
+  /**
+   * {@code elements.details}: for the first {@link #MAX_DETAILS} elements that did not simply
+   * succeed (failed, timed out, aborted, or retried), their inputs (truncated) and their failed
+   * attempts with errors and stack traces; for a run of at most {@link #MAX_DETAILS} elements,
+   * every element's inputs.
+   */
+  private void details(JsonGenerator j) throws IOException {
+    boolean all = size <= MAX_DETAILS;
+    List<Long> indices = new ArrayList<>();
+    for (Iterator<ElementOutcome> it = elements(); it.hasNext() && indices.size() < MAX_DETAILS; ) {
+      ElementOutcome o = it.next();
+      if (all || !o.status().succeeded() || !o.failedAttempts().isEmpty()) {
+        indices.add(o.index());
+      }
+    }
+    Map<Long, String> inputs = inputsOf(indices);
+    j.writeObjectFieldStart("details");
+    int k = 0;
+    for (Iterator<ElementOutcome> it = elements(); it.hasNext() && k < indices.size(); ) {
+      ElementOutcome o = it.next();
+      if (o.index() != indices.get(k)) {
+        continue;
+      }
+      k++;
+      j.writeObjectFieldStart(Long.toString(o.index()));
+      j.writeStringField("inputs", inputs.getOrDefault(o.index(), ""));
+      j.writeArrayFieldStart("attempts");
+      for (AttemptError a : o.failedAttempts()) {
+        j.writeStartObject();
+        j.writeNumberField("attempt", a.attempt());
+        j.writeStringField("error", a.error());
+        j.writeStringField("stackTrace", a.stackTrace());
+        j.writeEndObject();
+      }
+      j.writeEndArray();
+      j.writeEndObject();
+    }
+    j.writeEndObject();
+  }
+
+  /**
+   * The inputs of the elements {@code indices} (ascending) as {@code name=value} pairs, each value
+   * described and truncated: one sequential read from the first to the last, so inputs given by
+   * reference are read once. Best effort: the report never fails for them.
+   */
+  private Map<Long, String> inputsOf(List<Long> indices) {
+    Map<Long, String> found = new HashMap<>();
+    if (indices.isEmpty()) {
+      return found;
+    }
+    long first = indices.get(0);
+    long last = indices.get(indices.size() - 1);
+    java.util.Set<Long> wanted = new java.util.HashSet<>(indices);
+    try (MapInputs.Elements read = result.plan().inputs().read(first, last + 1)) {
+      for (long i = first; i <= last; i++) {
+        String text;
+        try {
+          text = describe(read.next());
+        } catch (InvalidElementException e) {
+          text = "(unreadable: " + e.getMessage() + ")";
+        }
+        if (wanted.contains(i)) {
+          found.put(i, text);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      String missing = "(inputs not available: " + FlyteBeam.rootMessage(e) + ")";
+      indices.forEach(i -> found.putIfAbsent(i, missing));
+    }
+    return found;
+  }
+
+  private String describe(Map<String, flyteidl.core.Literals.Literal> element) {
+    StringBuilder s = new StringBuilder();
+    for (Map.Entry<String, flyteidl.core.Literals.Literal> e : element.entrySet()) {
+      if (spec.boundInputs().contains(e.getKey())) {
+        continue;
+      }
+      String value = Literals.describe(e.getValue());
+      if (value.length() > MAX_INPUT_CHARS) {
+        value = value.substring(0, MAX_INPUT_CHARS) + "…";
+      }
+      s.append(s.length() == 0 ? "" : ", ").append(e.getKey()).append('=').append(value);
+    }
+    return s.toString();
   }
 
   /** One array of numbers, one per element in index order: a pass over the outcomes. */
-  private void column(Json j, String name, ToLongFunction<ElementOutcome> value) {
-    j.key(name).open('[');
+  private void column(JsonGenerator j, String name, ToLongFunction<ElementOutcome> value)
+      throws IOException {
+    j.writeArrayFieldStart(name);
     for (Iterator<ElementOutcome> it = elements(); it.hasNext(); ) {
-      j.num(value.applyAsLong(it.next()));
+      j.writeNumber(value.applyAsLong(it.next()));
     }
-    j.close(']');
+    j.writeEndArray();
   }
 
-  private static void variables(Json j, Map<String, Variable> variables) {
-    j.open('[');
-    variables.forEach(
-        (name, v) -> {
-          j.open('{');
-          j.key("name").str(name);
-          j.key("type").str(LiteralTypes.describe(v.getType()));
-          j.close('}');
-        });
-    j.close(']');
+  private static void variables(JsonGenerator j, Map<String, Variable> variables)
+      throws IOException {
+    j.writeStartArray();
+    for (Map.Entry<String, Variable> v : variables.entrySet()) {
+      j.writeStartObject();
+      j.writeStringField("name", v.getKey());
+      j.writeStringField("type", LiteralTypes.describe(v.getValue().getType()));
+      j.writeEndObject();
+    }
+    j.writeEndArray();
   }
 
-  /** A small JSON writer: commas by nesting, strings escaped so they are safe inside HTML too. */
-  static final class Json {
-    private final Appendable out;
-    private boolean first = true;
+  private static final JsonFactory JSON =
+      new JsonFactoryBuilder()
+          .characterEscapes(new HtmlSafeEscapes())
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          .build();
 
-    Json() {
-      this(new StringBuilder());
-    }
+  /**
+   * A JSON writer whose strings are safe inside HTML too ({@code <}, {@code >}, {@code &} and the
+   * line separators escaped): the HTML report embeds the summary in a script element. Leaves {@code
+   * out} open.
+   */
+  static JsonGenerator jsonGenerator(Writer out) throws IOException {
+    return JSON.createGenerator(out);
+  }
 
-    Json(Appendable out) {
-      this.out = out;
-    }
+  /** JSON's escapes, plus {@code \\u00xx} for the characters HTML gives a meaning. */
+  private static final class HtmlSafeEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
 
-    private Json put(CharSequence s) {
-      try {
-        out.append(s);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return this;
-    }
+    private final int[] ascii = standardAsciiEscapesForJSON();
 
-    private Json put(char c) {
-      try {
-        out.append(c);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return this;
-    }
-
-    /** Starts a string whose characters {@link #append} adds unescaped: for plain ASCII codes. */
-    Json openString() {
-      sep();
-      return put('"');
-    }
-
-    Json append(char c) {
-      return put(c);
-    }
-
-    Json closeString() {
-      return put('"');
-    }
-
-    Json open(char c) {
-      sep();
-      put(c);
-      first = true;
-      return this;
-    }
-
-    Json close(char c) {
-      put(c);
-      first = false;
-      return this;
-    }
-
-    Json key(String k) {
-      sep();
-      quote(k);
-      put(':');
-      first = true;
-      return this;
-    }
-
-    Json str(String s) {
-      sep();
-      quote(s);
-      return this;
-    }
-
-    Json num(long n) {
-      sep();
-      put(Long.toString(n));
-      return this;
-    }
-
-    Json raw(String s) {
-      sep();
-      put(s);
-      return this;
-    }
-
-    Json bool(boolean b) {
-      return raw(String.valueOf(b));
-    }
-
-    Json nul() {
-      return raw("null");
-    }
-
-    private void sep() {
-      if (!first) {
-        put(',');
-      }
-      first = false;
-    }
-
-    private void quote(String s) {
-      put('"');
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        switch (c) {
-          case '"':
-            put("\\\"");
-            break;
-          case '\\':
-            put("\\\\");
-            break;
-          case '\n':
-            put("\\n");
-            break;
-          case '\r':
-            put("\\r");
-            break;
-          case '\t':
-            put("\\t");
-            break;
-          default:
-            if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
-              put(String.format("\\u%04x", (int) c));
-            } else {
-              put(c);
-            }
+    HtmlSafeEscapes() {
+      for (int c = 0; c < 0x20; c++) {
+        if (c != '\n' && c != '\r' && c != '\t') {
+          ascii[c] = ESCAPE_CUSTOM;
         }
       }
-      put('"');
+      ascii['<'] = ESCAPE_CUSTOM;
+      ascii['>'] = ESCAPE_CUSTOM;
+      ascii['&'] = ESCAPE_CUSTOM;
     }
 
     @Override
-    public String toString() {
-      return out.toString();
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int c) {
+      return c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029
+          ? new SerializedString(String.format("\\u%04x", c))
+          : null;
     }
   }
 }

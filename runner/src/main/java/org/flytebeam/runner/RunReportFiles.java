@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.flytebeam.beam.MapResult;
 
 /** Writes {@code --report} (HTML) and {@code --summary} (JSON) of a finished run, failed or not. */
@@ -14,11 +15,42 @@ final class RunReportFiles {
 
   /** Does nothing when neither file is asked for; either may be null. */
   static void write(MapResult result, String runner, long startedAtMillis, Path html, Path json) {
+    write(result, runner, startedAtMillis, List.of(), html, json);
+  }
+
+  /** As above, recording the command line's arguments. */
+  static void write(
+      MapResult result,
+      String runner,
+      long startedAtMillis,
+      List<String> commandLine,
+      Path html,
+      Path json) {
     if (html == null && json == null) {
       return;
     }
+    try {
+      writeReport(result, runner, startedAtMillis, commandLine, html, json);
+    } finally {
+      // The report read the elements' inputs back: forget them, as the run did.
+      result.plan().release();
+    }
+  }
+
+  private static void writeReport(
+      MapResult result,
+      String runner,
+      long startedAtMillis,
+      List<String> commandLine,
+      Path html,
+      Path json) {
     RunReport report =
-        RunReport.of(result, runner, startedAtMillis, System.currentTimeMillis() - startedAtMillis);
+        RunReport.of(
+            result,
+            runner,
+            startedAtMillis,
+            System.currentTimeMillis() - startedAtMillis,
+            commandLine);
     if (html == null) {
       // Streamed: the summary of a big run is never held in memory.
       write(

@@ -28,6 +28,14 @@ final class Chromium {
     return Files.readString(out, StandardCharsets.UTF_8);
   }
 
+  /** As above, for a URL of the page with a fragment, e.g. {@code report.html#log}. */
+  static String dumpDom(Path page, String fragment, Path work)
+      throws IOException, InterruptedException {
+    Path out = work.resolve("dom-" + fragment + ".html");
+    run(work, out, "--dump-dom", page.toUri() + "#" + fragment);
+    return Files.readString(out, StandardCharsets.UTF_8);
+  }
+
   static void screenshot(Path page, Path png, Path work) throws IOException, InterruptedException {
     run(
         work,

@@ -229,10 +229,10 @@ class ContainerRunTest {
     assertThat(cli.exitCode()).isEqualTo(ExitCode.MAP_FAILED);
     assertThat(cli.err()).contains("[1]: TimeoutError: attempt timed out after 1s");
     assertThat(plain("y")).containsExactly(0L, null);
-    List<Long> started = KillDriverTest.readPids(pidFile);
+    List<Long> started = KillDriverIT.readPids(pidFile);
     pids.addAll(started);
     assertThat(started).hasSize(2);
-    KillDriverTest.assertGoneWithin(started, Duration.ofSeconds(5));
+    KillDriverIT.assertGoneWithin(started, Duration.ofSeconds(5));
   }
 
   @Test
@@ -455,50 +455,8 @@ class ContainerRunTest {
     }
   }
 
-  // --- Java tasks as processes
+  // --- Java tasks as processes (ExecuteCommandIT runs them in child JVMs)
   // ----------------------------------------------------------------------
-
-  @Test
-  void shouldRunAJavaTaskAsAProcessThroughTheExecuteCommand() throws Exception {
-    // given: the container args a java-task template holds, run by a plain java command line
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    TaskTemplate t =
-        Containers.withoutDataConfig(
-            Containers.withArgs(
-                Containers.rawContainer(
-                    "counted-process",
-                    vars("x", LiteralTypes.of(Long.class)),
-                    vars("o0", LiteralTypes.of(Long.class)),
-                    ""),
-                List.of(
-                    java,
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    "org.flytebeam.runner.Main",
-                    "execute",
-                    "--task",
-                    "test_counted",
-                    "--inputs",
-                    "{{.input}}",
-                    "--output-prefix",
-                    "{{.outputPrefix}}",
-                    "--raw-output-data-prefix",
-                    "{{.rawOutputDataPrefix}}",
-                    "--checkpoint-path",
-                    "{{.checkpointOutputPrefix}}",
-                    "--prev-checkpoint",
-                    "{{.prevCheckpointPrefix}}")));
-    Path def = Containers.mapOver(dir, "java.def.json", Containers.retries(2).apply(t));
-    Path in = Cli.write(dir, "in.json", "{\"x\": [1, -2, 3]}");
-
-    // when: the whole input map is {{.input}}, which execute indexes by the array index
-    Cli cli = run(def, in);
-
-    // then: the failure is non-recoverable (one attempt), as for an in-process Java task
-    assertThat(cli.exitCode()).isEqualTo(ExitCode.MAP_FAILED);
-    assertThat(plain("o0")).containsExactly(10L, null, 30L);
-    assertThat(cli.err()).contains("  [1]: IllegalStateException: negative: -2");
-  }
 
   @Test
   void shouldWriteOutputsPbOrErrorPbFromTheExecuteCommand() throws Exception {

@@ -185,4 +185,106 @@ class ProgressTest {
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
     assertThat(cli.err()).isEmpty();
   }
+
+  private MapRunPlan plan(long size) {
+    return new MapRunPlan(
+        "progress-test-" + System.nanoTime(),
+        dir.toString(),
+        MapTask.of(new TestTasks.Sleepy()).build(),
+        size,
+        size,
+        List.of());
+  }
+
+  @Test
+  void shouldNameEachPhaseOnceAndNeverRepeatALineWhenNothingChanges() throws Exception {
+    // given: a slow start-up, an index pass, then one element that runs long and one that ends
+    StringWriter out = new StringWriter();
+    MapRunPlan plan = plan(2);
+    RunProgress progress = RunProgress.forRun(plan.runId());
+    try (ProgressPrinter printer =
+        new ProgressPrinter(new PrintWriter(out), false, Duration.ofMillis(20))) {
+      printer.phase("starting the SparkRunner (local[2])");
+      Thread.sleep(150);
+      printer.phase("indexing the inputs given by reference");
+      Thread.sleep(150);
+      printer.started(plan);
+      Thread.sleep(150);
+      progress.started();
+      progress.started();
+      Thread.sleep(150);
+      progress.ended(ElementStatus.SUCCEEDED);
+      Thread.sleep(150);
+      progress.ended(ElementStatus.FAILED);
+      printer.phase("writing the outputs");
+      Thread.sleep(150);
+    } finally {
+      RunProgress.release(plan.runId());
+    }
+
+    // then: each phase once, in order, and no line twice
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines).doesNotHaveDuplicates();
+    assertThat(lines)
+        .containsSubsequence(
+            "progress: starting the SparkRunner (local[2])",
+            "progress: indexing the inputs given by reference",
+            "progress: starting the elements, 2 elements to run",
+            "progress: 0/2 done (0 succeeded, 0 failed, 2 running)",
+            "progress: writing the outputs");
+    assertThat(lines.stream().filter(l -> l.startsWith("progress: 1/2 done"))).hasSize(1);
+    assertThat(lines.stream().filter(l -> l.startsWith("progress: 2/2 done")))
+        .singleElement()
+        .asString()
+        .contains(", took ");
+  }
+
+  @Test
+  void shouldMeasureRateAndTimeFromTheElementsNotTheRunnerStartUp() throws Exception {
+    // given: 1.5 s of runner start-up, then 6 elements ending within about 0.3 s
+    StringWriter out = new StringWriter();
+    MapRunPlan plan = plan(6);
+    RunProgress progress = RunProgress.forRun(plan.runId());
+    try (ProgressPrinter printer =
+        new ProgressPrinter(new PrintWriter(out), false, Duration.ofMillis(20))) {
+      printer.phase("starting the DirectRunner");
+      Thread.sleep(1500);
+      printer.started(plan);
+      for (int i = 0; i < 6; i++) {
+        progress.started();
+        Thread.sleep(50);
+        progress.ended(ElementStatus.SUCCEEDED);
+      }
+      Thread.sleep(60);
+    } finally {
+      RunProgress.release(plan.runId());
+    }
+
+    // then: the time taken and the rate leave the start-up out
+    String last = out.toString().lines().filter(l -> l.contains("6/6 done")).findFirst().get();
+    Matcher m = Pattern.compile(", ([0-9.]+)/s, took (\\d+)s").matcher(last);
+    assertThat(m.find()).as(last).isTrue();
+    assertThat(Double.parseDouble(m.group(1))).as(last).isGreaterThan(4.0);
+    assertThat(Long.parseLong(m.group(2))).as(last).isEqualTo(1);
+  }
+
+  @Test
+  void shouldPrintNoProgressButTheVerdictWhenTheRunEndsWithinTheInterval() throws IOException {
+    Path def = dir.resolve("sleepy.def.json");
+    DefinitionWriter.write(MapTask.of(new TestTasks.Sleepy()).build(), def);
+    Path inputs = Cli.write(dir, "in.json", "{\"x\": [1, 1]}");
+
+    Cli cli =
+        Cli.run(
+            "run",
+            "--definition",
+            def.toString(),
+            "--inputs",
+            inputs.toString(),
+            "--progress-interval",
+            "PT20S");
+
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
+    assertThat(cli.err()).isEqualTo("map succeeded: 2 of 2 elements succeeded (2 required)\n");
+  }
 }

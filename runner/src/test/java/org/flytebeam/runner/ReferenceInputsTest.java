@@ -219,8 +219,8 @@ class ReferenceInputsTest {
       assertThat(direct.verdict().failed()).isEqualTo(31);
       assertThat(onSpark.outputs()).isEqualTo(direct.outputs());
       assertThat(onSpark.verdict()).isEqualTo(direct.verdict());
-      assertThat(SparkDifferentialTest.outcomes(onSpark))
-          .isEqualTo(SparkDifferentialTest.outcomes(direct));
+      assertThat(SparkDifferentialIT.outcomes(onSpark))
+          .isEqualTo(SparkDifferentialIT.outcomes(direct));
     } finally {
       FlyteBeam.deleteLocalFolder(direct.plan().workDir());
       FlyteBeam.deleteLocalFolder(onSpark.plan().workDir());
@@ -252,37 +252,5 @@ class ReferenceInputsTest {
 
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(Inputs.plain(outputs(), "y")).containsExactly(2L, 4L, 6L);
-  }
-
-  @Test
-  void shouldGiveAJavaTaskRunAsAProcessItsElementsIndex() throws Exception {
-    // given: test_index_check fails unless its item equals the index its context says
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    flyteidl.core.Tasks.TaskTemplate t =
-        Containers.withoutDataConfig(
-            Containers.withArgs(
-                Containers.rawContainer(
-                    "check-process",
-                    Containers.vars("x", org.flytebeam.types.LiteralTypes.of(Long.class)),
-                    Containers.vars(),
-                    ""),
-                List.of(
-                    java,
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    "org.flytebeam.runner.Main",
-                    "execute",
-                    "--task",
-                    "test_index_check",
-                    "--inputs",
-                    "{{.input}}",
-                    "--output-prefix",
-                    "{{.outputPrefix}}")));
-    Path def = Containers.mapOver(dir, "java.def.json", t);
-    Path x = Cli.write(dir, "x.jsonl", "0\n1\n2\n");
-
-    Cli cli = run(def, Cli.write(dir, "in.json", "{\"x\": {\"uri\": \"" + x + "\"}}"));
-
-    assertThat(cli.exitCode()).as(cli.err()).isZero();
   }
 }

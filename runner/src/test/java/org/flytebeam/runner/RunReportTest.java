@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import org.flytebeam.exec.ElementStatus;
 import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.RangeResults;
 import org.flytebeam.idl.DefinitionWriter;
+import org.flytebeam.runner.testing.TestTasks;
 import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.types.Literals;
@@ -139,10 +142,15 @@ class RunReportTest {
 
   @Test
   void shouldKeepMarkupInErrorsInertWhenEmbeddingThem() throws IOException {
-    RunReport.Json json = new RunReport.Json();
-    json.open('[').str("</script><b>").close(']');
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = RunReport.jsonGenerator(out)) {
+      json.writeStartArray();
+      json.writeString("</script><b>&" + (char) 0x2028 + (char) 1 + "\n");
+      json.writeEndArray();
+    }
 
-    assertThat(json.toString()).isEqualTo("[\"\\u003c/script\\u003e\\u003cb\\u003e\"]");
+    assertThat(out.toString())
+        .isEqualTo("[\"\\u003c/script\\u003e\\u003cb\\u003e\\u0026\\u2028\\u0001\\n\"]");
     assertThat(HtmlReport.esc("<b>&\"")).isEqualTo("&lt;b&gt;&amp;&quot;");
   }
 
@@ -158,7 +166,10 @@ class RunReportTest {
             "--report",
             report.toString());
     assertThat(cli.exitCode()).as(cli.err()).isEqualTo(1);
-    assertThat(Files.readString(report)).doesNotContain("http://", "https://", "src=", "href=");
+    // Nothing fetched: the only links are to the page's own rows.
+    assertThat(Files.readString(report))
+        .doesNotContain("http://", "https://", "src=")
+        .doesNotContainPattern("href=\"[^#]");
 
     String dom = Chromium.dumpDom(report, dir);
     Path png = dir.resolve("report.png");
@@ -175,9 +186,9 @@ class RunReportTest {
     // The element table, drawn by the script: the failed row with its error.
     assertThat(dom)
         .contains(
-            "<tr><td>1</td><td>FAILED</td><td>1</td>",
-            "<td class=\"err\">IllegalArgumentException: x must not be 2</td></tr>")
-        .contains("<tr><td>3</td><td>SUCCEEDED</td><td>1</td>")
+            "<tr id=\"e1\"><td>1</td><td><span class=\"badge st-F\">FAILED</span></td><td>1</td>",
+            "<td class=\"err\">IllegalArgumentException: x must not be 2</td>")
+        .contains("<tr id=\"e3\"><td>3</td><td><span class=\"badge st-S\">SUCCEEDED</span></td>")
         .contains("page 1 of 1 (4 elements)");
     assertThat(Files.size(png)).isGreaterThan(10_000);
   }
@@ -206,12 +217,12 @@ class RunReportTest {
     String dom = Chromium.dumpDom(report, dir);
 
     assertThat(dom).contains("page 1 of 200 (20000 elements)");
-    String body = dom.substring(dom.indexOf("<tbody><tr><td>0</td>"));
+    String body = dom.substring(dom.indexOf("<tbody><tr id=\"e0\"><td>0</td>"));
     body = body.substring(0, body.indexOf("</tbody>"));
-    assertThat(body.split("<tr>", -1).length - 1).isEqualTo(100);
+    assertThat(body.split("<tr ", -1).length - 1).isEqualTo(100);
     assertThat(dom)
-        .contains("<tr><td>99</td><td>SUCCEEDED</td>")
-        .doesNotContain("<tr><td>100</td>");
+        .contains("<tr id=\"e99\"><td>99</td><td><span class=\"badge st-S\">SUCCEEDED</span>")
+        .doesNotContain("<tr id=\"e100\">");
   }
 
   /**
@@ -267,7 +278,7 @@ class RunReportTest {
               1,
               t0 + random.nextInt(600_000),
               duration,
-              ok ? "" : "boom " + (i / 9 % 3),
+              ok ? "" : "boom " + List.of("alpha", "beta", "gamma").get(i / 9 % 3),
               ok ? List.of(Literals.of((long) i)) : List.of()));
     }
 
@@ -306,7 +317,7 @@ class RunReportTest {
     assertThat(s.at("/elements/durationMillis/4321").asLong())
         .isEqualTo(outcomes.get(4321).durationMillis());
     assertThat(s.at("/elements/messages").toString())
-        .isEqualTo("[\"boom 0\",\"boom 1\",\"boom 2\"]");
+        .isEqualTo("[\"boom alpha\",\"boom beta\",\"boom gamma\"]");
     assertThat(s.at("/elements/error/4").asInt()).isEqualTo(0);
     assertThat(s.at("/elements/error/5").asInt()).isEqualTo(-1);
     assertThat(s.at("/failures/groups/0/count").asLong()).isEqualTo(556 / 3 + 1);
@@ -341,7 +352,7 @@ class RunReportTest {
     for (ElementOutcome o : outcomes) {
       long from = o.startEpochMillis() - origin;
       events.add(new long[] {from, 1});
-      events.add(new long[] {from + Math.max(1, o.durationMillis()), -1});
+      events.add(new long[] {from + o.durationMillis(), -1});
     }
     events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
     int running = 0;
@@ -357,10 +368,138 @@ class RunReportTest {
     double busyInThird = 0;
     for (ElementOutcome o : outcomes) {
       long from = o.startEpochMillis() - origin;
-      long to = from + Math.max(1, o.durationMillis());
+      long to = from + o.durationMillis();
       busyInThird += Math.max(0, Math.min(to, 4 * bin) - Math.max(from, 3 * bin));
     }
     assertThat(s.at("/concurrency/average/3").asDouble())
         .isCloseTo(busyInThird / bin, within(0.006));
+  }
+
+  @Test
+  void shouldNeverCountMoreRunningThanLanesWhenElementsTakeLessThanAMillisecond()
+      throws IOException {
+    // given: two lanes, each running elements of 0.3 ms one after the other, as a fast Java task
+    // does: many start in the same millisecond, each of a duration of 0 whole milliseconds
+    List<ElementOutcome> outcomes = new ArrayList<>();
+    long t0 = 1_700_000_000_000L;
+    for (int i = 0; i < 2000; i++) {
+      long startMicros = (i / 2) * 300L; // lanes 0 and 1 start together
+      outcomes.add(
+          new ElementOutcome(
+              i,
+              ElementStatus.SUCCEEDED,
+              1,
+              t0 + startMicros / 1000,
+              0,
+              "",
+              List.of(Literals.of((long) i))));
+    }
+
+    // when
+    JsonNode s =
+        new ObjectMapper()
+            .readTree(RunReport.of(fabricated(outcomes), "DirectRunner", t0, 1).toJson());
+
+    // then: never more than the two lanes
+    assertThat(s.at("/concurrency/peak").asInt()).isBetween(1, 2);
+    for (JsonNode average : s.at("/concurrency/average")) {
+      assertThat(average.asDouble()).isLessThanOrEqualTo(2.0);
+    }
+  }
+
+  @Test
+  void shouldShowAPeakWithinTheParallelismWhenAFastMapRunsThroughTheCli() throws IOException {
+    // given: 3,000 elements of a fast task, at most 2 at once
+    Path summary = dir.resolve("summary.json");
+    StringBuilder xs = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      xs.append(i == 0 ? "" : ",").append(i);
+    }
+
+    // when
+    Cli cli =
+        run(
+            MapTask.of(new Square()).concurrency(2).build(),
+            "{\"x\": [" + xs + "]}",
+            "--summary",
+            summary.toString());
+
+    // then
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
+    JsonNode s = new ObjectMapper().readTree(summary.toFile());
+    assertThat(s.at("/definition/parallelism").asInt()).isEqualTo(2);
+    assertThat(s.at("/concurrency/peak").asInt()).isBetween(0, 2);
+    for (JsonNode average : s.at("/concurrency/average")) {
+      assertThat(average.asDouble()).isLessThanOrEqualTo(2.0);
+    }
+  }
+
+  @Test
+  void shouldShowGroupsWithExamplesHistoryInputsAndTheRunInABrowser() throws Exception {
+    assumeTrue(Chromium.available() || System.getenv("CI") != null, "no " + Chromium.BINARY);
+    // given: x = 1..400, the multiples of 7 fail with "bad input <x>", at most 4 at once
+    Path report = dir.resolve("report.html");
+    StringBuilder xs = new StringBuilder();
+    for (int i = 1; i <= 400; i++) {
+      xs.append(i == 1 ? "" : ",").append(i);
+    }
+    Cli cli =
+        run(
+            MapTask.of(new TestTasks.BadInput()).concurrency(4).minSuccessRatio(0.8f).build(),
+            "{\"x\": [" + xs + "]}",
+            "--report",
+            report.toString());
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(0);
+
+    // when
+    String dom = Chromium.dumpDom(report, dir);
+    Path png = dir.resolve("report.png");
+    Chromium.screenshot(report, png, dir);
+    String keep = System.getProperty("flytebeam.report.screenshot");
+    if (keep != null) {
+      Files.copy(png, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    // then: the run, its command line and versions
+    assertThat(dom)
+        .containsPattern("run [0-9a-f-]{36} · DirectRunner · started 20")
+        .contains("flyte-beam 0.1.0, Beam 2.", ", Spark 3.", ", Java 17")
+        .containsPattern("<pre id=\"command\">flyte-beam run --definition \\S+def.json --inputs");
+    // one failure group of 57 elements, its examples with stack traces, a link to its rows
+    assertThat(dom)
+        .contains("IllegalArgumentException: bad input &lt;n&gt;</b>")
+        .contains("(57 elements)")
+        .contains("element 6: IllegalArgumentException: bad input 7")
+        .contains("at org.flytebeam.runner.testing.TestTasks$BadInput.checked(")
+        .contains("<a href=\"#group-0\" class=\"group-link\" data-group=\"0\">show its rows</a>");
+    // the link shows the group's rows only
+    String group = Chromium.dumpDom(report, "group-0", dir);
+    assertThat(group)
+        .contains("showing the 57 listed elements of failure group [6][13][20]")
+        .contains("page 1 of 1 (57 elements)")
+        .contains("<tr id=\"e6\">", "<tr id=\"e13\">", "<tr id=\"e398\">")
+        .doesNotContain("<tr id=\"e0\">", "<tr id=\"e7\">");
+    // the histogram's axes and log-scale switch, the concurrency within the parallelism
+    assertThat(dom)
+        .contains("id=\"logscale\"")
+        .contains("class=\"ytick\"")
+        .contains("class=\"xtick\"");
+    assertThat(dom).containsPattern("peak [1-4] running at once, parallelism 4");
+    // linear ticks at round numbers up to the tallest bar; on the log scale, powers of ten
+    assertThat(dom)
+        .contains("class=\"ytick\">100</text>")
+        .doesNotContain("class=\"ytick\">10</text>");
+    String log = Chromium.dumpDom(report, "log", dir);
+    assertThat(log)
+        .contains(
+            "class=\"ytick\">1</text>", "class=\"ytick\">10</text>", "class=\"ytick\">100</text>");
+    // rows: status colours, inputs, the attempt history with the stack trace
+    assertThat(dom)
+        .contains("<tr id=\"e6\"><td>6</td><td><span class=\"badge st-F\">FAILED</span>")
+        .contains("<td class=\"in\">x=int 7</td>")
+        .contains(
+            "<summary>1 failed attempt</summary><div>attempt 1: IllegalArgumentException: bad input 7</div>")
+        .contains("<span class=\"badge st-S\">SUCCEEDED</span>");
+    assertThat(Files.size(png)).isGreaterThan(10_000);
   }
 }

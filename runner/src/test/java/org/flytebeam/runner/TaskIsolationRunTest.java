@@ -242,6 +242,17 @@ class TaskIsolationRunTest {
 
   // --- detached children ----------------------------------------------------------------------
 
+  /** The pids a test program wrote, one a line. */
+  private static List<Long> readPids(Path file) throws IOException {
+    List<Long> found = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      if (!line.isBlank()) {
+        found.add(Long.parseLong(line.strip()));
+      }
+    }
+    return found;
+  }
+
   /** Alive and not a zombie (killed, waiting for init to reap it). */
   private static boolean running(long pid) {
     if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
@@ -275,7 +286,7 @@ class TaskIsolationRunTest {
 
     // when
     Cli cli = run(def, in);
-    List<Long> detached = KillDriverTest.readPids(pidFile);
+    List<Long> detached = readPids(pidFile);
     pids.addAll(detached);
 
     // then: the run is done and so is the detached child, a moment for the kill to land at most

@@ -163,7 +163,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
         default:
           throw new AssertionError(o.status());
       }
-      errors.add(o.index(), o.error());
+      errors.add(o.index(), o.error(), o.stackTrace());
     }
     return new RangeSummary(
         range,

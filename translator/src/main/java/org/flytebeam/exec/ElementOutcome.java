@@ -10,8 +10,9 @@ import org.flytebeam.exec.process.TaskText;
 /**
  * What became of one element: its status, how many attempts it took, when it started, how long it
  * ran, the error of its last attempt (control characters escaped, see {@link TaskText}), its
- * outputs in the sub-task's output order (empty unless it succeeded), and whether those outputs
- * came from the element cache (then it made no attempt).
+ * outputs in the sub-task's output order (empty unless it succeeded), whether those outputs came
+ * from the element cache (then it made no attempt), and its failed attempts (the last {@link
+ * AttemptError#MAX_KEPT}, with the stack traces of Java tasks).
  */
 public record ElementOutcome(
     long index,
@@ -21,7 +22,8 @@ public record ElementOutcome(
     long durationMillis,
     String error,
     List<Literal> outputs,
-    boolean cacheHit)
+    boolean cacheHit,
+    List<AttemptError> failedAttempts)
     implements Serializable {
 
   public ElementOutcome {
@@ -29,6 +31,36 @@ public record ElementOutcome(
     // A task's own text: shown in error lines, the report and the summary, never raw.
     error = TaskText.escape(requireNonNull(error, "error"));
     outputs = List.copyOf(outputs);
+    failedAttempts = List.copyOf(failedAttempts);
+  }
+
+  /** An outcome without a record of failed attempts. */
+  public ElementOutcome(
+      long index,
+      ElementStatus status,
+      int attempts,
+      long startEpochMillis,
+      long durationMillis,
+      String error,
+      List<Literal> outputs,
+      boolean cacheHit) {
+    this(
+        index,
+        status,
+        attempts,
+        startEpochMillis,
+        durationMillis,
+        error,
+        outputs,
+        cacheHit,
+        List.of());
+  }
+
+  /** The stack trace of the last failed attempt (a Java task's exception), or {@code ""}. */
+  public String stackTrace() {
+    return failedAttempts.isEmpty()
+        ? ""
+        : failedAttempts.get(failedAttempts.size() - 1).stackTrace();
   }
 
   /** An outcome of an element that ran (not a cache hit). */

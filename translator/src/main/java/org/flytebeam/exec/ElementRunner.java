@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import flyteidl.core.Literals.Literal;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,7 @@ public final class ElementRunner {
     int attempt = 0;
     int userFailures = 0;
     int systemFailures = 0;
+    Deque<AttemptError> failures = new ArrayDeque<>();
     while (true) {
       if (control.stopped()) {
         return attempt == 0
@@ -50,15 +53,27 @@ public final class ElementRunner {
                 startMillis,
                 startNanos,
                 "aborted: the map could no longer succeed",
-                List.of());
+                List.of(),
+                failures);
       }
       try {
         List<Literal> outputs = invoker.invoke(index, attempt, inputs, timeout);
         return outcome(
-            index, ElementStatus.SUCCEEDED, attempt + 1, startMillis, startNanos, "", outputs);
+            index,
+            ElementStatus.SUCCEEDED,
+            attempt + 1,
+            startMillis,
+            startNanos,
+            "",
+            outputs,
+            failures);
       } catch (AttemptFailedException e) {
         attempt++;
         String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (failures.size() == AttemptError.MAX_KEPT) {
+          failures.removeFirst();
+        }
+        failures.addLast(new AttemptError(attempt, error, AttemptError.traceOf(e.getCause())));
         boolean terminal;
         switch (e.kind()) {
           case NON_RECOVERABLE:
@@ -77,7 +92,8 @@ public final class ElementRunner {
         if (terminal) {
           ElementStatus status =
               e.kind() == FailureKind.TIMED_OUT ? ElementStatus.TIMED_OUT : ElementStatus.FAILED;
-          return outcome(index, status, attempt, startMillis, startNanos, error, List.of());
+          return outcome(
+              index, status, attempt, startMillis, startNanos, error, List.of(), failures);
         }
       }
     }
@@ -90,8 +106,18 @@ public final class ElementRunner {
       long startMillis,
       long startNanos,
       String error,
-      List<Literal> outputs) {
+      List<Literal> outputs,
+      Deque<AttemptError> failures) {
     long durationMillis = (System.nanoTime() - startNanos) / 1_000_000;
-    return new ElementOutcome(index, status, attempts, startMillis, durationMillis, error, outputs);
+    return new ElementOutcome(
+        index,
+        status,
+        attempts,
+        startMillis,
+        durationMillis,
+        error,
+        outputs,
+        false,
+        List.copyOf(failures));
   }
 }

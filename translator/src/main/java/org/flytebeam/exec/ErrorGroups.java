@@ -5,21 +5,73 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Failures grouped by identical message, each with the index ranges that failed with it, formatted
- * as Flyte does: {@code [0-2][7]: ValueError: boom}. Bounded whatever the number of elements: keeps
- * at most {@link #MAX_GROUPS} messages, those failing first (the rest are counted), and, per
- * message, the first {@link #MAX_RANGES} index ranges (the indices beyond them are counted: {@code
- * [0][2][4] (+3000 more)}).
+ * Failures grouped by kind of error, each with the index ranges that failed with it, formatted as
+ * Flyte does: {@code [0-2][7]: ValueError: boom}. A kind is the exception type (the text before the
+ * first {@code ": "} when it is one word) and the message with its variable parts abstracted
+ * ({@link #pattern}): {@code ValueError: bad input 7} and {@code ValueError: bad input 14} are one
+ * group, {@code ValueError: bad input <n>}, which keeps a few concrete examples (the smallest
+ * indices, with their Java stack traces).
+ *
+ * <p>Bounded whatever the number of elements: keeps at most {@link #MAX_GROUPS} groups, those
+ * failing first (the rest are counted), and, per group, the first {@link #MAX_RANGES} index ranges
+ * (the indices beyond them are counted: {@code [0][2][4] (+3000 more)}) and {@link #MAX_EXAMPLES}
+ * examples. What is kept depends only on the failures, never on the order they arrive in.
  */
 public final class ErrorGroups implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
   public static final int MAX_GROUPS = 100;
   public static final int MAX_RANGES = 1000;
+  public static final int MAX_EXAMPLES = 3;
 
   private final LinkedHashMap<String, Ranges> groups = new LinkedHashMap<>();
   private long otherFailures;
+
+  /** A concrete failure of a group: an element's index, its error text and its stack trace. */
+  public record Example(long index, String message, String stackTrace) implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  // Abstracted in this order: a quoted value may hold a path or a number, a path a number.
+  private static final Pattern[] VARIABLE_PARTS = {
+    Pattern.compile("(?<![\\w])'[^'\\n]{0,200}'(?![\\w])"),
+    Pattern.compile("\"[^\"\\n]{0,200}\""),
+    Pattern.compile("\\[[^\\[\\]\\n]{1,200}\\]"),
+    Pattern.compile("\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s'\"\\]\\[,;)]*[^\\s'\"\\]\\[,;):.]"),
+    Pattern.compile("(?<![\\w.])(?:[A-Za-z]:)?(?:[/\\\\][\\w.~@+%-]+){2,}[/\\\\]?"),
+    Pattern.compile(
+        "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b"),
+    Pattern.compile("\\b0[xX][0-9a-fA-F]+\\b|@[0-9a-f]{4,}\\b"),
+    Pattern.compile("\\b(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\\b"),
+    Pattern.compile("(?<![A-Za-z_\\d])\\d+(?:\\.\\d+)?")
+  };
+  private static final String[] PLACEHOLDERS = {
+    "'<s>'", "\"<s>\"", "[<v>]", "<path>", "<path>", "<id>", "<id>", "<id>", "<n>"
+  };
+  private static final Pattern TYPE = Pattern.compile("[A-Za-z_][\\w.$]*");
+
+  /**
+   * The kind of an error text: its type prefix as it is, the rest with quoted values, bracketed
+   * values, paths and URIs, UUIDs and hex ids, and numbers abstracted: {@code KeyError: 'x' at
+   * /data/a.csv line 7} becomes {@code KeyError: '<s>' at <path> line <n>}.
+   */
+  public static String pattern(String message) {
+    int colon = message.indexOf(": ");
+    String type = "";
+    String rest = message;
+    if (colon > 0 && TYPE.matcher(message.substring(0, colon)).matches()) {
+      type = message.substring(0, colon + 2);
+      rest = message.substring(colon + 2);
+    }
+    for (int k = 0; k < VARIABLE_PARTS.length; k++) {
+      rest = VARIABLE_PARTS[k].matcher(rest).replaceAll(Matcher.quoteReplacement(PLACEHOLDERS[k]));
+    }
+    return type + rest;
+  }
 
   /** One message's failing indices: some ranges, and how many indices they leave out. */
   private static final class Ranges implements Serializable {
@@ -35,6 +87,26 @@ public final class ErrorGroups implements Serializable {
 
     private boolean truncated;
 
+    /** The examples with the smallest indices. */
+    private final TreeMap<Long, Example> examples = new TreeMap<>();
+
+    /** One of the concrete messages, and whether the group holds another one. */
+    private String someMessage;
+
+    private boolean varied;
+
+    void example(Example e) {
+      if (someMessage == null) {
+        someMessage = e.message();
+      } else if (!someMessage.equals(e.message())) {
+        varied = true;
+      }
+      examples.put(e.index(), e);
+      if (examples.size() > MAX_EXAMPLES) {
+        examples.pollLastEntry();
+      }
+    }
+
     void add(long index) {
       added++;
       if (!list.isEmpty() && list.get(list.size() - 1)[1] == index - 1) {
@@ -46,6 +118,15 @@ public final class ErrorGroups implements Serializable {
     }
 
     void addAll(Ranges other) {
+      if (other.someMessage != null) {
+        varied |= other.varied;
+        for (Example e : other.examples.values()) {
+          example(e);
+        }
+        if (!other.someMessage.equals(someMessage)) {
+          varied = true;
+        }
+      }
       added += other.added;
       truncated |= other.truncated;
       for (long[] r : other.list) {
@@ -112,16 +193,23 @@ public final class ErrorGroups implements Serializable {
   }
 
   public void add(long index, String message) {
-    Ranges ranges = groups.get(message);
+    add(index, message, "");
+  }
+
+  /** One failed element: its error text and the stack trace of its exception ({@code ""}: none). */
+  public void add(long index, String message, String stackTrace) {
+    String key = pattern(message);
+    Ranges ranges = groups.get(key);
     if (ranges == null) {
       if (!makeRoomFor(index)) {
         otherFailures++;
         return;
       }
       ranges = new Ranges();
-      groups.put(message, ranges);
+      groups.put(key, ranges);
     }
     ranges.add(index);
+    ranges.example(new Example(index, message, stackTrace));
   }
 
   public void merge(ErrorGroups other) {
@@ -176,12 +264,21 @@ public final class ErrorGroups implements Serializable {
     return groups.isEmpty() && otherFailures == 0;
   }
 
-  /** Each message with its sorted, merged index ranges, in order of the first failing index. */
+  /** Each group with its sorted, merged index ranges, in order of the first failing index. */
   public List<Group> groups() {
     List<Group> result = new ArrayList<>();
     for (Map.Entry<String, Ranges> e : groups.entrySet()) {
-      List<long[]> listed = e.getValue().compacted();
-      result.add(new Group(e.getKey(), listed, e.getValue().omitted(listed)));
+      Ranges r = e.getValue();
+      List<long[]> listed = r.compacted();
+      String message = r.varied || r.someMessage == null ? e.getKey() : r.someMessage;
+      result.add(
+          new Group(
+              message,
+              listed,
+              r.omitted(listed),
+              e.getKey(),
+              r.varied,
+              List.copyOf(r.examples.values())));
     }
     result.sort((a, b) -> Long.compare(a.ranges().get(0)[0], b.ranges().get(0)[0]));
     return result;
@@ -191,7 +288,10 @@ public final class ErrorGroups implements Serializable {
     return otherFailures;
   }
 
-  /** One line per message: {@code [0-2][7]: ValueError: boom}. */
+  /**
+   * One line per group: {@code [0-2][7]: ValueError: boom}; a group of several messages shows its
+   * pattern ({@code [7][14]: ValueError: bad input <n>}).
+   */
   public String format() {
     StringBuilder out = new StringBuilder();
     for (Group g : groups()) {
@@ -221,10 +321,35 @@ public final class ErrorGroups implements Serializable {
   }
 
   /**
-   * A message, the inclusive index ranges that failed with it (the first {@link #MAX_RANGES}), and
-   * how many more indices failed with it beyond those.
+   * A group of failures.
+   *
+   * @param message its error text when all its failures had the same one, else its {@link #pattern}
+   * @param ranges the inclusive index ranges that failed with it (the first {@link #MAX_RANGES})
+   * @param omitted how many more indices failed with it beyond those
+   * @param pattern the error text with its variable parts abstracted
+   * @param varied whether its failures had different texts (then {@code message} is the pattern)
+   * @param examples up to {@link #MAX_EXAMPLES} failures, the smallest indices first
    */
-  public record Group(String message, List<long[]> ranges, long omitted) {
+  public record Group(
+      String message,
+      List<long[]> ranges,
+      long omitted,
+      String pattern,
+      boolean varied,
+      List<Example> examples) {
+    public Group {
+      ranges = List.copyOf(ranges);
+      examples = List.copyOf(examples);
+    }
+
+    /** The exception type, e.g. {@code ValueError}, or {@code ""} when the text names none. */
+    public String type() {
+      int colon = message.indexOf(": ");
+      return colon > 0 && TYPE.matcher(message.substring(0, colon)).matches()
+          ? message.substring(0, colon)
+          : "";
+    }
+
     public String indexRanges() {
       StringBuilder s = new StringBuilder();
       for (long[] r : ranges) {

@@ -3,7 +3,6 @@ package org.flytebeam.exec;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.InvalidProtocolBufferException;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Types.LiteralType;
 import java.io.IOException;
@@ -29,13 +28,10 @@ public final class JsonLinesSource implements ElementSource, Serializable {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private final String input;
-  // As bytes, not the message: on a cluster, Java serialization of a protobuf message resolves it
-  // through the protobuf runtime of the executor's app class loader, which cannot see our classes.
-  private final byte[] itemType;
+  private final ItemType itemType;
   private final String[] files;
   private final Chunk[] chunks;
   private final long size;
-  private transient LiteralType type;
 
   /**
    * A counted chunk.
@@ -58,8 +54,7 @@ public final class JsonLinesSource implements ElementSource, Serializable {
   public JsonLinesSource(
       String input, LiteralType itemType, List<String> files, List<Chunk> chunks) {
     this.input = input;
-    this.itemType = itemType.toByteArray();
-    this.type = itemType;
+    this.itemType = new ItemType(itemType);
     this.files = files.toArray(new String[0]);
     this.chunks = chunks.toArray(new Chunk[0]);
     long total = 0;
@@ -72,17 +67,6 @@ public final class JsonLinesSource implements ElementSource, Serializable {
   @Override
   public long size() {
     return size;
-  }
-
-  private LiteralType type() {
-    if (type == null) {
-      try {
-        type = LiteralType.parseFrom(itemType);
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return type;
   }
 
   /**
@@ -256,7 +240,7 @@ public final class JsonLinesSource implements ElementSource, Serializable {
                 path, number, firstLine(why), index, input));
       }
       try {
-        return PlainJson.fromJson(input + "[" + index + "]", node, type());
+        return PlainJson.fromJson(input + "[" + index + "]", node, itemType.get());
       } catch (LiteralTypeException e) {
         throw new InvalidElementException(
             String.format("%s:%d: %s; fix that line", path, number, e.getMessage()));

@@ -37,13 +37,10 @@ public final class OffloadedSource implements ElementSource, Serializable {
 
   private final String input;
   private final String uri;
-  // As bytes, not the message: on a cluster, Java serialization of a protobuf message resolves it
-  // through the protobuf runtime of the executor's app class loader, which cannot see our classes.
-  private final byte[] itemType;
+  private final ItemType itemType;
   private final String indexFile;
   private final long size;
   private final long end;
-  private transient LiteralType type;
 
   /**
    * @param input the input's name, for messages
@@ -56,8 +53,7 @@ public final class OffloadedSource implements ElementSource, Serializable {
       String input, String uri, LiteralType itemType, String indexFile, ChunkIndex index) {
     this.input = input;
     this.uri = uri;
-    this.itemType = itemType.toByteArray();
-    this.type = itemType;
+    this.itemType = new ItemType(itemType);
     this.indexFile = indexFile;
     this.size = index.elements();
     this.end = index.end();
@@ -66,17 +62,6 @@ public final class OffloadedSource implements ElementSource, Serializable {
   @Override
   public long size() {
     return size;
-  }
-
-  private LiteralType type() {
-    if (type == null) {
-      try {
-        type = LiteralType.parseFrom(itemType);
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return type;
   }
 
   /**
@@ -231,7 +216,7 @@ public final class OffloadedSource implements ElementSource, Serializable {
                   index, input, uri, e.getMessage()));
         }
         try {
-          Literals.check("input", input + "[" + index + "]", item, type());
+          Literals.check("input", input + "[" + index + "]", item, itemType.get());
         } catch (LiteralTypeException e) {
           throw new InvalidElementException(
               e.getMessage() + " (in the offloaded literal [" + uri + "])");

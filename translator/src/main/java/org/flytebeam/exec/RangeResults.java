@@ -24,11 +24,12 @@ import org.apache.beam.sdk.util.MimeTypes;
  * none; a re-executed range (Spark after a lost executor) finds its file and is not run again.
  *
  * <p>Format (protobuf varints): a magic number, start, end, count, then per element its offset in
- * the range, status, flags (1: a cache hit), attempts, start time (delta), duration, error and
- * length-prefixed output literals; a trailer marks the end.
+ * the range, status, flags (1: a cache hit), attempts, start time (delta), duration, error, failed
+ * attempts (count, then number, error and stack trace of each) and length-prefixed output literals;
+ * a trailer marks the end.
  */
 public final class RangeResults {
-  private static final int MAGIC = 0x46425232; // "FBR2"
+  private static final int MAGIC = 0x46425233; // "FBR3"
   private static final byte CACHE_HIT = 1;
   private static final int TRAILER = 0x454e4421; // "END!"
 
@@ -65,6 +66,12 @@ public final class RangeResults {
         previousStart = o.startEpochMillis();
         out.writeUInt64NoTag(o.durationMillis());
         out.writeStringNoTag(o.error());
+        out.writeUInt32NoTag(o.failedAttempts().size());
+        for (AttemptError a : o.failedAttempts()) {
+          out.writeUInt32NoTag(a.attempt());
+          out.writeStringNoTag(a.error());
+          out.writeStringNoTag(a.stackTrace());
+        }
         out.writeUInt32NoTag(o.outputs().size());
         for (Literal literal : o.outputs()) {
           out.writeMessageNoTag(literal);
@@ -109,6 +116,7 @@ public final class RangeResults {
         long startMillis,
         long durationMillis,
         String error,
+        List<AttemptError> failedAttempts,
         int outputs,
         CodedInputStream in)
         throws IOException;
@@ -122,6 +130,7 @@ public final class RangeResults {
       long startMillis,
       long durationMillis,
       String error,
+      List<AttemptError> failedAttempts,
       int n,
       CodedInputStream in)
       throws IOException {
@@ -130,9 +139,20 @@ public final class RangeResults {
       outputs.add(in.readMessage(Literal.parser(), ExtensionRegistryLite.getEmptyRegistry()));
     }
     return new ElementOutcome(
-        index, status, attempts, startMillis, durationMillis, error, outputs, cacheHit);
+        index,
+        status,
+        attempts,
+        startMillis,
+        durationMillis,
+        error,
+        outputs,
+        cacheHit,
+        failedAttempts);
   }
 
+  // The same parameters as outcome(), deliberately (both are Decoders): that one parses the
+  // outputs,
+  // this one keeps their bytes, which MapResult copies into the output LiteralMap unparsed.
   private static ElementBytes bytes(
       long index,
       ElementStatus status,
@@ -141,6 +161,7 @@ public final class RangeResults {
       long startMillis,
       long durationMillis,
       String error,
+      List<AttemptError> failedAttempts,
       int n,
       CodedInputStream in)
       throws IOException {
@@ -200,9 +221,29 @@ public final class RangeResults {
       previousStart = startMillis;
       long duration = in.readUInt64();
       String error = in.readStringRequireUtf8();
+      int kept = in.readUInt32();
+      if (kept < 0 || kept > AttemptError.MAX_KEPT) {
+        throw new IllegalStateException("bad count of failed attempts");
+      }
+      List<AttemptError> failedAttempts = new ArrayList<>(kept);
+      for (int k = 0; k < kept; k++) {
+        failedAttempts.add(
+            new AttemptError(
+                in.readUInt32(), in.readStringRequireUtf8(), in.readStringRequireUtf8()));
+      }
       int n = in.readUInt32();
       outcomes.add(
-          decoder.decode(index, status, cacheHit, attempts, startMillis, duration, error, n, in));
+          decoder.decode(
+              index,
+              status,
+              cacheHit,
+              attempts,
+              startMillis,
+              duration,
+              error,
+              failedAttempts,
+              n,
+              in));
     }
     if (in.readFixed32() != TRAILER || !in.isAtEnd()) {
       throw new IllegalStateException("truncated result file");

@@ -38,6 +38,9 @@ public final class RunProgress {
   private final AtomicLong running = new AtomicLong();
   private final AtomicLong cacheHits = new AtomicLong();
 
+  /** When the first element started or ended here (epoch millis), 0 before. */
+  private final AtomicLong firstActivity = new AtomicLong();
+
   /** Running elements reported by each remote worker JVM. */
   private final Map<String, Long> remoteRunning = new ConcurrentHashMap<>();
 
@@ -134,6 +137,7 @@ public final class RunProgress {
       long aborted,
       long running,
       long cacheHits) {
+    active();
     this.cacheHits.addAndGet(cacheHits);
     this.started.addAndGet(started);
     this.succeeded.addAndGet(succeeded);
@@ -147,8 +151,20 @@ public final class RunProgress {
     RUNS.remove(runId);
   }
 
+  /** When the first element started or ended (epoch millis), or 0 while none did. */
+  public long firstActivityMillis() {
+    return firstActivity.get();
+  }
+
+  private void active() {
+    if (firstActivity.get() == 0) {
+      firstActivity.compareAndSet(0, System.currentTimeMillis());
+    }
+  }
+
   /** An element starts running. */
   public void started() {
+    active();
     started.incrementAndGet();
     running.incrementAndGet();
   }
@@ -161,6 +177,7 @@ public final class RunProgress {
 
   /** Elements that ended without running here: aborted before start, or read back from a file. */
   public void count(ElementStatus status, long n) {
+    active();
     switch (status) {
       case SUCCEEDED:
         succeeded.addAndGet(n);

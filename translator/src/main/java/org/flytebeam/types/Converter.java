@@ -12,10 +12,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Converts values of one Java type to and from literals. Built once per type (the tree follows the
@@ -52,46 +54,94 @@ abstract class Converter {
       throw new AssertionError("LiteralTypes accepted [" + type.getTypeName() + "]");
     }
     Class<?> c = (Class<?>) type;
-    if (c == long.class || c == Long.class) {
-      return new IntegerConverter(literalType, IntegerConverter.LONG);
+    Scalar scalar = c.isEnum() ? Scalar.enumOf(c) : SCALARS.get(c);
+    if (scalar == null) {
+      throw new AssertionError("LiteralTypes accepted [" + type.getTypeName() + "]");
     }
-    if (c == int.class || c == Integer.class) {
-      return new IntegerConverter(literalType, IntegerConverter.INT);
-    }
-    if (c == short.class || c == Short.class) {
-      return new IntegerConverter(literalType, IntegerConverter.SHORT);
-    }
-    if (c == double.class || c == Double.class) {
-      return new FloatConverter(literalType, false);
-    }
-    if (c == float.class || c == Float.class) {
-      return new FloatConverter(literalType, true);
-    }
-    if (c == String.class) {
-      return new StringConverter(literalType);
-    }
-    if (c == boolean.class || c == Boolean.class) {
-      return new BooleanConverter(literalType);
-    }
-    if (c == Instant.class) {
-      return new InstantConverter(literalType);
-    }
-    if (c == Duration.class) {
-      return new DurationConverter(literalType);
-    }
-    if (c == Void.class || c == void.class) {
-      return new NoneConverter(literalType);
-    }
-    if (c == Struct.class) {
-      return new StructConverter(literalType);
-    }
-    if (c == Blob.class) {
-      return new BlobConverter(literalType);
-    }
-    if (c.isEnum()) {
-      return new EnumConverter(literalType, c);
-    }
-    throw new AssertionError("LiteralTypes accepted [" + type.getTypeName() + "]");
+    return new ScalarConverter(literalType, scalar);
+  }
+
+  /**
+   * The scalar Java types, a row each (boxed and primitive alike): how a value of the type is
+   * written, and how a literal is read back as one. {@link LiteralTypes#of} decides which types are
+   * supported; this table must have a row for each of them.
+   */
+  private static final Map<Class<?>, Scalar> SCALARS = scalars();
+
+  private static Map<Class<?>, Scalar> scalars() {
+    Map<Class<?>, Scalar> table = new HashMap<>();
+    Scalar longs = Scalar.integer(Long.MIN_VALUE, Long.MAX_VALUE, v -> v, "long");
+    Scalar ints = Scalar.integer(Integer.MIN_VALUE, Integer.MAX_VALUE, v -> (int) (long) v, "int");
+    Scalar shorts =
+        Scalar.integer(Short.MIN_VALUE, Short.MAX_VALUE, v -> (short) (long) v, "short");
+    Scalar doubles = Scalar.floating(v -> v);
+    Scalar floats = Scalar.floating(v -> (float) (double) v);
+    Scalar booleans =
+        new Scalar(
+            value -> value instanceof Boolean b ? Literals.of(b.booleanValue()) : null,
+            null,
+            Scalar.primitive(Primitive.ValueCase.BOOLEAN, Primitive::getBoolean));
+    table.put(long.class, longs);
+    table.put(Long.class, longs);
+    table.put(int.class, ints);
+    table.put(Integer.class, ints);
+    table.put(short.class, shorts);
+    table.put(Short.class, shorts);
+    table.put(double.class, doubles);
+    table.put(Double.class, doubles);
+    table.put(float.class, floats);
+    table.put(Float.class, floats);
+    table.put(boolean.class, booleans);
+    table.put(Boolean.class, booleans);
+    table.put(
+        String.class,
+        new Scalar(
+            value -> value instanceof String s ? Literals.of(s) : null,
+            null,
+            Scalar.primitive(Primitive.ValueCase.STRING_VALUE, Primitive::getStringValue)));
+    table.put(
+        Instant.class,
+        new Scalar(
+            value -> value instanceof Instant i ? Literals.of(i) : null,
+            null,
+            Scalar.primitive(
+                Primitive.ValueCase.DATETIME, p -> Literals.toInstant(p.getDatetime()))));
+    table.put(
+        Duration.class,
+        new Scalar(
+            value -> value instanceof Duration d ? Literals.of(d) : null,
+            null,
+            Scalar.primitive(
+                Primitive.ValueCase.DURATION, p -> Literals.toDuration(p.getDuration()))));
+    Scalar none =
+        new Scalar(
+            value -> value == null ? Literals.none() : null,
+            "a Void value can only be null",
+            (converter, literal) -> {
+              if (!Literals.isNone(literal)) {
+                throw converter.wrongLiteral(literal, null);
+              }
+              return null;
+            });
+    table.put(void.class, none);
+    table.put(Void.class, none);
+    table.put(
+        Struct.class,
+        new Scalar(
+            value -> value instanceof Struct s ? Literals.of(s) : null,
+            null,
+            (converter, literal) -> {
+              Literal l = Literals.unwrap(literal);
+              if (!l.hasScalar() || !l.getScalar().hasGeneric()) {
+                throw converter.wrongLiteral(literal, null);
+              }
+              return l.getScalar().getGeneric();
+            }));
+    table.put(
+        Blob.class,
+        new Scalar(
+            value -> value instanceof Blob b ? Literals.of(b) : null, null, Scalar::readBlob));
+    return Map.copyOf(table);
   }
 
   Mismatch wrongJava(Object value, String hint) {
@@ -136,255 +186,104 @@ abstract class Converter {
     return value.getClass().getName();
   }
 
-  static final class IntegerConverter extends Converter {
-    static final int LONG = 0;
-    static final int INT = 1;
-    static final int SHORT = 2;
-
-    private final int width;
-
-    IntegerConverter(LiteralType literalType, int width) {
-      super(literalType);
-      this.width = width;
-    }
-
-    @Override
-    Literal toLiteral(Object value) {
-      if (value instanceof Long
-          || value instanceof Integer
-          || value instanceof Short
-          || value instanceof Byte) {
-        return Literals.of(((Number) value).longValue());
-      }
-      throw wrongJava(value, null);
-    }
-
-    @Override
-    Object fromLiteral(Literal literal) {
-      Primitive p = primitive(literal);
-      if (p == null || p.getValueCase() != Primitive.ValueCase.INTEGER) {
-        throw wrongLiteral(literal, null);
-      }
-      long v = p.getInteger();
-      switch (width) {
-        case LONG:
-          return v;
-        case INT:
-          if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw wrongLiteral(literal, "the value does not fit a Java int; declare it long");
-          }
-          return (int) v;
-        case SHORT:
-          if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
-            throw wrongLiteral(literal, "the value does not fit a Java short; declare it long");
-          }
-          return (short) v;
-        default:
-          throw new AssertionError("unknown integer width [" + width + "]");
-      }
-    }
+  /** Reads a literal as a Java value, or throws the converter's {@link Mismatch}. */
+  @FunctionalInterface
+  private interface Reader {
+    Object read(Converter converter, Literal literal);
   }
 
-  static final class FloatConverter extends Converter {
-    private final boolean single;
+  /**
+   * A scalar type's row: {@code write} gives the literal of a Java value, or null when the value is
+   * not of the type (then the mismatch says {@code javaHint}); {@code read} reads a literal.
+   */
+  private record Scalar(Function<Object, Literal> write, String javaHint, Reader read) {
 
-    FloatConverter(LiteralType literalType, boolean single) {
-      super(literalType);
-      this.single = single;
+    /** Reads the literal's primitive of the one kind, else a mismatch. */
+    static Reader primitive(Primitive.ValueCase kind, Function<Primitive, Object> value) {
+      return (converter, literal) -> {
+        Primitive p = Converter.primitive(literal);
+        if (p == null || p.getValueCase() != kind) {
+          throw converter.wrongLiteral(literal, null);
+        }
+        return value.apply(p);
+      };
     }
 
-    @Override
-    Literal toLiteral(Object value) {
-      if (value instanceof Double d) {
-        return Literals.of(d.doubleValue());
+    /** Any Java integer is written; an integer literal is read when it fits the Java type. */
+    static Scalar integer(long min, long max, Function<Long, Object> narrow, String javaName) {
+      return new Scalar(
+          value -> isJavaInteger(value) ? Literals.of(((Number) value).longValue()) : null,
+          null,
+          (converter, literal) -> {
+            Primitive p = Converter.primitive(literal);
+            if (p == null || p.getValueCase() != Primitive.ValueCase.INTEGER) {
+              throw converter.wrongLiteral(literal, null);
+            }
+            long v = p.getInteger();
+            if (v < min || v > max) {
+              throw converter.wrongLiteral(
+                  literal, "the value does not fit a Java " + javaName + "; declare it long");
+            }
+            return narrow.apply(v);
+          });
+    }
+
+    /** Any Java integer or floating-point number is written; a float or integer literal is read. */
+    static Scalar floating(Function<Double, Object> narrow) {
+      return new Scalar(
+          value -> {
+            if (value instanceof Double d) {
+              return Literals.of(d.doubleValue());
+            }
+            if (value instanceof Float f) {
+              // Through the shortest decimal text, so 0.1f is written as 0.1, not 0.10000000149.
+              return Literals.of(Double.parseDouble(Float.toString(f)));
+            }
+            return isJavaInteger(value) ? Literals.of(((Number) value).doubleValue()) : null;
+          },
+          null,
+          (converter, literal) -> {
+            Primitive p = Converter.primitive(literal);
+            if (p != null && p.getValueCase() == Primitive.ValueCase.FLOAT_VALUE) {
+              return narrow.apply(p.getFloatValue());
+            }
+            if (p != null && p.getValueCase() == Primitive.ValueCase.INTEGER) {
+              return narrow.apply((double) p.getInteger());
+            }
+            throw converter.wrongLiteral(literal, null);
+          });
+    }
+
+    /** An enum is written as its constant's name, and read from one of its names. */
+    static Scalar enumOf(Class<?> enumClass) {
+      Map<String, Object> byName = new LinkedHashMap<>();
+      for (Object constant : enumClass.getEnumConstants()) {
+        byName.put(((Enum<?>) constant).name(), constant);
       }
-      if (value instanceof Float f) {
-        // Through the shortest decimal text, so 0.1f is written as 0.1, not 0.10000000149.
-        return Literals.of(Double.parseDouble(Float.toString(f)));
-      }
-      if (value instanceof Long
-          || value instanceof Integer
-          || value instanceof Short
-          || value instanceof Byte) {
-        return Literals.of(((Number) value).doubleValue());
-      }
-      throw wrongJava(value, null);
+      return new Scalar(
+          value -> enumClass.isInstance(value) ? Literals.of(((Enum<?>) value).name()) : null,
+          null,
+          (converter, literal) -> {
+            Primitive p = Converter.primitive(literal);
+            Object constant =
+                p == null || p.getValueCase() != Primitive.ValueCase.STRING_VALUE
+                    ? null
+                    : byName.get(p.getStringValue());
+            if (constant == null) {
+              throw converter.wrongLiteral(literal, "use one of " + byName.keySet());
+            }
+            return constant;
+          });
     }
 
-    @Override
-    Object fromLiteral(Literal literal) {
-      Primitive p = primitive(literal);
-      double v;
-      if (p != null && p.getValueCase() == Primitive.ValueCase.FLOAT_VALUE) {
-        v = p.getFloatValue();
-      } else if (p != null && p.getValueCase() == Primitive.ValueCase.INTEGER) {
-        v = p.getInteger();
-      } else {
-        throw wrongLiteral(literal, null);
-      }
-      return single ? (Object) (float) v : (Object) v;
-    }
-  }
-
-  static final class StringConverter extends Converter {
-    StringConverter(LiteralType literalType) {
-      super(literalType);
-    }
-
-    @Override
-    Literal toLiteral(Object value) {
-      if (value instanceof String s) {
-        return Literals.of(s);
-      }
-      throw wrongJava(value, null);
-    }
-
-    @Override
-    Object fromLiteral(Literal literal) {
-      Primitive p = primitive(literal);
-      if (p == null || p.getValueCase() != Primitive.ValueCase.STRING_VALUE) {
-        throw wrongLiteral(literal, null);
-      }
-      return p.getStringValue();
-    }
-  }
-
-  static final class BooleanConverter extends Converter {
-    BooleanConverter(LiteralType literalType) {
-      super(literalType);
-    }
-
-    @Override
-    Literal toLiteral(Object value) {
-      if (value instanceof Boolean b) {
-        return Literals.of(b.booleanValue());
-      }
-      throw wrongJava(value, null);
-    }
-
-    @Override
-    Object fromLiteral(Literal literal) {
-      Primitive p = primitive(literal);
-      if (p == null || p.getValueCase() != Primitive.ValueCase.BOOLEAN) {
-        throw wrongLiteral(literal, null);
-      }
-      return p.getBoolean();
-    }
-  }
-
-  static final class InstantConverter extends Converter {
-    InstantConverter(LiteralType literalType) {
-      super(literalType);
-    }
-
-    @Override
-    Literal toLiteral(Object value) {
-      if (value instanceof Instant i) {
-        return Literals.of(i);
-      }
-      throw wrongJava(value, null);
-    }
-
-    @Override
-    Object fromLiteral(Literal literal) {
-      Primitive p = primitive(literal);
-      if (p == null || p.getValueCase() != Primitive.ValueCase.DATETIME) {
-        throw wrongLiteral(literal, null);
-      }
-      return Literals.toInstant(p.getDatetime());
-    }
-  }
-
-  static final class DurationConverter extends Converter {
-    DurationConverter(LiteralType literalType) {
-      super(literalType);
-    }
-
-    @Override
-    Literal toLiteral(Object value) {
-      if (value instanceof Duration d) {
-        return Literals.of(d);
-      }
-      throw wrongJava(value, null);
-    }
-
-    @Override
-    Object fromLiteral(Literal literal) {
-      Primitive p = primitive(literal);
-      if (p == null || p.getValueCase() != Primitive.ValueCase.DURATION) {
-        throw wrongLiteral(literal, null);
-      }
-      return Literals.toDuration(p.getDuration());
-    }
-  }
-
-  static final class NoneConverter extends Converter {
-    NoneConverter(LiteralType literalType) {
-      super(literalType);
-    }
-
-    @Override
-    Literal toLiteral(Object value) {
-      if (value == null) {
-        return Literals.none();
-      }
-      throw wrongJava(value, "a Void value can only be null");
-    }
-
-    @Override
-    Object fromLiteral(Literal literal) {
-      if (!Literals.isNone(literal)) {
-        throw wrongLiteral(literal, null);
-      }
-      return null;
-    }
-  }
-
-  static final class StructConverter extends Converter {
-    StructConverter(LiteralType literalType) {
-      super(literalType);
-    }
-
-    @Override
-    Literal toLiteral(Object value) {
-      if (value instanceof Struct s) {
-        return Literals.of(s);
-      }
-      throw wrongJava(value, null);
-    }
-
-    @Override
-    Object fromLiteral(Literal literal) {
-      Literal l = Literals.unwrap(literal);
-      if (!l.hasScalar() || !l.getScalar().hasGeneric()) {
-        throw wrongLiteral(literal, null);
-      }
-      return l.getScalar().getGeneric();
-    }
-  }
-
-  static final class BlobConverter extends Converter {
-    BlobConverter(LiteralType literalType) {
-      super(literalType);
-    }
-
-    @Override
-    Literal toLiteral(Object value) {
-      if (value instanceof Blob b) {
-        return Literals.of(b);
-      }
-      throw wrongJava(value, null);
-    }
-
-    @Override
-    Object fromLiteral(Literal literal) {
+    static Object readBlob(Converter converter, Literal literal) {
       Literal l = Literals.unwrap(literal);
       if (!l.hasScalar() || !l.getScalar().hasBlob()) {
-        throw wrongLiteral(literal, null);
+        throw converter.wrongLiteral(literal, null);
       }
       flyteidl.core.Literals.Blob blob = l.getScalar().getBlob();
       if (blob.getUri().isBlank()) {
-        throw wrongLiteral(literal, "the blob has no uri");
+        throw converter.wrongLiteral(literal, "the blob has no uri");
       }
       BlobType type = blob.getMetadata().getType();
       return new Blob(
@@ -392,39 +291,36 @@ abstract class Converter {
           type.getFormat(),
           type.getDimensionality() == BlobType.BlobDimensionality.MULTIPART);
     }
+
+    private static boolean isJavaInteger(Object value) {
+      return value instanceof Long
+          || value instanceof Integer
+          || value instanceof Short
+          || value instanceof Byte;
+    }
   }
 
-  static final class EnumConverter extends Converter {
-    private final Class<?> enumClass;
-    private final Map<String, Object> byName = new LinkedHashMap<>();
+  /** A scalar type's converter: its row of the table. */
+  private static final class ScalarConverter extends Converter {
+    private final Scalar scalar;
 
-    EnumConverter(LiteralType literalType, Class<?> enumClass) {
+    ScalarConverter(LiteralType literalType, Scalar scalar) {
       super(literalType);
-      this.enumClass = enumClass;
-      for (Object constant : enumClass.getEnumConstants()) {
-        byName.put(((Enum<?>) constant).name(), constant);
-      }
+      this.scalar = scalar;
     }
 
     @Override
     Literal toLiteral(Object value) {
-      if (enumClass.isInstance(value)) {
-        return Literals.of(((Enum<?>) value).name());
+      Literal literal = scalar.write().apply(value);
+      if (literal == null) {
+        throw wrongJava(value, scalar.javaHint());
       }
-      throw wrongJava(value, null);
+      return literal;
     }
 
     @Override
     Object fromLiteral(Literal literal) {
-      Primitive p = primitive(literal);
-      if (p == null || p.getValueCase() != Primitive.ValueCase.STRING_VALUE) {
-        throw wrongLiteral(literal, "use one of " + byName.keySet());
-      }
-      Object constant = byName.get(p.getStringValue());
-      if (constant == null) {
-        throw wrongLiteral(literal, "use one of " + byName.keySet());
-      }
-      return constant;
+      return scalar.read().read(this, literal);
     }
   }
 

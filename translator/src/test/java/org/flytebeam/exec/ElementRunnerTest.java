@@ -155,4 +155,56 @@ class ElementRunnerTest {
 
     assertThat(control.stopped()).isFalse();
   }
+
+  @Test
+  void shouldKeepEachFailedAttemptWithTheStackTraceOfItsCause() {
+    // given: a task that fails recoverably twice with an exception of its own, then succeeds
+    ElementInvoker invoker =
+        new ElementInvoker() {
+          @Override
+          public List<Literal> invoke(
+              long index, int attempt, Map<String, Literal> inputs, Optional<Duration> timeout)
+              throws AttemptFailedException {
+            if (attempt < 2) {
+              IllegalStateException cause = new IllegalStateException("flaky " + attempt);
+              throw new AttemptFailedException(
+                  FailureKind.RECOVERABLE_USER, "IllegalStateException: flaky " + attempt, cause);
+            }
+            return List.of(Literals.of(index));
+          }
+        };
+
+    // when
+    ElementOutcome outcome =
+        new ElementRunner(invoker, 3, Optional.empty(), control(true)).run(3, Map.of());
+
+    // then: the success keeps its history; the traces start at the task's exception and leave
+    // out the runner's frames beneath it
+    assertThat(outcome.status()).isEqualTo(ElementStatus.SUCCEEDED);
+    assertThat(outcome.failedAttempts())
+        .extracting(AttemptError::attempt, AttemptError::error)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, "IllegalStateException: flaky 0"),
+            org.assertj.core.groups.Tuple.tuple(2, "IllegalStateException: flaky 1"));
+    assertThat(outcome.failedAttempts().get(0).stackTrace())
+        .startsWith("java.lang.IllegalStateException: flaky 0\n")
+        .contains("at org.flytebeam.exec.ElementRunnerTest$")
+        .doesNotContain("at org.flytebeam.exec.ElementRunner.run(");
+  }
+
+  @Test
+  void shouldKeepOnlyTheLastAttemptsWhenAnElementFailsManyTimes() {
+    ScriptedInvoker many =
+        new ScriptedInvoker(
+            java.util.Collections.nCopies(9, FailureKind.RECOVERABLE_USER)
+                .toArray(new FailureKind[0]));
+
+    ElementOutcome outcome = run(many, 8);
+
+    assertThat(outcome.status()).isEqualTo(ElementStatus.FAILED);
+    assertThat(outcome.attempts()).isEqualTo(9);
+    assertThat(outcome.failedAttempts())
+        .extracting(AttemptError::attempt)
+        .containsExactly(5, 6, 7, 8, 9);
+  }
 }

@@ -2,6 +2,7 @@ package org.flytebeam.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ErrorGroupsTest {
@@ -39,7 +40,7 @@ class ErrorGroupsTest {
   void shouldCountMessagesBeyondTheCapWhenThereAreTooManyDistinctOnes() {
     ErrorGroups errors = new ErrorGroups();
     for (int i = 0; i < ErrorGroups.MAX_GROUPS + 5; i++) {
-      errors.add(i, "error " + i);
+      errors.add(i, "error " + word(i));
     }
 
     assertThat(errors.groups()).hasSize(ErrorGroups.MAX_GROUPS);
@@ -92,18 +93,115 @@ class ErrorGroupsTest {
     ErrorGroups backward = new ErrorGroups();
     for (int i = 0; i < 300; i++) {
       ErrorGroups range = new ErrorGroups();
-      range.add(7L * i, "negative: -" + 7 * i);
+      range.add(7L * i, "negative: " + word(7 * i));
       forward.merge(range);
     }
     for (int i = 299; i >= 0; i--) {
-      backward.add(7L * i, "negative: -" + 7 * i);
+      backward.add(7L * i, "negative: " + word(7 * i));
     }
 
     assertThat(backward.format()).isEqualTo(forward.format());
     assertThat(forward.groups()).hasSize(ErrorGroups.MAX_GROUPS);
-    assertThat(forward.groups().get(0).message()).isEqualTo("negative: -0");
+    assertThat(forward.groups().get(0).message()).isEqualTo("negative: " + word(0));
     assertThat(forward.groups().get(ErrorGroups.MAX_GROUPS - 1).message())
-        .isEqualTo("negative: -" + 7 * (ErrorGroups.MAX_GROUPS - 1));
+        .isEqualTo("negative: " + word(7 * (ErrorGroups.MAX_GROUPS - 1)));
     assertThat(forward.otherFailures()).isEqualTo(200).isEqualTo(backward.otherFailures());
+  }
+
+  /** A word of letters for {@code n}: messages that differ in more than a number. */
+  private static String word(int n) {
+    StringBuilder w = new StringBuilder();
+    do {
+      w.append((char) ('a' + n % 26));
+      n /= 26;
+    } while (n > 0);
+    return w.toString();
+  }
+
+  @Test
+  void shouldMakeOneGroupWithExamplesWhenMessagesDifferOnlyInNumbers() {
+    // given: 17 failures "bad input 7", "bad input 14", ... as a task raising with its input
+    ErrorGroups errors = new ErrorGroups();
+    for (int k = 1; k <= 17; k++) {
+      errors.add(7L * k, "ValueError: bad input " + 7 * k, k == 1 ? "trace of 7" : "");
+    }
+
+    // when
+    List<ErrorGroups.Group> groups = errors.groups();
+
+    // then: one group, shown by its pattern, with the first examples as they were
+    assertThat(groups).hasSize(1);
+    ErrorGroups.Group group = groups.get(0);
+    assertThat(group.message()).isEqualTo("ValueError: bad input <n>");
+    assertThat(group.varied()).isTrue();
+    assertThat(group.type()).isEqualTo("ValueError");
+    assertThat(group.count()).isEqualTo(17);
+    assertThat(group.examples())
+        .extracting(ErrorGroups.Example::message)
+        .containsExactly(
+            "ValueError: bad input 7", "ValueError: bad input 14", "ValueError: bad input 21");
+    assertThat(group.examples().get(0).stackTrace()).isEqualTo("trace of 7");
+    assertThat(errors.format()).startsWith("[7][14][21]").endsWith(": ValueError: bad input <n>");
+  }
+
+  @Test
+  void shouldKeepTheMessageItselfWhenEveryFailureOfAGroupHadTheSameText() {
+    ErrorGroups errors = new ErrorGroups();
+    errors.add(1, "ValueError: element 1 is not allowed");
+    errors.add(2, "ValueError: element 1 is not allowed");
+
+    assertThat(errors.format()).isEqualTo("[1-2]: ValueError: element 1 is not allowed");
+    assertThat(errors.groups().get(0).varied()).isFalse();
+  }
+
+  @Test
+  void shouldKeepGroupsApartWhenTheExceptionTypesDiffer() {
+    ErrorGroups errors = new ErrorGroups();
+    errors.add(0, "ValueError: bad input 7");
+    errors.add(1, "KeyError: bad input 8");
+    errors.add(2, "ValueError: bad input 9");
+
+    assertThat(errors.groups())
+        .extracting(ErrorGroups.Group::message)
+        .containsExactly("ValueError: bad input <n>", "KeyError: bad input 8");
+  }
+
+  @Test
+  void shouldAbstractQuotedValuesPathsIdsAndNumbersWhenMakingAPattern() {
+    assertThat(ErrorGroups.pattern("KeyError: 'user_17' in /data/run-3/a.csv line 7"))
+        .isEqualTo("KeyError: '<s>' in <path> line <n>");
+    assertThat(ErrorGroups.pattern("IOError: cannot open s3://bucket/x/part-0001.jsonl: denied"))
+        .isEqualTo("IOError: cannot open <path>: denied");
+    assertThat(
+            ErrorGroups.pattern(
+                "Failure: object 0x7ffd3a2c, run 3f2a9c1e-0b4d-4e8f-9a6b-1c2d3e4f5a6b, sha"
+                    + " 9f86d081884c7d65 took 1.5s"))
+        .isEqualTo("Failure: object <id>, run <id>, sha <id> took <n>s");
+    assertThat(ErrorGroups.pattern("ValueError: min [1.5] of \"abc\" is int64"))
+        .isEqualTo("ValueError: min [<v>] of \"<s>\" is int64");
+    // The type stays as it is, also with digits in it; plain words stay too.
+    assertThat(ErrorGroups.pattern("Http2Exception: can't read stream 5"))
+        .isEqualTo("Http2Exception: can't read stream <n>");
+  }
+
+  @Test
+  void shouldKeepTheSameExamplesWhateverTheOrderOfArrival() {
+    ErrorGroups forward = new ErrorGroups();
+    ErrorGroups backward = new ErrorGroups();
+    for (int i = 0; i < 50; i++) {
+      ErrorGroups range = new ErrorGroups();
+      range.add(i, "boom " + i, "trace " + i);
+      forward.merge(range);
+    }
+    for (int i = 49; i >= 0; i--) {
+      ErrorGroups range = new ErrorGroups();
+      range.add(i, "boom " + i, "trace " + i);
+      backward.merge(range);
+    }
+
+    assertThat(backward.groups().get(0).examples())
+        .isEqualTo(forward.groups().get(0).examples())
+        .extracting(ErrorGroups.Example::index)
+        .containsExactly(0L, 1L, 2L);
   }
 }

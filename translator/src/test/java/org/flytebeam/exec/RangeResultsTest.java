@@ -23,7 +23,17 @@ class RangeResultsTest {
             "",
             List.of(Literals.of(7L), Literals.of("a"))),
         new ElementOutcome(
-            11, ElementStatus.FAILED, 3, 1_700_000_000_004L, 12, "ValueError: boom", List.of()),
+            11,
+            ElementStatus.FAILED,
+            3,
+            1_700_000_000_004L,
+            12,
+            "ValueError: boom",
+            List.of(),
+            false,
+            List.of(
+                new AttemptError(2, "ValueError: boom", "java.lang.IllegalStateException: x\n"),
+                new AttemptError(3, "ValueError: boom", ""))),
         new ElementOutcome(
             12, ElementStatus.TIMED_OUT, 2, 1_699_999_999_999L, 300, "timed out", List.of()),
         ElementOutcome.aborted(13),

@@ -385,8 +385,7 @@ class MapTaskTest {
     TaskTemplate template = spec.subTask().template();
 
     assertThat(spec.form()).isEqualTo(MapTaskSpec.Form.LEGACY);
-    assertThat(spec.name())
-        .isEqualTo(PACKAGE + ".map_describe_4a8a08f09d37b73795649038408b5f33");
+    assertThat(spec.name()).isEqualTo(PACKAGE + ".map_describe_4a8a08f09d37b73795649038408b5f33");
     assertThat(template.getType()).isEqualTo("container_array");
     assertThat(template.getTaskTypeVersion()).isEqualTo(1);
     assertThat(template.getId().getName()).isEqualTo(spec.name());
@@ -419,8 +418,7 @@ class MapTaskTest {
                 ArrayJobs.of(OptionalInt.of(99), OptionalLong.empty(), Optional.of(1f))))
         .isEqualTo("{\"parallelism\":\"99\",\"minSuccessRatio\":1.0}");
     assertThat(spec.parallelism()).isEqualTo(OptionalInt.of(0));
-    assertThat(spec.name())
-        .isEqualTo(PACKAGE + ".map_say_hello_d41d8cd98f00b204e9800998ecf8427e");
+    assertThat(spec.name()).isEqualTo(PACKAGE + ".map_say_hello_d41d8cd98f00b204e9800998ecf8427e");
   }
 
   @Test

@@ -323,4 +323,30 @@ public final class TestTasks {
     }
     return max;
   }
+
+  /**
+   * Fails non-recoverably on every multiple of 7 with a message naming its input, from a helper
+   * method (so its stack trace has a frame of its own to find); returns {@code x} otherwise.
+   */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
+  @AutoService(JavaTask.class)
+  public static final class BadInput extends JavaTask<X, Y> {
+    private static final long serialVersionUID = 1L;
+
+    public BadInput() {
+      super("test_bad_input", X.class, Y.class);
+    }
+
+    @Override
+    public Y run(X input, TaskContext context) {
+      return new Y(checked(input.x()));
+    }
+
+    private static long checked(long x) {
+      if (x % 7 == 0) {
+        throw new IllegalArgumentException("bad input " + x);
+      }
+      return x;
+    }
+  }
 }

@@ -237,7 +237,11 @@ public final class DataConfigFiles {
     }
   }
 
-  /** A primitive's text in its input file, as copilot writes it. */
+  /**
+   * A primitive's text in its input file, as copilot writes it. Deliberately apart from {@code
+   * Templates.goValue}, which is alike in shape: a command line gets Go's {@code %v} text (floats
+   * and durations written otherwise), and an empty primitive is an error there, not {@code null}.
+   */
   static String primitiveText(Primitive p) {
     switch (p.getValueCase()) {
       case INTEGER:

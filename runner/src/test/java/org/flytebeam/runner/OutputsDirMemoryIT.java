@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run assembling its outputs ({@code --outputs}) runs out of memory, which shows the heap is small
  * enough to tell. The heap must still hold the inline inputs (about 150 bytes per element).
  */
-class OutputsDirMemoryTest {
+class OutputsDirMemoryIT {
   private static final int N = 500_000;
   private static final String HEAP = "-Xmx160m";
 

@@ -19,7 +19,7 @@ import org.flytebeam.types.Literals;
 import org.junit.jupiter.api.Test;
 
 /** The same definitions give the same results, element by element, on Direct and Spark local[2]. */
-class SparkDifferentialTest {
+class SparkDifferentialIT {
 
   private record Case(String name, MapTaskSpec spec, LiteralMap inputs) {}
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The same container definitions give the same results on the DirectRunner and Spark local[2]. */
-class ContainerSparkDifferentialTest {
+class ContainerSparkDifferentialIT {
   @TempDir Path dir;
 
   /**
@@ -89,12 +89,12 @@ class ContainerSparkDifferentialTest {
       MapResult direct = FlyteBeam.run(spec, inputs, RunOptions.defaults());
       MapResult onSpark = FlyteBeam.run(spec, inputs, spark);
       try {
-        assertThat(SparkDifferentialTest.outcomes(direct)).as(c.name()).contains(c.expected());
+        assertThat(SparkDifferentialIT.outcomes(direct)).as(c.name()).contains(c.expected());
         assertThat(onSpark.outputs()).as(c.name()).isEqualTo(direct.outputs());
         assertThat(onSpark.verdict()).as(c.name()).isEqualTo(direct.verdict());
-        assertThat(SparkDifferentialTest.outcomes(onSpark))
+        assertThat(SparkDifferentialIT.outcomes(onSpark))
             .as(c.name())
-            .isEqualTo(SparkDifferentialTest.outcomes(direct));
+            .isEqualTo(SparkDifferentialIT.outcomes(direct));
       } finally {
         FlyteBeam.deleteLocalFolder(direct.plan().workDir());
         FlyteBeam.deleteLocalFolder(onSpark.plan().workDir());

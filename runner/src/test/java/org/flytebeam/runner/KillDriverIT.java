@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Element processes never outlive their worker: {@code kill -9} of the CLI leaves none behind. */
-class KillDriverTest {
+class KillDriverIT {
   @TempDir Path dir;
 
   private final List<Long> pids = new ArrayList<>();
@@ -38,10 +38,10 @@ class KillDriverTest {
   /** Waits until every pid is gone; fails naming the ones still alive. */
   static void assertGoneWithin(List<Long> pids, Duration limit) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < deadline && pids.stream().anyMatch(KillDriverTest::alive)) {
+    while (System.nanoTime() < deadline && pids.stream().anyMatch(KillDriverIT::alive)) {
       Thread.sleep(20);
     }
-    assertThat(pids.stream().filter(KillDriverTest::alive).toList())
+    assertThat(pids.stream().filter(KillDriverIT::alive).toList())
         .as("element processes still alive")
         .isEmpty();
   }
@@ -97,7 +97,7 @@ class KillDriverTest {
     List<Long> started = readPids(pidFile);
     pids.addAll(started);
     assertThat(started).as(Files.readString(dir.resolve("driver.log"))).hasSize(4);
-    assertThat(started).allMatch(KillDriverTest::alive);
+    assertThat(started).allMatch(KillDriverIT::alive);
     new ProcessBuilder("kill", "-9", Long.toString(driver.pid())).start().waitFor();
     assertThat(driver.waitFor(10, TimeUnit.SECONDS)).isTrue();
 

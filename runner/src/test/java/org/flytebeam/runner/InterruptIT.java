@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Ctrl-C and SIGTERM: a real CLI process exits 130 and still writes what finished. */
-class InterruptTest {
+class InterruptIT {
   @TempDir Path dir;
 
   private Process start(Path outputs) throws Exception {

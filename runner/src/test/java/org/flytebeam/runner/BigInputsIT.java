@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A million JSON Lines items mapped by a driver whose heap could not hold them as a list: the
  * command in a JVM of its own with {@code -Xmx128m} (the same items inline do not fit in it).
  */
-class BigInputsTest {
+class BigInputsIT {
   private static final int ITEMS = 1_000_000;
 
   @TempDir Path dir;
