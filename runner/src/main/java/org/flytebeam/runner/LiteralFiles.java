@@ -86,6 +86,7 @@ final class LiteralFiles {
       }
       return map.build();
     }
+    checkFloats(file, text);
     return PlainJson.fromJson(root, workflowInputs);
   }
 
@@ -120,6 +121,7 @@ final class LiteralFiles {
    * InvalidDefinitionException}s that name the option.
    */
   static byte[] read(String file, String option) {
+    checkLocal(file, option);
     ResourceId resource;
     try {
       resource = FileSystems.matchNewResource(localPathOf(file), false);
@@ -135,6 +137,56 @@ final class LiteralFiles {
     } catch (IOException e) {
       throw new InvalidDefinitionException(
           String.format("%s file [%s] cannot be read: %s", option, file, oneLine(e)));
+    }
+  }
+
+  /**
+   * Refuses a number beyond a 64-bit float ({@code 1e400}), naming it as written: the JSON reader
+   * would silently make it Infinity.
+   */
+  private static void checkFloats(String file, String text) {
+    try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(text)) {
+      for (com.fasterxml.jackson.core.JsonToken token = parser.nextToken();
+          token != null;
+          token = parser.nextToken()) {
+        if (token == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_FLOAT
+            && Double.isInfinite(Double.parseDouble(parser.getText()))) {
+          throw new InvalidDefinitionException(
+              String.format(
+                  "inputs file [%s] holds the number [%s] at [%s], beyond a 64-bit float (whose"
+                      + " largest is about 1.8e308): write a smaller number, or \"Infinity\" if"
+                      + " that is what is meant",
+                  file, parser.getText(), parser.getParsingContext().pathAsPointer()));
+        }
+      }
+    } catch (IOException e) {
+      // Read once already: a file that parsed does not fail here.
+    }
+  }
+
+  /**
+   * A local path that is a folder or cannot be read, said so (Beam reports both as missing files).
+   */
+  private static void checkLocal(String file, String option) {
+    String local = localPathOf(file);
+    if (org.flytebeam.exec.process.LocalFiles.isLocal(local)) {
+      java.nio.file.Path path;
+      try {
+        path = java.nio.file.Path.of(local);
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new InvalidDefinitionException(
+            String.format("%s file [%s] is not a valid path: %s", option, file, e.getReason()));
+      }
+      if (java.nio.file.Files.isDirectory(path)) {
+        throw new InvalidDefinitionException(
+            String.format("%s file [%s] is a folder: give the file itself", option, file));
+      }
+      if (java.nio.file.Files.exists(path) && !java.nio.file.Files.isReadable(path)) {
+        throw new InvalidDefinitionException(
+            String.format(
+                "%s file [%s] cannot be read: permission denied (check its permissions)",
+                option, file));
+      }
     }
   }
 

@@ -153,6 +153,25 @@ final class RunCommand implements Callable<Integer> {
   int processesPerWorker;
 
   @Option(
+      names = "--pass-env",
+      paramLabel = "NAME",
+      description =
+          "Pass the variable NAME of the worker's environment on to container sub-tasks"
+              + " (repeatable). They get only PATH, HOME, USER, LOGNAME, LANG, LANGUAGE, LC_*,"
+              + " TMPDIR and TZ otherwise, beside their container's env and Flyte's variables.")
+  List<String> passEnv = new ArrayList<>();
+
+  @Option(
+      names = "--secrets-dir",
+      paramLabel = "DIR",
+      description =
+          "The folder holding the secrets sub-tasks declare in their security_context, as"
+              + " DIR/<group>/<key> (flytekit's layout; at this path on every worker). A secret not"
+              + " there is taken from the variable _FSEC_<GROUP>_<KEY>; one found nowhere fails the"
+              + " run before it starts.")
+  String secretsDir;
+
+  @Option(
       names = "--cache",
       paramLabel = "DIR",
       description =
@@ -305,7 +324,15 @@ final class RunCommand implements Callable<Integer> {
             master,
             Optional.ofNullable(workDir).map(LiteralFiles::localPathOf),
             beamArgs,
-            new ProcessSettings(rawOutputPrefix(), processesPerWorker),
+            new ProcessSettings(
+                rawOutputPrefix(),
+                processesPerWorker,
+                passEnv,
+                secretsDir == null
+                    ? ""
+                    : java.nio.file.Path.of(LiteralFiles.localPathOf(secretsDir))
+                        .toAbsolutePath()
+                        .toString()),
             jars,
             Optional.ofNullable(cache),
             cacheMode(),

@@ -249,6 +249,22 @@ public record RunOptions(
         sparkConf);
   }
 
+  /**
+   * Task processes also get the variables {@code names} of the worker's environment, beyond the
+   * allow-list. Does not modify these options.
+   */
+  public RunOptions withPassEnv(List<String> names) {
+    return withProcess(process.withPassEnv(names));
+  }
+
+  /**
+   * Secrets tasks declare come from {@code dir} ({@code <dir>/<group>/<key>}), else from the
+   * environment ({@code _FSEC_<GROUP>_<KEY>}). Does not modify these options.
+   */
+  public RunOptions withSecretsDir(String dir) {
+    return withProcess(process.withSecretsDir(dir));
+  }
+
   public RunOptions withJars(List<String> jars) {
     return new RunOptions(
         runner,

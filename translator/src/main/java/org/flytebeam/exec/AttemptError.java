@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.io.StringWriter;
+import org.flytebeam.exec.process.TaskText;
 
 /**
  * One failed attempt of an element: its number (1 for the first), its error text, and the stack
@@ -21,8 +22,10 @@ public record AttemptError(int attempt, String error, String stackTrace) impleme
   public static final int MAX_KEPT = 5;
 
   public AttemptError {
-    requireNonNull(error, "error");
-    requireNonNull(stackTrace, "stackTrace");
+    // A task's own text, shown in the report and the summary: never raw control characters; a
+    // stack trace keeps its lines.
+    error = TaskText.escape(requireNonNull(error, "error"));
+    stackTrace = TaskText.escapeKeepingLines(requireNonNull(stackTrace, "stackTrace"));
   }
 
   /**

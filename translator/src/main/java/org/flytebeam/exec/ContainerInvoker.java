@@ -28,6 +28,9 @@ import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.exec.process.DataConfigFiles;
 import org.flytebeam.exec.process.LocalFiles;
 import org.flytebeam.exec.process.ProcessTree;
+import org.flytebeam.exec.process.SafePaths;
+import org.flytebeam.exec.process.TaskEnvironment;
+import org.flytebeam.exec.process.TaskEnvironment.SecretRef;
 import org.flytebeam.exec.process.Templates;
 import org.flytebeam.exec.process.Templates.Kind;
 import org.flytebeam.exec.process.Templates.Template;
@@ -55,10 +58,11 @@ import org.flytebeam.spec.TaskId;
  * list of its one item, bound values whole) with {@code BATCH_JOB_ARRAY_INDEX_VAR_NAME} naming
  * {@link #ELEMENT_INDEX_VARIABLE}, which is 0, so flytekit reads item 0 (and a legacy task writes
  * to {@code <outputPrefix>/0/}); {@code FLYTE_K8S_ARRAY_INDEX} stays the element's index. The
- * environment is the worker's, the container's {@code env} on top, and Flyte's variables: {@code
- * BATCH_JOB_ARRAY_INDEX_VAR_NAME=FLYTE_K8S_ARRAY_INDEX}, {@code FLYTE_K8S_ARRAY_INDEX}, {@code
- * FLYTE_ATTEMPT_NUMBER} (from 0) and the {@code FLYTE_INTERNAL_EXECUTION_*} and {@code
- * FLYTE_INTERNAL_TASK_*} identity.
+ * environment is not the worker's: only its allow-listed and passed-on variables (see {@link
+ * TaskEnvironment}), the container's {@code env} on top, the secrets the task declares, and Flyte's
+ * variables: {@code BATCH_JOB_ARRAY_INDEX_VAR_NAME=FLYTE_K8S_ARRAY_INDEX}, {@code
+ * FLYTE_K8S_ARRAY_INDEX}, {@code FLYTE_ATTEMPT_NUMBER} (from 0) and the {@code
+ * FLYTE_INTERNAL_EXECUTION_*} and {@code FLYTE_INTERNAL_TASK_*} identity.
  *
  * <p>Outcome: {@code error.pb} (an ErrorDocument) decides, whatever the exit code: NON_RECOVERABLE
  * fails the element at once, RECOVERABLE retries on the user or system budget by its origin; its
@@ -99,6 +103,8 @@ public final class ContainerInvoker implements ElementInvoker {
   private final Command command;
   private final List<String> outputNames;
   private final Map<String, String> environment;
+  private final List<SecretRef> secrets;
+  private final Optional<Path> secretsDir;
   private final Path attemptsRoot;
 
   /**
@@ -122,6 +128,8 @@ public final class ContainerInvoker implements ElementInvoker {
     this.outputNames =
         List.copyOf(context.subTask().scalarInterface().getOutputs().getVariablesMap().keySet());
     this.environment = environment(context);
+    this.secrets = secrets(context.subTask());
+    this.secretsDir = secretsDir(context);
     this.attemptsRoot = attemptsRoot(context);
     this.slots =
         SLOTS.computeIfAbsent(
@@ -143,6 +151,7 @@ public final class ContainerInvoker implements ElementInvoker {
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }
+    problems.addAll(isolationProblems(context, command));
     Template program = command.argv().get(0);
     if (!program.hasPlaceholders()) {
       String name = program.source();
@@ -182,6 +191,75 @@ public final class ContainerInvoker implements ElementInvoker {
               + " (install util-linux)");
     }
     return warnings;
+  }
+
+  /**
+   * What would let data escape its folders or the environment leak, known before the run: input and
+   * output names that are not plain file names (for {@code data_config}), bad {@code --pass-env}
+   * names, and declared secrets that are found nowhere.
+   */
+  private static List<String> isolationProblems(InvokerContext context, Command command) {
+    List<String> problems = new ArrayList<>();
+    SubTask subTask = context.subTask();
+    String task = subTask.id().name();
+    if (command.dataConfig().isPresent()) {
+      for (String side : List.of("input", "output")) {
+        Map<String, Variable> vars =
+            side.equals("input")
+                ? subTask.scalarInterface().getInputs().getVariablesMap()
+                : subTask.scalarInterface().getOutputs().getVariablesMap();
+        for (String name : vars.keySet()) {
+          String problem = SafePaths.problem(name);
+          if (problem != null) {
+            problems.add(
+                String.format(
+                    "%s [%s] of sub-task [%s] cannot be written as a file of data_config: %s;"
+                        + " rename it to a plain name (no /, no . or ..)",
+                    side, org.flytebeam.exec.process.TaskText.escape(name), task, problem));
+          }
+        }
+      }
+    }
+    for (String name : context.process().passEnv()) {
+      TaskEnvironment.passEnvProblem(name).ifPresent(problems::add);
+    }
+    Optional<Path> dir = secretsDir(context);
+    if (dir.isPresent() && !Files.isDirectory(dir.get())) {
+      problems.add(
+          String.format(
+              "--secrets-dir [%s] is not a folder: give the folder holding <group>/<key> files",
+              dir.get()));
+      return problems;
+    }
+    for (SecretRef secret : secrets(subTask)) {
+      Optional<String> bad = TaskEnvironment.secretProblem(secret, task);
+      if (bad.isPresent()) {
+        problems.add(bad.get());
+        continue;
+      }
+      try {
+        if (TaskEnvironment.lookup(secret, dir, System.getenv()).isEmpty()) {
+          problems.add(TaskEnvironment.missing(secret, task, dir));
+        }
+      } catch (IOException e) {
+        problems.add(
+            String.format(
+                "secret [%s] of sub-task [%s] cannot be read: %s",
+                secret.describe(), task, e.getMessage()));
+      }
+    }
+    return problems;
+  }
+
+  private static List<SecretRef> secrets(SubTask subTask) {
+    return subTask.template().getSecurityContext().getSecretsList().stream()
+        .map(SecretRef::of)
+        .toList();
+  }
+
+  private static Optional<Path> secretsDir(InvokerContext context) {
+    String dir = context.process().secretsDir();
+    return dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir).toAbsolutePath());
   }
 
   private static Command parse(SubTask subTask) {
@@ -286,8 +364,14 @@ public final class ContainerInvoker implements ElementInvoker {
     return System.getenv("PATH");
   }
 
+  /**
+   * The environment of every attempt but its own variables: the allow-listed and passed-on part of
+   * this worker's, the container's {@code env} on top, then Flyte's variables.
+   */
   private static Map<String, String> environment(InvokerContext context) {
-    Map<String, String> env = new LinkedHashMap<>();
+    Map<String, String> env =
+        new LinkedHashMap<>(
+            TaskEnvironment.inherited(System.getenv(), context.process().passEnv()));
     for (KeyValuePair kv : context.subTask().template().getContainer().getEnvList()) {
       env.put(kv.getKey(), kv.getValue());
     }
@@ -342,6 +426,8 @@ public final class ContainerInvoker implements ElementInvoker {
     try {
       a = prepare(index, attempt, inputs);
       argv = render(a, index, attempt, inputs);
+    } catch (SafePaths.UnsafePathException e) {
+      throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
     } catch (IOException | UncheckedIOException e) {
       throw new AttemptFailedException(
           FailureKind.RECOVERABLE_SYSTEM,
@@ -358,6 +444,19 @@ public final class ContainerInvoker implements ElementInvoker {
       env.put("BATCH_JOB_ARRAY_INDEX_VAR_NAME", ELEMENT_INDEX_VARIABLE);
       env.put(ELEMENT_INDEX_VARIABLE, "0");
     }
+    Path secretFiles = a.dir().resolve("secrets");
+    try {
+      TaskEnvironment.addSecrets(
+          secrets, context.subTask().id().name(), secretsDir, System.getenv(), secretFiles, env);
+    } catch (TaskEnvironment.MissingSecretException e) {
+      throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
+    } catch (IOException e) {
+      deleteQuietly(secretFiles);
+      throw new AttemptFailedException(
+          FailureKind.RECOVERABLE_SYSTEM,
+          "IOError: cannot provide the secrets: " + e.getMessage(),
+          e);
+    }
     ProcessTree.Launch launch = new ProcessTree.Launch(argv, env, a.work(), timeout, TAIL_BYTES);
     ProcessTree.Completed done;
     try {
@@ -366,6 +465,8 @@ public final class ContainerInvoker implements ElementInvoker {
         done = ProcessTree.run(launch, () -> RunControl.stopped(context.runId()));
       } finally {
         slots.release();
+        // Secret files live no longer than the attempt.
+        deleteQuietly(secretFiles);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -379,6 +480,14 @@ public final class ContainerInvoker implements ElementInvoker {
     }
     keepLogs(a, done);
     return outcome(a, done, timeout);
+  }
+
+  private static void deleteQuietly(Path folder) {
+    try {
+      LocalFiles.deleteTree(folder);
+    } catch (IOException e) {
+      // Inside the attempt's folder, which is private to this run: the next cleanup removes it.
+    }
   }
 
   private Attempt prepare(long index, int attempt, Map<String, Literal> inputs) throws IOException {
@@ -582,11 +691,16 @@ public final class ContainerInvoker implements ElementInvoker {
           context.subTask().scalarInterface().getOutputs(),
           data.getFormat(),
           (name, local) -> {
-            String target = LocalFiles.join(a.rawOutputPrefix(), name);
+            String target =
+                LocalFiles.join(
+                    a.rawOutputPrefix(),
+                    SafePaths.entry(a.dataOut().orElseThrow(), name, "name", "output")
+                        .getFileName()
+                        .toString());
             LocalFiles.moveOut(local, target);
             return target;
           });
-    } catch (DataConfigFiles.OutputException e) {
+    } catch (DataConfigFiles.OutputException | SafePaths.UnsafePathException e) {
       throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
     } catch (IOException e) {
       throw new AttemptFailedException(
@@ -595,6 +709,7 @@ public final class ContainerInvoker implements ElementInvoker {
   }
 
   private List<Literal> outputsFile(Path file) throws AttemptFailedException {
+    requireInside(file);
     if (!Files.isRegularFile(file)) {
       if (outputNames.isEmpty()) {
         return List.of();
@@ -632,10 +747,27 @@ public final class ContainerInvoker implements ElementInvoker {
     return outputs;
   }
 
+  /** A file the task wrote must not be a link to a file elsewhere, which would then be read. */
+  private static void requireInside(Path file) throws AttemptFailedException {
+    if (!Files.isSymbolicLink(file)) {
+      return;
+    }
+    try {
+      SafePaths.requireNoEscape(file.getParent(), file, "the output folder");
+    } catch (IOException e) {
+      throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
+    }
+  }
+
   /** The failure an {@code error.pb} describes, if the attempt wrote one. */
   static Optional<AttemptFailedException> errorDocument(Path file) {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
+    }
+    try {
+      requireInside(file);
+    } catch (AttemptFailedException e) {
+      return Optional.of(e);
     }
     byte[] bytes;
     try {

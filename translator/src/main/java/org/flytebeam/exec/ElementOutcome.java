@@ -5,12 +5,14 @@ import static java.util.Objects.requireNonNull;
 import flyteidl.core.Literals.Literal;
 import java.io.Serializable;
 import java.util.List;
+import org.flytebeam.exec.process.TaskText;
 
 /**
  * What became of one element: its status, how many attempts it took, when it started, how long it
- * ran, the error of its last attempt, its outputs in the sub-task's output order (empty unless it
- * succeeded), whether those outputs came from the element cache (then it made no attempt), and its
- * failed attempts (the last {@link AttemptError#MAX_KEPT}, with the stack traces of Java tasks).
+ * ran, the error of its last attempt (control characters escaped, see {@link TaskText}), its
+ * outputs in the sub-task's output order (empty unless it succeeded), whether those outputs came
+ * from the element cache (then it made no attempt), and its failed attempts (the last {@link
+ * AttemptError#MAX_KEPT}, with the stack traces of Java tasks).
  */
 public record ElementOutcome(
     long index,
@@ -26,7 +28,8 @@ public record ElementOutcome(
 
   public ElementOutcome {
     requireNonNull(status, "status");
-    requireNonNull(error, "error");
+    // A task's own text: shown in error lines, the report and the summary, never raw.
+    error = TaskText.escape(requireNonNull(error, "error"));
     outputs = List.copyOf(outputs);
     failedAttempts = List.copyOf(failedAttempts);
   }

@@ -85,9 +85,19 @@ public final class DefinitionReader {
   public static MapTaskSpec read(Path file) {
     requireNonNull(file, "file");
     boolean json = isJson(file);
+    if (Files.isDirectory(file)) {
+      throw new InvalidDefinitionException(
+          String.format("definition file [%s] is a folder: give the file itself", file));
+    }
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new InvalidDefinitionException(
+          String.format(
+              "definition file [%s] cannot be read: permission denied (check its permissions)",
+              file),
+          e);
     } catch (java.nio.file.NoSuchFileException e) {
       throw new InvalidDefinitionException(
           String.format("definition file [%s] does not exist: check the path", file), e);
@@ -602,6 +612,27 @@ public final class DefinitionReader {
           String.format(
               "retries [%d] of task [%s] must be >= 0", retries, template.getId().getName()));
       return SubTask.of(template, scalar, OptionalInt.of(0));
+    }
+    com.google.protobuf.Duration timeout = template.getMetadata().getTimeout();
+    if (template.getMetadata().hasTimeout()
+        && (timeout.getSeconds() < 0
+            || timeout.getNanos() < 0
+            || (timeout.getSeconds() == 0 && timeout.getNanos() == 0))) {
+      problems.add(
+          String.format(
+              "timeout [%ss] of task [%s] must be > 0: give a positive limit, or leave it out for"
+                  + " no limit",
+              java.math.BigDecimal.valueOf(timeout.getSeconds())
+                  .add(java.math.BigDecimal.valueOf(timeout.getNanos(), 9))
+                  .stripTrailingZeros()
+                  .toPlainString(),
+              template.getId().getName()));
+      return SubTask.of(
+          template.toBuilder()
+              .setMetadata(template.getMetadata().toBuilder().clearTimeout())
+              .build(),
+          scalar,
+          nodeRetries);
     }
     return SubTask.of(template, scalar, nodeRetries);
   }

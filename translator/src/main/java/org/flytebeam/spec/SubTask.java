@@ -52,6 +52,14 @@ public record SubTask(
     if (retries < 0) {
       throw new IllegalArgumentException("retries [" + retries + "] must be >= 0");
     }
+    if (timeout.isPresent() && (timeout.get().isNegative() || timeout.get().isZero())) {
+      throw new IllegalArgumentException(
+          "timeout ["
+              + timeout.get()
+              + "] of task ["
+              + template.getId().getName()
+              + "] must be > 0: give a positive limit, or none for no limit");
+    }
   }
 
   /**

@@ -332,7 +332,15 @@ public final class PlainJson {
         return Literals.of(big.longValue());
       case FLOAT:
         if (node.isNumber()) {
-          return Literals.of(node.doubleValue());
+          double d = node.doubleValue();
+          if (Double.isInfinite(d)) {
+            throw mismatch(
+                node,
+                type,
+                "it overflows a 64-bit float (whose largest is about 1.8e308); write \"Infinity\""
+                    + " or \"-Infinity\" if that is what is meant");
+          }
+          return Literals.of(d);
         }
         if (node.isTextual()) {
           switch (node.textValue()) {

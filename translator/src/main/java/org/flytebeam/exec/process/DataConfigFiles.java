@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -92,13 +93,17 @@ public final class DataConfigFiles {
    * Writes the inputs into {@code folder} (which exists and is empty).
    *
    * @throws IllegalArgumentException for a value copilot cannot lay out as files
+   * @throws SafePaths.UnsafePathException for an input name or a map key that is not a plain file
+   *     name (such as {@code ../../x} or {@code /abs/path}), or a local folder holding a link out
+   *     of it: nothing is written outside {@code folder}
    */
   public static void writeInputs(Map<String, Literal> inputs, Path folder, LiteralMapFormat format)
       throws IOException {
     LiteralMap.Builder local = LiteralMap.newBuilder();
     ObjectNode plain = NODES.objectNode();
     for (Map.Entry<String, Literal> e : inputs.entrySet()) {
-      Written w = write(e.getKey(), e.getValue(), folder.resolve(e.getKey()));
+      Path path = SafePaths.entry(folder, e.getKey(), "name", "input");
+      Written w = write(e.getKey(), e.getValue(), path);
       local.putLiterals(e.getKey(), w.literal());
       plain.set(e.getKey(), w.plain());
     }
@@ -144,7 +149,9 @@ public final class DataConfigFiles {
           LiteralMap.Builder entries = LiteralMap.newBuilder();
           ObjectNode plain = NODES.objectNode();
           for (Map.Entry<String, Literal> e : literal.getMap().getLiteralsMap().entrySet()) {
-            Written w = write(name + "." + e.getKey(), e.getValue(), path.resolve(e.getKey()));
+            Path entry =
+                SafePaths.entry(path, e.getKey(), "key", "input [" + name + "] holds the map");
+            Written w = write(name + "." + e.getKey(), e.getValue(), entry);
             entries.putLiterals(e.getKey(), w.literal());
             plain.set(e.getKey(), w.plain());
           }
@@ -291,6 +298,8 @@ public final class DataConfigFiles {
    *
    * @param declaredFolder the {@code output_path} the program wrote to, for messages
    * @throws OutputException when an output is missing or does not parse as its type
+   * @throws SafePaths.UnsafePathException when an output file, or a file in an output folder, is a
+   *     symbolic link leading out of {@code folder}
    */
   public static List<Literal> readOutputs(
       Path folder,
@@ -305,8 +314,10 @@ public final class DataConfigFiles {
     for (Map.Entry<String, Variable> e : vars.entrySet()) {
       String name = e.getKey();
       LiteralType type = e.getValue().getType();
-      Path file = folder.resolve(name);
-      if (Files.exists(file)) {
+      Path file = SafePaths.entry(folder, name, "name", "output");
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        // A task's link to a file elsewhere would make that file an output: refused.
+        SafePaths.requireNoEscape(folder, file, "output [" + name + "]");
         result.add(readFile(name, file, type, blobs));
         continue;
       }
@@ -478,6 +489,7 @@ public final class DataConfigFiles {
             if (!Files.isRegularFile(file)) {
               return new Aggregate(null, null, null);
             }
+            SafePaths.requireNoEscape(folder, file, "outputs.pb");
             try {
               return new Aggregate(file, LiteralMap.parseFrom(Files.readAllBytes(file)), null);
             } catch (InvalidProtocolBufferException e) {
@@ -491,6 +503,7 @@ public final class DataConfigFiles {
             if (!Files.isRegularFile(file)) {
               return new Aggregate(null, null, null);
             }
+            SafePaths.requireNoEscape(folder, file, "outputs.json");
             try {
               return new Aggregate(file, null, object(file, JSON.readTree(file.toFile())));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -504,6 +517,7 @@ public final class DataConfigFiles {
             if (!Files.isRegularFile(file)) {
               return new Aggregate(null, null, null);
             }
+            SafePaths.requireNoEscape(folder, file, "outputs.yaml");
             Object loaded;
             try {
               loaded = yaml().load(Files.readString(file));

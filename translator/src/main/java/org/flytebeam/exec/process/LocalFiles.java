@@ -56,7 +56,8 @@ public final class LocalFiles {
   }
 
   /**
-   * Copies the file or folder at {@code uri} to {@code target}, which must not exist yet.
+   * Copies the file or folder at {@code uri} to {@code target}, which must not exist yet. Nothing
+   * is written outside {@code target}, and a local folder's links are not followed out of it.
    *
    * @param multipart whether {@code uri} is a folder (a multipart blob)
    */
@@ -79,7 +80,7 @@ public final class LocalFiles {
     MatchResult match = FileSystems.match(prefix + "**");
     for (MatchResult.Metadata m : match.metadata()) {
       String relative = m.resourceId().toString().substring(prefix.length());
-      Path file = target.resolve(relative);
+      Path file = SafePaths.inside(target, relative, "the folder [" + uri + "]");
       Files.createDirectories(file.getParent());
       copyRemoteFile(m.resourceId(), file);
     }
@@ -133,8 +134,14 @@ public final class LocalFiles {
     deleteTree(source);
   }
 
-  /** Copies a local folder and all it holds. */
+  /**
+   * Copies a local folder and all it holds; a symbolic link in it is copied as what it points to,
+   * which must be inside the folder.
+   *
+   * @throws SafePaths.UnsafePathException naming a link that leads out of the folder
+   */
   public static void copyTree(Path source, Path target) throws IOException {
+    SafePaths.requireNoEscape(source, source, "the folder [" + source + "]");
     List<Path> paths;
     try (Stream<Path> walk = Files.walk(source)) {
       paths = walk.toList();

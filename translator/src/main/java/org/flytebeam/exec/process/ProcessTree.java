@@ -6,13 +6,18 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +39,16 @@ import java.util.function.BooleanSupplier;
  * group, which holds the program and everything it started that did not leave the session. No
  * polling, so a finished program costs no delay, and a timeout kills the whole tree, reparented
  * children included.
+ *
+ * <p>A process that leaves the session ({@code setsid}, a daemon's double fork) escapes the group
+ * kill, so every program also gets a marker of its own in its environment, {@link #TOKEN_VARIABLE}
+ * (a random value per run of a program, appended to the value this JVM got, if any), which its
+ * descendants inherit however they detach. When the program ends, times out or is stopped, every
+ * process of this user whose environment carries the marker is killed (found through {@code /proc},
+ * scanned until none is left), so a detached child neither outlives its element nor holds its
+ * output pipes open. A process that clears its environment and leaves the session is beyond reach
+ * (as it is of Flyte on Kubernetes only because the pod ends); its pipes are given up after a short
+ * wait.
  *
  * <p>Without {@code setsid} the program runs in this JVM's process group; the watchdog then kills
  * only the program, and timeouts also kill its live descendants.
@@ -58,8 +73,25 @@ public final class ProcessTree {
   private static final String SH =
       findOnPath("sh", System.getenv("PATH")).map(Path::toString).orElse("/bin/sh");
 
-  /** How long to wait for the output pipes to close once the program is gone. */
-  private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
+  /**
+   * The variable marking a program's processes: comma-separated tokens, one per level of nested
+   * runs, the last one this program's own.
+   */
+  public static final String TOKEN_VARIABLE = "FLYTE_BEAM_ELEMENT_TOKEN";
+
+  private static final Path PROC = Path.of("/proc");
+
+  /** How long to wait for the program to be reaped once it was killed. */
+  private static final Duration EXIT_LIMIT = Duration.ofSeconds(10);
+
+  /**
+   * How long to wait for the output pipes to close once the program and its marked descendants are
+   * gone: only an unmarked process that left the session can hold them, whose output is not the
+   * program's.
+   */
+  private static final Duration DRAIN_LIMIT = Duration.ofSeconds(2);
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private static final ExecutorService PUMPS =
       Executors.newCachedThreadPool(
@@ -88,7 +120,8 @@ public final class ProcessTree {
    * What to run.
    *
    * @param argv the program and its arguments, passed as they are (no shell of ours)
-   * @param environment variables set on top of this JVM's environment
+   * @param environment the program's whole environment (nothing of this JVM's is added but the
+   *     marker {@link #TOKEN_VARIABLE})
    * @param workDir the program's working folder
    * @param timeout when to kill it, if ever
    * @param tailBytes how much of the end of stdout and of stderr to keep
@@ -145,7 +178,17 @@ public final class ProcessTree {
     command.add(ZERO_ARG);
     command.addAll(launch.argv());
     ProcessBuilder builder = new ProcessBuilder(command).directory(launch.workDir().toFile());
+    String token = newToken();
+    String inheritedTokens = System.getenv(TOKEN_VARIABLE);
+    builder.environment().clear();
     builder.environment().putAll(launch.environment());
+    builder
+        .environment()
+        .put(
+            TOKEN_VARIABLE,
+            inheritedTokens == null || inheritedTokens.isEmpty()
+                ? token
+                : inheritedTokens + "," + token);
     Process process = builder.start();
     // Held open while the program runs: closing it is what releases the watchdog.
     OutputStream lifeline = process.getOutputStream();
@@ -158,6 +201,7 @@ public final class ProcessTree {
       ending = await(process, launch.timeout(), stop);
     } catch (InterruptedException e) {
       kill(process, lifeline);
+      killMarked(token);
       throw e;
     } finally {
       if (ending != Ending.EXITED) {
@@ -166,9 +210,11 @@ public final class ProcessTree {
       // The program is gone: the watchdog now kills whatever it left behind in its group.
       close(lifeline);
     }
-    if (!process.waitFor(DRAIN_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!process.waitFor(EXIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
     }
+    // Whatever left the group, with the marker still in its environment.
+    killMarked(token);
     drain(outPump);
     drain(errPump);
     int exit = process.isAlive() ? -1 : process.exitValue();
@@ -199,6 +245,104 @@ public final class ProcessTree {
     close(lifeline);
     process.destroyForcibly();
     descendants.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static String newToken() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return java.util.HexFormat.of().formatHex(bytes);
+  }
+
+  /**
+   * Kills every process whose environment carries {@code token} in {@link #TOKEN_VARIABLE}, again
+   * until a scan finds none alive: a process forking while it is killed leaves children the next
+   * scan finds. Nothing without {@code /proc}.
+   *
+   * @return the pids killed
+   */
+  static Set<Long> killMarked(String token) {
+    Set<Long> killed = new HashSet<>();
+    if (!Files.isDirectory(PROC)) {
+      return killed;
+    }
+    byte[] prefix = (TOKEN_VARIABLE + "=").getBytes(StandardCharsets.US_ASCII);
+    long self = ProcessHandle.current().pid();
+    for (int round = 0; round < 100; round++) {
+      List<Long> found = marked(prefix, token, self);
+      if (found.isEmpty()) {
+        break;
+      }
+      for (long pid : found) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        killed.add(pid);
+      }
+    }
+    return killed;
+  }
+
+  /** The live processes whose environment marks them with {@code token}. */
+  private static List<Long> marked(byte[] prefix, String token, long self) {
+    List<Long> found = new ArrayList<>();
+    String[] names = PROC.toFile().list();
+    if (names == null) {
+      return found;
+    }
+    for (String name : names) {
+      if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+        continue;
+      }
+      long pid;
+      try {
+        pid = Long.parseLong(name);
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      if (pid == self) {
+        continue;
+      }
+      byte[] environ;
+      try {
+        // Another user's processes cannot be read, and need not be: ours cannot run as them.
+        try (InputStream in = Files.newInputStream(PROC.resolve(name).resolve("environ"))) {
+          environ = in.readAllBytes();
+        }
+      } catch (IOException | SecurityException e) {
+        continue;
+      }
+      if (carries(environ, prefix, token)) {
+        found.add(pid);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Whether a NUL-separated environment holds {@code prefix} with {@code token} among its values.
+   */
+  static boolean carries(byte[] environ, byte[] prefix, String token) {
+    int start = 0;
+    while (start < environ.length) {
+      int end = start;
+      while (end < environ.length && environ[end] != 0) {
+        end++;
+      }
+      if (end - start >= prefix.length
+          && Arrays.equals(environ, start, start + prefix.length, prefix, 0, prefix.length)) {
+        String value =
+            new String(
+                environ,
+                start + prefix.length,
+                end - start - prefix.length,
+                StandardCharsets.US_ASCII);
+        for (String t : value.split(",")) {
+          if (t.equals(token)) {
+            return true;
+          }
+        }
+      }
+      start = end + 1;
+    }
+    return false;
   }
 
   private static void pump(InputStream in, TailBuffer into) {

@@ -26,8 +26,23 @@ public final class Pids {
     return pids;
   }
 
+  /**
+   * Whether {@code pid} still runs. A zombie (killed, not yet reaped by its parent, which for an
+   * orphan is init, however slow it is) does not: it runs nothing and holds no files.
+   */
   public static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // pid (comm) state ...: comm may hold spaces and parentheses, the state follows the last ')'.
+      int end = stat.lastIndexOf(')');
+      return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+    } catch (IOException e) {
+      // No /proc (or the process just went): ProcessHandle's answer stands.
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
   }
 
   /** Waits until every pid is gone; fails naming those still alive after {@code limit}. */

@@ -26,7 +26,12 @@ class ProcessTreeTest {
 
   private ProcessTree.Completed run(Optional<Duration> timeout, String... argv) throws Exception {
     return ProcessTree.run(
-        new ProcessTree.Launch(List.of(argv), Map.of("GREETING", "hi"), dir, timeout, 1024),
+        new ProcessTree.Launch(
+            List.of(argv),
+            Map.of("GREETING", "hi", "PATH", System.getenv("PATH")),
+            dir,
+            timeout,
+            1024),
         () -> false);
   }
 
@@ -114,6 +119,82 @@ class ProcessTreeTest {
     if (ProcessTree.sessions()) {
       assertGoneSoon(readPids(pidFile));
     }
+  }
+
+  @Test
+  void shouldKillAChildThatLeftTheSessionWhenTheProgramExitsWithoutWaitingForItsPipes()
+      throws Exception {
+    // given: a program that starts a child in a session of its own, holding the output pipes
+    Path pidFile = dir.resolve("pids");
+    String script =
+        "setsid sh -c 'echo $$ > "
+            + pidFile
+            + "; exec sleep 300' & while [ ! -s "
+            + pidFile
+            + " ]; do sleep 0.05; done; echo done";
+
+    // when
+    ProcessTree.Completed done = run(Optional.empty(), "sh", "-c", script);
+
+    // then: the detached child is gone as the program's run returns
+    List<Long> detached = readPids(pidFile);
+    assertThat(detached).hasSize(1);
+    assertThat(done.exitCode()).isZero();
+    assertThat(new String(done.stdout().bytes(), StandardCharsets.UTF_8)).isEqualTo("done\n");
+    Pids.assertGoneWithin(detached, Duration.ofSeconds(1));
+  }
+
+  @Test
+  void shouldKillADoubleForkedDaemonWhenTheProgramTimesOut() throws Exception {
+    // given: a daemon started by a double fork in a new session, its output redirected
+    Path pidFile = dir.resolve("pids");
+    String script =
+        "( setsid sh -c 'echo $$ > "
+            + pidFile
+            + "; exec sleep 300' </dev/null >/dev/null 2>&1 & ) ; sleep 300";
+
+    // when
+    ProcessTree.Completed done = run(Optional.of(Duration.ofMillis(700)), "sh", "-c", script);
+
+    // then
+    assertThat(done.ending()).isEqualTo(ProcessTree.Ending.TIMED_OUT);
+    List<Long> detached = readPids(pidFile);
+    assertThat(detached).hasSize(1);
+    Pids.assertGoneWithin(detached, Duration.ofSeconds(1));
+  }
+
+  @Test
+  void shouldGiveTheProgramOnlyTheEnvironmentItIsGiven() throws Exception {
+    // when
+    ProcessTree.Completed done = run(Optional.empty(), "env");
+
+    // then: none of this JVM's variables but those passed (and what sh itself sets)
+    List<String> names =
+        new String(done.stdout().bytes(), StandardCharsets.UTF_8)
+            .lines()
+            .map(line -> line.substring(0, line.indexOf('=')))
+            .toList();
+    assertThat(names)
+        .contains("GREETING", "PATH", ProcessTree.TOKEN_VARIABLE)
+        .allMatch(
+            n ->
+                List.of("GREETING", "PATH", ProcessTree.TOKEN_VARIABLE, "PWD", "SHLVL", "_")
+                    .contains(n),
+            "only the given variables");
+  }
+
+  @Test
+  void shouldMatchTheMarkerAmongNestedTokens() {
+    byte[] prefix = (ProcessTree.TOKEN_VARIABLE + "=").getBytes(StandardCharsets.US_ASCII);
+    byte[] environ =
+        ("A=1\0" + ProcessTree.TOKEN_VARIABLE + "=outer,inner\0B=2\0")
+            .getBytes(StandardCharsets.US_ASCII);
+    assertThat(ProcessTree.carries(environ, prefix, "inner")).isTrue();
+    assertThat(ProcessTree.carries(environ, prefix, "outer")).isTrue();
+    assertThat(ProcessTree.carries(environ, prefix, "inn")).isFalse();
+    assertThat(
+            ProcessTree.carries("A=inner\0".getBytes(StandardCharsets.US_ASCII), prefix, "inner"))
+        .isFalse();
   }
 
   @Test
