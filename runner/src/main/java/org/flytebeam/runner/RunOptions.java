@@ -61,7 +61,11 @@ public record RunOptions(
     requireNonNull(process, "process");
     if (!process.rawOutputPrefix().isEmpty()) {
       process =
-          new ProcessSettings(absolute(process.rawOutputPrefix()), process.processesPerWorker());
+          new ProcessSettings(
+              absolute(process.rawOutputPrefix()),
+              process.processesPerWorker(),
+              process.passEnv(),
+              process.secretsDir());
     }
     jars = List.copyOf(jars);
     cacheDir = requireNonNull(cacheDir, "cacheDir").map(RunOptions::absolute);

@@ -69,8 +69,9 @@ class ContainerRunTest {
     // then
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(plain("y")).containsExactly(0L, 3L, 6L, 9L, 12L);
-    assertThat(lines(cli.err()))
-        .singleElement()
+    // One warning about the image, then the verdict.
+    assertThat(lines(cli.err())).hasSize(2).last().isEqualTo(verdict(5));
+    assertThat(lines(cli.err()).get(0))
         .satisfies(
             line ->
                 assertThat(line)
@@ -350,9 +351,8 @@ class ContainerRunTest {
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(plain("o0")).containsExactly("A", "B");
     assertThat(attempts(log)).containsExactlyInAnyOrder("0 0 \"\"", "1 0 \"\"");
-    assertThat(lines(cli.err()))
-        .singleElement()
-        .satisfies(l -> assertThat(l).startsWith("warning: the image [ghcr.io/flyteorg/flytekit"));
+    assertThat(lines(cli.err())).hasSize(2).last().isEqualTo(verdict(2));
+    assertThat(lines(cli.err()).get(0)).startsWith("warning: the image [ghcr.io/flyteorg/flytekit");
   }
 
   @Test
@@ -537,5 +537,15 @@ class ContainerRunTest {
                 .getError()
                 .getKind())
         .isEqualTo(ContainerError.Kind.NON_RECOVERABLE);
+  }
+
+  private static String verdict(int elements) {
+    return "map succeeded: "
+        + elements
+        + " of "
+        + elements
+        + " elements succeeded ("
+        + elements
+        + " required)";
   }
 }
