@@ -190,6 +190,8 @@ class MapTaskTransformTest {
     MapRunPlan plan =
         plan(MapTask.of(new Triple()).minSuccessRatio(0.5f).build(), 5000)
             .withOutputsDir(out.toString());
+    // The run claims its outputs folder before any shard is written, as the runner does.
+    org.flytebeam.exec.OutputShards.claim(out.toString(), plan.runId());
     Pipeline first = Pipeline.create(direct());
     first.apply(MapTaskTransform.of(plan));
     first.run().waitUntilFinish();
