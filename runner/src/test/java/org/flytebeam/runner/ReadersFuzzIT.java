@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fast. The seed is fixed ({@code -Dfuzz.seed=N} to try another) and named in every failure, with
  * the case number and the file that failed.
  */
-class ReadersFuzzTest {
+class ReadersFuzzIT {
   private static final long SEED = Long.getLong("fuzz.seed", 20261206L);
   private static final int CASES = Integer.getInteger("fuzz.cases", 10_000);
 

@@ -31,7 +31,7 @@ import picocli.CommandLine;
  * The folders a run makes and uses: relative ones made absolute before use, the run folders of
  * killed runs removed at the next start, defaults private to the user, files as the umask says.
  */
-class RunFoldersTest {
+class RunFoldersIT {
   @TempDir Path dir;
 
   private String savedTmp;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (environment, secrets, files, detached children), what of its text reaches the user, and inputs
  * refused before the run.
  */
-class TaskIsolationRunTest {
+class TaskIsolationRunIT {
   @TempDir Path dir;
 
   private final List<Long> pids = new ArrayList<>();
