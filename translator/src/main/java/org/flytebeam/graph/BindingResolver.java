@@ -17,6 +17,7 @@ public final class BindingResolver {
    * @throws BindingException naming the binding when a promise has no value or its attribute path
    *     does not lead to one
    */
+  @SuppressWarnings("DoNotCallSuggester") // a placeholder until the body is written
   public static Literal resolve(BindingData data, Promises promises) {
     throw new UnsupportedOperationException("BindingResolver.resolve: not written yet");
   }

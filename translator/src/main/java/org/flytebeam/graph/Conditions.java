@@ -14,6 +14,7 @@ public final class Conditions {
    *
    * @throws BindingException when an operand has no value or two operands cannot be compared
    */
+  @SuppressWarnings("DoNotCallSuggester") // a placeholder until the body is written
   public static boolean evaluate(BooleanExpression expression, Promises promises) {
     throw new UnsupportedOperationException("Conditions.evaluate: not written yet");
   }

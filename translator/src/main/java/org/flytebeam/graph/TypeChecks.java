@@ -14,6 +14,7 @@ public final class TypeChecks {
    * Empty when a value of type {@code upstream} may be bound to an input of type {@code
    * downstream}; otherwise why not, in a phrase naming both types.
    */
+  @SuppressWarnings("DoNotCallSuggester") // a placeholder until the body is written
   public static Optional<String> castProblem(LiteralType upstream, LiteralType downstream) {
     throw new UnsupportedOperationException("TypeChecks.castProblem: not written yet");
   }
