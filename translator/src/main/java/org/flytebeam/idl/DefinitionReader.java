@@ -156,6 +156,18 @@ public final class DefinitionReader {
             file));
   }
 
+  /**
+   * Parses one definition file's bytes into the message it holds: a {@code WorkflowClosure} or a
+   * {@code TaskTemplate}.
+   *
+   * @param name the file's path or URI: its extension says JSON ({@code .json}) or binary ({@code
+   *     .pb})
+   */
+  static Message parse(String name, byte[] bytes) {
+    String source = "[" + name + "]";
+    return isJson(name) ? parseJson(bytes, source) : parseBinary(bytes, source);
+  }
+
   private static MapTaskSpec read(byte[] bytes, boolean json, String source) {
     Message message = json ? parseJson(bytes, source) : parseBinary(bytes, source);
     if (message instanceof WorkflowClosure closure) {
