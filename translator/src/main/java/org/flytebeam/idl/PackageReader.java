@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.Message;
 import flyteidl.core.Tasks.TaskTemplate;
-import flyteidl.core.Workflow.WorkflowClosure;
 import flyteidl.core.Workflow.WorkflowTemplate;
+import flyteidl.core.WorkflowClosureOuterClass.WorkflowClosure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
