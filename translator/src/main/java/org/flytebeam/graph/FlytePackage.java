@@ -6,10 +6,13 @@ import flyteidl.core.Tasks.TaskTemplate;
 import flyteidl.core.Workflow.WorkflowTemplate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.flytebeam.InvalidDefinitionException;
 
@@ -80,6 +83,12 @@ public record FlytePackage(
    *     or, without a name, the choice is ambiguous
    */
   public Entity select(Optional<String> name) {
+    Entity chosen = choose(name);
+    checkReferences(chosen);
+    return chosen;
+  }
+
+  private Entity choose(Optional<String> name) {
     if (name.isPresent()) {
       String n = name.get();
       if (launchPlans.containsKey(n)) {
@@ -152,6 +161,107 @@ public record FlytePackage(
         collectSubWorkflowRefs(branches, into);
       }
     }
+  }
+
+  /**
+   * Checks that everything {@code entity} refers to, directly or through its sub-workflows and
+   * launch plans, is in the package: a node's task, a sub-workflow, a launch plan, a launch plan's
+   * workflow. Only the chosen entity's closure is checked: other entities may refer to what the
+   * package lacks.
+   *
+   * @throws InvalidDefinitionException with one line per missing entity, naming what refers to it
+   */
+  public void checkReferences(Entity entity) {
+    Set<String> problems = new LinkedHashSet<>();
+    Set<String> seen = new HashSet<>();
+    if (entity instanceof LaunchPlanEntity lp) {
+      checkLaunchPlan(lp.launchPlan(), problems, seen);
+    } else if (entity instanceof WorkflowEntity w) {
+      checkWorkflow(w.workflow(), problems, seen);
+    } // A task refers to nothing in the package.
+    if (!problems.isEmpty()) {
+      throw new InvalidDefinitionException(new ArrayList<>(problems));
+    }
+  }
+
+  private void checkLaunchPlan(LaunchPlanDef lp, Set<String> problems, Set<String> seen) {
+    if (!seen.add("lp:" + lp.name())) {
+      return;
+    }
+    WorkflowTemplate w = workflows.get(lp.workflowName());
+    if (w == null) {
+      problems.add(
+          String.format(
+              "the launch plan [%s] launches the workflow [%s], which %s does not hold: add it"
+                  + " to the package",
+              lp.name(), lp.workflowName(), source));
+      return;
+    }
+    checkWorkflow(w, problems, seen);
+  }
+
+  private void checkWorkflow(WorkflowTemplate w, Set<String> problems, Set<String> seen) {
+    if (!seen.add("wf:" + w.getId().getName())) {
+      return;
+    }
+    checkNodes(w.getId().getName(), w.getNodesList(), problems, seen);
+    if (w.hasFailureNode()) {
+      checkNodes(w.getId().getName(), List.of(w.getFailureNode()), problems, seen);
+    }
+  }
+
+  private void checkNodes(
+      String workflow,
+      List<flyteidl.core.Workflow.Node> nodes,
+      Set<String> problems,
+      Set<String> seen) {
+    for (flyteidl.core.Workflow.Node node : nodes) {
+      String by = String.format("node [%s] of the workflow [%s]", node.getId(), workflow);
+      if (node.hasTaskNode() && node.getTaskNode().hasReferenceId()) {
+        String task = node.getTaskNode().getReferenceId().getName();
+        if (!tasks.containsKey(task)) {
+          problems.add(missing("task", task, by));
+        }
+      }
+      if (node.hasWorkflowNode()) {
+        flyteidl.core.Workflow.WorkflowNode wn = node.getWorkflowNode();
+        if (wn.hasSubWorkflowRef()) {
+          WorkflowTemplate sub = workflows.get(wn.getSubWorkflowRef().getName());
+          if (sub == null) {
+            problems.add(missing("sub-workflow", wn.getSubWorkflowRef().getName(), by));
+          } else {
+            checkWorkflow(sub, problems, seen);
+          }
+        } else if (wn.hasLaunchplanRef()) {
+          LaunchPlanDef lp = launchPlans.get(wn.getLaunchplanRef().getName());
+          if (lp == null) {
+            problems.add(missing("launch plan", wn.getLaunchplanRef().getName(), by));
+          } else {
+            checkLaunchPlan(lp, problems, seen);
+          }
+        }
+      }
+      if (node.hasArrayNode()) {
+        checkNodes(workflow, List.of(node.getArrayNode().getNode()), problems, seen);
+      }
+      if (node.hasBranchNode()) {
+        flyteidl.core.Workflow.IfElseBlock block = node.getBranchNode().getIfElse();
+        List<flyteidl.core.Workflow.Node> branches = new ArrayList<>();
+        branches.add(block.getCase().getThenNode());
+        block.getOtherList().forEach(c -> branches.add(c.getThenNode()));
+        if (block.hasElseNode()) {
+          branches.add(block.getElseNode());
+        }
+        checkNodes(workflow, branches, problems, seen);
+      }
+    }
+  }
+
+  private String missing(String kind, String name, String by) {
+    return String.format(
+        "the %s [%s], which the %s refers to, is not in %s: add it to the package or give a"
+            + " definition that holds it",
+        kind, name, by, source);
   }
 
   /** Every entity's name, by kind, for messages. */
