@@ -8,12 +8,18 @@ import flyteidl.core.Interface.Variable;
 import flyteidl.core.Literals.BindingData;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.flytebeam.InvalidDefinitionException;
+import org.flytebeam.graph.FlytePackage;
 import org.flytebeam.idl.DefinitionReader;
 import org.flytebeam.idl.DefinitionWriter;
+import org.flytebeam.idl.PackageReader;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.types.LiteralTypes;
 import picocli.CommandLine.Command;
@@ -27,7 +33,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Print what a map task maps: the inputs --inputs holds, the bound inputs, outputs and"
-            + " success criteria (--json: as JSON, with the flyteidl definition).")
+            + " success criteria (--json: as JSON, with the flyteidl definition); for a package,"
+            + " its launch plans, workflows and tasks with their interfaces and the chosen"
+            + " entity's graph.")
 final class DescribeCommand implements Callable<Integer> {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -37,11 +45,20 @@ final class DescribeCommand implements Callable<Integer> {
   @Option(
       names = "--definition",
       required = true,
-      paramLabel = "FILE",
+      paramLabel = "PATH",
       description =
-          "The map task definition: flyteidl JSON (.json) or binary (.pb); a local path or"
-              + " a URI Beam's FileSystems opens.")
+          "The definition: a map task's flyteidl JSON (.json) or binary (.pb), a pyflyte"
+              + " package (.tgz) or serialize folder, a compiled closure, task or launch plan"
+              + " (.json, .yaml, .pb); a local path or a URI Beam's FileSystems opens.")
   String definition;
+
+  @Option(
+      names = "--workflow",
+      paramLabel = "NAME",
+      description =
+          "The launch plan, workflow or task of a package to describe, by full name (needed when"
+              + " the package holds more than one).")
+  Optional<String> workflow = Optional.empty();
 
   @Option(
       names = "--json",
@@ -56,9 +73,25 @@ final class DescribeCommand implements Callable<Integer> {
     PrintWriter err = command.commandLine().getErr();
     MapTaskSpec spec;
     try {
-      spec = DefinitionReader.read(definition, LiteralFiles.read(definition, "--definition"));
+      spec = singleMap();
     } catch (InvalidDefinitionException e) {
       return Failures.report(err, e, false);
+    }
+    if (spec == null) {
+      FlytePackage pkg;
+      FlytePackage.Entity chosen;
+      try {
+        pkg = readPackage();
+        chosen = pkg.select(workflow);
+      } catch (InvalidDefinitionException e) {
+        return Failures.report(err, e, false);
+      }
+      if (json) {
+        out.println(JSON.writeValueAsString(PackageDescription.toJson(JSON, pkg, chosen)));
+      } else {
+        PackageDescription.printText(out, pkg, chosen);
+      }
+      return ExitCode.SUCCESS;
     }
     if (json) {
       out.println(JSON.writeValueAsString(toJson(spec)));
@@ -74,6 +107,46 @@ final class DescribeCommand implements Callable<Integer> {
     out.println("parallelism: " + parallelism(spec).map(String::valueOf).orElse("unlimited"));
     out.println("success:     " + success(spec));
     return ExitCode.SUCCESS;
+  }
+
+  private boolean isLocalFolder() {
+    try {
+      return !definition.contains("://") && Files.isDirectory(Path.of(definition));
+    } catch (InvalidPathException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Today's single map definition, described as before; null when the definition is a package or an
+   * entity file that is not one map (then described as a package). A file that is neither keeps the
+   * map reader's error, which names what a map definition needs.
+   */
+  private MapTaskSpec singleMap() {
+    String lower = definition.toLowerCase(Locale.ROOT);
+    if (workflow.isPresent()
+        || isLocalFolder()
+        || !(lower.endsWith(".json") || lower.endsWith(".pb"))) {
+      return null;
+    }
+    byte[] bytes = LiteralFiles.read(definition, "--definition");
+    try {
+      return DefinitionReader.read(definition, bytes);
+    } catch (InvalidDefinitionException mapProblem) {
+      try {
+        PackageReader.read(definition, bytes);
+        return null;
+      } catch (InvalidDefinitionException packageProblem) {
+        throw mapProblem;
+      }
+    }
+  }
+
+  private FlytePackage readPackage() {
+    if (isLocalFolder()) {
+      return PackageReader.read(Path.of(definition));
+    }
+    return PackageReader.read(definition, LiteralFiles.read(definition, "--definition"));
   }
 
   private static Optional<Integer> parallelism(MapTaskSpec spec) {
