@@ -360,7 +360,8 @@ public final class DefinitionReader {
             : boundInputsFromArgs(template.getContainer().getArgsList()).orElse(List.of());
     boolean original =
         arrayNode.hasIsOriginalSubNodeInterface()
-            && arrayNode.getIsOriginalSubNodeInterface().getValue();
+            ? arrayNode.getIsOriginalSubNodeInterface().getValue()
+            : scalarInterface(template.getInterface(), boundInputs);
     TypedInterface scalar =
         original
             ? template.getInterface()
@@ -678,6 +679,26 @@ public final class DefinitionReader {
       message = e.getClass().getSimpleName() + ": " + message;
     }
     return message.replaceAll("\\s*\\R\\s*", " ").trim();
+  }
+
+  /*
+   * Without is_original_sub_node_interface (Flyte's own ArrayNode files, flytekit before it set
+   * the flag), the form is inferred from the types as flytepropeller does: an interface whose
+   * mapped inputs or outputs are not all collections is the sub-task's own (scalar) interface.
+   */
+  private static boolean scalarInterface(TypedInterface iface, List<String> boundInputs) {
+    for (Map.Entry<String, flyteidl.core.Interface.Variable> in :
+        iface.getInputs().getVariablesMap().entrySet()) {
+      if (!boundInputs.contains(in.getKey()) && !in.getValue().getType().hasCollectionType()) {
+        return true;
+      }
+    }
+    for (flyteidl.core.Interface.Variable out : iface.getOutputs().getVariablesMap().values()) {
+      if (!out.getType().hasCollectionType()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static TypedInterface toScalar(
