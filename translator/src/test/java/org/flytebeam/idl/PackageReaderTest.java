@@ -391,4 +391,38 @@ class PackageReaderTest {
         .isInstanceOf(InvalidDefinitionException.class)
         .hasMessageContaining(".yaml");
   }
+
+  @Test
+  void folderLinksAreNotFollowed() throws IOException {
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Files.copy(
+        fixture("snacks-core/000_core.containerization.multi_images.svm_trainer_1.pb"),
+        outside.resolve("0_t_1.pb"));
+    Path dir = Files.createDirectories(tmp.resolve("pkg"));
+    Files.copy(
+        fixture("snacks-core/001_core.containerization.multi_images.svm_predictor_1.pb"),
+        dir.resolve("1_p_1.pb"));
+    Files.createSymbolicLink(dir.resolve("linked"), outside);
+    Files.createSymbolicLink(dir.resolve("2_l_1.pb"), outside.resolve("0_t_1.pb"));
+    FlytePackage pkg = PackageReader.read(dir);
+    assertThat(pkg.tasks()).containsOnlyKeys("core.containerization.multi_images.svm_predictor");
+  }
+
+  @Test
+  void yamlAliasBombIsRefused() {
+    StringBuilder yaml = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    char prev = 'a';
+    for (char c = 'b'; c <= 'k'; c++) {
+      yaml.append(c).append(": &").append(c).append(" [");
+      for (int i = 0; i < 10; i++) {
+        yaml.append(i > 0 ? ", " : "").append('*').append(prev);
+      }
+      yaml.append("]\n");
+      prev = c;
+    }
+    assertThatThrownBy(
+            () -> PackageReader.read("b.yaml", yaml.toString().getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageContaining("[b.yaml]");
+  }
 }
