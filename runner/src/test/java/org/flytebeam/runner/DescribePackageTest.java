@@ -4,9 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code describe} of pyflyte packages (public flytectl test data, see the README beside them). */
 class DescribePackageTest {
@@ -75,5 +83,42 @@ class DescribePackageTest {
       assertThat(cli.out()).isEmpty();
     }
     assertThat(unknown.err()).contains("[core.nope]");
+  }
+
+  @TempDir Path tmp;
+
+  @Test
+  void missingTaskIsExitTwoNamingItAndItsNode() throws Exception {
+    // valid-package.tgz without its task files
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarArchiveInputStream in =
+            new TarArchiveInputStream(
+                new GzipCompressorInputStream(
+                    Files.newInputStream(Path.of(fixture("valid-package.tgz")))));
+        TarArchiveOutputStream tar =
+            new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+      TarArchiveEntry e;
+      while ((e = in.getNextEntry()) != null) {
+        if (!e.isFile() || e.getName().endsWith("_1.pb")) {
+          continue;
+        }
+        byte[] b = in.readAllBytes();
+        TarArchiveEntry copy = new TarArchiveEntry("pkg/" + e.getName(), true);
+        copy.setSize(b.length);
+        tar.putArchiveEntry(copy);
+        tar.write(b);
+        tar.closeArchiveEntry();
+      }
+    }
+    Path pkg = Files.write(tmp.resolve("no-tasks.tgz"), out.toByteArray());
+
+    Cli cli = Cli.run("describe", "--definition", pkg.toString());
+
+    assertThat(cli.exitCode()).isEqualTo(ExitCode.INVALID);
+    assertThat(cli.err())
+        .startsWith("error: ")
+        .contains("the task [example.example.generate_normal_df]")
+        .contains("of the workflow [example.example.wf]");
+    assertThat(cli.out()).isEmpty();
   }
 }
