@@ -187,7 +187,16 @@ public final class WorkflowCompiler {
   }
 
   /** The interfaces of a scope's nodes, by id, with the workflow's inputs under the start node. */
-  private record Scope(String where, TypedInterface workflowIface, Map<String, GraphNode> nodes) {
+  private record Scope(
+      String where,
+      TypedInterface workflowIface,
+      Set<String> declared,
+      Map<String, GraphNode> nodes) {
+    /** A node declared in the scope that did not compile: its own problem is already listed. */
+    boolean broken(String nodeId) {
+      return declared.contains(nodeId) && !nodes.containsKey(nodeId);
+    }
+
     Optional<Variable> output(String nodeId, String var) {
       if (nodeId.isEmpty() || nodeId.equals(Promises.START_NODE)) {
         return Optional.ofNullable(workflowIface.getInputs().getVariablesMap().get(var));
@@ -199,7 +208,7 @@ public final class WorkflowCompiler {
     }
 
     boolean hasNode(String nodeId) {
-      return nodeId.isEmpty() || nodeId.equals(Promises.START_NODE) || nodes.containsKey(nodeId);
+      return nodeId.isEmpty() || nodeId.equals(Promises.START_NODE) || declared.contains(nodeId);
     }
   }
 
@@ -221,7 +230,7 @@ public final class WorkflowCompiler {
       }
     }
     Map<String, GraphNode> nodes = new LinkedHashMap<>();
-    Scope scope = new Scope(where, iface, nodes);
+    Scope scope = new Scope(where, iface, byId.keySet(), nodes);
     // Targets and interfaces first: bindings read the interfaces of any node of the scope.
     for (Node n : byId.values()) {
       GraphNode g = node(where, n, scope);
@@ -229,37 +238,23 @@ public final class WorkflowCompiler {
         nodes.put(n.getId(), g);
       }
     }
-    for (Node n : byId.values()) {
-      GraphNode g = nodes.get(n.getId());
-      if (g != null) {
-        checkBindings(where + " node [" + n.getId() + "]", n.getInputsList(), g.iface(), scope);
-        checkTargetBindings(where, g);
-      }
+    for (GraphNode g : nodes.values()) {
+      check(where, g, scope);
     }
     // Upstream ids: declared ones and the nodes promises read.
     Map<String, GraphNode> withUpstream = new LinkedHashMap<>();
     for (GraphNode g : nodes.values()) {
-      Set<String> up = new LinkedHashSet<>();
-      Node n = byId.get(g.id());
-      for (String u : n.getUpstreamNodeIdsList()) {
-        if (u.isEmpty() || u.equals(Promises.START_NODE)) {
-          continue;
-        }
+      for (String u : g.upstream()) {
         if (!byId.containsKey(u)) {
           problems.add(
               where + " node [" + g.id() + "]: upstream node [" + u + "] is not in the workflow");
-        } else {
-          up.add(u);
         }
       }
-      collectPromiseNodes(g, up);
-      up.removeIf(u -> u.isEmpty() || u.equals(Promises.START_NODE) || !nodes.containsKey(u));
-      if (up.contains(g.id())) {
+      GraphNode linked = withUpstream(g, nodes.keySet());
+      if (linked.upstream().contains(g.id())) {
         problems.add(where + " node [" + g.id() + "]: it waits for itself");
-        up.remove(g.id());
       }
-      withUpstream.put(
-          g.id(), new GraphNode(g.id(), g.inputs(), up, g.iface(), g.metadata(), g.target()));
+      withUpstream.put(g.id(), linked);
     }
     List<GraphNode> ordered = order(where, withUpstream);
     // Workflow outputs: every declared output bound, every binding a declared output.
@@ -272,12 +267,50 @@ public final class WorkflowCompiler {
         problems.add(where + ": output [" + var + "] is not bound; bind it to a node output");
       }
     }
-    Scope full = new Scope(where, iface, withUpstream);
+    Scope full = new Scope(where, iface, byId.keySet(), withUpstream);
     checkBindings(where + " outputs", outputs, outputsAsInputs(iface), full);
     if (problems.size() > before) {
       return null;
     }
     return new ExecutionGraph(name, iface, ordered, outputs, onFailure);
+  }
+
+  /** Binding and condition checks of a compiled node, its branch cases included. */
+  private void check(String where, GraphNode g, Scope scope) {
+    checkBindings(where + " node [" + g.id() + "]", g.inputs(), g.iface(), scope);
+    checkTargetBindings(where, g);
+    if (g.target() instanceof Branch br) {
+      String at = where + " node [" + g.id() + "]";
+      for (Case c : br.cases()) {
+        checkCondition(at, c.condition(), scope);
+        check(at + " case", c.then(), scope);
+      }
+      br.elseNode().ifPresent(e -> check(at + " case", e, scope));
+    }
+  }
+
+  /**
+   * {@code g} waiting for its declared upstream nodes and the nodes its promises and conditions
+   * read, limited to the nodes of its scope; a branch's cases likewise.
+   */
+  private static GraphNode withUpstream(GraphNode g, Set<String> scopeNodes) {
+    Set<String> up = new LinkedHashSet<>(g.upstream());
+    collectPromiseNodes(g, up);
+    Target target = g.target();
+    if (target instanceof Branch br) {
+      List<Case> cases = new ArrayList<>();
+      for (Case c : br.cases()) {
+        GraphNode then = withUpstream(c.then(), scopeNodes);
+        up.addAll(then.upstream());
+        collectOperandNodes(c.condition(), up);
+        cases.add(new Case(c.condition(), then));
+      }
+      Optional<GraphNode> elseNode = br.elseNode().map(e -> withUpstream(e, scopeNodes));
+      elseNode.ifPresent(e -> up.addAll(e.upstream()));
+      target = new Branch(cases, elseNode, br.elseFail());
+    }
+    up.retainAll(scopeNodes);
+    return new GraphNode(g.id(), g.inputs(), up, g.iface(), g.metadata(), target);
   }
 
   private static TypedInterface outputsAsInputs(TypedInterface iface) {
@@ -287,19 +320,6 @@ public final class WorkflowCompiler {
   private static void collectPromiseNodes(GraphNode g, Set<String> into) {
     for (Binding b : g.inputs()) {
       collectPromiseNodes(b.getBinding(), into);
-    }
-    if (g.target() instanceof Branch br) {
-      for (Case c : br.cases()) {
-        collectOperandNodes(c.condition(), into);
-        collectPromiseNodes(c.then(), into);
-        into.addAll(c.then().upstream());
-      }
-      br.elseNode()
-          .ifPresent(
-              e -> {
-                collectPromiseNodes(e, into);
-                into.addAll(e.upstream());
-              });
     }
   }
 
@@ -371,7 +391,7 @@ public final class WorkflowCompiler {
         return new GraphNode(
             n.getId(),
             n.getInputsList(),
-            Set.of(),
+            declaredUpstream(n),
             task.getInterface(),
             md,
             new TaskCall(task, tn.getOverrides()));
@@ -393,7 +413,7 @@ public final class WorkflowCompiler {
         return new GraphNode(
             n.getId(),
             n.getInputsList(),
-            Set.of(),
+            declaredUpstream(n),
             mappedInterface(task.getInterface(), n.getArrayNode().getBoundInputsList()),
             md,
             new ArrayCall(n.getArrayNode(), task));
@@ -443,7 +463,8 @@ public final class WorkflowCompiler {
               at + ": the workflow node refers to neither a sub-workflow nor a launch plan");
           return null;
         }
-        return new GraphNode(n.getId(), n.getInputsList(), Set.of(), graph.iface(), md, target);
+        return new GraphNode(
+            n.getId(), n.getInputsList(), declaredUpstream(n), graph.iface(), md, target);
       }
       case BRANCH_NODE -> {
         return branch(at, n, scope);
@@ -460,7 +481,7 @@ public final class WorkflowCompiler {
             return new GraphNode(
                 n.getId(),
                 n.getInputsList(),
-                Set.of(),
+                declaredUpstream(n),
                 TypedInterface.getDefaultInstance(),
                 md,
                 new Sleep(duration));
@@ -541,31 +562,25 @@ public final class WorkflowCompiler {
     return new GraphNode(
         n.getId(),
         n.getInputsList(),
-        Set.of(),
+        declaredUpstream(n),
         iface,
         n.getMetadata(),
         new Branch(cases, elseNode, elseFail));
   }
 
-  /** A branch's case node: its promises read the nodes of the branch's own scope. */
+  /** A branch's case node: its promises read the nodes of the branch's scope. */
   private GraphNode branchCase(String at, Node then, Scope scope) {
-    String where = at + " case";
-    GraphNode g = node(where, then, scope);
-    if (g == null) {
-      return null;
-    }
-    String caseAt = where + " node [" + then.getId() + "]";
-    checkBindings(caseAt, then.getInputsList(), g.iface(), scope);
-    checkTargetBindings(where, g);
+    return node(at + " case", then, scope);
+  }
+
+  private static Set<String> declaredUpstream(Node n) {
     Set<String> up = new LinkedHashSet<>();
-    for (String u : then.getUpstreamNodeIdsList()) {
+    for (String u : n.getUpstreamNodeIdsList()) {
       if (!u.isEmpty() && !u.equals(Promises.START_NODE)) {
         up.add(u);
       }
     }
-    collectPromiseNodes(g, up);
-    up.removeIf(u -> u.isEmpty() || u.equals(Promises.START_NODE) || !scope.nodes().containsKey(u));
-    return new GraphNode(g.id(), g.inputs(), up, g.iface(), g.metadata(), g.target());
+    return up;
   }
 
   private void checkTargetBindings(String where, GraphNode g) {
@@ -617,7 +632,9 @@ public final class WorkflowCompiler {
           if (o.hasVar()) {
             // flytekit writes a promise operand as "<node id>.<output>".
             String[] parts = o.getVar().split("\\.", 2);
-            if (parts.length == 2 && scope.output(parts[0], parts[1]).isEmpty()) {
+            if (parts.length == 2
+                && !scope.broken(parts[0])
+                && scope.output(parts[0], parts[1]).isEmpty()) {
               problems.add(
                   at
                       + ": the condition reads ["
@@ -656,6 +673,9 @@ public final class WorkflowCompiler {
     switch (d.getValueCase()) {
       case PROMISE -> {
         OutputReference ref = d.getPromise();
+        if (scope.broken(ref.getNodeId())) {
+          return;
+        }
         if (!scope.hasNode(ref.getNodeId())) {
           problems.add(
               at
