@@ -6,7 +6,6 @@ import flyteidl.core.Condition.Operand;
 import flyteidl.core.Interface.Parameter;
 import flyteidl.core.Interface.TypedInterface;
 import flyteidl.core.Interface.Variable;
-import flyteidl.core.Interface.VariableMap;
 import flyteidl.core.Literals.Binding;
 import flyteidl.core.Literals.BindingData;
 import flyteidl.core.Tasks.TaskTemplate;
@@ -414,7 +413,7 @@ public final class WorkflowCompiler {
             n.getId(),
             n.getInputsList(),
             declaredUpstream(n),
-            mappedInterface(task.getInterface(), n.getArrayNode().getBoundInputsList()),
+            arrayInterface(n.getArrayNode(), task),
             md,
             new ArrayCall(n.getArrayNode(), task));
       }
@@ -737,18 +736,22 @@ public final class WorkflowCompiler {
     return t;
   }
 
-  /** A mapped task's interface: every input and output a list, bound inputs excepted. */
-  static TypedInterface mappedInterface(TypedInterface task, List<String> boundInputs) {
-    VariableMap.Builder in = VariableMap.newBuilder();
-    task.getInputs()
-        .getVariablesMap()
-        .forEach((k, v) -> in.putVariables(k, boundInputs.contains(k) ? v : listOf(v)));
-    VariableMap.Builder out = VariableMap.newBuilder();
-    task.getOutputs().getVariablesMap().forEach((k, v) -> out.putVariables(k, listOf(v)));
-    return TypedInterface.newBuilder().setInputs(in).setOutputs(out).build();
-  }
-
-  private static Variable listOf(Variable v) {
-    return v.toBuilder().setType(LiteralType.newBuilder().setCollectionType(v.getType())).build();
+  /**
+   * An array node's interface: the task's own when it is serialized in list form, else every input
+   * and output a list, bound inputs excepted (as SPEC section 2 says).
+   */
+  static TypedInterface arrayInterface(flyteidl.core.Workflow.ArrayNode array, TaskTemplate task) {
+    boolean original =
+        array.hasIsOriginalSubNodeInterface() && array.getIsOriginalSubNodeInterface().getValue();
+    if (!original) {
+      return task.getInterface();
+    }
+    Optional<Float> ratio =
+        array.getSuccessCriteriaCase()
+                == flyteidl.core.Workflow.ArrayNode.SuccessCriteriaCase.MIN_SUCCESS_RATIO
+            ? Optional.of(array.getMinSuccessRatio())
+            : Optional.empty();
+    return org.flytebeam.spec.MappedInterface.of(
+        task.getInterface(), array.getBoundInputsList(), ratio);
   }
 }
