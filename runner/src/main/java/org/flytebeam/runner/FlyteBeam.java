@@ -326,7 +326,24 @@ public final class FlyteBeam {
   @SuppressWarnings("try")
   public static WorkflowResult runWorkflow(
       FlytePackage pkg, FlytePackage.Entity entity, LiteralMap inputs, RunOptions options) {
-    ExecutionGraph graph = WorkflowCompiler.compile(pkg, entity);
+    return runWorkflow(
+        pkg,
+        entity,
+        WorkflowCompiler.compile(pkg, entity),
+        inputs,
+        options,
+        WorkflowEngine.LIBRARY);
+  }
+
+  // The jars are installed on the thread's class loader for the try block's whole extent.
+  @SuppressWarnings("try")
+  static WorkflowResult runWorkflow(
+      FlytePackage pkg,
+      FlytePackage.Entity entity,
+      ExecutionGraph graph,
+      LiteralMap inputs,
+      RunOptions options,
+      WorkflowEngine.Evaluation evaluation) {
     LiteralMap workflowInputs = WorkflowInputs.of(entity, graph, inputs);
     List<String> warnings = new ArrayList<>();
     java.util.Map<String, MapTaskSpec> specs = WorkflowEngine.specs(graph, warnings);
@@ -349,7 +366,8 @@ public final class FlyteBeam {
                 return t;
               });
       try (PipelineRuns runs = new PipelineRuns(pipelineOptions, options, plan -> {})) {
-        WorkflowEngine engine = new WorkflowEngine(options, runs, workDir, threads, specs);
+        WorkflowEngine engine =
+            new WorkflowEngine(options, runs, workDir, threads, specs, evaluation);
         try {
           LiteralMap outputs = engine.run("", graph, workflowInputs);
           return new WorkflowResult(true, outputs, engine.outcomes(), Optional.empty(), warnings);

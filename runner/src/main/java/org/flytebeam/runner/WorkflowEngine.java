@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.flytebeam.FlyteBeamException;
 import org.flytebeam.beam.MapResult;
@@ -60,13 +59,38 @@ final class WorkflowEngine {
   private final List<WorkflowResult.NodeOutcome> outcomes =
       java.util.Collections.synchronizedList(new ArrayList<>());
   private final Set<String> folders = ConcurrentHashMap.newKeySet();
+  private final Evaluation evaluation;
+
+  /** How bindings and branch conditions are evaluated: the graph library's, or a test's. */
+  interface Evaluation {
+    Literal resolve(flyteidl.core.Literals.BindingData data, Promises promises);
+
+    boolean holds(flyteidl.core.Condition.BooleanExpression condition, Promises promises);
+  }
+
+  /** The graph library's {@link BindingResolver} and {@link Conditions}. */
+  static final Evaluation LIBRARY =
+      new Evaluation() {
+        @Override
+        public Literal resolve(flyteidl.core.Literals.BindingData data, Promises promises) {
+          return BindingResolver.resolve(data, promises);
+        }
+
+        @Override
+        public boolean holds(
+            flyteidl.core.Condition.BooleanExpression condition, Promises promises) {
+          return Conditions.evaluate(condition, promises);
+        }
+      };
 
   WorkflowEngine(
       RunOptions options,
       PipelineRuns runs,
       String workDir,
       ExecutorService threads,
-      Map<String, MapTaskSpec> specs) {
+      Map<String, MapTaskSpec> specs,
+      Evaluation evaluation) {
+    this.evaluation = evaluation;
     this.options = options;
     this.runs = runs;
     this.workDir = workDir;
@@ -188,8 +212,8 @@ final class WorkflowEngine {
     Set<String> started = new HashSet<>();
     Set<String> failedOrSkipped = new HashSet<>();
     List<String> errors = new ArrayList<>();
-    ExecutorCompletionService<LiteralMap> completion = new ExecutorCompletionService<>(threads);
-    Map<Future<LiteralMap>, GraphNode> running = new LinkedHashMap<>();
+    ExecutorCompletionService<Ended> completion = new ExecutorCompletionService<>(threads);
+    int running = 0;
     boolean stop = false;
     while (true) {
       if (!stop) {
@@ -203,33 +227,34 @@ final class WorkflowEngine {
             skipped(prefix + n.id());
           } else if (done.keySet().containsAll(n.upstream())) {
             started.add(n.id());
-            running.put(completion.submit(() -> runNode(prefix, n, promises)), n);
+            completion.submit(() -> ended(prefix, n, promises));
+            running++;
           }
         }
       }
-      if (running.isEmpty()) {
+      if (running == 0) {
         break;
       }
-      Future<LiteralMap> f;
+      Ended ended;
       try {
-        f = completion.take();
+        ended = completion.take().get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new NodeFailedException("the run was interrupted");
-      }
-      GraphNode n = running.remove(f);
-      try {
-        done.put(n.id(), f.get());
       } catch (ExecutionException e) {
-        failedOrSkipped.add(n.id());
-        errors.add(message(e.getCause()));
+        // ended() catches what a node throws: only an Error gets here.
+        throw new AssertionError(e.getCause());
+      }
+      running--;
+      if (ended.error().isEmpty()) {
+        done.put(ended.nodeId(), ended.outputs());
+      } else {
+        failedOrSkipped.add(ended.nodeId());
+        errors.add(ended.error().get());
         if (graph.onFailure() != OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE) {
           // FAIL_IMMEDIATELY: start nothing more; the nodes running end on their own.
           stop = true;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new NodeFailedException("the run was interrupted");
       }
     }
     for (GraphNode n : graph.nodes()) {
@@ -245,6 +270,17 @@ final class WorkflowEngine {
       out.putLiterals(b.getVar(), resolve(prefix + "outputs", b, promises));
     }
     return out.build();
+  }
+
+  /** A node's end: its outputs, or why it failed. */
+  private record Ended(String nodeId, LiteralMap outputs, Optional<String> error) {}
+
+  private Ended ended(String prefix, GraphNode n, Promises promises) {
+    try {
+      return new Ended(n.id(), runNode(prefix, n, promises), Optional.empty());
+    } catch (RuntimeException e) {
+      return new Ended(n.id(), LiteralMap.getDefaultInstance(), Optional.of(message(e)));
+    }
   }
 
   private static String message(Throwable t) {
@@ -270,9 +306,9 @@ final class WorkflowEngine {
     };
   }
 
-  private static Literal resolve(String at, Binding b, Promises promises) {
+  private Literal resolve(String at, Binding b, Promises promises) {
     try {
-      return BindingResolver.resolve(b.getBinding(), promises);
+      return evaluation.resolve(b.getBinding(), promises);
     } catch (BindingException e) {
       throw new NodeFailedException(at + " input [" + b.getVar() + "]: " + e.getMessage());
     }
@@ -308,7 +344,7 @@ final class WorkflowEngine {
   private LiteralMap execute(String path, GraphNode n, Promises promises) {
     var target = n.target();
 
-    if (target instanceof TaskCall t) {
+    if (target instanceof TaskCall) {
       LiteralMap.Builder asLists = LiteralMap.newBuilder();
       inputsOf(path, n, promises)
           .getLiteralsMap()
@@ -325,7 +361,7 @@ final class WorkflowEngine {
           .getLiteralsMap()
           .forEach((k, v) -> out.putLiterals(k, v.getCollection().getLiterals(0)));
       return out.build();
-    } else if (target instanceof ArrayCall a) {
+    } else if (target instanceof ArrayCall) {
       return runMap(path, inputsOf(path, n, promises));
     } else if (target instanceof SubWorkflow s) {
       return run(path + "/", s.graph(), inputsOf(path, n, promises));
@@ -336,7 +372,7 @@ final class WorkflowEngine {
       for (Case c : b.cases()) {
         boolean holds;
         try {
-          holds = Conditions.evaluate(c.condition(), promises);
+          holds = evaluation.holds(c.condition(), promises);
         } catch (BindingException e) {
           throw new NodeFailedException(
               "node [" + path + "]: its condition cannot be evaluated: " + e.getMessage());

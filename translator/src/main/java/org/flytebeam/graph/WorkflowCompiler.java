@@ -79,8 +79,11 @@ public final class WorkflowCompiler {
     return compile(pkg, entity, TypeChecks::castProblem);
   }
 
-  /** As {@link #compile(FlytePackage, FlytePackage.Entity)}, with the given type-cast check. */
-  static ExecutionGraph compile(
+  /**
+   * As {@link #compile(FlytePackage, FlytePackage.Entity)}, with the given type-cast check (for
+   * tests of the layers above).
+   */
+  public static ExecutionGraph compile(
       FlytePackage pkg,
       FlytePackage.Entity entity,
       BiFunction<LiteralType, LiteralType, Optional<String>> casts) {
