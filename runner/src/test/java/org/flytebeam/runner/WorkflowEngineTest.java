@@ -64,9 +64,31 @@ class WorkflowEngineTest {
           }
         }
 
+        /** Integer comparisons of a promise ({@code node.var}) and a value: enough here. */
         @Override
         public boolean holds(BooleanExpression condition, Promises promises) {
-          throw new AssertionError("no branch in these workflows");
+          flyteidl.core.Condition.ComparisonExpression c = condition.getComparison();
+          long left = operand(c.getLeftValue(), promises);
+          long right = operand(c.getRightValue(), promises);
+          return switch (c.getOperator()) {
+            case GT -> left > right;
+            case LT -> left < right;
+            case EQ -> left == right;
+            default -> throw new AssertionError(c.getOperator());
+          };
+        }
+
+        private long operand(flyteidl.core.Condition.Operand o, Promises promises) {
+          if (o.hasVar()) {
+            String[] parts = o.getVar().split("\\.", 2);
+            return promises
+                .output(parts[0], parts[1])
+                .orElseThrow()
+                .getScalar()
+                .getPrimitive()
+                .getInteger();
+          }
+          return o.getScalar().getPrimitive().getInteger();
         }
       };
 
@@ -193,5 +215,158 @@ class WorkflowEngineTest {
     assertThat(r.success()).isFalse();
     assertThat(node(r, "n1").status()).isEqualTo(WorkflowResult.Status.SKIPPED);
     assertThat(node(r, "n2").status()).isEqualTo(WorkflowResult.Status.SUCCEEDED);
+  }
+
+  /**
+   * top(xs): s = sub(xs) [total], l = lp() [sub with xs fixed to [5]], z = sleep 0s after l, b = if
+   * s.o0 > limit then total(xs) else fail.
+   */
+  private static WorkflowResult nested(long limit) {
+    flyteidl.core.Interface.TypedInterface subIface =
+        flyteidl.core.Interface.TypedInterface.newBuilder()
+            .setInputs(TOTAL.getInterface().getInputs())
+            .setOutputs(TOTAL.getInterface().getOutputs())
+            .build();
+    WorkflowTemplate sub =
+        WorkflowTemplate.newBuilder()
+            .setId(Identifier.newBuilder().setName("wf.sub"))
+            .setInterface(subIface)
+            .addNodes(total("t", Promises.START_NODE, "xs").toBuilder().clearUpstreamNodeIds())
+            .addOutputs(promise("o0", "t", "o0"))
+            .build();
+    org.flytebeam.graph.LaunchPlanDef lp =
+        new org.flytebeam.graph.LaunchPlanDef(
+            "lp.sub",
+            "wf.sub",
+            flyteidl.core.Interface.ParameterMap.getDefaultInstance(),
+            LiteralMap.newBuilder()
+                .putLiterals("xs", Literals.collection(List.of(Literals.of(5))))
+                .build());
+    Node s =
+        Node.newBuilder()
+            .setId("s")
+            .addInputs(promise("xs", "", "xs"))
+            .setWorkflowNode(
+                flyteidl.core.Workflow.WorkflowNode.newBuilder().setSubWorkflowRef(sub.getId()))
+            .build();
+    Node l =
+        Node.newBuilder()
+            .setId("l")
+            .setWorkflowNode(
+                flyteidl.core.Workflow.WorkflowNode.newBuilder()
+                    .setLaunchplanRef(Identifier.newBuilder().setName("lp.sub")))
+            .build();
+    Node z =
+        Node.newBuilder()
+            .setId("z")
+            .addUpstreamNodeIds("l")
+            .setGateNode(
+                flyteidl.core.Workflow.GateNode.newBuilder()
+                    .setSleep(flyteidl.core.Workflow.SleepCondition.getDefaultInstance()))
+            .build();
+    BooleanExpression bigger =
+        BooleanExpression.newBuilder()
+            .setComparison(
+                flyteidl.core.Condition.ComparisonExpression.newBuilder()
+                    .setOperator(flyteidl.core.Condition.ComparisonExpression.Operator.GT)
+                    .setLeftValue(flyteidl.core.Condition.Operand.newBuilder().setVar("s.o0"))
+                    .setRightValue(
+                        flyteidl.core.Condition.Operand.newBuilder()
+                            .setScalar(Literals.of(limit).getScalar())))
+            .build();
+    Node b =
+        Node.newBuilder()
+            .setId("b")
+            .addUpstreamNodeIds("s")
+            .addUpstreamNodeIds("z")
+            .setBranchNode(
+                flyteidl.core.Workflow.BranchNode.newBuilder()
+                    .setIfElse(
+                        flyteidl.core.Workflow.IfElseBlock.newBuilder()
+                            .setCase(
+                                flyteidl.core.Workflow.IfBlock.newBuilder()
+                                    .setCondition(bigger)
+                                    .setThenNode(
+                                        Node.newBuilder()
+                                            .setId("b-n0")
+                                            .addInputs(
+                                                Binding.newBuilder()
+                                                    .setVar("xs")
+                                                    .setBinding(
+                                                        BindingData.newBuilder()
+                                                            .setCollection(
+                                                                flyteidl.core.Literals
+                                                                    .BindingDataCollection
+                                                                    .newBuilder()
+                                                                    .addBindings(
+                                                                        promise("x", "l", "o0")
+                                                                            .getBinding()))))
+                                            .setTaskNode(
+                                                TaskNode.newBuilder()
+                                                    .setReferenceId(TOTAL.getId()))))
+                            .setError(
+                                flyteidl.core.Types.Error.newBuilder()
+                                    .setFailedNodeId("b")
+                                    .setMessage("the total is too small"))))
+            .build();
+    WorkflowTemplate top =
+        WorkflowTemplate.newBuilder()
+            .setId(Identifier.newBuilder().setName("wf.top"))
+            .setInterface(
+                flyteidl.core.Interface.TypedInterface.newBuilder()
+                    .setInputs(TOTAL.getInterface().getInputs())
+                    .setOutputs(
+                        flyteidl.core.Interface.VariableMap.newBuilder()
+                            .putVariables(
+                                "sub", TOTAL.getInterface().getOutputs().getVariablesOrThrow("o0"))
+                            .putVariables(
+                                "branch",
+                                TOTAL.getInterface().getOutputs().getVariablesOrThrow("o0"))))
+            .addNodes(s)
+            .addNodes(l)
+            .addNodes(z)
+            .addNodes(b)
+            .addOutputs(promise("sub", "s", "o0"))
+            .addOutputs(promise("branch", "b", "o0"))
+            .build();
+    FlytePackage pkg =
+        new FlytePackage(
+            "[test]",
+            Map.of(TOTAL.getId().getName(), TOTAL),
+            Map.of("wf.top", top, "wf.sub", sub),
+            Map.of("lp.sub", lp),
+            Optional.empty());
+    FlytePackage.Entity entity = new FlytePackage.WorkflowEntity(top);
+    ExecutionGraph graph =
+        WorkflowCompiler.compile(
+            pkg,
+            entity,
+            (up, down) -> up.equals(down) ? Optional.empty() : Optional.of(up + " != " + down));
+    LiteralMap inputs =
+        LiteralMap.newBuilder()
+            .putLiterals("xs", Literals.collection(List.of(Literals.of(1), Literals.of(2))))
+            .build();
+    return FlyteBeam.runWorkflow(pkg, entity, graph, inputs, RunOptions.defaults(), PLAIN);
+  }
+
+  @Test
+  void subWorkflowsLaunchPlansSleepsAndBranchesRunInline() {
+    WorkflowResult r = nested(2);
+
+    assertThat(r.error()).isEmpty();
+    // sub: 1 + 2; the branch holds (3 > 2) and totals the launch plan's output, its fixed [5].
+    assertThat(r.outputs().getLiteralsOrThrow("sub")).isEqualTo(Literals.of(3));
+    assertThat(r.outputs().getLiteralsOrThrow("branch")).isEqualTo(Literals.of(5));
+    assertThat(r.nodes())
+        .extracting(WorkflowResult.NodeOutcome::path)
+        .contains("s/t", "l/t", "z", "b", "s", "l");
+  }
+
+  @Test
+  void aBranchWithNoCaseHoldingFailsWithItsElseFailMessage() {
+    WorkflowResult r = nested(100);
+
+    assertThat(r.success()).isFalse();
+    assertThat(r.error()).get().asString().contains("node [b] failed: the total is too small");
   }
 }
