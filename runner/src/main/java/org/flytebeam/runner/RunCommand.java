@@ -54,11 +54,11 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--inputs",
-      required = true,
       paramLabel = "FILE",
       description =
           "The workflow's inputs: a flyteidl LiteralMap (.json or .pb) or a plain JSON object;"
-              + " a local path, a FileSystems URI, or - for standard input.")
+              + " a local path, a FileSystems URI, or - for standard input. Required for a map;"
+              + " for a workflow or launch plan whose inputs all have defaults it may be left out.")
   String inputs;
 
   @Option(
@@ -458,6 +458,11 @@ final class RunCommand implements Callable<Integer> {
       return runWorkflow(options, pkg, entity, out, err);
     }
     MapTaskSpec spec = DefinitionReader.read(definition, definitionBytes);
+    if (inputs == null) {
+      throw new InvalidDefinitionException(
+          "Missing required option: '--inputs=FILE': a map needs its inputs (see flyte-beam run"
+              + " --help)");
+    }
     this.spec = spec;
     LiteralMap workflowInputs =
         LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
