@@ -315,15 +315,12 @@ public final class FlyteBeam {
    * @throws InvalidDefinitionException (before anything runs) for an invalid definition, a missing
    *     required input or an input the launch plan fixes
    */
-  // The jars are installed on the thread's class loader for the try block's whole extent.
-  @SuppressWarnings("try")
   public static WorkflowResult runWorkflow(
       FlytePackage pkg, String entityName, LiteralMap inputs, RunOptions options) {
     return runWorkflow(pkg, pkg.select(Optional.of(entityName)), inputs, options);
   }
 
   /** As {@link #runWorkflow(FlytePackage, String, LiteralMap, RunOptions)}, the entity chosen. */
-  @SuppressWarnings("try")
   public static WorkflowResult runWorkflow(
       FlytePackage pkg, FlytePackage.Entity entity, LiteralMap inputs, RunOptions options) {
     return runWorkflow(

@@ -111,27 +111,19 @@ final class WorkflowEngine {
    */
   static Map<String, MapTaskSpec> specs(ExecutionGraph graph, List<String> warnings) {
     Map<String, MapTaskSpec> out = new LinkedHashMap<>();
-    collectSpecs("", graph, out, warnings, new HashSet<>());
+    collectSpecs("", graph, out, warnings);
     return out;
   }
 
   private static void collectSpecs(
-      String prefix,
-      ExecutionGraph graph,
-      Map<String, MapTaskSpec> out,
-      List<String> warnings,
-      Set<String> seen) {
+      String prefix, ExecutionGraph graph, Map<String, MapTaskSpec> out, List<String> warnings) {
     for (GraphNode n : graph.nodes()) {
-      collectNode(prefix + n.id(), n, out, warnings, seen);
+      collectNode(prefix + n.id(), n, out, warnings);
     }
   }
 
   private static void collectNode(
-      String path,
-      GraphNode n,
-      Map<String, MapTaskSpec> out,
-      List<String> warnings,
-      Set<String> seen) {
+      String path, GraphNode n, Map<String, MapTaskSpec> out, List<String> warnings) {
     var target = n.target();
 
     if (target instanceof TaskCall t) {
@@ -164,14 +156,14 @@ final class WorkflowEngine {
               .build();
       out.put(path, DefinitionReader.readArrayNode(node, a.task(), n.iface()));
     } else if (target instanceof SubWorkflow s) {
-      collectSpecs(path + "/", s.graph(), out, warnings, seen);
+      collectSpecs(path + "/", s.graph(), out, warnings);
     } else if (target instanceof LaunchPlanCall l) {
-      collectSpecs(path + "/", l.graph(), out, warnings, seen);
+      collectSpecs(path + "/", l.graph(), out, warnings);
     } else if (target instanceof Branch b) {
       for (Case c : b.cases()) {
-        collectNode(path + "/" + c.then().id(), c.then(), out, warnings, seen);
+        collectNode(path + "/" + c.then().id(), c.then(), out, warnings);
       }
-      b.elseNode().ifPresent(e -> collectNode(path + "/" + e.id(), e, out, warnings, seen));
+      b.elseNode().ifPresent(e -> collectNode(path + "/" + e.id(), e, out, warnings));
     }
   }
 
