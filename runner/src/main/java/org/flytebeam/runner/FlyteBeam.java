@@ -32,6 +32,9 @@ import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.OutputShards;
 import org.flytebeam.exec.UserFolders;
+import org.flytebeam.graph.ExecutionGraph;
+import org.flytebeam.graph.FlytePackage;
+import org.flytebeam.graph.WorkflowCompiler;
 import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.task.JavaTask;
@@ -274,6 +277,112 @@ public final class FlyteBeam {
       }
     } finally {
       plan.release();
+    }
+  }
+
+  /**
+   * Runs one map of a workflow on the workflow's runner ({@code runs}), in its own folder {@code
+   * workDir}, its outputs returned in memory.
+   */
+  static MapResult runNode(
+      MapTaskSpec spec,
+      LiteralMap inputs,
+      RunOptions options,
+      PipelineRuns runs,
+      String workDir,
+      String runId) {
+    return runInFolder(spec, inputs, options.withoutOutputsDir(), plan -> {}, runs, workDir, runId);
+  }
+
+  /** The folder of a run: in {@code --work-dir}, else a temporary one. */
+  static String runFolder(RunOptions options, String runId) {
+    return options
+        .workDir()
+        .map(dir -> join(dir, UserFolders.RUN_PREFIX + runId))
+        .orElseGet(() -> temporaryFolder(runId));
+  }
+
+  /**
+   * Runs the entity {@code entity} of {@code pkg} (a launch plan, a workflow, or a task run once)
+   * over {@code inputs}, keyed by the entity's input names: every node on one runner, nodes that do
+   * not wait for each other at the same time.
+   *
+   * <pre>{@code
+   * FlytePackage pkg = PackageReader.read("wf.json", bytes);
+   * WorkflowResult result = FlyteBeam.runWorkflow(pkg, "wf.map_then_reduce", inputs, options);
+   * }</pre>
+   *
+   * @throws InvalidDefinitionException (before anything runs) for an invalid definition, a missing
+   *     required input or an input the launch plan fixes
+   */
+  public static WorkflowResult runWorkflow(
+      FlytePackage pkg, String entityName, LiteralMap inputs, RunOptions options) {
+    return runWorkflow(pkg, pkg.select(Optional.of(entityName)), inputs, options);
+  }
+
+  /** As {@link #runWorkflow(FlytePackage, String, LiteralMap, RunOptions)}, the entity chosen. */
+  public static WorkflowResult runWorkflow(
+      FlytePackage pkg, FlytePackage.Entity entity, LiteralMap inputs, RunOptions options) {
+    return runWorkflow(
+        pkg,
+        entity,
+        WorkflowCompiler.compile(pkg, entity),
+        inputs,
+        options,
+        WorkflowEngine.LIBRARY);
+  }
+
+  // The jars are installed on the thread's class loader for the try block's whole extent.
+  @SuppressWarnings("try")
+  static WorkflowResult runWorkflow(
+      FlytePackage pkg,
+      FlytePackage.Entity entity,
+      ExecutionGraph graph,
+      LiteralMap inputs,
+      RunOptions options,
+      WorkflowEngine.Evaluation evaluation) {
+    LiteralMap workflowInputs = WorkflowInputs.of(entity, graph, inputs);
+    List<String> warnings = new ArrayList<>();
+    java.util.Map<String, MapTaskSpec> specs = WorkflowEngine.specs(graph, warnings);
+    MapTaskSpec named = specs.isEmpty() ? null : specs.values().iterator().next();
+    try (UserJars jars = UserJars.install(options.jars())) {
+      PipelineOptions pipelineOptions =
+          named == null
+              ? PipelineOptionsFactory.create()
+              : pipelineOptions(named, options.withoutOutputsDir());
+      FileSystems.setDefaultPipelineOptions(pipelineOptions);
+      String runId = UUID.randomUUID().toString();
+      String workDir = runFolder(options, runId);
+      Optional<Path> owned =
+          options.workDir().flatMap(dir -> claimLocalRunFolder(dir, workDir, runId));
+      java.util.concurrent.ExecutorService threads =
+          java.util.concurrent.Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "flyte-beam-node");
+                t.setDaemon(true);
+                return t;
+              });
+      try (PipelineRuns runs = new PipelineRuns(pipelineOptions, options, plan -> {})) {
+        WorkflowEngine engine =
+            new WorkflowEngine(options, runs, workDir, threads, specs, evaluation);
+        try {
+          LiteralMap outputs = engine.run("", graph, workflowInputs);
+          return new WorkflowResult(true, outputs, engine.outcomes(), Optional.empty(), warnings);
+        } catch (WorkflowEngine.NodeFailedException e) {
+          return new WorkflowResult(
+              false,
+              LiteralMap.getDefaultInstance(),
+              engine.outcomes(),
+              Optional.of(e.getMessage()),
+              warnings);
+        }
+      } finally {
+        threads.shutdownNow();
+        owned.ifPresent(UserFolders::release);
+        if (options.workDir().isEmpty()) {
+          deleteLocalFolder(workDir);
+        }
+      }
     }
   }
 

@@ -41,6 +41,15 @@ final class LiteralFiles {
   }
 
   static LiteralMap readInputs(String file, VariableMap workflowInputs) {
+    return readInputs(file, workflowInputs, java.util.Set.of());
+  }
+
+  /**
+   * As {@link #readInputs(String, VariableMap)}, the inputs named in {@code optional} (they have
+   * defaults) left out when the file does not give them.
+   */
+  static LiteralMap readInputs(
+      String file, VariableMap workflowInputs, java.util.Set<String> optional) {
     boolean stdin = STDIN.equals(file);
     byte[] bytes = stdin ? readStdin() : read(file, "--inputs");
     String name = fileName(file);
@@ -87,7 +96,13 @@ final class LiteralFiles {
       return map.build();
     }
     checkFloats(file, text);
-    return PlainJson.fromJson(root, workflowInputs);
+    VariableMap.Builder given = workflowInputs.toBuilder();
+    for (String opt : optional) {
+      if (!root.has(opt)) {
+        given.removeVariables(opt);
+      }
+    }
+    return PlainJson.fromJson(root, given.build());
   }
 
   /** {@code --inputs -}: the inputs come from standard input. */
@@ -232,6 +247,27 @@ final class LiteralFiles {
    * .pb}), on any path Beam's {@link FileSystems} can write (local parent folders are created).
    * Binary outputs are streamed from the run folder, never assembled in memory.
    */
+  /** A workflow's outputs to {@code --outputs}: protobuf JSON (.json) or binary. */
+  static void writeOutputs(String file, LiteralMap outputs) throws IOException {
+    ResourceId resource;
+    try {
+      resource = FileSystems.matchNewResource(localPathOf(file), false);
+    } catch (IllegalArgumentException e) {
+      throw noFileSystem(file, "--outputs", e);
+    }
+    AtomicFiles.write(
+        resource.toString(),
+        MimeTypes.BINARY,
+        out -> {
+          if (fileName(file).endsWith(".json")) {
+            out.write(
+                (JsonFormat.printer().print(outputs) + "\n").getBytes(StandardCharsets.UTF_8));
+          } else {
+            outputs.writeTo(out);
+          }
+        });
+  }
+
   static void writeOutputs(String file, MapResult result) throws IOException {
     ResourceId resource;
     try {

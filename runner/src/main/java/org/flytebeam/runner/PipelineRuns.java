@@ -36,18 +36,7 @@ final class PipelineRuns implements AutoCloseable {
   void run(Pipeline pipeline) {
     PipelineResult.State state;
     try {
-      if (options.runner() == RunnerKind.SparkRunner && spark == null) {
-        SparkContextOptions sparkOptions = pipelineOptions.as(SparkContextOptions.class);
-        spark =
-            SparkContexts.open(sparkOptions, sparkOptions.getFilesToStage(), options.sparkConf());
-        org.apache.spark.SparkContext context = spark.context().sc();
-        observer.sparkStarted(
-            context.master(),
-            context.applicationId(),
-            Optional.ofNullable(context.uiWebUrl().getOrElse(() -> null)));
-        sparkOptions.setUsesProvidedSparkContext(true);
-        sparkOptions.setProvidedSparkContext(spark.context());
-      }
+      openSpark();
       state = pipeline.run().waitUntilFinish();
     } catch (RuntimeException e) {
       throw new InfrastructureException(
@@ -60,8 +49,23 @@ final class PipelineRuns implements AutoCloseable {
     }
   }
 
+  /** Opens the run's one Spark context, once, whichever of a workflow's nodes comes first. */
+  private synchronized void openSpark() {
+    if (options.runner() == RunnerKind.SparkRunner && spark == null) {
+      SparkContextOptions sparkOptions = pipelineOptions.as(SparkContextOptions.class);
+      spark = SparkContexts.open(sparkOptions, sparkOptions.getFilesToStage(), options.sparkConf());
+      org.apache.spark.SparkContext context = spark.context().sc();
+      observer.sparkStarted(
+          context.master(),
+          context.applicationId(),
+          Optional.ofNullable(context.uiWebUrl().getOrElse(() -> null)));
+      sparkOptions.setUsesProvidedSparkContext(true);
+      sparkOptions.setProvidedSparkContext(spark.context());
+    }
+  }
+
   @Override
-  public void close() {
+  public synchronized void close() {
     if (spark != null) {
       spark.close();
       spark = null;

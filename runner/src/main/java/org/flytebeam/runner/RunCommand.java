@@ -17,7 +17,11 @@ import org.flytebeam.cache.CacheMode;
 import org.flytebeam.exec.ProcessSettings;
 import org.flytebeam.exec.RunControl;
 import org.flytebeam.exec.UserFolders;
+import org.flytebeam.graph.ExecutionGraph;
+import org.flytebeam.graph.FlytePackage;
+import org.flytebeam.graph.WorkflowCompiler;
 import org.flytebeam.idl.DefinitionReader;
+import org.flytebeam.idl.PackageReader;
 import org.flytebeam.spec.MapTaskSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,12 +54,20 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--inputs",
-      required = true,
       paramLabel = "FILE",
       description =
           "The workflow's inputs: a flyteidl LiteralMap (.json or .pb) or a plain JSON object;"
-              + " a local path, a FileSystems URI, or - for standard input.")
+              + " a local path, a FileSystems URI, or - for standard input. Required for a map;"
+              + " for a workflow or launch plan whose inputs all have defaults it may be left out.")
   String inputs;
+
+  @Option(
+      names = "--workflow",
+      paramLabel = "NAME",
+      description =
+          "The launch plan, workflow or task of the definition to run, by its full name; needed"
+              + " when the definition holds more than one.")
+  String workflow;
 
   @Option(
       names = "--outputs",
@@ -439,8 +451,18 @@ final class RunCommand implements Callable<Integer> {
 
   private int run(RunOptions options, PrintWriter out, PrintWriter err) throws IOException {
     FlyteBeam.registerFileSystems(options);
-    MapTaskSpec spec =
-        DefinitionReader.read(definition, LiteralFiles.read(definition, "--definition"));
+    byte[] definitionBytes = LiteralFiles.read(definition, "--definition");
+    FlytePackage pkg = PackageReader.read(definition, definitionBytes);
+    FlytePackage.Entity entity = pkg.select(Optional.ofNullable(workflow));
+    if (!isOneMap(pkg, entity)) {
+      return runWorkflow(options, pkg, entity, out, err);
+    }
+    MapTaskSpec spec = DefinitionReader.read(definition, definitionBytes);
+    if (inputs == null) {
+      throw new InvalidDefinitionException(
+          "Missing required option: '--inputs=FILE': a map needs its inputs (see flyte-beam run"
+              + " --help)");
+    }
     this.spec = spec;
     LiteralMap workflowInputs =
         LiteralFiles.readInputs(inputs, spec.workflowInterface().getInputs());
@@ -534,6 +556,78 @@ final class RunCommand implements Callable<Integer> {
         FlyteBeam.deleteLocalFolder(result.plan().workDir());
       }
     }
+  }
+
+  /**
+   * Whether the entity is exactly one map, which keeps the map path and its output: a workflow of
+   * one ArrayNode node, or a legacy map task ({@code container_array}).
+   */
+  static boolean isOneMap(FlytePackage pkg, FlytePackage.Entity entity) {
+    if (entity instanceof FlytePackage.TaskEntity t) {
+      return DefinitionReader.CONTAINER_ARRAY_TYPE.equals(t.task().getType());
+    }
+    if (entity instanceof FlytePackage.WorkflowEntity w) {
+      return w.workflow().getNodesCount() == 1
+          && w.workflow().getNodes(0).hasArrayNode()
+          && pkg.workflows().size() == 1;
+    }
+    return false;
+  }
+
+  /** Any other entity: the workflow engine, every node on this run's runner. */
+  private int runWorkflow(
+      RunOptions options,
+      FlytePackage pkg,
+      FlytePackage.Entity entity,
+      PrintWriter out,
+      PrintWriter err)
+      throws IOException {
+    if (outputsDir != null) {
+      throw new InvalidDefinitionException(
+          "--outputs-dir is for a single map; a workflow's outputs go to --outputs FILE or stdout");
+    }
+    ExecutionGraph graph = WorkflowCompiler.compile(pkg, entity);
+    java.util.Set<String> optional = new java.util.HashSet<>();
+    if (entity instanceof FlytePackage.LaunchPlanEntity lp) {
+      lp.launchPlan()
+          .defaultInputs()
+          .getParametersMap()
+          .forEach(
+              (name, p) -> {
+                if (p.hasDefault()) {
+                  optional.add(name);
+                }
+              });
+      optional.addAll(lp.launchPlan().fixedInputs().getLiteralsMap().keySet());
+    }
+    LiteralMap given =
+        inputs == null
+            ? LiteralMap.getDefaultInstance()
+            : LiteralFiles.readInputs(inputs, graph.iface().getInputs(), optional);
+    WorkflowResult result = FlyteBeam.runWorkflow(pkg, entity, given, options);
+    result.warnings().forEach(w -> err.println("warning: " + w));
+    if (!result.success()) {
+      for (String line : result.error().orElse("the workflow failed").split("\n")) {
+        Failures.line(err, line);
+      }
+      return ExitCode.MAP_FAILED;
+    }
+    if (this.outputs != null) {
+      LiteralFiles.writeOutputs(this.outputs, result.outputs());
+    } else {
+      out.println(LiteralFiles.plainJson(result.outputs()));
+    }
+    if (!quiet) {
+      err.println(
+          "workflow ["
+              + entity.name()
+              + "] succeeded: "
+              + result.nodes().stream()
+                  .filter(n -> n.status() == WorkflowResult.Status.SUCCEEDED)
+                  .count()
+              + " nodes ran");
+    }
+    return ExitCode.SUCCESS;
   }
 
   /**

@@ -318,6 +318,22 @@ public record RunOptions(
         sparkConf);
   }
 
+  /** Without an outputs folder: the outputs come back in memory (a workflow's inner nodes). */
+  RunOptions withoutOutputsDir() {
+    return new RunOptions(
+        runner,
+        sparkMaster,
+        workDir,
+        beamArgs,
+        process,
+        jars,
+        cacheDir,
+        cacheMode,
+        Optional.empty(),
+        overwriteOutputs,
+        sparkConf);
+  }
+
   /** Outputs as shards in {@code outputsDir}, see {@link #outputsDir()}. */
   public RunOptions withOutputsDir(String outputsDir) {
     return new RunOptions(

@@ -256,6 +256,73 @@ public final class DefinitionReader {
         String.format("cannot parse %s as %s: %s", source, what, oneLine(e)), e);
   }
 
+  /**
+   * The map of one ArrayNode node of a workflow, as if it were alone in its workflow: the spec's
+   * workflow interface is the node's own inputs and outputs ({@code nodeInterface}), each input
+   * read from the workflow input of its name, each output written under its name. The map's
+   * semantics are those of a one-node closure (SPEC.md).
+   *
+   * @throws InvalidDefinitionException listing every problem of the node
+   */
+  public static MapTaskSpec readArrayNode(
+      Node node, TaskTemplate task, TypedInterface nodeInterface) {
+    Node.Builder alone = node.toBuilder().clearInputs().clearUpstreamNodeIds();
+    Node.Builder sub = alone.getArrayNodeBuilder().getNodeBuilder().clearInputs();
+    for (Binding b : node.getInputsList()) {
+      Binding asInput =
+          Binding.newBuilder()
+              .setVar(b.getVar())
+              .setBinding(
+                  BindingData.newBuilder()
+                      .setPromise(
+                          flyteidl.core.Types.OutputReference.newBuilder()
+                              .setNodeId("start-node")
+                              .setVar(b.getVar())))
+              .build();
+      alone.addInputs(asInput);
+      sub.addInputs(asInput);
+    }
+    WorkflowTemplate.Builder workflow =
+        WorkflowTemplate.newBuilder()
+            .setId(flyteidl.core.IdentifierOuterClass.Identifier.newBuilder().setName(node.getId()))
+            .setInterface(nodeInterface)
+            .addNodes(alone);
+    for (String out : nodeInterface.getOutputs().getVariablesMap().keySet()) {
+      workflow.addOutputs(
+          Binding.newBuilder()
+              .setVar(out)
+              .setBinding(
+                  BindingData.newBuilder()
+                      .setPromise(
+                          flyteidl.core.Types.OutputReference.newBuilder()
+                              .setNodeId(node.getId())
+                              .setVar(out))));
+    }
+    return fromClosure(WorkflowClosure.newBuilder().setWorkflow(workflow).addTasks(task).build());
+  }
+
+  /**
+   * A task node run once, as a map of one element with the task's own (scalar) interface: its
+   * inputs are given as one-element lists and its outputs come back as one-element lists. The
+   * node's metadata (retries) applies as a map element's.
+   */
+  public static MapTaskSpec readTaskNode(Node node, TaskTemplate task) {
+    TypedInterface scalar = task.getInterface();
+    Node arrayNode =
+        Node.newBuilder()
+            .setId(node.getId())
+            .setMetadata(node.getMetadata())
+            .addAllInputs(node.getInputsList())
+            .setArrayNode(
+                ArrayNode.newBuilder()
+                    .setNode(node.toBuilder().clearUpstreamNodeIds())
+                    .setMinSuccesses(1)
+                    .setIsOriginalSubNodeInterface(
+                        com.google.protobuf.BoolValue.newBuilder().setValue(true)))
+            .build();
+    return readArrayNode(arrayNode, task, MappedInterface.of(scalar, List.of(), Optional.empty()));
+  }
+
   private static MapTaskSpec fromClosure(WorkflowClosure closure) {
     if (!closure.hasWorkflow()) {
       throw new InvalidDefinitionException(

@@ -1,0 +1,440 @@
+package org.flytebeam.runner;
+
+import flyteidl.core.Interface.Parameter;
+import flyteidl.core.Literals.Binding;
+import flyteidl.core.Literals.Literal;
+import flyteidl.core.Literals.LiteralCollection;
+import flyteidl.core.Literals.LiteralMap;
+import flyteidl.core.Workflow.Node;
+import flyteidl.core.Workflow.TaskNode;
+import flyteidl.core.Workflow.TaskNodeOverrides;
+import flyteidl.core.Workflow.WorkflowMetadata.OnFailurePolicy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.regex.Pattern;
+import org.flytebeam.FlyteBeamException;
+import org.flytebeam.beam.MapResult;
+import org.flytebeam.graph.BindingException;
+import org.flytebeam.graph.BindingResolver;
+import org.flytebeam.graph.Conditions;
+import org.flytebeam.graph.ExecutionGraph;
+import org.flytebeam.graph.ExecutionGraph.ArrayCall;
+import org.flytebeam.graph.ExecutionGraph.Branch;
+import org.flytebeam.graph.ExecutionGraph.Case;
+import org.flytebeam.graph.ExecutionGraph.GraphNode;
+import org.flytebeam.graph.ExecutionGraph.LaunchPlanCall;
+import org.flytebeam.graph.ExecutionGraph.Sleep;
+import org.flytebeam.graph.ExecutionGraph.SubWorkflow;
+import org.flytebeam.graph.ExecutionGraph.TaskCall;
+import org.flytebeam.graph.LaunchPlanDef;
+import org.flytebeam.graph.Promises;
+import org.flytebeam.idl.DefinitionReader;
+import org.flytebeam.spec.MapTaskSpec;
+
+/**
+ * Runs a compiled workflow with flytepropeller's semantics on one runner: every task and array node
+ * is a map (a task node a map of one element) submitted as its own pipeline on the run's one {@link
+ * PipelineRuns}; the driver starts a node once its upstream nodes have succeeded, nodes that do not
+ * wait for each other at the same time, on threads of its own.
+ */
+final class WorkflowEngine {
+  private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_.-]");
+
+  private final RunOptions options;
+  private final PipelineRuns runs;
+  private final String workDir;
+  private final ExecutorService threads;
+  private final Map<String, MapTaskSpec> specs;
+  private final List<WorkflowResult.NodeOutcome> outcomes =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+  private final Set<String> folders = ConcurrentHashMap.newKeySet();
+  private final Evaluation evaluation;
+
+  /** How bindings and branch conditions are evaluated: the graph library's, or a test's. */
+  interface Evaluation {
+    Literal resolve(flyteidl.core.Literals.BindingData data, Promises promises);
+
+    boolean holds(flyteidl.core.Condition.BooleanExpression condition, Promises promises);
+  }
+
+  /** The graph library's {@link BindingResolver} and {@link Conditions}. */
+  static final Evaluation LIBRARY =
+      new Evaluation() {
+        @Override
+        public Literal resolve(flyteidl.core.Literals.BindingData data, Promises promises) {
+          return BindingResolver.resolve(data, promises);
+        }
+
+        @Override
+        public boolean holds(
+            flyteidl.core.Condition.BooleanExpression condition, Promises promises) {
+          return Conditions.evaluate(condition, promises);
+        }
+      };
+
+  WorkflowEngine(
+      RunOptions options,
+      PipelineRuns runs,
+      String workDir,
+      ExecutorService threads,
+      Map<String, MapTaskSpec> specs,
+      Evaluation evaluation) {
+    this.evaluation = evaluation;
+    this.options = options;
+    this.runs = runs;
+    this.workDir = workDir;
+    this.threads = threads;
+    this.specs = Map.copyOf(specs);
+  }
+
+  List<WorkflowResult.NodeOutcome> outcomes() {
+    synchronized (outcomes) {
+      return List.copyOf(outcomes);
+    }
+  }
+
+  /**
+   * The maps of every task and array node of {@code graph} and its sub-graphs, by node path, built
+   * before anything runs (their problems are definition problems, exit 2); and one warning per task
+   * node override a local process cannot honour.
+   */
+  static Map<String, MapTaskSpec> specs(ExecutionGraph graph, List<String> warnings) {
+    Map<String, MapTaskSpec> out = new LinkedHashMap<>();
+    collectSpecs("", graph, out, warnings);
+    return out;
+  }
+
+  private static void collectSpecs(
+      String prefix, ExecutionGraph graph, Map<String, MapTaskSpec> out, List<String> warnings) {
+    for (GraphNode n : graph.nodes()) {
+      collectNode(prefix + n.id(), n, out, warnings);
+    }
+  }
+
+  private static void collectNode(
+      String path, GraphNode n, Map<String, MapTaskSpec> out, List<String> warnings) {
+    var target = n.target();
+
+    if (target instanceof TaskCall t) {
+      Node node =
+          Node.newBuilder()
+              .setId(n.id())
+              .setMetadata(n.metadata())
+              .addAllInputs(n.inputs())
+              .setTaskNode(
+                  TaskNode.newBuilder()
+                      .setReferenceId(t.task().getId())
+                      .setOverrides(t.overrides()))
+              .build();
+      out.put(path, DefinitionReader.readTaskNode(node, t.task()));
+      if (!t.overrides().equals(TaskNodeOverrides.getDefaultInstance())) {
+        warnings.add(
+            "node ["
+                + path
+                + "] overrides "
+                + overridden(t.overrides())
+                + ", which a local process does not honour: the task runs with its own");
+      }
+    } else if (target instanceof ArrayCall a) {
+      Node node =
+          Node.newBuilder()
+              .setId(n.id())
+              .setMetadata(n.metadata())
+              .addAllInputs(n.inputs())
+              .setArrayNode(a.arrayNode())
+              .build();
+      out.put(path, DefinitionReader.readArrayNode(node, a.task(), n.iface()));
+    } else if (target instanceof SubWorkflow s) {
+      collectSpecs(path + "/", s.graph(), out, warnings);
+    } else if (target instanceof LaunchPlanCall l) {
+      collectSpecs(path + "/", l.graph(), out, warnings);
+    } else if (target instanceof Branch b) {
+      for (Case c : b.cases()) {
+        collectNode(path + "/" + c.then().id(), c.then(), out, warnings);
+      }
+      b.elseNode().ifPresent(e -> collectNode(path + "/" + e.id(), e, out, warnings));
+    }
+  }
+
+  private static String overridden(TaskNodeOverrides o) {
+    List<String> parts = new ArrayList<>();
+    if (o.hasResources()) {
+      parts.add("resources");
+    }
+    if (o.hasExtendedResources()) {
+      parts.add("extended resources");
+    }
+    if (!o.getContainerImage().isEmpty()) {
+      parts.add("the image [" + o.getContainerImage() + "]");
+    }
+    if (o.hasPodTemplate()) {
+      parts.add("the pod template");
+    }
+    return parts.isEmpty() ? "settings" : String.join(", ", parts);
+  }
+
+  /** A node that failed, naming it: fails the workflow it is in. */
+  static final class NodeFailedException extends FlyteBeamException {
+    private static final long serialVersionUID = 1L;
+
+    NodeFailedException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Runs {@code graph} over {@code inputs} and returns its outputs.
+   *
+   * @throws NodeFailedException naming the (first) node that failed
+   */
+  LiteralMap run(String prefix, ExecutionGraph graph, LiteralMap inputs) {
+    Map<String, LiteralMap> done = new ConcurrentHashMap<>();
+    Promises promises = promises(inputs, done);
+    Set<String> started = new HashSet<>();
+    Set<String> failedOrSkipped = new HashSet<>();
+    List<String> errors = new ArrayList<>();
+    ExecutorCompletionService<Ended> completion = new ExecutorCompletionService<>(threads);
+    int running = 0;
+    boolean stop = false;
+    while (true) {
+      if (!stop) {
+        for (GraphNode n : graph.nodes()) {
+          if (started.contains(n.id())) {
+            continue;
+          }
+          if (n.upstream().stream().anyMatch(failedOrSkipped::contains)) {
+            started.add(n.id());
+            failedOrSkipped.add(n.id());
+            skipped(prefix + n.id());
+          } else if (done.keySet().containsAll(n.upstream())) {
+            started.add(n.id());
+            completion.submit(() -> ended(prefix, n, promises));
+            running++;
+          }
+        }
+      }
+      if (running == 0) {
+        break;
+      }
+      Ended ended;
+      try {
+        ended = completion.take().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new NodeFailedException("the run was interrupted");
+      } catch (ExecutionException e) {
+        // ended() catches what a node throws: only an Error gets here.
+        throw new AssertionError(e.getCause());
+      }
+      running--;
+      if (ended.error().isEmpty()) {
+        done.put(ended.nodeId(), ended.outputs());
+      } else {
+        failedOrSkipped.add(ended.nodeId());
+        errors.add(ended.error().get());
+        if (graph.onFailure() != OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE) {
+          // FAIL_IMMEDIATELY: start nothing more; the nodes running end on their own.
+          stop = true;
+        }
+      }
+    }
+    for (GraphNode n : graph.nodes()) {
+      if (!started.contains(n.id())) {
+        skipped(prefix + n.id());
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new NodeFailedException(String.join("\n", errors));
+    }
+    LiteralMap.Builder out = LiteralMap.newBuilder();
+    for (Binding b : graph.outputs()) {
+      out.putLiterals(b.getVar(), resolve(prefix + "outputs", b, promises));
+    }
+    return out.build();
+  }
+
+  /** A node's end: its outputs, or why it failed. */
+  private record Ended(String nodeId, LiteralMap outputs, Optional<String> error) {}
+
+  private Ended ended(String prefix, GraphNode n, Promises promises) {
+    try {
+      return new Ended(n.id(), runNode(prefix, n, promises), Optional.empty());
+    } catch (RuntimeException e) {
+      return new Ended(n.id(), LiteralMap.getDefaultInstance(), Optional.of(message(e)));
+    }
+  }
+
+  private static String message(Throwable t) {
+    return t instanceof FlyteBeamException ? t.getMessage() : FlyteBeam.rootMessage(t);
+  }
+
+  private void skipped(String path) {
+    Instant now = Instant.now();
+    outcomes.add(
+        new WorkflowResult.NodeOutcome(
+            path, WorkflowResult.Status.SKIPPED, now, now, Optional.empty()));
+  }
+
+  private static Promises promises(LiteralMap inputs, Map<String, LiteralMap> done) {
+    return (nodeId, var) -> {
+      if (nodeId.isEmpty() || nodeId.equals(Promises.START_NODE)) {
+        return Optional.ofNullable(inputs.getLiteralsMap().get(var));
+      }
+      LiteralMap outputs = done.get(nodeId);
+      return outputs == null
+          ? Optional.empty()
+          : Optional.ofNullable(outputs.getLiteralsMap().get(var));
+    };
+  }
+
+  private Literal resolve(String at, Binding b, Promises promises) {
+    try {
+      return evaluation.resolve(b.getBinding(), promises);
+    } catch (BindingException e) {
+      throw new NodeFailedException(at + " input [" + b.getVar() + "]: " + e.getMessage());
+    }
+  }
+
+  private LiteralMap runNode(String prefix, GraphNode n, Promises promises) {
+    String path = prefix + n.id();
+    Instant start = Instant.now();
+    try {
+      LiteralMap outputs = execute(path, n, promises);
+      outcomes.add(
+          new WorkflowResult.NodeOutcome(
+              path, WorkflowResult.Status.SUCCEEDED, start, Instant.now(), Optional.empty()));
+      return outputs;
+    } catch (RuntimeException e) {
+      String error = message(e);
+      String named = error.startsWith("node [") ? error : "node [" + path + "] failed: " + error;
+      outcomes.add(
+          new WorkflowResult.NodeOutcome(
+              path, WorkflowResult.Status.FAILED, start, Instant.now(), Optional.of(named)));
+      throw new NodeFailedException(named);
+    }
+  }
+
+  private LiteralMap inputsOf(String path, GraphNode n, Promises promises) {
+    LiteralMap.Builder in = LiteralMap.newBuilder();
+    for (Binding b : n.inputs()) {
+      in.putLiterals(b.getVar(), resolve("node [" + path + "]", b, promises));
+    }
+    return in.build();
+  }
+
+  private LiteralMap execute(String path, GraphNode n, Promises promises) {
+    var target = n.target();
+
+    if (target instanceof TaskCall) {
+      LiteralMap.Builder asLists = LiteralMap.newBuilder();
+      inputsOf(path, n, promises)
+          .getLiteralsMap()
+          .forEach(
+              (k, v) ->
+                  asLists.putLiterals(
+                      k,
+                      Literal.newBuilder()
+                          .setCollection(LiteralCollection.newBuilder().addLiterals(v))
+                          .build()));
+      LiteralMap lists = runMap(path, asLists.build());
+      LiteralMap.Builder out = LiteralMap.newBuilder();
+      lists
+          .getLiteralsMap()
+          .forEach((k, v) -> out.putLiterals(k, v.getCollection().getLiterals(0)));
+      return out.build();
+    } else if (target instanceof ArrayCall) {
+      return runMap(path, inputsOf(path, n, promises));
+    } else if (target instanceof SubWorkflow s) {
+      return run(path + "/", s.graph(), inputsOf(path, n, promises));
+    } else if (target instanceof LaunchPlanCall l) {
+      return run(
+          path + "/", l.graph(), launchPlanInputs(l.launchPlan(), inputsOf(path, n, promises)));
+    } else if (target instanceof Branch b) {
+      for (Case c : b.cases()) {
+        boolean holds;
+        try {
+          holds = evaluation.holds(c.condition(), promises);
+        } catch (BindingException e) {
+          throw new NodeFailedException(
+              "node [" + path + "]: its condition cannot be evaluated: " + e.getMessage());
+        }
+        if (holds) {
+          return execute(path + "/" + c.then().id(), c.then(), promises);
+        }
+      }
+      if (b.elseNode().isPresent()) {
+        GraphNode e = b.elseNode().get();
+        return execute(path + "/" + e.id(), e, promises);
+      }
+      throw new NodeFailedException(
+          "node ["
+              + path
+              + "] failed: "
+              + b.elseFail().orElse("no case of the branch holds and it has no else"));
+    } else if (target instanceof Sleep s) {
+      try {
+        Thread.sleep(s.duration().toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new NodeFailedException("node [" + path + "]: interrupted while sleeping");
+      }
+      return LiteralMap.getDefaultInstance();
+    }
+    throw new AssertionError(target);
+  }
+
+  /**
+   * A launch plan's workflow inputs: its defaults, overridden by what the node binds, and its fixed
+   * inputs (which the compiler made sure no node binds).
+   */
+  static LiteralMap launchPlanInputs(LaunchPlanDef lp, LiteralMap given) {
+    LiteralMap.Builder in = LiteralMap.newBuilder();
+    for (Map.Entry<String, Parameter> p : lp.defaultInputs().getParametersMap().entrySet()) {
+      if (p.getValue().hasDefault()) {
+        in.putLiterals(p.getKey(), p.getValue().getDefault());
+      }
+    }
+    in.putAllLiterals(given.getLiteralsMap());
+    in.putAllLiterals(lp.fixedInputs().getLiteralsMap());
+    return in.build();
+  }
+
+  private LiteralMap runMap(String path, LiteralMap inputs) {
+    MapTaskSpec spec = specs.get(path);
+    if (spec == null) {
+      throw new AssertionError("no map prepared for node " + path);
+    }
+    String runId = UUID.randomUUID().toString();
+    String folder = workDir + "/" + folderName(path);
+    MapResult result = FlyteBeam.runNode(spec, inputs, options, runs, folder, runId);
+    try {
+      if (!result.success()) {
+        throw new NodeFailedException("node [" + path + "] failed: " + result.verdict().summary());
+      }
+      return result.outputs();
+    } finally {
+      result.plan().release();
+    }
+  }
+
+  /** A folder name from a node path: ids are the definition's, so nothing of them leaves it. */
+  private String folderName(String path) {
+    String base = "node-" + UNSAFE.matcher(path).replaceAll("_");
+    String name = base;
+    for (int i = 1; !folders.add(name); i++) {
+      name = base + "-" + i;
+    }
+    return name;
+  }
+}

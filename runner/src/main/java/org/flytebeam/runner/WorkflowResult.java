@@ -1,0 +1,63 @@
+package org.flytebeam.runner;
+
+import static java.util.Objects.requireNonNull;
+
+import flyteidl.core.Literals.LiteralMap;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The result of {@link FlyteBeam#runWorkflow}: the workflow's outputs (when it succeeded), each
+ * node's outcome in the order the nodes ended, and the first failure.
+ *
+ * @param success whether every node that ran succeeded and the outputs are bound
+ * @param outputs the workflow's outputs; empty when it failed
+ * @param nodes every node's outcome, nodes of sub-workflows and branches named by their path
+ *     ({@code parent/child})
+ * @param error the failure that failed the run, naming its node; empty when it succeeded
+ * @param warnings what the run could not honour (task node overrides a local process ignores)
+ */
+public record WorkflowResult(
+    boolean success,
+    LiteralMap outputs,
+    List<NodeOutcome> nodes,
+    Optional<String> error,
+    List<String> warnings) {
+
+  public WorkflowResult {
+    requireNonNull(outputs, "outputs");
+    nodes = List.copyOf(nodes);
+    requireNonNull(error, "error");
+    warnings = List.copyOf(warnings);
+  }
+
+  /** How a node ended. */
+  public enum Status {
+    SUCCEEDED,
+    FAILED,
+    /** It did not run: an upstream node failed, or the run was aborted. */
+    SKIPPED
+  }
+
+  /**
+   * One node's outcome.
+   *
+   * @param path the node's id, prefixed by the ids of the nodes it is inside
+   * @param status how it ended
+   * @param started when it started (its inputs resolved); {@code null}-free: skipped nodes carry
+   *     the time they were skipped
+   * @param ended when it ended
+   * @param error why it failed; empty unless it failed
+   */
+  public record NodeOutcome(
+      String path, Status status, Instant started, Instant ended, Optional<String> error) {
+    public NodeOutcome {
+      requireNonNull(path, "path");
+      requireNonNull(status, "status");
+      requireNonNull(started, "started");
+      requireNonNull(ended, "ended");
+      requireNonNull(error, "error");
+    }
+  }
+}
