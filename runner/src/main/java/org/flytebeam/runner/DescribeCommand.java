@@ -8,8 +8,6 @@ import flyteidl.core.Interface.Variable;
 import flyteidl.core.Literals.BindingData;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -83,6 +81,7 @@ final class DescribeCommand implements Callable<Integer> {
       try {
         pkg = readPackage();
         chosen = pkg.select(workflow);
+        pkg.checkReferences(chosen);
       } catch (InvalidDefinitionException e) {
         return Failures.report(err, e, false);
       }
@@ -109,14 +108,6 @@ final class DescribeCommand implements Callable<Integer> {
     return ExitCode.SUCCESS;
   }
 
-  private boolean isLocalFolder() {
-    try {
-      return !definition.contains("://") && Files.isDirectory(Path.of(definition));
-    } catch (InvalidPathException e) {
-      return false;
-    }
-  }
-
   /**
    * Today's single map definition, described as before; null when the definition is a package or an
    * entity file that is not one map (then described as a package). A file that is neither keeps the
@@ -125,7 +116,7 @@ final class DescribeCommand implements Callable<Integer> {
   private MapTaskSpec singleMap() {
     String lower = definition.toLowerCase(Locale.ROOT);
     if (workflow.isPresent()
-        || isLocalFolder()
+        || LiteralFiles.isLocalFolder(definition)
         || !(lower.endsWith(".json") || lower.endsWith(".pb"))) {
       return null;
     }
@@ -143,7 +134,7 @@ final class DescribeCommand implements Callable<Integer> {
   }
 
   private FlytePackage readPackage() {
-    if (isLocalFolder()) {
+    if (LiteralFiles.isLocalFolder(definition)) {
       return PackageReader.read(Path.of(definition));
     }
     return PackageReader.read(definition, LiteralFiles.read(definition, "--definition"));

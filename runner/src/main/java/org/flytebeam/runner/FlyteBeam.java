@@ -323,13 +323,7 @@ public final class FlyteBeam {
   /** As {@link #runWorkflow(FlytePackage, String, LiteralMap, RunOptions)}, the entity chosen. */
   public static WorkflowResult runWorkflow(
       FlytePackage pkg, FlytePackage.Entity entity, LiteralMap inputs, RunOptions options) {
-    return runWorkflow(
-        pkg,
-        entity,
-        WorkflowCompiler.compile(pkg, entity),
-        inputs,
-        options,
-        WorkflowEngine.LIBRARY);
+    return runWorkflow(pkg, entity, WorkflowCompiler.compile(pkg, entity), inputs, options);
   }
 
   // The jars are installed on the thread's class loader for the try block's whole extent.
@@ -339,8 +333,7 @@ public final class FlyteBeam {
       FlytePackage.Entity entity,
       ExecutionGraph graph,
       LiteralMap inputs,
-      RunOptions options,
-      WorkflowEngine.Evaluation evaluation) {
+      RunOptions options) {
     LiteralMap workflowInputs = WorkflowInputs.of(entity, graph, inputs);
     List<String> warnings = new ArrayList<>();
     java.util.Map<String, MapTaskSpec> specs = WorkflowEngine.specs(graph, warnings);
@@ -363,8 +356,7 @@ public final class FlyteBeam {
                 return t;
               });
       try (PipelineRuns runs = new PipelineRuns(pipelineOptions, options, plan -> {})) {
-        WorkflowEngine engine =
-            new WorkflowEngine(options, runs, workDir, threads, specs, evaluation);
+        WorkflowEngine engine = new WorkflowEngine(options, runs, workDir, threads, specs);
         try {
           LiteralMap outputs = engine.run("", graph, workflowInputs);
           return new WorkflowResult(true, outputs, engine.outcomes(), Optional.empty(), warnings);

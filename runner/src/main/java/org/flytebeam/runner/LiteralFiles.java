@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
@@ -293,5 +296,16 @@ final class LiteralFiles {
   /** Outputs as plain JSON, for stdout. */
   static String plainJson(LiteralMap outputs) throws IOException {
     return JSON.writeValueAsString(PlainJson.toJson(outputs));
+  }
+
+  /**
+   * Whether {@code location} names a folder on this machine (a {@code pyflyte serialize} output).
+   */
+  static boolean isLocalFolder(String location) {
+    try {
+      return !location.contains("://") && Files.isDirectory(Path.of(location));
+    } catch (InvalidPathException e) {
+      return false;
+    }
   }
 }

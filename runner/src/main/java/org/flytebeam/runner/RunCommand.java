@@ -451,6 +451,10 @@ final class RunCommand implements Callable<Integer> {
 
   private int run(RunOptions options, PrintWriter out, PrintWriter err) throws IOException {
     FlyteBeam.registerFileSystems(options);
+    if (LiteralFiles.isLocalFolder(definition)) {
+      FlytePackage pkg = PackageReader.read(Path.of(definition));
+      return runWorkflow(options, pkg, pkg.select(Optional.ofNullable(workflow)), out, err);
+    }
     byte[] definitionBytes = LiteralFiles.read(definition, "--definition");
     FlytePackage pkg = PackageReader.read(definition, definitionBytes);
     FlytePackage.Entity entity = pkg.select(Optional.ofNullable(workflow));

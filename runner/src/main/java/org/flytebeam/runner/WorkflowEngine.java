@@ -59,38 +59,13 @@ final class WorkflowEngine {
   private final List<WorkflowResult.NodeOutcome> outcomes =
       java.util.Collections.synchronizedList(new ArrayList<>());
   private final Set<String> folders = ConcurrentHashMap.newKeySet();
-  private final Evaluation evaluation;
-
-  /** How bindings and branch conditions are evaluated: the graph library's, or a test's. */
-  interface Evaluation {
-    Literal resolve(flyteidl.core.Literals.BindingData data, Promises promises);
-
-    boolean holds(flyteidl.core.Condition.BooleanExpression condition, Promises promises);
-  }
-
-  /** The graph library's {@link BindingResolver} and {@link Conditions}. */
-  static final Evaluation LIBRARY =
-      new Evaluation() {
-        @Override
-        public Literal resolve(flyteidl.core.Literals.BindingData data, Promises promises) {
-          return BindingResolver.resolve(data, promises);
-        }
-
-        @Override
-        public boolean holds(
-            flyteidl.core.Condition.BooleanExpression condition, Promises promises) {
-          return Conditions.evaluate(condition, promises);
-        }
-      };
 
   WorkflowEngine(
       RunOptions options,
       PipelineRuns runs,
       String workDir,
       ExecutorService threads,
-      Map<String, MapTaskSpec> specs,
-      Evaluation evaluation) {
-    this.evaluation = evaluation;
+      Map<String, MapTaskSpec> specs) {
     this.options = options;
     this.runs = runs;
     this.workDir = workDir;
@@ -300,7 +275,7 @@ final class WorkflowEngine {
 
   private Literal resolve(String at, Binding b, Promises promises) {
     try {
-      return evaluation.resolve(b.getBinding(), promises);
+      return BindingResolver.resolve(b.getBinding(), promises);
     } catch (BindingException e) {
       throw new NodeFailedException(at + " input [" + b.getVar() + "]: " + e.getMessage());
     }
@@ -364,7 +339,7 @@ final class WorkflowEngine {
       for (Case c : b.cases()) {
         boolean holds;
         try {
-          holds = evaluation.holds(c.condition(), promises);
+          holds = Conditions.evaluate(c.condition(), promises);
         } catch (BindingException e) {
           throw new NodeFailedException(
               "node [" + path + "]: its condition cannot be evaluated: " + e.getMessage());

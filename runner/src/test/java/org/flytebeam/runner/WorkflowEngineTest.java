@@ -6,8 +6,6 @@ import flyteidl.core.Condition.BooleanExpression;
 import flyteidl.core.IdentifierOuterClass.Identifier;
 import flyteidl.core.Literals.Binding;
 import flyteidl.core.Literals.BindingData;
-import flyteidl.core.Literals.Literal;
-import flyteidl.core.Literals.LiteralCollection;
 import flyteidl.core.Literals.LiteralMap;
 import flyteidl.core.Tasks.TaskTemplate;
 import flyteidl.core.Types.OutputReference;
@@ -27,70 +25,16 @@ import org.flytebeam.graph.ExecutionGraph;
 import org.flytebeam.graph.FlytePackage;
 import org.flytebeam.graph.Promises;
 import org.flytebeam.graph.WorkflowCompiler;
-import org.flytebeam.spec.Bindings;
 import org.flytebeam.spec.MapTask;
 import org.flytebeam.types.Literals;
 import org.junit.jupiter.api.Test;
 
 /**
  * The engine on the DirectRunner with the example Java tasks: a map then a reducer, an independent
- * node beside them, and the two failure policies. Bindings are evaluated by a stand-in for the
- * graph library's (values, collections and plain promises) until it lands.
+ * node beside them, and the two failure policies. Bindings and conditions are evaluated by the
+ * graph library's {@code BindingResolver} and {@code Conditions}.
  */
 class WorkflowEngineTest {
-
-  /** Values, collections of bindings and promises without an attribute path. */
-  private static final WorkflowEngine.Evaluation PLAIN =
-      new WorkflowEngine.Evaluation() {
-        @Override
-        public Literal resolve(BindingData data, Promises promises) {
-          switch (data.getValueCase()) {
-            case PROMISE -> {
-              OutputReference ref = data.getPromise();
-              return promises
-                  .output(ref.getNodeId(), ref.getVar())
-                  .orElseThrow(() -> new AssertionError("no value for " + ref));
-            }
-            case COLLECTION -> {
-              LiteralCollection.Builder c = LiteralCollection.newBuilder();
-              data.getCollection()
-                  .getBindingsList()
-                  .forEach(b -> c.addLiterals(resolve(b, promises)));
-              return Literal.newBuilder().setCollection(c).build();
-            }
-            default -> {
-              return Bindings.toLiteral(data);
-            }
-          }
-        }
-
-        /** Integer comparisons of a promise ({@code node.var}) and a value: enough here. */
-        @Override
-        public boolean holds(BooleanExpression condition, Promises promises) {
-          flyteidl.core.Condition.ComparisonExpression c = condition.getComparison();
-          long left = operand(c.getLeftValue(), promises);
-          long right = operand(c.getRightValue(), promises);
-          return switch (c.getOperator()) {
-            case GT -> left > right;
-            case LT -> left < right;
-            case EQ -> left == right;
-            default -> throw new AssertionError(c.getOperator());
-          };
-        }
-
-        private long operand(flyteidl.core.Condition.Operand o, Promises promises) {
-          if (o.hasVar()) {
-            String[] parts = o.getVar().split("\\.", 2);
-            return promises
-                .output(parts[0], parts[1])
-                .orElseThrow()
-                .getScalar()
-                .getPrimitive()
-                .getInteger();
-          }
-          return o.getScalar().getPrimitive().getInteger();
-        }
-      };
 
   private static final TaskTemplate SQUARE = MapTask.javaTaskTemplate(new Square());
   private static final TaskTemplate TOTAL = MapTask.javaTaskTemplate(new Total());
@@ -177,7 +121,7 @@ class WorkflowEngineTest {
             .putLiterals(
                 "xs", Literals.collection(List.of(Literals.of(1), Literals.of(2), Literals.of(3))))
             .build();
-    return FlyteBeam.runWorkflow(pkg, entity, graph, inputs, RunOptions.defaults(), PLAIN);
+    return FlyteBeam.runWorkflow(pkg, entity, graph, inputs, RunOptions.defaults());
   }
 
   private static WorkflowResult.NodeOutcome node(WorkflowResult r, String path) {
@@ -346,7 +290,7 @@ class WorkflowEngineTest {
         LiteralMap.newBuilder()
             .putLiterals("xs", Literals.collection(List.of(Literals.of(1), Literals.of(2))))
             .build();
-    return FlyteBeam.runWorkflow(pkg, entity, graph, inputs, RunOptions.defaults(), PLAIN);
+    return FlyteBeam.runWorkflow(pkg, entity, graph, inputs, RunOptions.defaults());
   }
 
   @Test

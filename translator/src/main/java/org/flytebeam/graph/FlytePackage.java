@@ -83,12 +83,6 @@ public record FlytePackage(
    *     or, without a name, the choice is ambiguous
    */
   public Entity select(Optional<String> name) {
-    Entity chosen = choose(name);
-    checkReferences(chosen);
-    return chosen;
-  }
-
-  private Entity choose(Optional<String> name) {
     if (name.isPresent()) {
       String n = name.get();
       if (launchPlans.containsKey(n)) {

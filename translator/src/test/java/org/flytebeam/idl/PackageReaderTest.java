@@ -149,7 +149,7 @@ class PackageReaderTest {
     byte[] lp =
         bytes(fixture("snacks-core/003_core.containerization.multi_images.my_workflow_3.pb"));
     FlytePackage pkg = PackageReader.read("lp_3.pb", lp);
-    assertThatThrownBy(() -> pkg.select(Optional.empty()))
+    assertThatThrownBy(() -> pkg.checkReferences(pkg.select(Optional.empty())))
         .isInstanceOf(InvalidDefinitionException.class)
         .hasMessageContaining("launch plan [core.containerization.multi_images.my_workflow]")
         .hasMessageContaining("launches the workflow");
@@ -175,7 +175,10 @@ class PackageReaderTest {
     assertThat(pkg.launchPlans()).hasSize(2);
     // raw_container.wf's tasks (004-008) were left out: one line per missing task, naming
     // the node that refers to it; the other workflow, complete, still runs
-    assertThatThrownBy(() -> pkg.select(Optional.of("core.containerization.raw_container.wf")))
+    assertThatThrownBy(
+            () ->
+                pkg.checkReferences(
+                    pkg.select(Optional.of("core.containerization.raw_container.wf"))))
         .isInstanceOf(InvalidDefinitionException.class)
         .satisfies(
             e -> {
