@@ -2,6 +2,7 @@ package org.flytebeam.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import flyteidl.core.WorkflowClosureOuterClass.WorkflowClosure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,38 @@ class ExampleDefinitionsTest {
       assertThat(Files.readString(file).strip())
           .as("%s: regenerate with ExampleDefinitions.main", file)
           .isEqualTo(DefinitionWriter.toJson(e.getValue()).strip());
+    }
+  }
+
+  @Test
+  void shouldMatchWhatTheBuilderWritesWhenCommittedForWorkflows() throws IOException {
+    for (Map.Entry<String, WorkflowClosure> e : ExampleDefinitions.workflows().entrySet()) {
+      Path file = DIR.resolve(e.getKey() + ".wf.json");
+      assertThat(Files.readString(file).strip())
+          .as("%s: regenerate with ExampleDefinitions.main", file)
+          .isEqualTo(ExampleDefinitions.toJson(e.getValue()).strip());
+    }
+  }
+
+  @Test
+  void shouldRunEveryExampleWorkflowWithItsInputs() {
+    Map<String, String> expected =
+        Map.of(
+            "square-then-total", "{\"squares\":[1,4,9,16,25],\"total\":55}",
+            // sum of i*i for i in [0, 1000): 999 * 1000 * 1999 / 6
+            "sum-of-squares", "{\"total\":332833500,\"report\":\"332833500-0.5-SUMOFSQUARES\"}");
+    assertThat(expected.keySet()).isEqualTo(ExampleDefinitions.workflows().keySet());
+    for (Map.Entry<String, String> e : expected.entrySet()) {
+      Cli cli =
+          Cli.run(
+              "run",
+              "--definition",
+              DIR.resolve(e.getKey() + ".wf.json").toString(),
+              "--inputs",
+              DIR.resolve(e.getKey() + ".inputs.json").toString());
+      assertThat(cli.exitCode()).as(e.getKey() + ": " + cli.err()).isZero();
+      assertThat(cli.out().replaceAll("\\s+", "")).as(e.getKey()).isEqualTo(e.getValue());
+      assertThat(cli.err()).as(e.getKey()).contains("succeeded");
     }
   }
 
