@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
         "Print what a map task maps: the inputs --inputs holds, the bound inputs, outputs and"
             + " success criteria (--json: as JSON, with the flyteidl definition); for a package,"
             + " its launch plans, workflows and tasks with their interfaces and the chosen"
-            + " entity's graph.")
+            + " entity's graph: nodes, kinds and edges, a branch's cases with the node each"
+            + " runs, and the graphs of sub-workflows and launch plans one level deep.")
 final class DescribeCommand implements Callable<Integer> {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
