@@ -39,10 +39,12 @@ import org.flytebeam.spec.MapTask;
  * then runs the big line (the flyte-beam CLI over {@link #BIG_N} JSON Lines items with {@code
  * --outputs-dir} in {@link #BIG_HEAP}, its shards checked the same way) and the container line (the
  * flyte-beam CLI mapping a raw container task over {@link #CONTAINER_N} elements, one process each,
- * its outputs checked), and writes the {@link Report} as Markdown and JSON.
+ * its outputs checked) and the workflow line (a workflow of five nodes around a map of {@link
+ * #WORKFLOW_N} elements against the map alone, on the DirectRunner and Spark {@code local[2]}), and
+ * writes the {@link Report} as Markdown and JSON. {@code --only} runs some of the lines.
  *
  * <pre>{@code
- * ./bench/run [--runs 3] [--quick]
+ * ./bench/run [--runs 3] [--quick] [--only workflow]
  * }</pre>
  *
  * <p>Exit codes: 0 done (budget lines may still MISS: they are information); 1 a variant failed or
@@ -76,6 +78,61 @@ public final class Bench {
 
   private static final String CONTAINER_OUTPUT = "y";
 
+  /** The workflow line's size: the number of elements its map maps. */
+  static final int WORKFLOW_N = 100_000;
+
+  static final int WORKFLOW_QUICK_N = 2_000;
+
+  /**
+   * The workflow line's definition, relative to the repository's root: five nodes, {@code range(n)
+   * -> map square -> total -> format_abc -> to_upper}, the example the README runs.
+   */
+  static final String WORKFLOW_DEFINITION = "examples/definitions/sum-of-squares.wf.json";
+
+  /** The workflow's whole process may cost at most this many times the map alone's. */
+  static final double WORKFLOW_BUDGET = 1.3;
+
+  /** The runners of the workflow line: the map alone and the workflow on each. */
+  static final List<Variant> WORKFLOW_RUNNERS =
+      List.of(Variant.FLYTE_BEAM_DIRECT, Variant.FLYTE_BEAM_SPARK);
+
+  /** The workflow line's workload names: its map alone, and the whole workflow. */
+  static final String WORKFLOW_MAP = "square";
+
+  static final String WORKFLOW_WHOLE = "sum_of_squares";
+
+  /** The lines of the benchmark, which {@code --only} chooses from. */
+  public enum Line {
+    VARIANTS("variants"),
+    BIG("big"),
+    CONTAINER("container"),
+    WORKFLOW("workflow");
+
+    private final String id;
+
+    Line(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    static Line ofId(String id) {
+      for (Line l : values()) {
+        if (l.id.equals(id)) {
+          return l;
+        }
+      }
+      throw new IllegalArgumentException(
+          "--only ["
+              + id
+              + "] is not a line: give one or more of "
+              + java.util.Arrays.stream(values()).map(Line::id).toList()
+              + ", separated by commas");
+    }
+  }
+
   /**
    * What to run.
    *
@@ -86,9 +143,16 @@ public final class Bench {
    * @param timeout the limit of one process
    * @param settle before each process, how long to wait at most for the rest of the machine to
    *     quiet down (under half a core busy for a second); zero: do not wait
+   * @param lines the lines to run (all by default)
    */
   public record Options(
-      int runs, boolean quick, Path root, Path resultsDir, Duration timeout, Duration settle) {
+      int runs,
+      boolean quick,
+      Path root,
+      Path resultsDir,
+      Duration timeout,
+      Duration settle,
+      java.util.Set<Line> lines) {
     public Options {
       if (runs < 1) {
         throw new IllegalArgumentException("--runs [" + runs + "] must be at least 1");
@@ -97,6 +161,21 @@ public final class Bench {
       requireNonNull(resultsDir, "resultsDir");
       requireNonNull(timeout, "timeout");
       requireNonNull(settle, "settle");
+      if (lines.isEmpty()) {
+        throw new IllegalArgumentException("--only needs at least one line");
+      }
+      lines = java.util.Set.copyOf(lines);
+    }
+
+    /** Every line. */
+    public Options(
+        int runs, boolean quick, Path root, Path resultsDir, Duration timeout, Duration settle) {
+      this(runs, quick, root, resultsDir, timeout, settle, java.util.EnumSet.allOf(Line.class));
+    }
+
+    /** Whether {@code line} runs. */
+    public boolean runs(Line line) {
+      return lines.contains(line);
     }
 
     /** The smoke run the tests use: every variant at tiny sizes, once. */
@@ -171,7 +250,8 @@ public final class Bench {
   }
 
   static final String USAGE =
-      "usage: bench/run [--runs N] [--quick] [--settle SECONDS] [--results DIR] [--root DIR]\n"
+      "usage: bench/run [--runs N] [--quick] [--settle SECONDS] [--only LINES] [--results DIR]"
+          + " [--root DIR]\n"
           + "  --runs N       runs per variant and size, the median is reported (default 3; 1 with"
           + " --quick)\n"
           + "  --quick        smoke sizes: every variant and the correctness check, numbers"
@@ -179,6 +259,11 @@ public final class Bench {
           + "  --settle S     before each process, wait up to S seconds for the rest of the machine"
           + " to\n"
           + "                 quiet down (default 10; 0 with --quick)\n"
+          + "  --only LINES   run only these lines, comma-separated: variants (every way to map, at"
+          + " two\n"
+          + "                 sizes), big, container, workflow (a 5-node workflow against its map"
+          + " alone)\n"
+          + "                 (default: all)\n"
           + "  --results DIR  where the Markdown and JSON go (default bench/results)\n"
           + "  --root DIR     the repository root (default .)";
 
@@ -189,6 +274,7 @@ public final class Bench {
     boolean quick = false;
     Path root = Path.of(".");
     Path results = null;
+    java.util.Set<Line> lines = java.util.EnumSet.allOf(Line.class);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--help", "-h" -> {
@@ -214,6 +300,12 @@ public final class Bench {
             throw new IllegalArgumentException("--settle [" + value + "] must not be negative");
           }
         }
+        case "--only" -> {
+          lines = java.util.EnumSet.noneOf(Line.class);
+          for (String id : value(args, ++i, "--only").split(",", -1)) {
+            lines.add(Line.ofId(id.strip()));
+          }
+        }
         case "--root" -> root = Path.of(value(args, ++i, "--root"));
         case "--results" -> results = Path.of(value(args, ++i, "--results"));
         default -> throw new IllegalArgumentException("unknown argument [" + args[i] + "]");
@@ -226,7 +318,8 @@ public final class Bench {
         root,
         results != null ? results.toAbsolutePath() : root.resolve("bench/results"),
         quick ? Duration.ofMinutes(5) : Duration.ofMinutes(30),
-        Duration.ofSeconds(settle != null ? settle : quick ? 0 : 10));
+        Duration.ofSeconds(settle != null ? settle : quick ? 0 : 10),
+        lines);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -262,7 +355,7 @@ public final class Bench {
     // Outside the timing: the definitions and the binary inputs, written once.
     for (Workload w : workloads) {
       DefinitionWriter.write(MapTask.of(w.function().newTask()).build(), definition(work, w));
-      for (int n : w.sizes()) {
+      for (int n : options.runs(Line.VARIANTS) ? w.sizes() : List.<Integer>of()) {
         writeInputs(inputs(work, w, n), n);
       }
     }
@@ -270,13 +363,14 @@ public final class Bench {
     log.printf(Locale.ROOT, "bench: burn_cpu takes %.2f ms of CPU per element here%n", burnMillis);
 
     List<Measurement> measurements = new ArrayList<>();
-    if (!options.quick()) {
+    if (!options.quick() && options.runs(Line.VARIANTS)) {
       warmUp(layout, timer, work, workloads.get(0));
     }
     List<Variant> order = new ArrayList<>(List.of(Variant.values()));
-    int total = options.runs() * workloads.size() * 2 * order.size();
+    int runs = options.runs(Line.VARIANTS) ? options.runs() : 0;
+    int total = runs * workloads.size() * 2 * order.size();
     int done = 0;
-    for (int run = 1; run <= options.runs(); run++) {
+    for (int run = 1; run <= runs; run++) {
       for (Workload w : workloads) {
         for (int n : w.sizes()) {
           for (Variant v : order) {
@@ -313,8 +407,12 @@ public final class Bench {
       Collections.rotate(order, -1);
     }
 
-    List<Measurement> big = measureBig(layout, timer, work, trivial(workloads));
-    List<Measurement> container = measureContainer(layout, timer, work);
+    List<Measurement> big =
+        options.runs(Line.BIG) ? measureBig(layout, timer, work, trivial(workloads)) : List.of();
+    List<Measurement> container =
+        options.runs(Line.CONTAINER) ? measureContainer(layout, timer, work) : List.of();
+    List<Measurement> workflow =
+        options.runs(Line.WORKFLOW) ? measureWorkflow(layout, timer, work) : List.of();
 
     Report.Meta meta =
         new Report.Meta(
@@ -325,7 +423,14 @@ public final class Bench {
             timer.method().description(),
             burnMillis,
             loadAtStart + " / " + loadAverage());
-    Report report = Report.of(meta, workloads, measurements, big, container);
+    Report report =
+        Report.of(
+            meta,
+            options.runs(Line.VARIANTS) ? workloads : List.of(),
+            measurements,
+            big,
+            container,
+            workflow);
     Files.createDirectories(options.resultsDir());
     String stem =
         start.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm'Z'"))
@@ -566,6 +671,131 @@ public final class Bench {
     }
     Files.deleteIfExists(inputs);
     return out;
+  }
+
+  /**
+   * The workflow line, {@code runs} times on each of {@link #WORKFLOW_RUNNERS}: the flyte-beam CLI
+   * running {@link #WORKFLOW_DEFINITION} ({@code range(n) -> map square -> total -> format_abc ->
+   * to_upper}, five nodes, one process) at {@code n = }{@link #WORKFLOW_N}, and the map of {@code
+   * square} alone over the same {@code n} ints, each a whole process, alternating which goes first.
+   * Every run's outputs are checked: the map's list against the function's checksum, the workflow's
+   * total against the same sum and its report against the total.
+   */
+  private List<Measurement> measureWorkflow(Layout layout, ProcessTimer timer, Path work)
+      throws IOException, InterruptedException {
+    int n = options.quick() ? WORKFLOW_QUICK_N : WORKFLOW_N;
+    Path workflowDefinition = options.root().resolve(WORKFLOW_DEFINITION);
+    Path mapDefinition = work.resolve("workflow-map.def.pb");
+    DefinitionWriter.write(MapTask.of(BenchFunction.SQUARE.newTask()).build(), mapDefinition);
+    Path mapInputs = work.resolve("workflow-map-" + n + ".inputs.pb");
+    writeInputs(mapInputs, n);
+    Path workflowInputs = work.resolve("workflow-" + n + ".inputs.json");
+    Files.writeString(workflowInputs, "{\"n\": " + n + "}");
+    Checksum expected = expectedChecksum(BenchFunction.SQUARE, n);
+    List<Measurement> out = new ArrayList<>();
+    for (int run = 1; run <= options.runs(); run++) {
+      for (Variant runner : WORKFLOW_RUNNERS) {
+        List<String> order =
+            run % 2 == 1
+                ? List.of(WORKFLOW_MAP, WORKFLOW_WHOLE)
+                : List.of(WORKFLOW_WHOLE, WORKFLOW_MAP);
+        for (String what : order) {
+          boolean whole = what.equals(WORKFLOW_WHOLE);
+          String stem = "workflow-" + what + "-" + runner.id() + "-run" + run;
+          Path stdout = work.resolve(stem + ".out");
+          Path stderr = work.resolve(stem + ".err");
+          Path outputs = work.resolve(stem + ".outputs.pb");
+          ProcessTimer.Timed timed =
+              runTimed(
+                  timer,
+                  runner.runCommand(
+                      layout,
+                      whole ? workflowDefinition : mapDefinition,
+                      whole ? workflowInputs : mapInputs,
+                      outputs),
+                  stdout,
+                  stderr,
+                  "workflow line " + what + " on " + runner.id(),
+                  n);
+          Checksum checksum =
+              whole ? workflowChecksum(outputs, n, expected) : mapChecksum(outputs, n, expected);
+          Measurement m =
+              new Measurement(
+                  what,
+                  runner,
+                  n,
+                  run,
+                  timed.wallSeconds(),
+                  timed.peakRssBytes(),
+                  timed.cpuSeconds(),
+                  timed.othersCores(),
+                  checksum);
+          out.add(m);
+          log.printf(
+              Locale.ROOT,
+              "[workflow] %-15s N=%-7d %-18s run %d: %7.2f s %7.2f CPU s %6s MiB, others %4.2f"
+                  + " cores  %s%n",
+              whole ? "5-node workflow" : "map alone",
+              n,
+              runner.id(),
+              run,
+              m.wallSeconds(),
+              m.cpuSeconds(),
+              Report.mib(m.peakRssBytes()),
+              m.othersCores(),
+              checksum);
+          Files.deleteIfExists(outputs);
+          Files.deleteIfExists(stdout);
+          Files.deleteIfExists(stderr);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Checksum mapChecksum(Path outputs, int n, Checksum expected) {
+    Checksum checksum;
+    try {
+      checksum = Checksum.fromOutputs(outputs, OUTPUT);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new BenchFailedException(
+          "workflow line: the map alone N=" + n + " left no valid outputs: " + e.getMessage());
+    }
+    if (!checksum.equals(expected)) {
+      throw new BenchFailedException(
+          String.format(
+              "workflow line: the map alone's outputs hold [%s] but the function computes [%s]",
+              checksum, expected));
+    }
+    return checksum;
+  }
+
+  /**
+   * The workflow's outputs: {@code total}, the sum of the squares, must be the function's own sum;
+   * {@code report} the total formatted and upper-cased, as its last two nodes make it.
+   */
+  static Checksum workflowChecksum(Path outputs, int n, Checksum expected) {
+    LiteralMap map;
+    try {
+      map = LiteralMap.parseFrom(Files.readAllBytes(outputs));
+    } catch (IOException e) {
+      throw new BenchFailedException(
+          "workflow line: the workflow N=" + n + " left no valid outputs: " + e.getMessage());
+    }
+    Literal total = map.getLiteralsMap().get("total");
+    Literal report = map.getLiteralsMap().get("report");
+    String expectedReport = (expected.sum() + " - 0.5 - sum of squares").toUpperCase(Locale.ROOT);
+    if (total == null
+        || report == null
+        || total.getScalar().getPrimitive().getInteger() != expected.sum()
+        || !report.getScalar().getPrimitive().getStringValue().equals(expectedReport)) {
+      throw new BenchFailedException(
+          String.format(
+              "workflow line: the workflow's outputs are [%s] but its total must be [%d] and its"
+                  + " report [%s]",
+              map.toString().replace('\n', ' '), expected.sum(), expectedReport));
+    }
+    return new Checksum(n, total.getScalar().getPrimitive().getInteger(), 0);
   }
 
   /** {@code 0} to {@code n-1}, one per line: the big line's items. */

@@ -130,10 +130,43 @@ public final class Report {
       double othersCores,
       Checksum checksum) {}
 
+  /**
+   * The workflow line on one runner: {@link Bench#WORKFLOW_DEFINITION}'s five nodes in one process
+   * against the map of its middle node alone, the same {@code n} elements, the same runner.
+   *
+   * @param runner the flyte-beam variant whose runner both ran on
+   * @param n the number of elements the map maps
+   * @param runs how many runs each median is of
+   * @param mapSeconds the map alone's median wall seconds, whole process
+   * @param workflowSeconds the workflow's median wall seconds, whole process
+   * @param mapCpuSeconds the map alone's median CPU seconds
+   * @param workflowCpuSeconds the workflow's median CPU seconds
+   * @param mapPeakRss the map alone's largest peak RSS
+   * @param workflowPeakRss the workflow's largest peak RSS
+   * @param othersCores the median of the cores the rest of the machine kept busy (NaN: unknown)
+   */
+  public record WorkflowLine(
+      Variant runner,
+      int n,
+      int runs,
+      double mapSeconds,
+      double workflowSeconds,
+      double mapCpuSeconds,
+      double workflowCpuSeconds,
+      long mapPeakRss,
+      long workflowPeakRss,
+      double othersCores) {
+    /** The workflow's whole process over the map alone's. */
+    public double ratio() {
+      return workflowSeconds / mapSeconds;
+    }
+  }
+
   private final Meta meta;
   private final List<Table> tables;
   private final Optional<Big> big;
   private final Optional<Big> container;
+  private final List<WorkflowLine> workflow;
   private final List<Budget> budgets;
   private final List<Measurement> measurements;
   private final List<String> checksumProblems;
@@ -143,10 +176,12 @@ public final class Report {
       List<Workload> workloads,
       List<Measurement> measurements,
       List<Measurement> big,
-      List<Measurement> container) {
+      List<Measurement> container,
+      List<Measurement> workflow) {
     this.meta = requireNonNull(meta, "meta");
     this.big = big(big);
     this.container = big(container);
+    this.workflow = workflowLines(workflow);
     this.measurements = List.copyOf(measurements);
     this.checksumProblems = checksumProblems(workloads, measurements);
     List<Table> t = new ArrayList<>();
@@ -159,13 +194,13 @@ public final class Report {
 
   /** The report of {@code measurements}, which should cover every variant at both sizes. */
   public static Report of(Meta meta, List<Workload> workloads, List<Measurement> measurements) {
-    return new Report(meta, workloads, measurements, List.of(), List.of());
+    return new Report(meta, workloads, measurements, List.of(), List.of(), List.of());
   }
 
   /** As {@link #of(Meta, List, List)}, with the big line's runs (empty: no big line). */
   public static Report of(
       Meta meta, List<Workload> workloads, List<Measurement> measurements, List<Measurement> big) {
-    return new Report(meta, workloads, measurements, big, List.of());
+    return new Report(meta, workloads, measurements, big, List.of(), List.of());
   }
 
   /**
@@ -178,7 +213,61 @@ public final class Report {
       List<Measurement> measurements,
       List<Measurement> big,
       List<Measurement> container) {
-    return new Report(meta, workloads, measurements, big, container);
+    return new Report(meta, workloads, measurements, big, container, List.of());
+  }
+
+  /**
+   * As {@link #of(Meta, List, List, List, List)}, with the workflow line's runs (empty: no workflow
+   * line): measurements of workload {@link Bench#WORKFLOW_MAP} (the map alone) and {@link
+   * Bench#WORKFLOW_WHOLE} (the workflow), on one or more flyte-beam variants.
+   */
+  public static Report of(
+      Meta meta,
+      List<Workload> workloads,
+      List<Measurement> measurements,
+      List<Measurement> big,
+      List<Measurement> container,
+      List<Measurement> workflow) {
+    return new Report(meta, workloads, measurements, big, container, workflow);
+  }
+
+  /** The workflow line, one per runner it ran on, when it ran. */
+  public List<WorkflowLine> workflow() {
+    return workflow;
+  }
+
+  private static List<WorkflowLine> workflowLines(List<Measurement> runs) {
+    List<WorkflowLine> out = new ArrayList<>();
+    for (Variant runner : Variant.values()) {
+      List<Measurement> map =
+          runs.stream()
+              .filter(m -> m.variant() == runner && m.workload().equals(Bench.WORKFLOW_MAP))
+              .toList();
+      List<Measurement> whole =
+          runs.stream()
+              .filter(m -> m.variant() == runner && m.workload().equals(Bench.WORKFLOW_WHOLE))
+              .toList();
+      if (map.isEmpty() || whole.isEmpty()) {
+        continue;
+      }
+      List<Measurement> both = new ArrayList<>(map);
+      both.addAll(whole);
+      out.add(
+          new WorkflowLine(
+              runner,
+              whole.get(0).n(),
+              Math.min(map.size(), whole.size()),
+              median(map, Measurement::wallSeconds),
+              median(whole, Measurement::wallSeconds),
+              median(map, Measurement::cpuSeconds),
+              median(whole, Measurement::cpuSeconds),
+              maxRss(map),
+              maxRss(whole),
+              median(
+                  both.stream().filter(m -> !Double.isNaN(m.othersCores())).toList(),
+                  Measurement::othersCores)));
+    }
+    return List.copyOf(out);
   }
 
   /** The big line, when it ran. */
@@ -484,6 +573,26 @@ public final class Report {
                                 f.largeOverSmall() <= 12.0)));
           }
         });
+    for (WorkflowLine w : workflow) {
+      out.add(
+          atMost(
+              String.format(
+                  Locale.ROOT,
+                  "%s: a 5-node workflow (a map of %s between task nodes) <= %.1fx the map alone,"
+                      + " whole process",
+                  w.runner() == Variant.FLYTE_BEAM_DIRECT ? "DirectRunner" : "SparkRunner local[2]",
+                  size(w.n()),
+                  Bench.WORKFLOW_BUDGET),
+              String.format(
+                  Locale.ROOT,
+                  "%.2f s vs %.2f s (%s)",
+                  w.workflowSeconds(),
+                  w.mapSeconds(),
+                  times(w.ratio())),
+              w.workflowSeconds(),
+              Bench.WORKFLOW_BUDGET,
+              w.mapSeconds()));
+    }
     return List.copyOf(out);
   }
 
@@ -589,6 +698,9 @@ public final class Report {
     }
     big.ifPresent(b -> md.append(bigMarkdown(b)));
     container.ifPresent(c -> md.append(containerMarkdown(c)));
+    if (!workflow.isEmpty()) {
+      md.append(workflowMarkdown(workflow));
+    }
     md.append("\n#### Budget")
         .append(meta.quick() ? " (quick sizes: verdicts are meaningless)" : "")
         .append("\n\n| budget | measured | result |\n|---|---|---|\n");
@@ -602,7 +714,9 @@ public final class Report {
           .append(" |\n");
     }
     md.append("\n");
-    if (checksumsAgree()) {
+    if (tables.isEmpty()) {
+      md.append("Correctness: every run's outputs were checked as it ended (see each line).\n");
+    } else if (checksumsAgree()) {
       md.append("Correctness: every variant's checksum agrees (");
       List<String> sums = new ArrayList<>();
       for (Map.Entry<String, Checksum> e : agreedChecksums().entrySet()) {
@@ -614,6 +728,50 @@ public final class Report {
       for (String p : checksumProblems) {
         md.append("- ").append(p).append("\n");
       }
+    }
+    return md.toString();
+  }
+
+  private static String workflowMarkdown(List<WorkflowLine> lines) {
+    WorkflowLine first = lines.get(0);
+    StringBuilder md =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%n#### Workflow: 5 nodes around a map of %s, against the map alone%n%n"
+                    + "The flyte-beam CLI running `%s` (`range(n) -> map square -> total ->"
+                    + " format_abc -> to_upper`, n = %s, one process, one runner start), and the"
+                    + " map of `square` alone over the same %s ints, on the same runner, both with"
+                    + " `--quiet`, alternating which runs first. Median of %d %s of each; peak RSS"
+                    + " the largest. Every run's outputs are checked (the map's list, the"
+                    + " workflow's total and report).%n%n"
+                    + "| runner | N | map alone s | workflow s | workflow / map | map CPU s |"
+                    + " workflow CPU s | map peak RSS MiB | workflow peak RSS MiB | others' load,"
+                    + " cores |%n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n",
+                size(first.n()),
+                Bench.WORKFLOW_DEFINITION,
+                size(first.n()),
+                size(first.n()),
+                first.runs(),
+                first.runs() == 1 ? "run" : "runs"));
+    for (WorkflowLine w : lines) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %.2f | %.2f | %s | %.2f | %.2f | %s | %s | %s |%n",
+              w.runner().id(),
+              size(w.n()),
+              w.mapSeconds(),
+              w.workflowSeconds(),
+              times(w.ratio()),
+              w.mapCpuSeconds(),
+              w.workflowCpuSeconds(),
+              mib(w.mapPeakRss()),
+              mib(w.workflowPeakRss()),
+              Double.isNaN(w.othersCores())
+                  ? "?"
+                  : String.format(Locale.ROOT, "%.2f", w.othersCores())));
     }
     return md.toString();
   }
@@ -771,6 +929,27 @@ public final class Report {
           cm.put("checksum", c.checksum().toString());
           root.put("container", cm);
         });
+    if (!workflow.isEmpty()) {
+      List<Object> ws = new ArrayList<>();
+      for (WorkflowLine w : workflow) {
+        Map<String, Object> wm = new LinkedHashMap<>();
+        wm.put("runner", w.runner().id());
+        wm.put("definition", Bench.WORKFLOW_DEFINITION);
+        wm.put("n", w.n());
+        wm.put("runs", w.runs());
+        wm.put("mapSeconds", finite(w.mapSeconds()));
+        wm.put("workflowSeconds", finite(w.workflowSeconds()));
+        wm.put("ratio", finite(w.ratio()));
+        wm.put("budget", Bench.WORKFLOW_BUDGET);
+        wm.put("mapCpuSeconds", finite(w.mapCpuSeconds()));
+        wm.put("workflowCpuSeconds", finite(w.workflowCpuSeconds()));
+        wm.put("mapPeakRssBytes", w.mapPeakRss());
+        wm.put("workflowPeakRssBytes", w.workflowPeakRss());
+        wm.put("othersCores", finite(w.othersCores()));
+        ws.add(wm);
+      }
+      root.put("workflow", ws);
+    }
     List<Object> ms = new ArrayList<>();
     for (Measurement x : measurements) {
       Map<String, Object> mm = new LinkedHashMap<>();

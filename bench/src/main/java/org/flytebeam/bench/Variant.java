@@ -141,6 +141,32 @@ public enum Variant {
   }
 
   /**
+   * The workflow line's command: the flyte-beam CLI running {@code definition} (a map or a
+   * workflow) on this variant's runner ({@link #FLYTE_BEAM_DIRECT} or {@link #FLYTE_BEAM_SPARK},
+   * {@code local[2]}) with the other variants' JVM flags, outputs to {@code outputs}, no progress:
+   * the map alone and the workflow run with the same command but for their files.
+   */
+  List<String> runCommand(Layout layout, Path definition, Path inputs, Path outputs) {
+    if (!isFlyteBeam()) {
+      throw new IllegalArgumentException(id + " is not a flyte-beam variant");
+    }
+    List<String> run =
+        new ArrayList<>(
+            List.of(
+                "--definition",
+                definition.toString(),
+                "--inputs",
+                inputs.toString(),
+                "--outputs",
+                outputs.toString(),
+                "--quiet"));
+    if (this == FLYTE_BEAM_SPARK) {
+      run.addAll(List.of("--runner", "SparkRunner", "--spark-master", "local[2]"));
+    }
+    return flyteBeamRun(layout, List.of(), run);
+  }
+
+  /**
    * {@code flyte-beam run} from the shaded jar, with the variants' JVM flags, then {@code
    * jvmFlags}, then the run's {@code args}.
    */

@@ -39,4 +39,20 @@ class BenchOptionsTest {
   void shouldReturnNullWhenHelp() {
     assertThat(Bench.parse(new String[] {"--help"})).isNull();
   }
+
+  @Test
+  void shouldRunEveryLineUnlessOnlySomeAreChosen() {
+    assertThat(Bench.parse(new String[] {}).lines()).containsExactlyInAnyOrder(Bench.Line.values());
+    Bench.Options only = Bench.parse(new String[] {"--only", "workflow"});
+    assertThat(only.lines()).containsExactly(Bench.Line.WORKFLOW);
+    assertThat(only.runs(Bench.Line.VARIANTS)).isFalse();
+    assertThat(Bench.parse(new String[] {"--only", "big, container"}).lines())
+        .containsExactlyInAnyOrder(Bench.Line.BIG, Bench.Line.CONTAINER);
+    assertThatThrownBy(() -> Bench.parse(new String[] {"--only", "workflows"}))
+        .hasMessage(
+            "--only [workflows] is not a line: give one or more of [variants, big, container,"
+                + " workflow], separated by commas");
+    assertThatThrownBy(() -> Bench.parse(new String[] {"--only"}))
+        .hasMessage("--only needs a value");
+  }
 }

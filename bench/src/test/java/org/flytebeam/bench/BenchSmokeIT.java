@@ -42,7 +42,8 @@ class BenchSmokeIT {
     }
     // 7 variants x 2 workloads x 2 sizes, each a process with its own checksum.
     assertThat(report.measurements()).hasSize(28);
-    assertThat(report.budgets()).hasSize(8);
+    // 8 of the variants, and the workflow line's on both runners.
+    assertThat(report.budgets()).hasSize(10);
     String markdown = Files.readString(outcome.markdown());
     for (Variant v : Variant.values()) {
       assertThat(markdown).contains("| " + v.id() + " |");
@@ -66,6 +67,17 @@ class BenchSmokeIT {
     assertThat(container.checksum())
         .isEqualTo(new Checksum(Bench.CONTAINER_QUICK_N, (long) Bench.CONTAINER_QUICK_N * 19, 0));
     assertThat(markdown).contains("| container: flyte-beam-direct | 20 | ");
+    // The workflow line: the 5-node workflow and the map alone, on both runners, outputs checked.
+    assertThat(report.workflow())
+        .extracting(Report.WorkflowLine::runner)
+        .containsExactly(Variant.FLYTE_BEAM_DIRECT, Variant.FLYTE_BEAM_SPARK);
+    for (Report.WorkflowLine w : report.workflow()) {
+      assertThat(w.n()).isEqualTo(Bench.WORKFLOW_QUICK_N);
+      assertThat(w.mapSeconds()).isPositive();
+      assertThat(w.workflowSeconds()).isPositive();
+    }
+    assertThat(markdown).contains("#### Workflow: 5 nodes around a map of 2k");
+    assertThat(Files.readString(outcome.json())).contains("\"workflow\" : [");
     // Its work files (items, shards) are gone with the rest of the work folder.
     Matcher work =
         Pattern.compile("work folder (\\S+)").matcher(progress.toString(StandardCharsets.UTF_8));

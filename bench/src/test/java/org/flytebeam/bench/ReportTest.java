@@ -265,4 +265,61 @@ class ReportTest {
     assertThat(Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, GOOD, 1L << 20)).container())
         .isEmpty();
   }
+
+  private static Measurement workflowRun(String what, Variant runner, int run, double seconds) {
+    return new Measurement(
+        what, runner, 100_000, run, seconds, 300L << 20, seconds * 2, 0.1, new Checksum(1, 2, 0));
+  }
+
+  @Test
+  void shouldJudgeTheWorkflowAgainstTheMapAloneOnEachRunner() throws Exception {
+    // given: on the DirectRunner the workflow's median is 12 s against the map's 10 s (1.2x); on
+    // Spark 14 s against 10 s (1.4x)
+    List<Measurement> workflow = new ArrayList<>();
+    double[] map = {10, 9, 11};
+    double[] direct = {12, 13, 11};
+    double[] spark = {14, 20, 13};
+    for (int run = 1; run <= 3; run++) {
+      workflow.add(workflowRun(Bench.WORKFLOW_MAP, Variant.FLYTE_BEAM_DIRECT, run, map[run - 1]));
+      workflow.add(
+          workflowRun(Bench.WORKFLOW_WHOLE, Variant.FLYTE_BEAM_DIRECT, run, direct[run - 1]));
+      workflow.add(workflowRun(Bench.WORKFLOW_MAP, Variant.FLYTE_BEAM_SPARK, run, map[run - 1]));
+      workflow.add(
+          workflowRun(Bench.WORKFLOW_WHOLE, Variant.FLYTE_BEAM_SPARK, run, spark[run - 1]));
+    }
+
+    // when
+    Report report = Report.of(META, List.of(), List.of(), List.of(), List.of(), workflow);
+
+    // then
+    assertThat(report.workflow()).hasSize(2);
+    Report.WorkflowLine d = report.workflow().get(0);
+    assertThat(d.runner()).isEqualTo(Variant.FLYTE_BEAM_DIRECT);
+    assertThat(d.mapSeconds()).isEqualTo(10);
+    assertThat(d.workflowSeconds()).isEqualTo(12);
+    assertThat(d.ratio()).isCloseTo(1.2, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(report.budgets())
+        .extracting(Report.Budget::line, Report.Budget::verdict)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "DirectRunner: a 5-node workflow (a map of 100k between task nodes) <= 1.3x the"
+                    + " map alone, whole process",
+                "PASS"),
+            org.assertj.core.groups.Tuple.tuple(
+                "SparkRunner local[2]: a 5-node workflow (a map of 100k between task nodes) <="
+                    + " 1.3x the map alone, whole process",
+                "MISS"));
+    assertThat(report.budgets().get(0).measured()).isEqualTo("12.00 s vs 10.00 s (1.20x)");
+    assertThat(report.markdown())
+        .contains("#### Workflow: 5 nodes around a map of 100k, against the map alone")
+        .contains(
+            "| flyte-beam-direct | 100k | 10.00 | 12.00 | 1.20x | 20.00 | 24.00 | 300 | 300 |")
+        .contains("| flyte-beam-spark | 100k | 10.00 | 14.00 | 1.40x |")
+        .doesNotContain("CHECKSUMS DISAGREE");
+    JsonNode json = new ObjectMapper().readTree(report.json()).path("workflow");
+    assertThat(json.path(1).path("runner").asText()).isEqualTo("flyte-beam-spark");
+    assertThat(json.path(1).path("ratio").asDouble()).isCloseTo(1.4, within(1e-9));
+    assertThat(Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, GOOD, 1L << 20)).workflow())
+        .isEmpty();
+  }
 }
