@@ -190,8 +190,66 @@ class SparkClusterIT {
     assertThat(appFolders(0).size() + appFolders(1).size()).isGreaterThanOrEqualTo(1);
   }
 
+  /** The example workflows, which the README runs. */
+  private static final Path EXAMPLES =
+      Path.of(System.getProperty("user.dir")).resolve("../examples/definitions").normalize();
+
   @Test
   @Order(2)
+  void shouldRunAWorkflowOfAMapThenItsReducerOnTheClusterThroughTheLauncher() throws IOException {
+    // given: the example workflow square_then_total: n0 maps square over xs, n1 totals n0's list
+    int size = 5_000;
+    Path definition = EXAMPLES.resolve("square-then-total.wf.json");
+    Path inputs = inputs("workflow.inputs.json", "xs", size);
+    Path outputs = dir.resolve("workflow/outputs.json");
+    Path workDir = dir.resolve("workflow/work");
+    java.util.Set<String> appsBefore = applications();
+
+    // when
+    Child run =
+        launch(
+            "workflow",
+            "run",
+            "--definition",
+            definition.toString(),
+            "--workflow",
+            "org.flytebeam.examples.square_then_total",
+            "--inputs",
+            inputs.toString(),
+            "--outputs",
+            outputs.toString(),
+            "--work-dir",
+            workDir.toString(),
+            "--spark-master",
+            cluster.masterUrl());
+
+    // then: every output, the map's list element by element and the reducer's total
+    assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
+    LiteralMap out = outputs(outputs);
+    assertThat(out.getLiteralsMap().keySet()).containsExactlyInAnyOrder("squares", "total");
+    List<Long> squares = new ArrayList<>();
+    for (Object v : Inputs.plain(out, "squares")) {
+      squares.add((Long) v);
+    }
+    assertThat(squares).isEqualTo(LongStream.range(0, size).map(x -> x * x).boxed().toList());
+    assertThat(out.getLiteralsOrThrow("total").getScalar().getPrimitive().getInteger())
+        .isEqualTo(LongStream.range(0, size).map(x -> x * x).sum());
+    // Both nodes ran as maps in the run's one folder: the map's elements each counted once, the
+    // reducer once.
+    Path runFolder = onlyFolder(workDir);
+    assertRunCountsEveryElementOnce(runFolder.resolve("node-n0"), size);
+    assertRunCountsEveryElementOnce(runFolder.resolve("node-n1"), 1);
+    // One application for the whole workflow (one runner start, not one per node), and its
+    // elements ran on the cluster's executors.
+    java.util.Set<String> apps = applications();
+    apps.removeAll(appsBefore);
+    assertThat(apps).as("applications the workflow started on the workers").hasSize(1);
+    assertThat(Files.readString(dir.resolve("workflow.log")))
+        .contains("workflow [org.flytebeam.examples.square_then_total] succeeded: 2 nodes ran");
+  }
+
+  @Test
+  @Order(3)
   void shouldFinishEveryElementOnceWhenAnExecutorIsKilledMidRun() throws IOException {
     Path outputs = dir.resolve("kill/outputs.json");
     Path workDir = dir.resolve("kill/work");
@@ -252,7 +310,7 @@ class SparkClusterIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void shouldRunTheClusterJarThroughSparkSubmitWithAUserTaskJar() throws IOException {
     int size = 2_000;
     Path definition = definition(userTask("it_cube"), "cube.def.json");
@@ -339,7 +397,7 @@ class SparkClusterIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void shouldMapAJsonLinesFolderThatTheExecutorsIndexAndRead() throws IOException {
     // Two part files: the index pass counts them on the executors, then each range reads its own.
     int size = 20_000;
@@ -387,7 +445,7 @@ class SparkClusterIT {
   private static final int BIG_RUN_SIZE = 10_000_000;
 
   @Test
-  @Order(5)
+  @Order(6)
   void shouldMapTenMillionJsonLinesWithA512MbDriver() throws IOException {
     // One 79 MB file: the index pass cuts it in 64 MiB chunks that the executors count.
     Path input = dir.resolve("big/x.jsonl");
@@ -556,12 +614,20 @@ class SparkClusterIT {
    * once: a range re-executed after the executor loss was read back, not counted again.
    */
   private static void assertEveryElementCountedOnce(Path workDir, int size) throws IOException {
-    Path runFolder;
+    assertRunCountsEveryElementOnce(onlyFolder(workDir), size);
+  }
+
+  /** The one run folder in {@code workDir}. */
+  private static Path onlyFolder(Path workDir) throws IOException {
     try (Stream<Path> runs = Files.list(workDir)) {
       List<Path> all = runs.filter(Files::isDirectory).toList();
       assertThat(all).as("one run folder").hasSize(1);
-      runFolder = all.get(0);
+      return all.get(0);
     }
+  }
+
+  /** As {@link #assertEveryElementCountedOnce}, for the map whose folder is {@code runFolder}. */
+  private static void assertRunCountsEveryElementOnce(Path runFolder, int size) throws IOException {
     MapVerdict verdict =
         (MapVerdict)
             SerializableUtils.deserializeFromByteArray(
@@ -604,6 +670,15 @@ class SparkClusterIT {
           .sorted(Comparator.comparing(p -> p.getFileName().toString()))
           .toList();
     }
+  }
+
+  /** The ids of the applications that ran executors on either worker so far. */
+  private java.util.Set<String> applications() throws IOException {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int worker = 0; worker < 2; worker++) {
+      appFolders(worker).forEach(p -> ids.add(p.getFileName().toString()));
+    }
+    return ids;
   }
 
   private static List<Path> executorFolders(Path app) throws IOException {
@@ -651,15 +726,24 @@ class SparkClusterIT {
   }
 
   private Path inputs(String name, int size) throws IOException {
+    return inputs(name, "x", size);
+  }
+
+  /** {@code {"INPUT": [0, 1, ..., size-1]}} in the file {@code name}. */
+  private Path inputs(String name, String input, int size) throws IOException {
     String xs = LongStream.range(0, size).mapToObj(Long::toString).collect(Collectors.joining(","));
-    return Files.writeString(dir.resolve(name), "{\"x\": [" + xs + "]}");
+    return Files.writeString(dir.resolve(name), "{\"" + input + "\": [" + xs + "]}");
+  }
+
+  private static LiteralMap outputs(Path outputsJson) throws IOException {
+    LiteralMap.Builder map = LiteralMap.newBuilder();
+    JsonFormat.parser().merge(Files.readString(outputsJson), map);
+    return map.build();
   }
 
   private static List<Long> values(Path outputsJson) throws IOException {
-    LiteralMap.Builder map = LiteralMap.newBuilder();
-    JsonFormat.parser().merge(Files.readString(outputsJson), map);
     List<Long> values = new ArrayList<>();
-    for (Object value : Inputs.plain(map.build(), "o0")) {
+    for (Object value : Inputs.plain(outputs(outputsJson), "o0")) {
       values.add((Long) value);
     }
     return values;
