@@ -15,6 +15,7 @@ import flyteidl.core.Workflow.ArrayNode.DataMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -708,8 +709,21 @@ public final class ContainerInvoker implements ElementInvoker {
     }
   }
 
+  /** The file a dynamic task writes to its output prefix instead of {@code outputs.pb}. */
+  static final String FUTURES_FILE = "futures.pb";
+
   private List<Literal> outputsFile(Path file) throws AttemptFailedException {
     requireInside(file);
+    Path futures = file.resolveSibling(FUTURES_FILE);
+    if (!Files.isRegularFile(file) && Files.exists(futures, LinkOption.NOFOLLOW_LINKS)) {
+      // What flytekit's @dynamic tasks write instead of their outputs: the workflow to run next.
+      throw new AttemptFailedException(
+          FailureKind.NON_RECOVERABLE,
+          "DynamicWorkflowNotSupported: sub-task ["
+              + context.subTask().id().name()
+              + "] wrote futures.pb, the workflow a @dynamic task makes at run time, which"
+              + " flyte-beam does not run yet: make it a @workflow, or run it on a Flyte cluster");
+    }
     if (!Files.isRegularFile(file)) {
       if (outputNames.isEmpty()) {
         return List.of();
