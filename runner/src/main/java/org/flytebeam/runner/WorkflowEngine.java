@@ -395,7 +395,14 @@ final class WorkflowEngine {
     MapResult result = FlyteBeam.runNode(spec, inputs, options, runs, folder, runId);
     try {
       if (!result.success()) {
-        throw new NodeFailedException("node [" + path + "] failed: " + result.verdict().summary());
+        // The elements' errors, one line per group, so that a failed node says why.
+        StringBuilder why = new StringBuilder();
+        String groups = result.verdict().errors().format();
+        for (String line : groups.isEmpty() ? new String[0] : groups.split("\n")) {
+          why.append("\nnode [").append(path).append("] element ").append(line);
+        }
+        throw new NodeFailedException(
+            "node [" + path + "] failed: " + result.verdict().summary() + why);
       }
       return result.outputs();
     } finally {
