@@ -65,7 +65,11 @@ public record RunOptions(
               absolute(process.rawOutputPrefix()),
               process.processesPerWorker(),
               process.passEnv(),
-              process.secretsDir());
+              process.secretsDir(),
+              process.fastBundle());
+    }
+    if (!process.fastBundle().isEmpty()) {
+      process = process.withFastBundle(absolute(process.fastBundle()));
     }
     jars = List.copyOf(jars);
     cacheDir = requireNonNull(cacheDir, "cacheDir").map(RunOptions::absolute);
@@ -267,6 +271,22 @@ public record RunOptions(
    */
   public RunOptions withSecretsDir(String dir) {
     return withProcess(process.withSecretsDir(dir));
+  }
+
+  /**
+   * Fast-registered tasks ({@code pyflyte-fast-execute --additional-distribution {{
+   * .remote_package_path }} ...}) get their code from {@code bundle}: a {@code pyflyte package}
+   * archive's {@code fast*.tar.gz}, as a local file or a URI Beam's FileSystems opens. A local file
+   * is copied once into the run folder when the workers are on other machines. Does not modify
+   * these options.
+   */
+  public RunOptions withFastBundle(String bundle) {
+    return withProcess(process.withFastBundle(requireNonNull(bundle, "bundle")));
+  }
+
+  /** The code bundle of fast-registered tasks, when one is given. */
+  public Optional<String> fastBundle() {
+    return process.fastBundle().isEmpty() ? Optional.empty() : Optional.of(process.fastBundle());
   }
 
   public RunOptions withJars(List<String> jars) {
