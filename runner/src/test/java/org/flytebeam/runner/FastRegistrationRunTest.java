@@ -3,10 +3,12 @@ package org.flytebeam.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.flytebeam.runner.Containers.outputs;
 
+import com.google.protobuf.util.JsonFormat;
 import flyteidl.admin.TaskOuterClass.TaskSpec;
 import flyteidl.core.Literals.KeyValuePair;
 import flyteidl.core.Literals.LiteralMap;
 import flyteidl.core.Tasks.TaskTemplate;
+import flyteidl.core.WorkflowClosureOuterClass.WorkflowClosure;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +27,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.flytebeam.cache.CacheMode;
 import org.flytebeam.exec.ProcessSettings;
 import org.flytebeam.graph.FlytePackage;
-import org.flytebeam.idl.DefinitionWriter;
 import org.flytebeam.idl.PackageReader;
-import org.flytebeam.spec.MapTask;
 import org.flytebeam.types.Literals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -308,14 +308,32 @@ class FastRegistrationRunTest {
 
   @Test
   void shouldRunAMapOverAFastRegisteredTaskAsFlytekitWritesIt() throws Exception {
-    // given: map_task(a_mappable_task) as the Java builder writes it over the package's task:
+    // given: map_task(a_mappable_task) as define writes it over the package's task:
     // pyflyte-fast-execute ... -- pyflyte-map-execute ... ArrayNodeMapTaskResolver
     Path bin = Containers.fakeFlytekit(dir);
     Path log = dir.resolve("fake.log");
-    FlytePackage pkg = PackageReader.read(pkg(bin, log, true));
-    TaskTemplate task = pkg.tasks().get(MAPPABLE);
+    Path pkg = pkg(bin, log, true);
     Path def = dir.resolve("map.def.json");
-    DefinitionWriter.write(MapTask.of(task).build(), def);
+    Cli define =
+        run(
+            "define",
+            "--from",
+            pkg.toString(),
+            "--task",
+            MAPPABLE,
+            "--parallelism",
+            "2",
+            "--out",
+            def.toString());
+    assertThat(define.exitCode()).as(define.err()).isZero();
+    assertThat(define.err()).contains("is fast-registered: run the definition with --fast-bundle");
+    WorkflowClosure written = parseClosure(def);
+    assertThat(written.getTasks(0).getContainer().getArgsList())
+        .startsWith(
+            "pyflyte-fast-execute", "--additional-distribution", "{{ .remote_package_path }}")
+        .contains(
+            "pyflyte-map-execute", "flytekit.core.array_node_map_task.ArrayNodeMapTaskResolver");
+    assertThat(written.getWorkflow().getNodes(0).getArrayNode().getParallelism()).isEqualTo(2);
     Path in = Cli.write(dir, "in.json", "{\"a\": [1, 2, 3]}");
 
     // when: the map alone, so the bundle comes from --fast-bundle
@@ -334,15 +352,42 @@ class FastRegistrationRunTest {
 
     // then
     assertThat(without.exitCode()).isEqualTo(2);
+    // The name's hash is flytekit's md5("2None1.0"): concurrency 2, no min_successes, ratio 1.0.
     assertThat(without.errWithoutProgress())
         .startsWith(
             "error: task [core.control_flow.map_task.map_a_mappable_task_"
-                + "6b3bd0353da5de6e84d7982921ead2b3-arraynode] is fast-registered");
+                + "43e2299725b86f6735550fdcb2663de8-arraynode] is fast-registered");
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(Inputs.plain(outputs(dir.resolve("out.pb")), "o0")).containsExactly("3", "4", "5");
     List<String[]> fast = logged(log, "fast");
     assertThat(fast).hasSize(3);
     assertThat(fast.stream().map(line -> line[2]).distinct()).hasSize(3);
+  }
+
+  private static WorkflowClosure parseClosure(Path json) throws IOException {
+    WorkflowClosure.Builder closure = WorkflowClosure.newBuilder();
+    JsonFormat.parser().merge(Files.readString(json), closure);
+    return closure.build();
+  }
+
+  @Test
+  void shouldNameThePackagesTasksWhenDefineIsGivenAnUnknownOne() throws Exception {
+    Cli cli =
+        run(
+            "define",
+            "--from",
+            fixture().toString(),
+            "--task",
+            "core.nope",
+            "--out",
+            dir.resolve("x.json").toString());
+
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err())
+        .startsWith("error: --task [core.nope] is not a task of ")
+        .contains(MAPPABLE)
+        .contains("core.flyte_basics.task.square");
+    assertThat(dir.resolve("x.json")).doesNotExist();
   }
 
   @Test
