@@ -40,12 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
  * real task modules from it.
  */
 class FastRegistrationRunTest {
-  private static final String BASIC_WF = "core.flyte_basics.basic_workflow.my_wf";
+  static final String BASIC_WF = "core.flyte_basics.basic_workflow.my_wf";
   private static final String MAPPABLE = "core.control_flow.map_task.a_mappable_task";
 
   @TempDir Path dir;
 
-  private static Path fixture() {
+  static Path fixture() {
     return Path.of(DescribePackageTest.fixture("valid-fast-register.tgz"));
   }
 
@@ -54,7 +54,7 @@ class FastRegistrationRunTest {
    * FAKE_LOG}; every other member copied as it is, the code bundle too unless {@code withBundle} is
    * false.
    */
-  private Path pkg(Path bin, Path log, boolean withBundle) throws IOException {
+  static Path pkg(Path dir, Path bin, Path log, boolean withBundle) throws IOException {
     Path out = dir.resolve(withBundle ? "pkg.tgz" : "pkg-without-bundle.tgz");
     try (TarArchiveInputStream in =
             new TarArchiveInputStream(
@@ -143,7 +143,7 @@ class FastRegistrationRunTest {
   }
 
   /** FAKE_LOG's lines of one kind ({@code fast}, {@code execute}), split on spaces. */
-  private static List<String[]> logged(Path log, String kind) throws IOException {
+  static List<String[]> logged(Path log, String kind) throws IOException {
     List<String[]> lines = new ArrayList<>();
     if (!Files.exists(log)) {
       return lines;
@@ -161,7 +161,7 @@ class FastRegistrationRunTest {
     // given: t1(a) -> (a + 2, "world"); t2(a, b) -> b + a, both fast-registered
     Path bin = Containers.fakeFlytekit(dir);
     Path log = dir.resolve("fake.log");
-    Path pkg = pkg(bin, log, true);
+    Path pkg = pkg(dir, bin, log, true);
     Path in = Cli.write(dir, "in.json", "{\"a\": 50, \"b\": \"hello\"}");
 
     // when
@@ -204,7 +204,7 @@ class FastRegistrationRunTest {
   void shouldUseTheGivenBundleOverThePackagesOwn() throws Exception {
     Path bin = Containers.fakeFlytekit(dir);
     Path log = dir.resolve("fake.log");
-    Path pkg = pkg(bin, log, true);
+    Path pkg = pkg(dir, bin, log, true);
     Map<String, String> code = new LinkedHashMap<>();
     code.put("core/__init__.py", "");
     code.put("core/flyte_basics/__init__.py", "");
@@ -243,7 +243,7 @@ class FastRegistrationRunTest {
   void shouldRefuseFastRegisteredTasksWithoutABundleBeforeTheRun() throws Exception {
     Path bin = Containers.fakeFlytekit(dir);
     Path log = dir.resolve("fake.log");
-    Path pkg = pkg(bin, log, false);
+    Path pkg = pkg(dir, bin, log, false);
     Path in = Cli.write(dir, "in.json", "{\"a\": 50, \"b\": \"hello\"}");
 
     Cli cli =
@@ -270,7 +270,7 @@ class FastRegistrationRunTest {
   void shouldRefuseABundleThatIsMissingOrNotATarGz() throws Exception {
     Path bin = Containers.fakeFlytekit(dir);
     Path log = dir.resolve("fake.log");
-    Path pkg = pkg(bin, log, false);
+    Path pkg = pkg(dir, bin, log, false);
     Path in = Cli.write(dir, "in.json", "{\"a\": 50, \"b\": \"hello\"}");
     Path zip = Files.write(dir.resolve("code.zip"), new byte[] {1});
 
@@ -312,7 +312,7 @@ class FastRegistrationRunTest {
     // pyflyte-fast-execute ... -- pyflyte-map-execute ... ArrayNodeMapTaskResolver
     Path bin = Containers.fakeFlytekit(dir);
     Path log = dir.resolve("fake.log");
-    Path pkg = pkg(bin, log, true);
+    Path pkg = pkg(dir, bin, log, true);
     Path def = dir.resolve("map.def.json");
     Cli define =
         run(
@@ -395,7 +395,7 @@ class FastRegistrationRunTest {
     // given: what flytectl register leaves in the args: the upload's URI and a destination
     Path bin = Containers.fakeFlytekit(dir);
     Path log = dir.resolve("fake.log");
-    FlytePackage pkg = PackageReader.read(pkg(bin, log, false));
+    FlytePackage pkg = PackageReader.read(pkg(dir, bin, log, false));
     TaskTemplate task = pkg.tasks().get(MAPPABLE);
     // The destination exists, as /root does in the image (pyflyte-fast-execute requires it).
     String dest = Files.createDirectories(dir.resolve("root")).toString();
