@@ -51,10 +51,13 @@ class FastRegistrationRunTest {
 
   /**
    * The fixture with every task's container given {@code PATH} (the stand-ins first) and {@code
-   * FAKE_LOG}; every other member copied as it is, the code bundle too unless {@code withBundle} is
-   * false.
+   * FAKE_LOG}, and the tasks that are not fast-registered, whose code Flyte takes from the image,
+   * {@code PYTHONPATH} = the project unpacked in {@code dir/image} (what a worker would have
+   * installed); every other member copied as it is, the code bundle too unless {@code withBundle}
+   * is false.
    */
   static Path pkg(Path dir, Path bin, Path log, boolean withBundle) throws IOException {
+    Path image = unpackedProject(dir.resolve("image"));
     Path out = dir.resolve(withBundle ? "pkg.tgz" : "pkg-without-bundle.tgz");
     try (TarArchiveInputStream in =
             new TarArchiveInputStream(
@@ -77,7 +80,7 @@ class FastRegistrationRunTest {
           TaskSpec spec = TaskSpec.parseFrom(bytes);
           bytes =
               spec.toBuilder()
-                  .setTemplate(withStandIns(spec.getTemplate(), bin, log))
+                  .setTemplate(withStandIns(spec.getTemplate(), bin, log, image))
                   .build()
                   .toByteArray();
         }
@@ -91,28 +94,67 @@ class FastRegistrationRunTest {
     return out;
   }
 
-  private static TaskTemplate withStandIns(TaskTemplate t, Path bin, Path log) {
+  private static TaskTemplate withStandIns(TaskTemplate t, Path bin, Path log, Path image) {
     if (!t.hasContainer()) {
       return t;
     }
-    return t.toBuilder()
-        .setContainer(
-            t.getContainer().toBuilder()
-                .addEnv(KeyValuePair.newBuilder().setKey("PATH").setValue(Containers.pathWith(bin)))
-                .addEnv(KeyValuePair.newBuilder().setKey("FAKE_LOG").setValue(log.toString())))
-        .build();
+    var container =
+        t.getContainer().toBuilder()
+            .addEnv(KeyValuePair.newBuilder().setKey("PATH").setValue(Containers.pathWith(bin)))
+            .addEnv(KeyValuePair.newBuilder().setKey("FAKE_LOG").setValue(log.toString()));
+    if (!t.getContainer().getArgsList().contains("pyflyte-fast-execute")) {
+      container.addEnv(KeyValuePair.newBuilder().setKey("PYTHONPATH").setValue(image.toString()));
+    }
+    return t.toBuilder().setContainer(container).build();
+  }
+
+  /** The fixture's code bundle unpacked into {@code target}: its regular files, nothing else. */
+  private static Path unpackedProject(Path target) throws IOException {
+    Files.createDirectories(target);
+    try (TarArchiveInputStream in =
+        new TarArchiveInputStream(
+            new GzipCompressorInputStream(Files.newInputStream(bundleIn())))) {
+      TarArchiveEntry entry;
+      while ((entry = in.getNextEntry()) != null) {
+        String name = entry.getName().replaceFirst("^/+", "");
+        if (!entry.isFile() || name.isEmpty() || name.contains("..")) {
+          continue;
+        }
+        Path file = target.resolve(name).normalize();
+        if (!file.startsWith(target)) {
+          continue;
+        }
+        Files.createDirectories(file.getParent());
+        Files.write(file, in.readAllBytes());
+      }
+    }
+    return target;
   }
 
   /** The package's code bundle ({@code fast*.tar.gz}), copied out as a file of its own. */
   private Path bundle() throws IOException {
+    Path source = bundleIn();
+    return Files.copy(source, dir.resolve(source.getFileName().toString()));
+  }
+
+  private static Path extracted;
+
+  /** The fixture's code bundle, extracted once into a temporary file of this test JVM. */
+  private static synchronized Path bundleIn() throws IOException {
+    if (extracted != null) {
+      return extracted;
+    }
     try (TarArchiveInputStream in =
         new TarArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(fixture())))) {
       TarArchiveEntry entry;
       while ((entry = in.getNextEntry()) != null) {
         String base = entry.getName().substring(entry.getName().lastIndexOf('/') + 1);
         if (base.startsWith("fast") && base.endsWith(".tar.gz")) {
-          Path file = dir.resolve(base);
+          Path file = Files.createTempDirectory("fast-fixture").resolve(base);
           Files.write(file, in.readAllBytes());
+          file.toFile().deleteOnExit();
+          file.getParent().toFile().deleteOnExit();
+          extracted = file;
           return file;
         }
       }
@@ -198,6 +240,32 @@ class FastRegistrationRunTest {
     assertThat(String.join(" ", executed.get(0)))
         .contains("--dynamic-addl-distro " + fast.get(0)[1] + " --dynamic-dest-dir ")
         .contains(" --resolver flytekit.core.python_auto_container.default_task_resolver");
+  }
+
+  @Test
+  void shouldRunFlytesnacksMapWorkflowOfThePackage() throws Exception {
+    // given: my_map_workflow: mapper_a_mappable_task_0 (flytekit 0.19's legacy map, not
+    // fast-registered) over a, then coalesce (fast-registered) joins the strings
+    Path bin = Containers.fakeFlytekit(dir);
+    Path log = dir.resolve("fake.log");
+    Path pkg = pkg(dir, bin, log, true);
+    Path in = Cli.write(dir, "in.json", "{\"a\": [1, 2, 3, 4, 5]}");
+
+    // when
+    Cli cli =
+        run(
+            "run",
+            "--definition",
+            pkg.toString(),
+            "--workflow",
+            "core.control_flow.map_task.my_map_workflow",
+            "--inputs",
+            in.toString());
+
+    // then: a_mappable_task(a) = str(a + 2), joined
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("\"34567\"");
+    assertThat(logged(log, "fast")).hasSize(1);
   }
 
   @Test
