@@ -75,6 +75,12 @@ import org.flytebeam.spec.TaskId;
  * one standing for {@code output_path} (see {@link DataConfigFiles}); both paths are replaced by
  * those folders wherever they appear in the arguments.
  *
+ * <p>A fast-registered task ({@code pyflyte-fast-execute --additional-distribution {{
+ * .remote_package_path }} --dest-dir {{ .dest_dir }} -- ...}) gets the run's code bundle ({@link
+ * ProcessSettings#fastBundle()}, a local copy of it made once per JVM when it is remote) and a
+ * fresh, empty {@code dest} folder in the attempt's folder, removed when the attempt ends; such a
+ * task without a bundle is refused by {@link #check} before the run.
+ *
  * <p>At most {@link ProcessSettings#effectiveProcessesPerWorker()} processes run at once per JVM,
  * whatever the map's parallelism; timeouts and a stopping run kill the whole process tree (see
  * {@link ProcessTree}).
