@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A fast-registered workflow of flytectl's {@code valid-fast-register.tgz} gives the same outputs
- * on the DirectRunner and Spark {@code local[2]} (see {@link FastRegistrationRunTest} for the
- * package and its stand-ins); about 40 s of Spark, so an integration test.
+ * on the DirectRunner and Spark {@code local[2]} (see {@link FastPackages} for the package and its
+ * stand-ins); about 40 s of Spark, so an integration test.
  */
 class FastRegistrationSparkIT {
   @TempDir Path dir;
@@ -23,7 +23,7 @@ class FastRegistrationSparkIT {
     // given: the API takes the package's own bundle when the options name none
     Path bin = Containers.fakeFlytekit(dir);
     Path log = dir.resolve("fake.log");
-    FlytePackage pkg = PackageReader.read(FastRegistrationRunTest.pkg(dir, bin, log, true));
+    FlytePackage pkg = PackageReader.read(FastPackages.pkg(dir, bin, log, true));
     LiteralMap inputs =
         LiteralMap.newBuilder()
             .putLiterals("a", Literals.of(7L))
@@ -32,11 +32,11 @@ class FastRegistrationSparkIT {
 
     // when
     WorkflowResult direct =
-        FlyteBeam.runWorkflow(pkg, FastRegistrationRunTest.BASIC_WF, inputs, RunOptions.defaults());
+        FlyteBeam.runWorkflow(pkg, FastPackages.BASIC_WF, inputs, RunOptions.defaults());
     WorkflowResult spark =
         FlyteBeam.runWorkflow(
             pkg,
-            FastRegistrationRunTest.BASIC_WF,
+            FastPackages.BASIC_WF,
             inputs,
             RunOptions.defaults().withRunner(RunnerKind.SparkRunner).withSparkMaster("local[2]"));
 
@@ -47,6 +47,6 @@ class FastRegistrationSparkIT {
         .containsEntry("o1", Literals.of("hiworld"));
     assertThat(spark.success()).as(spark.error().orElse("")).isTrue();
     assertThat(spark.outputs()).isEqualTo(direct.outputs());
-    assertThat(FastRegistrationRunTest.logged(log, "fast")).hasSize(4);
+    assertThat(FastPackages.logged(log, "fast")).hasSize(4);
   }
 }
