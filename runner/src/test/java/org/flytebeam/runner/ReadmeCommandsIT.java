@@ -131,6 +131,9 @@ class ReadmeCommandsIT {
         unaccounted.add("listed as not run, but no longer in the README: " + command);
       }
     }
+    System.out.printf(
+        "ReadmeCommandsIT: ran %d README commands (%s), %d not run (NOT_RUN)%n",
+        ran.size(), String.join("; ", ran), commands.size() - ran.size());
     assertThat(unaccounted).isEmpty();
     assertThat(expected.keySet()).as("commands with expectations were run").isSubsetOf(ran);
   }

@@ -27,6 +27,8 @@ class TaskApiJarIT {
 
   private final Path apiJar = Path.of(System.getProperty("flytebeam.it.apiJar"));
   private final Path launcher = Path.of(System.getProperty("flytebeam.it.launcher"));
+  private final Path localJar = Path.of(System.getProperty("flytebeam.it.localJar"));
+  private final Path clusterJar = Path.of(System.getProperty("flytebeam.it.clusterJar"));
 
   @TempDir Path dir;
 
@@ -117,6 +119,30 @@ class TaskApiJarIT {
                       .readAllBytes(),
                   StandardCharsets.UTF_8))
           .contains("org.flytebeam.task.processing.JavaTaskProcessor");
+    }
+  }
+
+  @Test
+  void shouldKeepTheExampleTasksOutOfBothProductJars() throws IOException {
+    for (Path product : List.of(localJar, clusterJar)) {
+      try (ZipFile jar = new ZipFile(product.toFile())) {
+        List<String> names = jar.stream().map(e -> e.getName()).toList();
+        assertThat(names)
+            .as("entries of %s", product)
+            .contains("org/flytebeam/runner/Main.class", "org/flytebeam/task/JavaTask.class")
+            .noneMatch(n -> n.startsWith("org/flytebeam/examples/"));
+        // Compiling tasks against the product jar registers them too.
+        String processors =
+            new String(
+                jar.getInputStream(
+                        jar.getEntry("META-INF/services/javax.annotation.processing.Processor"))
+                    .readAllBytes(),
+                StandardCharsets.UTF_8);
+        assertThat(processors).contains("JavaTaskProcessor");
+        assertThat(jar.getEntry("META-INF/services/org.flytebeam.task.JavaTask"))
+            .as("no task registered in %s", product)
+            .isNull();
+      }
     }
   }
 
