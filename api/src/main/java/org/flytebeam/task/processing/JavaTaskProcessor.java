@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.FilerException;
 import javax.annotation.processing.RoundEnvironment;
@@ -54,6 +55,17 @@ public final class JavaTaskProcessor extends AbstractProcessor {
       "com.google.auto.service.processor.AutoServiceProcessor";
 
   private final Set<String> tasks = new TreeSet<>();
+  private final BooleanSupplier autoServiceRuns;
+
+  /** The processor as {@code javac} makes it (through {@code ServiceLoader}). */
+  public JavaTaskProcessor() {
+    this(JavaTaskProcessor::autoServiceOnProcessorPath);
+  }
+
+  /** For tests: whether Google's AutoService processor runs in the same compilation. */
+  JavaTaskProcessor(BooleanSupplier autoServiceRuns) {
+    this.autoServiceRuns = autoServiceRuns;
+  }
 
   @Override
   public SourceVersion getSupportedSourceVersion() {
@@ -113,7 +125,7 @@ public final class JavaTaskProcessor extends AbstractProcessor {
               type);
       return;
     }
-    if (autoServiceRuns()) {
+    if (autoServiceRuns.getAsBoolean()) {
       if (!annotatedForAutoService(type)) {
         processingEnv
             .getMessager()
@@ -154,7 +166,7 @@ public final class JavaTaskProcessor extends AbstractProcessor {
   }
 
   /** Whether Google's AutoService processor is on this processor's path (and so runs too). */
-  private boolean autoServiceRuns() {
+  private static boolean autoServiceOnProcessorPath() {
     try {
       Class.forName(AUTO_SERVICE_PROCESSOR, false, JavaTaskProcessor.class.getClassLoader());
       return true;

@@ -2,6 +2,7 @@ package org.flytebeam.task.processing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.auto.service.processor.AutoServiceProcessor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.annotation.processing.Processor;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -49,6 +51,10 @@ class JavaTaskProcessorTest {
   private record Compiled(boolean success, List<String> notes, Path classes) {}
 
   private Compiled compile(String... sources) throws IOException {
+    return compile(List.of(new JavaTaskProcessor(() -> false)), sources);
+  }
+
+  private Compiled compile(List<Processor> processors, String... sources) throws IOException {
     Path src = Files.createDirectories(dir.resolve("src/p"));
     Path classes = Files.createDirectories(dir.resolve("classes"));
     List<Path> files = new ArrayList<>();
@@ -67,7 +73,7 @@ class JavaTaskProcessorTest {
               List.of("-d", classes.toString(), "-cp", System.getProperty("java.class.path")),
               null,
               fm.getJavaFileObjectsFromPaths(files));
-      task.setProcessors(List.of(new JavaTaskProcessor()));
+      task.setProcessors(processors);
       boolean ok = task.call();
       List<String> notes =
           diagnostics.getDiagnostics().stream()
@@ -130,6 +136,34 @@ class JavaTaskProcessorTest {
 
     assertThat(compiled.success()).isTrue();
     assertThat(Files.readAllLines(services(compiled))).containsExactly("p.Newer", "p.Older");
+  }
+
+  /** Both processors in one compilation (a processor instance serves one compilation). */
+  private static List<Processor> withAutoService() {
+    return List.of(new JavaTaskProcessor(() -> true), new AutoServiceProcessor());
+  }
+
+  @Test
+  void shouldLeaveTheFileToAutoServiceAndNameATaskItWouldMiss() throws IOException {
+    String annotated =
+        task("public", "Annotated", "public")
+            .replace(
+                "public class Annotated",
+                "@com.google.auto.service.AutoService(JavaTask.class)\npublic class Annotated");
+    List<Processor> both = List.of(new JavaTaskProcessor(() -> true), new AutoServiceProcessor());
+
+    Compiled alone = compile(both, annotated);
+    assertThat(alone.success()).as(alone.notes().toString()).isTrue();
+    assertThat(Files.readAllLines(services(alone))).containsExactly("p.Annotated");
+
+    Compiled mixed = compile(withAutoService(), annotated, task("public", "Bare", "public"));
+    assertThat(mixed.success()).isFalse();
+    assertThat(mixed.notes())
+        .anySatisfy(
+            n ->
+                assertThat(n)
+                    .contains("[p.Bare] has no @AutoService(JavaTask.class)")
+                    .contains("take auto-service off the processor path"));
   }
 
   @Test
