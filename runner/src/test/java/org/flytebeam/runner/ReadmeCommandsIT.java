@@ -1,5 +1,6 @@
 package org.flytebeam.runner;
 
+import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,26 +48,29 @@ class ReadmeCommandsIT {
    * exactly, continuation lines joined by one space.
    */
   private static final Map<String, String> NOT_RUN =
-      Map.of(
-          "mvn verify",
-          "the build command that runs this very test",
-          "./flyte-beam run --definition map.def.json --inputs inputs.json --outputs outputs.json"
-              + " --runner SparkRunner --spark-master spark://HOST:7077 --work-dir /shared/flyte-beam",
-          "HOST is a placeholder for the user's cluster; SparkClusterIT runs the launcher on a real"
-              + " standalone cluster",
-          "spark-submit --master spark://HOST:7077 --conf"
-              + " spark.executor.extraJavaOptions=\"--add-opens=java.base/java.lang=ALL-UNNAMED ...\""
-              + " --class org.flytebeam.runner.Main runner/target/flyte-beam-cluster.jar run"
-              + " --definition hdfs://NAMENODE:8020/maps/map.def.json --inputs"
-              + " hdfs://NAMENODE:8020/maps/inputs.json --outputs"
-              + " hdfs://NAMENODE:8020/maps/outputs.json --work-dir"
-              + " hdfs://NAMENODE:8020/tmp/flyte-beam --jars my-tasks.jar",
-          "needs a Spark distribution's spark-submit, a cluster and HDFS (placeholders);"
-              + " SparkClusterIT runs SparkSubmit with the cluster jar and a task jar",
-          "java <the Java 17 flags> -cp \"$SPARK_HOME/jars/*\" org.apache.spark.deploy.SparkSubmit"
-              + " --master spark://HOST:7077 --class org.flytebeam.runner.Main"
-              + " flyte-beam-cluster.jar run ...",
-          "a template (<the Java 17 flags>, run ...), not a command; SparkClusterIT runs it");
+      Map.ofEntries(
+          entry("mvn verify", "the build command that runs this very test"),
+          entry(
+              "./flyte-beam run --definition map.def.json --inputs inputs.json --outputs outputs.json"
+                  + " --runner SparkRunner --spark-master spark://HOST:7077 --work-dir"
+                  + " /shared/flyte-beam",
+              "HOST is a placeholder for the user's cluster; SparkClusterIT runs the launcher on a"
+                  + " real standalone cluster"),
+          entry(
+              "spark-submit --master spark://HOST:7077 --conf"
+                  + " spark.executor.extraJavaOptions=\"--add-opens=java.base/java.lang=ALL-UNNAMED"
+                  + " ...\" --class org.flytebeam.runner.Main runner/target/flyte-beam-cluster.jar run"
+                  + " --definition hdfs://NAMENODE:8020/maps/map.def.json --inputs"
+                  + " hdfs://NAMENODE:8020/maps/inputs.json --outputs"
+                  + " hdfs://NAMENODE:8020/maps/outputs.json --work-dir"
+                  + " hdfs://NAMENODE:8020/tmp/flyte-beam --jars my-tasks.jar",
+              "needs a Spark distribution's spark-submit, a cluster and HDFS (placeholders);"
+                  + " SparkClusterIT runs SparkSubmit with the cluster jar and a task jar"),
+          entry(
+              "java <the Java 17 flags> -cp \"$SPARK_HOME/jars/*\""
+                  + " org.apache.spark.deploy.SparkSubmit --master spark://HOST:7077 --class"
+                  + " org.flytebeam.runner.Main flyte-beam-cluster.jar run ...",
+              "a template (<the Java 17 flags>, run ...), not a command; SparkClusterIT runs it"));
 
   /** What the README says of a command's result; a command not here must exit 0. */
   private record Expected(int exitCode, List<String> stderrHas, JsonNode stdoutJson) {}
