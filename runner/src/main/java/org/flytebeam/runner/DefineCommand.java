@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.flytebeam.InvalidDefinitionException;
+import org.flytebeam.exec.TaskRegistry;
 import org.flytebeam.exec.process.FastRegistration;
 import org.flytebeam.graph.FlytePackage;
 import org.flytebeam.idl.DefinitionWriter;
@@ -24,7 +25,6 @@ import org.flytebeam.idl.PackageReader;
 import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.task.JavaTask;
-import org.flytebeam.task.TaskRegistry;
 import org.flytebeam.types.LiteralTypeException;
 import org.flytebeam.types.PlainJson;
 import picocli.CommandLine.Command;
@@ -42,8 +42,8 @@ import picocli.CommandLine.Spec;
     name = "define",
     mixinStandardHelpOptions = true,
     description = {
-      "Write the map task definition (flyteidl) of a Java task found by name, in the built-in"
-          + " tasks or in --jars, or of a task of a package or definition (--from), for"
+      "Write the map task definition (flyteidl) of a Java task found by name, in --jars or on"
+          + " the class path, or of a task of a package or definition (--from), for"
           + " 'flyte-beam run --definition'.",
       "Exit codes: 0 written; 2 unknown task, invalid settings or an unwritable file."
     })
