@@ -13,13 +13,20 @@ import org.flytebeam.runner.FlyteBeam;
 
 /**
  * Where the variants' programs are: the JVM, its flags (the same for every variant), the shaded
- * flyte-beam jar, and the classpath of the plain variants.
+ * flyte-beam jar, the example tasks' jar it runs (not in the shaded jar, as for a user's own
+ * tasks), and the classpath of the plain variants.
  */
-record Layout(Path java, List<String> jvmFlags, Path flyteBeamJar, String variantClasspath) {
+record Layout(
+    Path java,
+    List<String> jvmFlags,
+    Path flyteBeamJar,
+    Path examplesJar,
+    String variantClasspath) {
   Layout {
     requireNonNull(java, "java");
     jvmFlags = List.copyOf(jvmFlags);
     requireNonNull(flyteBeamJar, "flyteBeamJar");
+    requireNonNull(examplesJar, "examplesJar");
     requireNonNull(variantClasspath, "variantClasspath");
   }
 
@@ -28,13 +35,15 @@ record Layout(Path java, List<String> jvmFlags, Path flyteBeamJar, String varian
 
   /**
    * The built tree under {@code root}: {@code runner/target/flyte-beam.jar}, {@code
-   * bench/target/classes} and {@code bench/target/classpath.txt}.
+   * examples/target/flyte-beam-examples.jar}, {@code bench/target/classes} and {@code
+   * bench/target/classpath.txt}.
    */
   static Layout of(Path root, boolean quick) throws IOException {
     Path jar = root.resolve("runner/target/flyte-beam.jar");
+    Path examples = root.resolve("examples/target/flyte-beam-examples.jar");
     Path classes = root.resolve("bench/target/classes");
     Path classpathFile = root.resolve("bench/target/classpath.txt");
-    for (Path p : List.of(jar, classes, classpathFile)) {
+    for (Path p : List.of(jar, examples, classes, classpathFile)) {
       if (!Files.exists(p)) {
         throw new IllegalStateException(
             "[" + p + "] does not exist: build first (./bench/run builds what is missing)");
@@ -49,6 +58,6 @@ record Layout(Path java, List<String> jvmFlags, Path flyteBeamJar, String varian
     if (quick) {
       flags.addAll(QUICK_FLAGS);
     }
-    return new Layout(java, flags, jar, classpath);
+    return new Layout(java, flags, jar, examples, classpath);
   }
 }

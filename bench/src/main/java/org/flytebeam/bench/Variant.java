@@ -1,5 +1,6 @@
 package org.flytebeam.bench;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,8 +168,8 @@ public enum Variant {
   }
 
   /**
-   * {@code flyte-beam run} from the shaded jar, with the variants' JVM flags, then {@code
-   * jvmFlags}, then the run's {@code args}.
+   * {@code flyte-beam run} from the shaded jar, the example tasks' jar on the class path, with the
+   * variants' JVM flags, then {@code jvmFlags}, then the run's {@code args}.
    */
   private static List<String> flyteBeamRun(
       Layout layout, List<String> jvmFlags, List<String> args) {
@@ -177,7 +178,11 @@ public enum Variant {
     cmd.addAll(layout.jvmFlags());
     cmd.addAll(jvmFlags);
     cmd.addAll(
-        List.of("-cp", layout.flyteBeamJar().toString(), "org.flytebeam.runner.Main", "run"));
+        List.of(
+            "-cp",
+            layout.flyteBeamJar() + File.pathSeparator + layout.examplesJar(),
+            "org.flytebeam.runner.Main",
+            "run"));
     cmd.addAll(args);
     return cmd;
   }

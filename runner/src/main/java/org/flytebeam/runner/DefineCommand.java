@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import flyteidl.core.Interface.Variable;
+import flyteidl.core.Interface.VariableMap;
 import flyteidl.core.Literals.Literal;
+import flyteidl.core.Tasks.TaskTemplate;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,11 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.flytebeam.InvalidDefinitionException;
+import org.flytebeam.exec.TaskRegistry;
+import org.flytebeam.exec.process.FastRegistration;
+import org.flytebeam.graph.FlytePackage;
 import org.flytebeam.idl.DefinitionWriter;
+import org.flytebeam.idl.PackageReader;
 import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.task.JavaTask;
-import org.flytebeam.task.TaskRegistry;
 import org.flytebeam.types.LiteralTypeException;
 import org.flytebeam.types.PlainJson;
 import picocli.CommandLine.Command;
@@ -28,15 +33,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code flyte-beam define}: writes the map task definition of a Java task, the file {@code run
- * --definition} takes, without writing a program that calls {@link DefinitionWriter}.
+ * {@code flyte-beam define}: writes the map task definition of a Java task, or of a task of a
+ * flytekit package ({@code --from}), the file {@code run --definition} takes, without writing a
+ * program that calls {@link DefinitionWriter}. Over a flytekit task it writes what flytekit's
+ * {@code map_task} writes (see {@link MapTask}).
  */
 @Command(
     name = "define",
     mixinStandardHelpOptions = true,
     description = {
-      "Write the map task definition (flyteidl) of a Java task found by name, in the built-in"
-          + " tasks or in --jars, for 'flyte-beam run --definition'.",
+      "Write the map task definition (flyteidl) of a Java task found by name, in --jars or on"
+          + " the class path, or of a task of a package or definition (--from), for"
+          + " 'flyte-beam run --definition'.",
       "Exit codes: 0 written; 2 unknown task, invalid settings or an unwritable file."
     })
 final class DefineCommand implements Callable<Integer> {
@@ -48,8 +56,19 @@ final class DefineCommand implements Callable<Integer> {
       names = "--task",
       required = true,
       paramLabel = "NAME",
-      description = "The Java task's registered name (JavaTask.name()).")
+      description =
+          "The Java task's registered name (JavaTask.name()), or with --from the task's full"
+              + " name in that package (e.g. core.control_flow.map_task.a_mappable_task).")
   String task;
+
+  @Option(
+      names = "--from",
+      paramLabel = "PATH",
+      description =
+          "Take the task from this pyflyte package archive (.tgz), folder of serialized files,"
+              + " or task file (TaskTemplate, TaskSpec; .pb, .json, .yaml) instead of Java tasks:"
+              + " a flytekit task is mapped as flytekit's map_task writes it.")
+  String from;
 
   @Option(
       names = "--out",
@@ -114,8 +133,25 @@ final class DefineCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = command.commandLine().getErr();
     try (UserJars userJars = UserJars.install(jars)) {
-      JavaTask<?, ?> javaTask = TaskRegistry.load(classLoader()).get(task);
-      MapTaskSpec spec = mapTask(javaTask).build();
+      MapTaskSpec spec;
+      if (from != null) {
+        TaskTemplate template = packageTask();
+        spec = settings(MapTask.of(template), template.getInterface().getInputs()).build();
+        if (FastRegistration.needsBundle(spec.subTask().template())) {
+          err.println(
+              "note: task ["
+                  + task
+                  + "] is fast-registered: run the definition with --fast-bundle FILE|URI (the"
+                  + " fast*.tar.gz of the package)");
+        }
+      } else {
+        JavaTask<?, ?> javaTask = TaskRegistry.load(classLoader()).get(task);
+        spec =
+            settings(
+                    MapTask.of(javaTask),
+                    MapTask.javaTaskTemplate(javaTask).getInterface().getInputs())
+                .build();
+      }
       write(spec);
       err.println(
           "wrote "
@@ -139,8 +175,28 @@ final class DefineCommand implements Callable<Integer> {
     return loader != null ? loader : DefineCommand.class.getClassLoader();
   }
 
-  private MapTask mapTask(JavaTask<?, ?> javaTask) {
-    MapTask map = MapTask.of(javaTask);
+  /** The task named {@code --task} in the package or definition {@code --from}. */
+  private TaskTemplate packageTask() {
+    FlytePackage pkg;
+    if (LiteralFiles.isLocalFolder(from)) {
+      pkg = PackageReader.read(Path.of(from));
+    } else {
+      pkg = PackageReader.read(from, LiteralFiles.read(from, "--from"));
+    }
+    TaskTemplate template = pkg.tasks().get(task);
+    if (template == null) {
+      throw new InvalidDefinitionException(
+          "--task ["
+              + task
+              + "] is not a task of "
+              + pkg.source()
+              + ": its tasks are "
+              + new java.util.TreeSet<>(pkg.tasks().keySet()));
+    }
+    return template;
+  }
+
+  private MapTask settings(MapTask map, VariableMap inputs) {
     if (parallelism != null) {
       map = map.concurrency(parallelism);
     }
@@ -157,15 +213,13 @@ final class DefineCommand implements Callable<Integer> {
       map = map.cache(cacheVersion);
     }
     if (!bind.isEmpty()) {
-      map = map.boundInputsValues(boundValues(javaTask));
+      map = map.boundInputsValues(boundValues(inputs.getVariablesMap()));
     }
     return legacy ? map.legacy() : map;
   }
 
   /** Every {@code --bind} value read by its input's type; every problem listed at once. */
-  private Map<String, Literal> boundValues(JavaTask<?, ?> javaTask) {
-    Map<String, Variable> inputs =
-        MapTask.javaTaskTemplate(javaTask).getInterface().getInputs().getVariablesMap();
+  private Map<String, Literal> boundValues(Map<String, Variable> inputs) {
     Map<String, Literal> values = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
     bind.forEach(

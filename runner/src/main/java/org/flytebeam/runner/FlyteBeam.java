@@ -192,8 +192,19 @@ public final class FlyteBeam {
     // A local run folder names its owner while the run runs: a killed run's is removed later.
     Optional<Path> owned =
         options.workDir().flatMap(dir -> claimLocalRunFolder(dir, workDir, runId));
-    try (PipelineRuns runs = new PipelineRuns(pipelineOptions, options, observer)) {
-      return runInFolder(spec, inputs, options, observer, runs, workDir, runId);
+    try {
+      RunOptions placed;
+      try {
+        placed = FastBundles.place(options, localWorkers(options), workDir);
+      } catch (RuntimeException e) {
+        if (options.workDir().isEmpty()) {
+          deleteLocalFolder(workDir);
+        }
+        throw e;
+      }
+      try (PipelineRuns runs = new PipelineRuns(pipelineOptions, placed, observer)) {
+        return runInFolder(spec, inputs, placed, observer, runs, workDir, runId);
+      }
     } finally {
       owned.ifPresent(UserFolders::release);
     }
@@ -333,10 +344,14 @@ public final class FlyteBeam {
       FlytePackage.Entity entity,
       ExecutionGraph graph,
       LiteralMap inputs,
-      RunOptions options) {
+      RunOptions given) {
     LiteralMap workflowInputs = WorkflowInputs.of(entity, graph, inputs);
     List<String> warnings = new ArrayList<>();
     java.util.Map<String, MapTaskSpec> specs = WorkflowEngine.specs(graph, warnings);
+    // Fast-registered tasks: the package's code bundle unless one is given; none at all is found
+    // here, before any node runs.
+    RunOptions options = FastBundles.withPackageBundle(given, pkg);
+    FastBundles.requireBundle(options, specs);
     MapTaskSpec named = specs.isEmpty() ? null : specs.values().iterator().next();
     try (UserJars jars = UserJars.install(options.jars())) {
       PipelineOptions pipelineOptions =
@@ -356,18 +371,21 @@ public final class FlyteBeam {
                 t.setDaemon(true);
                 return t;
               });
-      try (PipelineRuns runs = new PipelineRuns(pipelineOptions, options, plan -> {})) {
-        WorkflowEngine engine = new WorkflowEngine(options, runs, workDir, threads, specs);
-        try {
-          LiteralMap outputs = engine.run("", graph, workflowInputs);
-          return new WorkflowResult(true, outputs, engine.outcomes(), Optional.empty(), warnings);
-        } catch (WorkflowEngine.NodeFailedException e) {
-          return new WorkflowResult(
-              false,
-              LiteralMap.getDefaultInstance(),
-              engine.outcomes(),
-              Optional.of(e.getMessage()),
-              warnings);
+      try {
+        RunOptions placed = FastBundles.place(options, localWorkers(options), workDir);
+        try (PipelineRuns runs = new PipelineRuns(pipelineOptions, placed, plan -> {})) {
+          WorkflowEngine engine = new WorkflowEngine(placed, runs, workDir, threads, specs);
+          try {
+            LiteralMap outputs = engine.run("", graph, workflowInputs);
+            return new WorkflowResult(true, outputs, engine.outcomes(), Optional.empty(), warnings);
+          } catch (WorkflowEngine.NodeFailedException e) {
+            return new WorkflowResult(
+                false,
+                LiteralMap.getDefaultInstance(),
+                engine.outcomes(),
+                Optional.of(e.getMessage()),
+                warnings);
+          }
         }
       } finally {
         threads.shutdownNow();
@@ -531,11 +549,7 @@ public final class FlyteBeam {
       FileSystems.setDefaultPipelineOptions(
           PipelineOptionsFactory.fromArgs(beamArgs(options)).create());
     } catch (IllegalArgumentException e) {
-      throw new InvalidDefinitionException(
-          "Beam options "
-              + options.beamArgs()
-              + " are invalid: "
-              + e.getMessage().lines().findFirst().orElse(""));
+      throw invalidBeamOptions(options, e);
     }
   }
 
@@ -543,12 +557,17 @@ public final class FlyteBeam {
     try {
       return pipelineOptions(spec, options, beamArgs(options));
     } catch (IllegalArgumentException e) {
-      throw new InvalidDefinitionException(
-          "Beam options "
-              + options.beamArgs()
-              + " are invalid: "
-              + e.getMessage().lines().findFirst().orElse(""));
+      throw invalidBeamOptions(options, e);
     }
+  }
+
+  private static InvalidDefinitionException invalidBeamOptions(
+      RunOptions options, IllegalArgumentException e) {
+    return new InvalidDefinitionException(
+        "Beam options "
+            + options.beamArgs()
+            + " are invalid: "
+            + e.getMessage().lines().findFirst().orElse(""));
   }
 
   private static PipelineOptions pipelineOptions(

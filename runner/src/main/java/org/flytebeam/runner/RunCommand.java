@@ -145,6 +145,17 @@ final class RunCommand implements Callable<Integer> {
   List<String> beamOptions = new ArrayList<>();
 
   @Option(
+      names = "--fast-bundle",
+      paramLabel = "FILE|URI",
+      description =
+          "The code bundle of fast-registered tasks (pyflyte-fast-execute"
+              + " --additional-distribution {{ .remote_package_path }}): the fast*.tar.gz that"
+              + " pyflyte package wrote, a local file or a URI every worker reads. Default: the one"
+              + " in the --definition archive or folder. Each attempt unpacks it into a fresh"
+              + " folder of its own ({{ .dest_dir }}).")
+  String fastBundle;
+
+  @Option(
       names = "--raw-output-prefix",
       paramLabel = "DIR",
       description =
@@ -350,7 +361,8 @@ final class RunCommand implements Callable<Integer> {
             cacheMode(),
             Optional.ofNullable(outputsDir).map(LiteralFiles::localPathOf),
             overwrite)
-        .withSparkConf(sparkConf);
+        .withSparkConf(sparkConf)
+        .withFastBundle(fastBundle == null ? "" : LiteralFiles.localPathOf(fastBundle));
   }
 
   /**
@@ -453,11 +465,18 @@ final class RunCommand implements Callable<Integer> {
     FlyteBeam.registerFileSystems(options);
     if (LiteralFiles.isLocalFolder(definition)) {
       FlytePackage pkg = PackageReader.read(Path.of(definition));
-      return runWorkflow(options, pkg, pkg.select(Optional.ofNullable(workflow)), out, err);
+      return runWorkflow(
+          FastBundles.withPackageBundle(options, pkg),
+          pkg,
+          pkg.select(Optional.ofNullable(workflow)),
+          out,
+          err);
     }
     byte[] definitionBytes = LiteralFiles.read(definition, "--definition");
     FlytePackage pkg = PackageReader.read(definition, definitionBytes);
     FlytePackage.Entity entity = pkg.select(Optional.ofNullable(workflow));
+    // --fast-bundle wins over the package's own fast*.tar.gz.
+    options = FastBundles.withPackageBundle(options, pkg);
     if (!isOneMap(pkg, entity)) {
       return runWorkflow(options, pkg, entity, out, err);
     }

@@ -20,7 +20,7 @@ import org.flytebeam.task.JavaTask;
 /**
  * The user's own jars ({@code --jars}) on the driver: a class loader over them, installed as the
  * thread's context class loader for the length of a run, which is where {@code ServiceLoader} finds
- * the user's Java tasks ({@link org.flytebeam.task.TaskRegistry#current()}) and Beam finds file
+ * the user's Java tasks ({@link org.flytebeam.exec.TaskRegistry#current()}) and Beam finds file
  * systems and pipeline options (an {@code s3://} module, say). The executors get the same jars
  * staged by Spark ({@code spark.jars}); see {@link SparkContexts}.
  *
@@ -96,9 +96,9 @@ final class UserJars implements AutoCloseable {
   static final String SERVICES_FILE = "META-INF/services/" + JavaTask.class.getName();
 
   /**
-   * A jar with Java task classes but no services file (built by plain {@code javac}, where the
-   * {@code @AutoService} annotation does nothing without its processor) would answer "no Java task
-   * named ..." later: say now exactly what to add.
+   * A jar with Java task classes but no services file (built with the processor of {@code
+   * flyte-beam-api} turned off or off the processor path) would answer "no Java task named ..."
+   * later: say now exactly what to add.
    */
   private static void checkRegistered(Path jar, ClassLoader loader) {
     List<String> tasks = new ArrayList<>();
@@ -130,8 +130,8 @@ final class UserJars implements AutoCloseable {
       throw new InvalidDefinitionException(
           String.format(
               "--jars file [%s] holds Java tasks %s but no %s, so they cannot be found by name"
-                  + " (plain javac writes it only with the auto-service annotation processor on"
-                  + " its -processorpath): add that file to the jar with one class name a line,"
+                  + " (javac writes it when flyte-beam-api.jar is on its -processorpath, or its class"
+                  + " path with annotation processing on): add that file to the jar with one class name a line,"
                   + " e.g. mkdir -p services/META-INF/services && printf '%s\\n' > services/%s"
                   + " && jar uf %s -C services %s",
               jar,

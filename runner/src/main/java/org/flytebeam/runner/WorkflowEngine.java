@@ -101,7 +101,12 @@ final class WorkflowEngine {
       String path, GraphNode n, Map<String, MapTaskSpec> out, List<String> warnings) {
     var target = n.target();
 
-    if (target instanceof TaskCall t) {
+    if (target instanceof TaskCall t
+        && DefinitionReader.CONTAINER_ARRAY_TYPE.equals(t.task().getType())) {
+      // A task node over a legacy map task (flytekit's MapPythonTask, e.g. mapper_..._0): the map
+      // itself, its inputs the node's lists.
+      out.put(path, DefinitionReader.read(t.task()));
+    } else if (target instanceof TaskCall t) {
       Node node =
           Node.newBuilder()
               .setId(n.id())
@@ -311,7 +316,9 @@ final class WorkflowEngine {
   private LiteralMap execute(String path, GraphNode n, Promises promises) {
     var target = n.target();
 
-    if (target instanceof TaskCall) {
+    if (target instanceof TaskCall && legacyMap(path)) {
+      return runMap(path, inputsOf(path, n, promises));
+    } else if (target instanceof TaskCall) {
       LiteralMap.Builder asLists = LiteralMap.newBuilder();
       inputsOf(path, n, promises)
           .getLiteralsMap()
@@ -383,6 +390,11 @@ final class WorkflowEngine {
     in.putAllLiterals(given.getLiteralsMap());
     in.putAllLiterals(lp.fixedInputs().getLiteralsMap());
     return in.build();
+  }
+
+  private boolean legacyMap(String path) {
+    MapTaskSpec spec = specs.get(path);
+    return spec != null && spec.form() == MapTaskSpec.Form.LEGACY;
   }
 
   private LiteralMap runMap(String path, LiteralMap inputs) {

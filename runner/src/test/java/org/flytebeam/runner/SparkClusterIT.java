@@ -60,6 +60,7 @@ class SparkClusterIT {
   private final Path localJar = Path.of(System.getProperty("flytebeam.it.localJar"));
   private final Path clusterJar = Path.of(System.getProperty("flytebeam.it.clusterJar"));
   private final Path launcher = Path.of(System.getProperty("flytebeam.it.launcher"));
+  private final Path examplesJar = Path.of(System.getProperty("flytebeam.it.examplesJar"));
   private final Path sparkClasspath = Path.of(System.getProperty("flytebeam.it.sparkClasspath"));
 
   private Path dir;
@@ -144,8 +145,9 @@ class SparkClusterIT {
           .contains(
               "org/flytebeam/runner/Main.class",
               "org/apache/beam/runners/spark/SparkRunner.class",
-              "org/apache/beam/sdk/io/hdfs/HadoopFileSystemRegistrar.class",
-              "org/flytebeam/examples/Square.class");
+              "org/apache/beam/sdk/io/hdfs/HadoopFileSystemRegistrar.class")
+          // The example tasks are not part of the product: they come with --jars, as a user's.
+          .noneMatch(n -> n.startsWith("org/flytebeam/examples/"));
       String fileSystems =
           new String(
               jar.getInputStream(
@@ -155,6 +157,11 @@ class SparkClusterIT {
       assertThat(fileSystems).contains("LocalFileSystemRegistrar", "HadoopFileSystemRegistrar");
     }
     assertThat(Files.size(clusterJar)).isLessThan(Files.size(localJar) / 2);
+    try (ZipFile jar = new ZipFile(localJar.toFile())) {
+      assertThat(jar.stream().map(e -> e.getName()))
+          .contains("org/flytebeam/runner/Main.class")
+          .noneMatch(n -> n.startsWith("org/flytebeam/examples/"));
+    }
   }
 
   @Test
@@ -177,6 +184,8 @@ class SparkClusterIT {
             outputs.toString(),
             "--work-dir",
             workDir.toString(),
+            "--jars",
+            examplesJar.toString(),
             "--runner",
             "SparkRunner",
             "--spark-master",
@@ -220,6 +229,9 @@ class SparkClusterIT {
             outputs.toString(),
             "--work-dir",
             workDir.toString(),
+            // The example tasks are not in the product: the executors get them as a user's jar.
+            "--jars",
+            examplesJar.toString(),
             "--spark-master",
             cluster.masterUrl());
 
@@ -430,6 +442,8 @@ class SparkClusterIT {
             outputs.toString(),
             "--work-dir",
             workDir.toString(),
+            "--jars",
+            examplesJar.toString(),
             "--runner",
             "SparkRunner",
             "--spark-master",

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.exec.process.DataConfigFiles;
+import org.flytebeam.exec.process.FastRegistration;
 import org.flytebeam.exec.process.LocalFiles;
 import org.flytebeam.exec.process.ProcessTree;
 import org.flytebeam.exec.process.SafePaths;
@@ -74,6 +75,12 @@ import org.flytebeam.spec.TaskId;
  * inputs as files in a folder standing for {@code input_path} and writes its outputs as files into
  * one standing for {@code output_path} (see {@link DataConfigFiles}); both paths are replaced by
  * those folders wherever they appear in the arguments.
+ *
+ * <p>A fast-registered task ({@code pyflyte-fast-execute --additional-distribution {{
+ * .remote_package_path }} --dest-dir {{ .dest_dir }} -- ...}) gets the run's code bundle ({@link
+ * ProcessSettings#fastBundle()}, a local copy of it made once per JVM when it is remote) and a
+ * fresh, empty {@code dest} folder in the attempt's folder, removed when the attempt ends; such a
+ * task without a bundle is refused by {@link #check} before the run.
  *
  * <p>At most {@link ProcessSettings#effectiveProcessesPerWorker()} processes run at once per JVM,
  * whatever the map's parallelism; timeouts and a stopping run kill the whole process tree (see
@@ -153,6 +160,9 @@ public final class ContainerInvoker implements ElementInvoker {
       throw new InvalidDefinitionException(problems);
     }
     problems.addAll(isolationProblems(context, command));
+    if (needsBundle(command) && context.process().fastBundle().isEmpty()) {
+      FastRegistration.missingBundle(List.of(task)).ifPresent(problems::add);
+    }
     Template program = command.argv().get(0);
     if (!program.hasPlaceholders()) {
       String name = program.source();
@@ -415,6 +425,7 @@ public final class ContainerInvoker implements ElementInvoker {
       Path checkpoint,
       Optional<Path> dataIn,
       Optional<Path> dataOut,
+      Optional<Path> destDir,
       String previousCheckpoint,
       String rawOutputPrefix) {}
 
@@ -423,9 +434,29 @@ public final class ContainerInvoker implements ElementInvoker {
       long index, int attempt, Map<String, Literal> inputs, Optional<Duration> timeout)
       throws AttemptFailedException {
     Attempt a;
-    List<String> argv;
     try {
       a = prepare(index, attempt, inputs);
+    } catch (SafePaths.UnsafePathException e) {
+      throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
+    } catch (IOException | UncheckedIOException e) {
+      throw new AttemptFailedException(
+          FailureKind.RECOVERABLE_SYSTEM,
+          "IOError: cannot prepare the attempt: " + e.getMessage(),
+          e);
+    }
+    try {
+      return run(a, index, attempt, inputs, timeout);
+    } finally {
+      // The unpacked code of a fast-registered task lives no longer than its attempt.
+      a.destDir().ifPresent(ContainerInvoker::deleteQuietly);
+    }
+  }
+
+  private List<Literal> run(
+      Attempt a, long index, int attempt, Map<String, Literal> inputs, Optional<Duration> timeout)
+      throws AttemptFailedException {
+    List<String> argv;
+    try {
       argv = render(a, index, attempt, inputs);
     } catch (SafePaths.UnsafePathException e) {
       throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
@@ -529,8 +560,13 @@ public final class ContainerInvoker implements ElementInvoker {
         LocalFiles.join(
             LocalFiles.join(context.rawOutputPrefix(), Long.toString(index)),
             Integer.toString(attempt));
+    // {{ .dest_dir }}: a fresh folder per attempt, which pyflyte-fast-execute needs to exist.
+    Optional<Path> destDir =
+        uses(Kind.DEST_DIR)
+            ? Optional.of(Files.createDirectories(dir.resolve("dest")))
+            : Optional.empty();
     return new Attempt(
-        dir, work, outputPrefix, outputs, checkpoint, dataIn, dataOut, previous, raw);
+        dir, work, outputPrefix, outputs, checkpoint, dataIn, dataOut, destDir, previous, raw);
   }
 
   private List<String> render(Attempt a, long index, int attempt, Map<String, Literal> inputs)
@@ -548,6 +584,8 @@ public final class ContainerInvoker implements ElementInvoker {
             a.previousCheckpoint(),
             key,
             needsTemplateFile() ? templateFile().toString() : "",
+            needsBundle(command) ? bundleFile().toString() : "",
+            a.destDir().map(Path::toString).orElse(""),
             a.dataIn().map(Path::toString).orElse(""),
             a.dataOut().map(Path::toString).orElse(""),
             inputs);
@@ -596,8 +634,52 @@ public final class ContainerInvoker implements ElementInvoker {
   }
 
   private boolean needsTemplateFile() {
-    return command.argv().stream()
-        .anyMatch(t -> t.parts().stream().anyMatch(p -> p.kind() == Kind.TASK_TEMPLATE_PATH));
+    return uses(Kind.TASK_TEMPLATE_PATH);
+  }
+
+  private boolean uses(Kind kind) {
+    return command.argv().stream().anyMatch(t -> t.uses(kind));
+  }
+
+  private static boolean needsBundle(Command command) {
+    return command.argv().stream().anyMatch(t -> t.uses(Kind.REMOTE_PACKAGE_PATH));
+  }
+
+  /**
+   * {@code {{ .remote_package_path }}}: the code bundle as a file of this machine, the given one
+   * when it is local, else a copy made once per JVM and run, keeping its name (pyflyte-fast-execute
+   * unpacks it by its {@code .tar.gz} suffix).
+   */
+  private Path bundleFile() throws IOException {
+    String bundle = context.process().fastBundle();
+    if (bundle.isEmpty()) {
+      // check() refuses such a run before it starts; a plan built around it still fails clearly.
+      throw new IllegalArgumentException(
+          FastRegistration.missingBundle(List.of(context.subTask().id().name())).orElseThrow());
+    }
+    if (LocalFiles.isLocal(bundle)) {
+      return LocalFiles.toPath(bundle).toAbsolutePath();
+    }
+    String name = bundle.substring(bundle.lastIndexOf('/') + 1);
+    try {
+      return WORKER_FILES.computeIfAbsent(
+          context.runId() + "/fast-bundle",
+          k -> {
+            try {
+              Path folder = Files.createDirectories(attemptsRoot.resolve("fast-bundle"));
+              Path temp = Files.createTempFile(folder, "bundle", ".tmp");
+              Files.delete(temp);
+              LocalFiles.copyIn(bundle, temp, false);
+              Path file = folder.resolve(SafePaths.problem(name) == null ? name : "bundle.tar.gz");
+              Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+              return file;
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   private Path templateFile() throws IOException {

@@ -2,7 +2,6 @@ package org.flytebeam.exec;
 
 import java.util.List;
 import org.flytebeam.spec.SubTask;
-import org.flytebeam.task.TaskRegistry;
 
 /**
  * Chooses how a sub-task runs: a Java task in-process, resolved by its name; any other task with a

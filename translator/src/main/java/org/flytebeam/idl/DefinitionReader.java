@@ -317,6 +317,9 @@ public final class DefinitionReader {
                 ArrayNode.newBuilder()
                     .setNode(node.toBuilder().clearUpstreamNodeIds())
                     .setMinSuccesses(1)
+                    // A task node's process reads its own inputs, scalars (pyflyte-execute's
+                    // {{.input}}), not the map of one-element lists this map of one is given.
+                    .setDataMode(ArrayNode.DataMode.INDIVIDUAL_INPUT_FILES)
                     .setIsOriginalSubNodeInterface(
                         com.google.protobuf.BoolValue.newBuilder().setValue(true)))
             .build();

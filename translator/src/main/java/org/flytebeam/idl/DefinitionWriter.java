@@ -116,6 +116,10 @@ public final class DefinitionWriter {
         NodeMetadata.newBuilder()
             .setName(spec.name())
             .setRetries(RetryStrategy.newBuilder().setRetries(subTask.retries()));
+    if (template.getMetadata().hasInterruptible()) {
+      // flytekit's sub-node metadata carries the task's interruptible flag when it is set.
+      subNodeMetadata.setInterruptible(template.getMetadata().getInterruptible());
+    }
     subTask
         .timeout()
         .ifPresent(

@@ -315,8 +315,12 @@ public final class MapTask {
     }
 
     Map<String, Literal> values = boundValues(inputs, problems);
+    Optional<FlytekitCommand> flytekit =
+        javaTask == null && subTemplate.hasContainer()
+            ? FlytekitCommand.parse(containerArgs(subTemplate))
+            : Optional.empty();
     if (legacy) {
-      checkLegacy(values, problems);
+      checkLegacy(values, flytekit.isPresent(), problems);
     }
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
@@ -327,8 +331,14 @@ public final class MapTask {
     Optional<Float> ratio = minSuccesses.isPresent() ? Optional.empty() : minSuccessRatio;
     TypedInterface mapped = MappedInterface.of(scalar, bound, ratio);
     return legacy
-        ? legacySpec(subTemplate, scalar, mapped, bound, ratio)
-        : arrayNodeSpec(subTemplate, scalar, mapped, bound, values, ratio);
+        ? legacySpec(subTemplate, scalar, mapped, bound, ratio, flytekit)
+        : arrayNodeSpec(subTemplate, scalar, mapped, bound, values, ratio, flytekit);
+  }
+
+  private static List<String> containerArgs(TaskTemplate t) {
+    List<String> args = new ArrayList<>(t.getContainer().getCommandList());
+    args.addAll(t.getContainer().getArgsList());
+    return args;
   }
 
   /** The template with this builder's cache version and ignored inputs, where they are given. */
@@ -380,6 +390,11 @@ public final class MapTask {
               "the sub-task template [%s] is a container_array (already a map task): map its"
                   + " sub-task instead",
               name));
+    } else if (t.hasContainer() && runsMapExecute(containerArgs(t))) {
+      problems.add(
+          String.format(
+              "the sub-task template [%s] runs %s (already a map task): map its sub-task instead",
+              name, FlytekitCommand.MAP_EXECUTE));
     }
   }
 
@@ -442,7 +457,17 @@ public final class MapTask {
     return null;
   }
 
-  private void checkLegacy(Map<String, Literal> values, List<String> problems) {
+  /** Whether the program, past a fast-registration prefix, is flytekit's map command. */
+  private static boolean runsMapExecute(List<String> args) {
+    int start =
+        !args.isEmpty() && args.get(0).equals(FlytekitCommand.FAST_EXECUTE)
+            ? args.indexOf("--") + 1
+            : 0;
+    return start < args.size() && args.get(start).equals(FlytekitCommand.MAP_EXECUTE);
+  }
+
+  private void checkLegacy(
+      Map<String, Literal> values, boolean flytekitTask, List<String> problems) {
     if (!values.isEmpty()) {
       problems.add(
           String.format(
@@ -470,7 +495,8 @@ public final class MapTask {
                   + " container",
               template.getId().getName()));
     }
-    if (javaTask == null && !allBoundInputs().isEmpty()) {
+    // flytekit's map resolver reads the bound names from "vars <csv>", as Java tasks do.
+    if (javaTask == null && !flytekitTask && !allBoundInputs().isEmpty()) {
       problems.add(
           String.format(
               "the legacy (container_array) form records bound inputs %s in the container args"
@@ -486,7 +512,8 @@ public final class MapTask {
       TypedInterface mapped,
       List<String> bound,
       Map<String, Literal> values,
-      Optional<Float> ratio) {
+      Optional<Float> ratio,
+      Optional<FlytekitCommand> flytekit) {
     VariableMap.Builder wfInputs = VariableMap.newBuilder();
     Map<String, BindingData> bindings = new LinkedHashMap<>();
     for (Map.Entry<String, Variable> in : scalar.getInputs().getVariablesMap().entrySet()) {
@@ -508,10 +535,33 @@ public final class MapTask {
     }
     TypedInterface workflowInterface =
         TypedInterface.newBuilder().setInputs(wfInputs).setOutputs(wfOutputs).build();
+    // A flytekit task is mapped as flytekit's ArrayNodeMapTask writes it: a template of its own,
+    // named as the map, with the list interface and pyflyte-map-execute.
+    TaskTemplate elementTemplate =
+        flytekit
+            .map(
+                f ->
+                    subTemplate.toBuilder()
+                        .setId(
+                            Identifier.newBuilder(subTemplate.getId())
+                                .setResourceType(ResourceType.TASK)
+                                .setName(name()))
+                        .setTaskTypeVersion(1)
+                        .setInterface(mapped)
+                        .setContainer(
+                            subTemplate.getContainer().toBuilder()
+                                .clearCommand()
+                                .clearArgs()
+                                .addAllArgs(
+                                    f.mapArgs(
+                                        FlytekitCommand.ARRAY_NODE_RESOLVER,
+                                        MapTaskNames.boundCsv(bound))))
+                        .build())
+            .orElse(subTemplate);
     return new MapTaskSpec(
         MapTaskSpec.Form.ARRAY_NODE,
         name(),
-        SubTask.of(subTemplate, scalar, OptionalInt.empty()),
+        SubTask.of(elementTemplate, scalar, OptionalInt.empty()),
         workflowInterface,
         bindings,
         bound,
@@ -521,7 +571,7 @@ public final class MapTask {
         ratio,
         runAllSubNodes,
         dataMode,
-        true);
+        flytekit.isEmpty());
   }
 
   private MapTaskSpec legacySpec(
@@ -529,11 +579,22 @@ public final class MapTask {
       TypedInterface scalar,
       TypedInterface mapped,
       List<String> bound,
-      Optional<Float> ratio) {
+      Optional<Float> ratio,
+      Optional<FlytekitCommand> flytekit) {
     OptionalInt parallelism = OptionalInt.of(concurrency.orElse(0));
     Container.Builder container = subTemplate.getContainer().toBuilder();
     if (javaTask != null) {
       container.addArgs("--").addArgs("vars").addArgs(MapTaskNames.boundCsv(bound));
+    } else if (flytekit.isPresent()) {
+      // As flytekit's MapPythonTask writes it: its map resolver, which appends the index to the
+      // output prefix, the bound names in "vars <csv>".
+      container
+          .clearCommand()
+          .clearArgs()
+          .addAllArgs(
+              flytekit
+                  .get()
+                  .mapArgs(FlytekitCommand.LEGACY_RESOLVER, MapTaskNames.boundCsv(bound)));
     }
     TaskTemplate arrayTemplate =
         TaskTemplate.newBuilder()
@@ -547,7 +608,13 @@ public final class MapTask {
             .setInterface(mapped)
             .setCustom(ArrayJobs.toStruct(ArrayJobs.of(parallelism, minSuccesses, ratio)))
             .setContainer(container)
+            // flytekit keeps the mapped task's config (and security context, below).
+            .putAllConfig(subTemplate.getConfigMap())
             .build();
+    if (subTemplate.hasSecurityContext()) {
+      arrayTemplate =
+          arrayTemplate.toBuilder().setSecurityContext(subTemplate.getSecurityContext()).build();
+    }
     Map<String, BindingData> bindings = new LinkedHashMap<>();
     for (String input : mapped.getInputs().getVariablesMap().keySet()) {
       bindings.put(input, Bindings.workflowInput(input));

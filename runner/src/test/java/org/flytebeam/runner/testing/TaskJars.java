@@ -60,15 +60,18 @@ public final class TaskJars {
 
   /**
    * As {@link #build(Path, String, String...)}, with no services file when {@code registered} is
-   * false: what plain {@code javac} and {@code jar} make of a task annotated with {@code
-   * AutoService} when the annotation processor is not on the processor path.
+   * false: what {@code javac} and {@code jar} make of a task when the annotation processor of
+   * {@code flyte-beam-api} does not run ({@code -proc:none}, or a processor path without it).
    */
   public static Path build(Path dir, String jarName, boolean registered, String... sources) {
     try {
       Path src = Files.createDirectories(dir.resolve(jarName + "-src/usertasks"));
       Path classes = Files.createDirectories(dir.resolve(jarName + "-classes"));
       List<String> args =
-          new ArrayList<>(List.of("-d", classes.toString(), "-classpath", translatorClasspath()));
+          new ArrayList<>(
+              // -proc:none: this class writes the services file itself (or, to test the refusal,
+              // leaves it out); flyte-beam-api's processor, on the class path, would write it.
+              List.of("-proc:none", "-d", classes.toString(), "-classpath", translatorClasspath()));
       List<String> services = new ArrayList<>();
       for (String source : sources) {
         String name = className(source);

@@ -19,9 +19,12 @@ import java.util.regex.Pattern;
  * Flyte's command-line templates, as flytepropeller renders a container's arguments: {@code
  * {{.input}}}, {@code {{.inputs.NAME}}}, {@code {{.inputPrefix}}}, {@code {{.outputPrefix}}},
  * {@code {{.rawOutputDataPrefix}}}, {@code {{.checkpointOutputPrefix}}}, {@code
- * {{.prevCheckpointPrefix}}}, {@code {{.perRetryUniqueKey}}} and {@code {{.taskTemplatePath}}}.
- * Matched as flytepropeller matches them: case-insensitive, spaces allowed inside the braces, a
- * leading {@code .} or {@code $} ({@code {{ .Inputs.x }}}). Input names are case-sensitive.
+ * {{.prevCheckpointPrefix}}}, {@code {{.perRetryUniqueKey}}} and {@code {{.taskTemplatePath}}}; and
+ * the two that fast registration leaves in a {@code pyflyte package} archive for the registering
+ * tool to fill in, {@code {{ .remote_package_path }}} (the code bundle) and {@code {{ .dest_dir }}}
+ * (where {@code pyflyte-fast-execute} unpacks it), which flyte-beam fills in per attempt. Matched
+ * as flytepropeller matches them: case-insensitive, spaces allowed inside the braces, a leading
+ * {@code .} or {@code $} ({@code {{ .Inputs.x }}}). Input names are case-sensitive.
  *
  * <p>Unlike flytepropeller, which leaves a placeholder it does not know as it is, an unknown one is
  * an error here, found before anything runs; and each argument is rendered in one pass, so a value
@@ -43,7 +46,7 @@ public final class Templates {
   public static final String KNOWN =
       "{{.input}}, {{.inputs.NAME}}, {{.inputPrefix}}, {{.outputPrefix}}, {{.rawOutputDataPrefix}},"
           + " {{.checkpointOutputPrefix}}, {{.prevCheckpointPrefix}}, {{.perRetryUniqueKey}},"
-          + " {{.taskTemplatePath}}";
+          + " {{.taskTemplatePath}}, {{ .remote_package_path }}, {{ .dest_dir }}";
 
   private Templates() {}
 
@@ -58,6 +61,12 @@ public final class Templates {
     PREV_CHECKPOINT_PREFIX,
     PER_RETRY_UNIQUE_KEY,
     TASK_TEMPLATE_PATH,
+    /**
+     * {@code {{ .remote_package_path }}}: the fast-registered code bundle ({@code fast*.tar.gz}).
+     */
+    REMOTE_PACKAGE_PATH,
+    /** {@code {{ .dest_dir }}}: the folder the code bundle is unpacked into. */
+    DEST_DIR,
     /** {@code {{.inputs.NAME}}}: the value of one input. */
     INPUT_VALUE,
     /**
@@ -92,6 +101,8 @@ public final class Templates {
       String prevCheckpointPrefix,
       String perRetryUniqueKey,
       String taskTemplatePath,
+      String remotePackagePath,
+      String destDir,
       String dataInputPath,
       String dataOutputPath,
       Map<String, Literal> inputs) {}
@@ -114,6 +125,11 @@ public final class Templates {
 
     public boolean hasPlaceholders() {
       return parts.stream().anyMatch(p -> p.kind() != Kind.TEXT);
+    }
+
+    /** Whether some part of this argument stands for {@code kind}. */
+    public boolean uses(Kind kind) {
+      return parts.stream().anyMatch(p -> p.kind() == kind);
     }
 
     /** The names used in {@code {{.inputs.NAME}}}. */
@@ -191,6 +207,10 @@ public final class Templates {
           return v.perRetryUniqueKey();
         case TASK_TEMPLATE_PATH:
           return v.taskTemplatePath();
+        case REMOTE_PACKAGE_PATH:
+          return v.remotePackagePath();
+        case DEST_DIR:
+          return v.destDir();
         case DATA_INPUT_PATH:
           return v.dataInputPath();
         case DATA_OUTPUT_PATH:
@@ -266,6 +286,10 @@ public final class Templates {
         return new Part(Kind.PER_RETRY_UNIQUE_KEY, written);
       case "tasktemplatepath":
         return new Part(Kind.TASK_TEMPLATE_PATH, written);
+      case "remote_package_path":
+        return new Part(Kind.REMOTE_PACKAGE_PATH, written);
+      case "dest_dir":
+        return new Part(Kind.DEST_DIR, written);
       default:
         throw unknown(written);
     }

@@ -27,6 +27,8 @@ class TemplatesTest {
         "\"\"",
         "key_1",
         "/task.pb",
+        "/bundle/fast123.tar.gz",
+        "/attempt/dest",
         "/data/in",
         "/data/out",
         inputs);
@@ -50,6 +52,29 @@ class TemplatesTest {
     assertThat(render("{{.taskTemplatePath}}", Map.of())).isEqualTo("/task.pb");
     assertThat(render("{{ .Inputs.x }}-{{.inputs.x}}", Map.of("x", Literals.of(7L))))
         .isEqualTo("7-7");
+  }
+
+  @Test
+  void shouldRenderFastRegistrationPlaceholdersAsWrittenByPyflytePackage() throws Exception {
+    // As flytekit's translator writes them, with the spaces, each a whole argument.
+    Template bundle = Templates.parse("{{ .remote_package_path }}");
+    Template dest = Templates.parse("{{ .dest_dir }}");
+    assertThat(bundle.uses(Kind.REMOTE_PACKAGE_PATH)).isTrue();
+    assertThat(dest.uses(Kind.DEST_DIR)).isTrue();
+    assertThat(bundle.uses(Kind.DEST_DIR)).isFalse();
+    assertThat(bundle.render(values(Map.of()))).isEqualTo("/bundle/fast123.tar.gz");
+    assertThat(dest.render(values(Map.of()))).isEqualTo("/attempt/dest");
+    assertThat(render("--d={{.dest_dir}}", Map.of())).isEqualTo("--d=/attempt/dest");
+  }
+
+  @Test
+  void shouldPassAlreadyRenderedFastArgumentsAsTheyAre() throws Exception {
+    // What flytectl or pyflyte register leave after filling the placeholders in.
+    for (String arg : List.of("s3://my-bucket/fast/script_mode.tar.gz", "/root", ".")) {
+      Template t = Templates.parse(arg);
+      assertThat(t.hasPlaceholders()).isFalse();
+      assertThat(t.render(values(Map.of()))).isEqualTo(arg);
+    }
   }
 
   @Test

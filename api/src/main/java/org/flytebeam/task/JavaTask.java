@@ -10,13 +10,18 @@ import java.util.Optional;
 /**
  * A typed Java task: a name, an input record, an output record and a function. The task's Flyte
  * interface is derived from the records: each record component is one variable, named as the
- * component, typed by {@link org.flytebeam.types.LiteralTypes}.
+ * component, typed as flyte-beam maps Java types to Flyte's ({@code long} to {@code int}, {@code
+ * String} to {@code str}, {@code List<T>} to {@code List[T]}, ...).
  *
  * <p>Tasks are found by name through {@link java.util.ServiceLoader}, so a worker resolves a task
- * from its name alone. Register one with {@code @AutoService(JavaTask.class)}:
+ * from its name alone: a task jar lists its task classes in {@code
+ * META-INF/services/org.flytebeam.task.JavaTask}. The annotation processor of this artifact ({@link
+ * org.flytebeam.task.processing.JavaTaskProcessor}) writes that file for every public concrete
+ * subclass of this class that {@code javac} compiles with {@code flyte-beam-api} on its class path
+ * (or processor path); {@code @AutoService(JavaTask.class)} with Google's processor does the same.
+ * A task is a public class with a public no-argument constructor:
  *
  * <pre>{@code
- * @AutoService(JavaTask.class)
  * public class SayHello extends JavaTask<SayHello.Input, SayHello.Output> {
  *   public record Input(String name) {}
  *   public record Output(String o0) {}

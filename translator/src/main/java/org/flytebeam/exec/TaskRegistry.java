@@ -1,4 +1,4 @@
-package org.flytebeam.task;
+package org.flytebeam.exec;
 
 import java.util.Collections;
 import java.util.Map;
@@ -6,6 +6,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.flytebeam.InvalidDefinitionException;
+import org.flytebeam.task.JavaTask;
 
 /**
  * The Java tasks on a class path, by name, found through {@link ServiceLoader}. Two tasks with one
@@ -52,9 +53,9 @@ public final class TaskRegistry {
       throw new InvalidDefinitionException(
           String.format(
               "no Java task named [%s] on the class path (known: %s): list its class in"
-                  + " META-INF/services/org.flytebeam.task.JavaTask in its jar (what"
-                  + " @AutoService(JavaTask.class) writes when the auto-service processor runs) and"
-                  + " give the jar with --jars",
+                  + " META-INF/services/org.flytebeam.task.JavaTask in its jar (what javac writes with"
+                  + " flyte-beam-api.jar on its class path or -processorpath) and give the jar with"
+                  + " --jars",
               name, tasks.keySet()));
     }
     return task;
