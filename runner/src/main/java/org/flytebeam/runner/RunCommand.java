@@ -586,10 +586,6 @@ final class RunCommand implements Callable<Integer> {
       PrintWriter out,
       PrintWriter err)
       throws IOException {
-    if (outputsDir != null) {
-      throw new InvalidDefinitionException(
-          "--outputs-dir is for a single map; a workflow's outputs go to --outputs FILE or stdout");
-    }
     ExecutionGraph graph = WorkflowCompiler.compile(pkg, entity);
     java.util.Set<String> optional = new java.util.HashSet<>();
     if (entity instanceof FlytePackage.LaunchPlanEntity lp) {

@@ -37,16 +37,27 @@ import org.flytebeam.spec.TaskId;
 final class Containers {
   private Containers() {}
 
-  /** A folder holding an executable {@code pyflyte-map-execute} (the python3 stand-in). */
+  /** flytekit's commands, as python3 stand-ins in test resources. */
+  static final List<String> FAKE_COMMANDS =
+      List.of("pyflyte-map-execute", "pyflyte-execute", "pyflyte-fast-execute");
+
+  /**
+   * A folder holding executable stand-ins for {@code pyflyte-map-execute}, {@code pyflyte-execute}
+   * and {@code pyflyte-fast-execute} (python3, see their own doc strings).
+   */
   static Path fakeFlytekit(Path dir) throws IOException {
     Path bin = Files.createDirectories(dir.resolve("bin"));
-    for (String name : List.of("pyflyte-map-execute", "flyte_pb.py")) {
+    List<String> files = new ArrayList<>(FAKE_COMMANDS);
+    files.addAll(List.of("flyte_pb.py", "flyte_loader.py"));
+    for (String name : files) {
       try (InputStream in = Containers.class.getResourceAsStream("/containers/" + name)) {
         Files.copy(in, bin.resolve(name));
       }
     }
-    Files.setPosixFilePermissions(
-        bin.resolve("pyflyte-map-execute"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    for (String name : FAKE_COMMANDS) {
+      Files.setPosixFilePermissions(
+          bin.resolve(name), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
     return bin;
   }
 
