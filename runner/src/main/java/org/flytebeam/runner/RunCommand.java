@@ -85,7 +85,8 @@ final class RunCommand implements Callable<Integer> {
               + " (DIR/elements/part-<start>-<end>.jsonl, one {\"index\", \"outputs\"} line per element),"
               + " and the output LiteralMap (DIR/outputs.pb, and --outputs if given) holds one multipart"
               + " jsonl blob of them per output; the driver never holds the outputs. A local folder or a"
-              + " FileSystems URI every worker can write.")
+              + " FileSystems URI every worker can write. For a workflow: DIR/outputs.pb holds the"
+              + " workflow's outputs (its maps' outputs are not sharded yet).")
   String outputsDir;
 
   @Option(
