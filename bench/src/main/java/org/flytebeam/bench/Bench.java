@@ -379,16 +379,7 @@ public final class Bench {
     Files.deleteIfExists(outputs);
     Files.deleteIfExists(stdout);
     Files.deleteIfExists(stderr);
-    return new Measurement(
-        w.name(),
-        v,
-        n,
-        run,
-        timed.wallSeconds(),
-        timed.peakRssBytes(),
-        timed.cpuSeconds(),
-        timed.othersCores(),
-        checksum);
+    return Measurement.of(w.name(), v, n, run, timed, checksum);
   }
 
   private static Workload trivial(List<Workload> workloads) {
@@ -443,17 +434,7 @@ public final class Bench {
                     + " [%s]",
                 work, w.name(), n, run, outputsDir, checksum, expected));
       }
-      Measurement m =
-          new Measurement(
-              w.name(),
-              Variant.FLYTE_BEAM_SPARK,
-              n,
-              run,
-              timed.wallSeconds(),
-              timed.peakRssBytes(),
-              timed.cpuSeconds(),
-              timed.othersCores(),
-              checksum);
+      Measurement m = Measurement.of(w.name(), Variant.FLYTE_BEAM_SPARK, n, run, timed, checksum);
       out.add(m);
       log.printf(
           Locale.ROOT,
@@ -537,16 +518,7 @@ public final class Bench {
                 n, run, checksum, expected));
       }
       Measurement m =
-          new Measurement(
-              CONTAINER_WORKLOAD,
-              Variant.FLYTE_BEAM_DIRECT,
-              n,
-              run,
-              timed.wallSeconds(),
-              timed.peakRssBytes(),
-              timed.cpuSeconds(),
-              timed.othersCores(),
-              checksum);
+          Measurement.of(CONTAINER_WORKLOAD, Variant.FLYTE_BEAM_DIRECT, n, run, timed, checksum);
       out.add(m);
       log.printf(
           Locale.ROOT,

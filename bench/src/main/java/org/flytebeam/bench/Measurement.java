@@ -30,4 +30,24 @@ public record Measurement(
     requireNonNull(variant, "variant");
     requireNonNull(checksum, "checksum");
   }
+
+  /** Run {@code run} of {@code variant} on {@code n} elements, from its process's figures. */
+  static Measurement of(
+      String workload,
+      Variant variant,
+      int n,
+      int run,
+      ProcessTimer.Timed timed,
+      Checksum checksum) {
+    return new Measurement(
+        workload,
+        variant,
+        n,
+        run,
+        timed.wallSeconds(),
+        timed.peakRssBytes(),
+        timed.cpuSeconds(),
+        timed.othersCores(),
+        checksum);
+  }
 }

@@ -255,7 +255,7 @@ final class DescribeCommand implements Callable<Integer> {
         + "}}";
   }
 
-  private static String describe(Map<String, Variable> variables) {
+  static String describe(Map<String, Variable> variables) {
     StringBuilder s = new StringBuilder("(");
     variables.forEach(
         (name, v) ->

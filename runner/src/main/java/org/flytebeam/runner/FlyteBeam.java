@@ -548,11 +548,7 @@ public final class FlyteBeam {
       FileSystems.setDefaultPipelineOptions(
           PipelineOptionsFactory.fromArgs(beamArgs(options)).create());
     } catch (IllegalArgumentException e) {
-      throw new InvalidDefinitionException(
-          "Beam options "
-              + options.beamArgs()
-              + " are invalid: "
-              + e.getMessage().lines().findFirst().orElse(""));
+      throw invalidBeamOptions(options, e);
     }
   }
 
@@ -560,12 +556,17 @@ public final class FlyteBeam {
     try {
       return pipelineOptions(spec, options, beamArgs(options));
     } catch (IllegalArgumentException e) {
-      throw new InvalidDefinitionException(
-          "Beam options "
-              + options.beamArgs()
-              + " are invalid: "
-              + e.getMessage().lines().findFirst().orElse(""));
+      throw invalidBeamOptions(options, e);
     }
+  }
+
+  private static InvalidDefinitionException invalidBeamOptions(
+      RunOptions options, IllegalArgumentException e) {
+    return new InvalidDefinitionException(
+        "Beam options "
+            + options.beamArgs()
+            + " are invalid: "
+            + e.getMessage().lines().findFirst().orElse(""));
   }
 
   private static PipelineOptions pipelineOptions(

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
@@ -245,52 +246,42 @@ final class LiteralFiles {
     return trimmed.substring(trimmed.lastIndexOf('/') + 1);
   }
 
+  /** A workflow's outputs to {@code --outputs}: protobuf JSON (.json) or binary. */
+  static void writeOutputs(String file, LiteralMap outputs) throws IOException {
+    writeOutputs(file, () -> outputs, outputs::writeTo);
+  }
+
   /**
    * Writes a map's outputs as protobuf JSON ({@code .json}) or binary (any other name, {@code
    * .pb}), on any path Beam's {@link FileSystems} can write (local parent folders are created).
    * Binary outputs are streamed from the run folder, never assembled in memory.
    */
-  /** A workflow's outputs to {@code --outputs}: protobuf JSON (.json) or binary. */
-  static void writeOutputs(String file, LiteralMap outputs) throws IOException {
-    ResourceId resource;
-    try {
-      resource = FileSystems.matchNewResource(localPathOf(file), false);
-    } catch (IllegalArgumentException e) {
-      throw noFileSystem(file, "--outputs", e);
-    }
-    AtomicFiles.write(
-        resource.toString(),
-        MimeTypes.BINARY,
-        out -> {
-          if (fileName(file).endsWith(".json")) {
-            out.write(
-                (JsonFormat.printer().print(outputs) + "\n").getBytes(StandardCharsets.UTF_8));
-          } else {
-            outputs.writeTo(out);
-          }
-        });
+  static void writeOutputs(String file, MapResult result) throws IOException {
+    writeOutputs(file, result::outputs, result::writeOutputs);
   }
 
-  static void writeOutputs(String file, MapResult result) throws IOException {
+  /**
+   * Writes {@code file} whole or not at all (written beside and renamed: a write that fails half
+   * way keeps the previous file whole): the outputs from {@code whole} as protobuf JSON for a
+   * {@code .json} name, else what {@code binary} writes.
+   */
+  private static void writeOutputs(
+      String file, Supplier<LiteralMap> whole, AtomicFiles.Content binary) throws IOException {
     ResourceId resource;
     try {
       resource = FileSystems.matchNewResource(localPathOf(file), false);
     } catch (IllegalArgumentException e) {
       throw noFileSystem(file, "--outputs", e);
     }
-    // Written beside and renamed: a write that fails half way keeps the previous file whole.
     AtomicFiles.write(
         resource.toString(),
         MimeTypes.BINARY,
-        out -> {
-          if (fileName(file).endsWith(".json")) {
-            out.write(
-                (JsonFormat.printer().print(result.outputs()) + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
-          } else {
-            result.writeOutputs(out);
-          }
-        });
+        fileName(file).endsWith(".json")
+            ? out ->
+                out.write(
+                    (JsonFormat.printer().print(whole.get()) + "\n")
+                        .getBytes(StandardCharsets.UTF_8))
+            : binary);
   }
 
   /** Outputs as plain JSON, for stdout. */

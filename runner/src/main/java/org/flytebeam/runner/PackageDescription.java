@@ -246,19 +246,8 @@ final class PackageDescription {
   }
 
   private static String sig(TypedInterface i) {
-    return describe(i.getInputs().getVariablesMap())
+    return DescribeCommand.describe(i.getInputs().getVariablesMap())
         + " -> "
-        + describe(i.getOutputs().getVariablesMap());
-  }
-
-  private static String describe(Map<String, Variable> variables) {
-    StringBuilder s = new StringBuilder("(");
-    variables.forEach(
-        (name, v) ->
-            s.append(s.length() > 1 ? ", " : "")
-                .append(name)
-                .append(": ")
-                .append(LiteralTypes.describe(v.getType())));
-    return s.append(')').toString();
+        + DescribeCommand.describe(i.getOutputs().getVariablesMap());
   }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.cache.CacheMode;
 import org.flytebeam.exec.ProcessSettings;
@@ -74,6 +75,7 @@ public record RunOptions(
     sparkConf = Collections.unmodifiableMap(new LinkedHashMap<>(sparkConf));
   }
 
+  /** Without Spark settings: see {@link #withSparkConf}. */
   public RunOptions(
       RunnerKind runner,
       String sparkMaster,
@@ -99,29 +101,6 @@ public record RunOptions(
         Map.of());
   }
 
-  public RunOptions(
-      RunnerKind runner,
-      String sparkMaster,
-      Optional<String> workDir,
-      List<String> beamArgs,
-      ProcessSettings process,
-      List<String> jars,
-      Optional<String> cacheDir,
-      CacheMode cacheMode,
-      Optional<String> outputsDir) {
-    this(
-        runner,
-        sparkMaster,
-        workDir,
-        beamArgs,
-        process,
-        jars,
-        cacheDir,
-        cacheMode,
-        outputsDir,
-        false);
-  }
-
   /**
    * A local path (or {@code file:} URI) as an absolute, normalized path; other URIs as given.
    *
@@ -139,118 +118,39 @@ public record RunOptions(
     return java.nio.file.Path.of(local).toAbsolutePath().normalize().toString();
   }
 
-  public RunOptions(
-      RunnerKind runner,
-      String sparkMaster,
-      Optional<String> workDir,
-      List<String> beamArgs,
-      ProcessSettings process,
-      List<String> jars) {
-    this(
-        runner,
-        sparkMaster,
-        workDir,
-        beamArgs,
-        process,
-        jars,
+  /** The embedded default: the DirectRunner, a temporary run folder. */
+  public static RunOptions defaults() {
+    return new RunOptions(
+        RunnerKind.DirectRunner,
+        "local[*]",
+        Optional.empty(),
+        List.of(),
+        ProcessSettings.defaults(),
+        List.of(),
         Optional.empty(),
         CacheMode.ENABLED,
         Optional.empty(),
         false);
   }
 
-  public RunOptions(
-      RunnerKind runner,
-      String sparkMaster,
-      Optional<String> workDir,
-      List<String> beamArgs,
-      ProcessSettings process) {
-    this(runner, sparkMaster, workDir, beamArgs, process, List.of());
-  }
-
-  public RunOptions(
-      RunnerKind runner, String sparkMaster, Optional<String> workDir, List<String> beamArgs) {
-    this(runner, sparkMaster, workDir, beamArgs, ProcessSettings.defaults());
-  }
-
-  /** The embedded default: the DirectRunner, a temporary run folder. */
-  public static RunOptions defaults() {
-    return new RunOptions(RunnerKind.DirectRunner, "local[*]", Optional.empty(), List.of());
-  }
-
   public RunOptions withRunner(RunnerKind runner) {
-    return new RunOptions(
-        runner,
-        sparkMaster,
-        workDir,
-        beamArgs,
-        process,
-        jars,
-        cacheDir,
-        cacheMode,
-        outputsDir,
-        overwriteOutputs,
-        sparkConf);
+    return copy(c -> c.runner = runner);
   }
 
   public RunOptions withSparkMaster(String sparkMaster) {
-    return new RunOptions(
-        runner,
-        sparkMaster,
-        workDir,
-        beamArgs,
-        process,
-        jars,
-        cacheDir,
-        cacheMode,
-        outputsDir,
-        overwriteOutputs,
-        sparkConf);
+    return copy(c -> c.sparkMaster = sparkMaster);
   }
 
   public RunOptions withWorkDir(String workDir) {
-    return new RunOptions(
-        runner,
-        sparkMaster,
-        Optional.of(workDir),
-        beamArgs,
-        process,
-        jars,
-        cacheDir,
-        cacheMode,
-        outputsDir,
-        overwriteOutputs,
-        sparkConf);
+    return copy(c -> c.workDir = Optional.of(workDir));
   }
 
   public RunOptions withBeamArgs(List<String> beamArgs) {
-    return new RunOptions(
-        runner,
-        sparkMaster,
-        workDir,
-        beamArgs,
-        process,
-        jars,
-        cacheDir,
-        cacheMode,
-        outputsDir,
-        overwriteOutputs,
-        sparkConf);
+    return copy(c -> c.beamArgs = beamArgs);
   }
 
   public RunOptions withProcess(ProcessSettings process) {
-    return new RunOptions(
-        runner,
-        sparkMaster,
-        workDir,
-        beamArgs,
-        process,
-        jars,
-        cacheDir,
-        cacheMode,
-        outputsDir,
-        overwriteOutputs,
-        sparkConf);
+    return copy(c -> c.process = process);
   }
 
   /**
@@ -270,84 +170,29 @@ public record RunOptions(
   }
 
   public RunOptions withJars(List<String> jars) {
-    return new RunOptions(
-        runner,
-        sparkMaster,
-        workDir,
-        beamArgs,
-        process,
-        jars,
-        cacheDir,
-        cacheMode,
-        outputsDir,
-        overwriteOutputs,
-        sparkConf);
+    return copy(c -> c.jars = jars);
   }
 
   /** The element cache in {@code dir} (a cacheable sub-task's outputs, per element). */
   public RunOptions withCacheDir(String dir) {
-    return new RunOptions(
-        runner,
-        sparkMaster,
-        workDir,
-        beamArgs,
-        process,
-        jars,
-        Optional.of(dir),
-        cacheMode,
-        outputsDir,
-        overwriteOutputs,
-        sparkConf);
+    return copy(c -> c.cacheDir = Optional.of(dir));
   }
 
   /**
    * {@code DISABLED}: no lookup, no store; {@code OVERWRITE}: run every element, replace entries.
    */
   public RunOptions withCacheMode(CacheMode mode) {
-    return new RunOptions(
-        runner,
-        sparkMaster,
-        workDir,
-        beamArgs,
-        process,
-        jars,
-        cacheDir,
-        mode,
-        outputsDir,
-        overwriteOutputs,
-        sparkConf);
+    return copy(c -> c.cacheMode = mode);
   }
 
   /** Without an outputs folder: the outputs come back in memory (a workflow's inner nodes). */
   RunOptions withoutOutputsDir() {
-    return new RunOptions(
-        runner,
-        sparkMaster,
-        workDir,
-        beamArgs,
-        process,
-        jars,
-        cacheDir,
-        cacheMode,
-        Optional.empty(),
-        overwriteOutputs,
-        sparkConf);
+    return copy(c -> c.outputsDir = Optional.empty());
   }
 
   /** Outputs as shards in {@code outputsDir}, see {@link #outputsDir()}. */
   public RunOptions withOutputsDir(String outputsDir) {
-    return new RunOptions(
-        runner,
-        sparkMaster,
-        workDir,
-        beamArgs,
-        process,
-        jars,
-        cacheDir,
-        cacheMode,
-        Optional.of(outputsDir),
-        overwriteOutputs,
-        sparkConf);
+    return copy(c -> c.outputsDir = Optional.of(outputsDir));
   }
 
   /**
@@ -355,33 +200,69 @@ public record RunOptions(
    * overwrite}, see {@link #overwriteOutputs()}.
    */
   public RunOptions withOutputsDir(String outputsDir, boolean overwrite) {
-    return new RunOptions(
-        runner,
-        sparkMaster,
-        workDir,
-        beamArgs,
-        process,
-        jars,
-        cacheDir,
-        cacheMode,
-        Optional.of(outputsDir),
-        overwrite,
-        sparkConf);
+    return copy(
+        c -> {
+          c.outputsDir = Optional.of(outputsDir);
+          c.overwriteOutputs = overwrite;
+        });
   }
 
   /** Spark settings for the context this run creates ({@code --conf spark.NAME=VALUE}). */
   public RunOptions withSparkConf(Map<String, String> sparkConf) {
-    return new RunOptions(
-        runner,
-        sparkMaster,
-        workDir,
-        beamArgs,
-        process,
-        jars,
-        cacheDir,
-        cacheMode,
-        outputsDir,
-        overwriteOutputs,
-        sparkConf);
+    return copy(c -> c.sparkConf = sparkConf);
+  }
+
+  /**
+   * The one path of every {@code withX}: these options with {@code change} applied, checked and
+   * normalized again by the canonical constructor.
+   */
+  private RunOptions copy(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** A mutable copy of every component, for {@link #copy}. */
+  private static final class Copy {
+    RunnerKind runner;
+    String sparkMaster;
+    Optional<String> workDir;
+    List<String> beamArgs;
+    ProcessSettings process;
+    List<String> jars;
+    Optional<String> cacheDir;
+    CacheMode cacheMode;
+    Optional<String> outputsDir;
+    boolean overwriteOutputs;
+    Map<String, String> sparkConf;
+
+    Copy(RunOptions o) {
+      runner = o.runner;
+      sparkMaster = o.sparkMaster;
+      workDir = o.workDir;
+      beamArgs = o.beamArgs;
+      process = o.process;
+      jars = o.jars;
+      cacheDir = o.cacheDir;
+      cacheMode = o.cacheMode;
+      outputsDir = o.outputsDir;
+      overwriteOutputs = o.overwriteOutputs;
+      sparkConf = o.sparkConf;
+    }
+
+    RunOptions build() {
+      return new RunOptions(
+          runner,
+          sparkMaster,
+          workDir,
+          beamArgs,
+          process,
+          jars,
+          cacheDir,
+          cacheMode,
+          outputsDir,
+          overwriteOutputs,
+          sparkConf);
+    }
   }
 }

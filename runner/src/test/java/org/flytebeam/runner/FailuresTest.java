@@ -66,7 +66,8 @@ class FailuresTest {
 
   @Test
   void shouldMapUsageErrorsOfEveryCommandToTwoWithWhereToReadTheHelp() {
-    Cli run = Cli.run("run", "--definition", "d.json");
+    // --definition is the one option run always needs (--inputs is optional for a workflow).
+    Cli run = Cli.run("run", "--inputs", "i.json");
     Cli describe = Cli.run("describe");
     Cli execute = Cli.run("execute", "--task", "t");
 

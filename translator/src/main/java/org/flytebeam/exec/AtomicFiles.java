@@ -39,18 +39,32 @@ public final class AtomicFiles {
    * left as it was.
    */
   public static void write(String target, String mimeType, Content content) throws IOException {
-    ResourceId temp = FileSystems.matchNewResource(temporarySibling(target), false);
+    write(target, temporarySibling(target), mimeType, content, () -> {});
+  }
+
+  /**
+   * Writes {@code content} to {@code temp}, runs {@code beforePublish}, then renames {@code temp}
+   * to {@code target}, replacing it; if anything fails (the check included), {@code temp} is
+   * removed and {@code target} is left as it was. For a temporary file elsewhere than beside the
+   * target (on the same file system: a folder a clean-up removes whole), or a last check that what
+   * is published may still be (a claim on the folder still held).
+   */
+  public static void write(
+      String target, String temp, String mimeType, Content content, Runnable beforePublish)
+      throws IOException {
+    ResourceId tempId = FileSystems.matchNewResource(temp, false);
     boolean done = false;
     try {
-      try (OutputStream out = Channels.newOutputStream(FileSystems.create(temp, mimeType))) {
+      try (OutputStream out = Channels.newOutputStream(FileSystems.create(tempId, mimeType))) {
         content.writeTo(out);
       }
-      moveInto(temp, target);
+      beforePublish.run();
+      moveInto(tempId, target);
       done = true;
     } finally {
       if (!done) {
         try {
-          FileSystems.delete(List.of(temp), StandardMoveOptions.IGNORE_MISSING_FILES);
+          FileSystems.delete(List.of(tempId), StandardMoveOptions.IGNORE_MISSING_FILES);
         } catch (IOException | RuntimeException e) {
           // The write's own failure is what the caller must hear of.
         }
@@ -67,7 +81,7 @@ public final class AtomicFiles {
   }
 
   /** Renames the finished temporary file {@code temp} to {@code target}, replacing it. */
-  static void moveInto(ResourceId temp, String target) {
+  private static void moveInto(ResourceId temp, String target) {
     try {
       FileSystems.rename(
           List.of(temp),

@@ -12,9 +12,7 @@ import java.nio.channels.Channels;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
 
 /**
@@ -69,30 +67,30 @@ public record ChunkIndex(
 
   /** Writes to {@code file} through a temporary name, so a reader sees a whole file or none. */
   public void write(String file) {
-    String temp = file + ".tmp-" + UUID.randomUUID();
-    ResourceId tempId = FileSystems.matchNewResource(temp, false);
-    try (OutputStream raw =
-        Channels.newOutputStream(FileSystems.create(tempId, MimeTypes.BINARY))) {
-      CodedOutputStream out = CodedOutputStream.newInstance(raw, 1 << 16);
-      out.writeFixed32NoTag(MAGIC);
-      out.writeStringNoTag(problem);
-      out.writeInt64NoTag(elements);
-      out.writeInt64NoTag(lines);
-      out.writeInt64NoTag(end);
-      out.writeInt32NoTag(stride);
-      out.writeUInt32NoTag(offsets.length);
-      long previous = 0;
-      for (int i = 0; i < offsets.length; i++) {
-        out.writeUInt64NoTag(offsets[i] - previous);
-        previous = offsets[i];
-        out.writeUInt64NoTag(lineOffsets[i]);
-      }
-      out.writeFixed32NoTag(TRAILER);
-      out.flush();
+    try {
+      AtomicFiles.write(file, MimeTypes.BINARY, this::encode);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the input index [" + temp + "]", e);
+      throw new UncheckedIOException("cannot write the input index [" + file + "]", e);
     }
-    AtomicFiles.moveInto(tempId, file);
+  }
+
+  private void encode(OutputStream raw) throws IOException {
+    CodedOutputStream out = CodedOutputStream.newInstance(raw, 1 << 16);
+    out.writeFixed32NoTag(MAGIC);
+    out.writeStringNoTag(problem);
+    out.writeInt64NoTag(elements);
+    out.writeInt64NoTag(lines);
+    out.writeInt64NoTag(end);
+    out.writeInt32NoTag(stride);
+    out.writeUInt32NoTag(offsets.length);
+    long previous = 0;
+    for (int i = 0; i < offsets.length; i++) {
+      out.writeUInt64NoTag(offsets[i] - previous);
+      previous = offsets[i];
+      out.writeUInt64NoTag(lineOffsets[i]);
+    }
+    out.writeFixed32NoTag(TRAILER);
+    out.flush();
   }
 
   /** Reads what {@link #write} wrote. */

@@ -337,11 +337,24 @@ public final class OutputShards {
     String temp =
         temporaryDir(outputsDir)
             + String.format("part-%012d-%012d.jsonl.%s", start, end, UUID.randomUUID());
-    ResourceId tempId = FileSystems.matchNewResource(temp, false);
-    try (OutputStream raw =
-            new BufferedOutputStream(
-                Channels.newOutputStream(FileSystems.create(tempId, MimeTypes.TEXT)), 1 << 16);
-        JsonGenerator json = JSON.getFactory().createGenerator(raw)) {
+    try {
+      // Renamed into place only while this run still holds the folder's claim.
+      AtomicFiles.write(
+          target,
+          temp,
+          MimeTypes.TEXT,
+          out -> writeLines(out, names, outcomes),
+          () -> checkClaimed(outputsDir, runId));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write output shard [" + target + "]", e);
+    }
+  }
+
+  private static void writeLines(
+      OutputStream out, List<String> names, List<ElementOutcome> outcomes) throws IOException {
+    // Neither closes out: AtomicFiles does.
+    OutputStream raw = new BufferedOutputStream(out, 1 << 16);
+    try (JsonGenerator json = JSON.getFactory().createGenerator(raw)) {
       json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
       // Lines end with a newline, and nothing separates them otherwise (Jackson's default: a
       // space).
@@ -363,21 +376,8 @@ public final class OutputShards {
         json.writeEndObject();
         json.writeRaw('\n');
       }
-      json.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write output shard [" + temp + "]", e);
     }
-    try {
-      checkClaimed(outputsDir, runId);
-    } catch (RuntimeException e) {
-      try {
-        FileSystems.delete(List.of(tempId), StandardMoveOptions.IGNORE_MISSING_FILES);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-    AtomicFiles.moveInto(tempId, target);
+    raw.flush();
   }
 
   /** The shards of elements that never ran: every output {@code null}. */

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
 
 /**
@@ -46,43 +45,44 @@ public final class RangeResults {
 
   public static void write(String resultsDir, long start, long end, List<ElementOutcome> outcomes) {
     String target = path(resultsDir, start, end);
-    String temp = target + ".tmp-" + java.util.UUID.randomUUID();
-    ResourceId tempId = FileSystems.matchNewResource(temp, false);
-    try (OutputStream raw =
-        Channels.newOutputStream(FileSystems.create(tempId, MimeTypes.BINARY))) {
-      CodedOutputStream out = CodedOutputStream.newInstance(raw, 1 << 16);
-      out.writeFixed32NoTag(MAGIC);
-      out.writeInt64NoTag(start);
-      out.writeInt64NoTag(end);
-      out.writeUInt32NoTag(outcomes.size());
-      long previousStart = 0;
-      for (ElementOutcome o : outcomes) {
-        out.writeUInt64NoTag(o.index() - start);
-        out.writeRawByte(o.status().code());
-        out.writeRawByte(o.cacheHit() ? CACHE_HIT : 0);
-        out.writeUInt32NoTag(o.attempts());
-        // Start times are close to each other: deltas make short varints.
-        out.writeSInt64NoTag(o.startEpochMillis() - previousStart);
-        previousStart = o.startEpochMillis();
-        out.writeUInt64NoTag(o.durationMillis());
-        out.writeStringNoTag(o.error());
-        out.writeUInt32NoTag(o.failedAttempts().size());
-        for (AttemptError a : o.failedAttempts()) {
-          out.writeUInt32NoTag(a.attempt());
-          out.writeStringNoTag(a.error());
-          out.writeStringNoTag(a.stackTrace());
-        }
-        out.writeUInt32NoTag(o.outputs().size());
-        for (Literal literal : o.outputs()) {
-          out.writeMessageNoTag(literal);
-        }
-      }
-      out.writeFixed32NoTag(TRAILER);
-      out.flush();
+    try {
+      AtomicFiles.write(target, MimeTypes.BINARY, raw -> encode(raw, start, end, outcomes));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write results to [" + temp + "]", e);
+      throw new UncheckedIOException("cannot write results to [" + target + "]", e);
     }
-    AtomicFiles.moveInto(tempId, target);
+  }
+
+  private static void encode(OutputStream raw, long start, long end, List<ElementOutcome> outcomes)
+      throws IOException {
+    CodedOutputStream out = CodedOutputStream.newInstance(raw, 1 << 16);
+    out.writeFixed32NoTag(MAGIC);
+    out.writeInt64NoTag(start);
+    out.writeInt64NoTag(end);
+    out.writeUInt32NoTag(outcomes.size());
+    long previousStart = 0;
+    for (ElementOutcome o : outcomes) {
+      out.writeUInt64NoTag(o.index() - start);
+      out.writeRawByte(o.status().code());
+      out.writeRawByte(o.cacheHit() ? CACHE_HIT : 0);
+      out.writeUInt32NoTag(o.attempts());
+      // Start times are close to each other: deltas make short varints.
+      out.writeSInt64NoTag(o.startEpochMillis() - previousStart);
+      previousStart = o.startEpochMillis();
+      out.writeUInt64NoTag(o.durationMillis());
+      out.writeStringNoTag(o.error());
+      out.writeUInt32NoTag(o.failedAttempts().size());
+      for (AttemptError a : o.failedAttempts()) {
+        out.writeUInt32NoTag(a.attempt());
+        out.writeStringNoTag(a.error());
+        out.writeStringNoTag(a.stackTrace());
+      }
+      out.writeUInt32NoTag(o.outputs().size());
+      for (Literal literal : o.outputs()) {
+        out.writeMessageNoTag(literal);
+      }
+    }
+    out.writeFixed32NoTag(TRAILER);
+    out.flush();
   }
 
   /** The outcomes of a range whose file is complete; empty when it is missing or unreadable. */
@@ -106,23 +106,8 @@ public final class RangeResults {
    */
   public record ElementBytes(long index, ElementStatus status, List<ByteString> outputs) {}
 
-  /** Decodes one element; its output literals are next in {@code in}. */
-  private interface Decoder<T> {
-    T decode(
-        long index,
-        ElementStatus status,
-        boolean cacheHit,
-        int attempts,
-        long startMillis,
-        long durationMillis,
-        String error,
-        List<AttemptError> failedAttempts,
-        int outputs,
-        CodedInputStream in)
-        throws IOException;
-  }
-
-  private static ElementOutcome outcome(
+  /** What the file holds of one element before its output literals. */
+  private record Header(
       long index,
       ElementStatus status,
       boolean cacheHit,
@@ -130,46 +115,37 @@ public final class RangeResults {
       long startMillis,
       long durationMillis,
       String error,
-      List<AttemptError> failedAttempts,
-      int n,
-      CodedInputStream in)
-      throws IOException {
+      List<AttemptError> failedAttempts) {}
+
+  /** Decodes one element: its {@code outputs} output literals are next in {@code in}. */
+  private interface Decoder<T> {
+    T decode(Header h, int outputs, CodedInputStream in) throws IOException;
+  }
+
+  private static ElementOutcome outcome(Header h, int n, CodedInputStream in) throws IOException {
     List<Literal> outputs = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
       outputs.add(in.readMessage(Literal.parser(), ExtensionRegistryLite.getEmptyRegistry()));
     }
     return new ElementOutcome(
-        index,
-        status,
-        attempts,
-        startMillis,
-        durationMillis,
-        error,
+        h.index(),
+        h.status(),
+        h.attempts(),
+        h.startMillis(),
+        h.durationMillis(),
+        h.error(),
         outputs,
-        cacheHit,
-        failedAttempts);
+        h.cacheHit(),
+        h.failedAttempts());
   }
 
-  // The same parameters as outcome(), deliberately (both are Decoders): that one parses the
-  // outputs,
-  // this one keeps their bytes, which MapResult copies into the output LiteralMap unparsed.
-  private static ElementBytes bytes(
-      long index,
-      ElementStatus status,
-      boolean cacheHit,
-      int attempts,
-      long startMillis,
-      long durationMillis,
-      String error,
-      List<AttemptError> failedAttempts,
-      int n,
-      CodedInputStream in)
-      throws IOException {
+  /** Keeps the output literals' bytes, which MapResult copies into the output LiteralMap. */
+  private static ElementBytes bytes(Header h, int n, CodedInputStream in) throws IOException {
     List<ByteString> outputs = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
       outputs.add(in.readBytes());
     }
-    return new ElementBytes(index, status, outputs);
+    return new ElementBytes(h.index(), h.status(), outputs);
   }
 
   private static <T> Optional<List<T>> read(
@@ -231,19 +207,10 @@ public final class RangeResults {
             new AttemptError(
                 in.readUInt32(), in.readStringRequireUtf8(), in.readStringRequireUtf8()));
       }
-      int n = in.readUInt32();
-      outcomes.add(
-          decoder.decode(
-              index,
-              status,
-              cacheHit,
-              attempts,
-              startMillis,
-              duration,
-              error,
-              failedAttempts,
-              n,
-              in));
+      Header h =
+          new Header(
+              index, status, cacheHit, attempts, startMillis, duration, error, failedAttempts);
+      outcomes.add(decoder.decode(h, in.readUInt32(), in));
     }
     if (in.readFixed32() != TRAILER || !in.isAtEnd()) {
       throw new IllegalStateException("truncated result file");

@@ -3,6 +3,9 @@ package org.flytebeam.graph;
 import static java.util.Objects.requireNonNull;
 
 import flyteidl.core.Tasks.TaskTemplate;
+import flyteidl.core.Workflow.IfElseBlock;
+import flyteidl.core.Workflow.Node;
+import flyteidl.core.Workflow.WorkflowNode;
 import flyteidl.core.Workflow.WorkflowTemplate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -128,40 +131,50 @@ public record FlytePackage(
    * mean when the package holds no launch plan.
    */
   public List<String> topLevelWorkflows() {
-    java.util.Set<String> referenced = new java.util.HashSet<>();
+    Set<String> referenced = new HashSet<>();
     for (WorkflowTemplate w : workflows.values()) {
       collectSubWorkflowRefs(w.getNodesList(), referenced);
     }
     return workflows.keySet().stream().filter(n -> !referenced.contains(n)).toList();
   }
 
-  private static void collectSubWorkflowRefs(
-      List<flyteidl.core.Workflow.Node> nodes, java.util.Set<String> into) {
-    for (flyteidl.core.Workflow.Node node : nodes) {
+  private static void collectSubWorkflowRefs(List<Node> nodes, Set<String> into) {
+    for (Node node : nodes) {
       if (node.hasWorkflowNode() && node.getWorkflowNode().hasSubWorkflowRef()) {
         into.add(node.getWorkflowNode().getSubWorkflowRef().getName());
       }
-      if (node.hasArrayNode()) {
-        collectSubWorkflowRefs(List.of(node.getArrayNode().getNode()), into);
-      }
-      if (node.hasBranchNode()) {
-        flyteidl.core.Workflow.IfElseBlock block = node.getBranchNode().getIfElse();
-        List<flyteidl.core.Workflow.Node> branches = new ArrayList<>();
-        branches.add(block.getCase().getThenNode());
-        block.getOtherList().forEach(c -> branches.add(c.getThenNode()));
-        if (block.hasElseNode()) {
-          branches.add(block.getElseNode());
-        }
-        collectSubWorkflowRefs(branches, into);
-      }
+      collectSubWorkflowRefs(innerNodes(node), into);
     }
+  }
+
+  /**
+   * The nodes {@code node} holds, which both walks of this class (sub-workflow references, missing
+   * references) descend into: an array node's mapped node, a branch node's case nodes and else
+   * node, in order; nothing for other kinds.
+   */
+  static List<Node> innerNodes(Node node) {
+    if (node.hasArrayNode()) {
+      return List.of(node.getArrayNode().getNode());
+    }
+    if (node.hasBranchNode()) {
+      IfElseBlock block = node.getBranchNode().getIfElse();
+      List<Node> branches = new ArrayList<>();
+      branches.add(block.getCase().getThenNode());
+      block.getOtherList().forEach(c -> branches.add(c.getThenNode()));
+      if (block.hasElseNode()) {
+        branches.add(block.getElseNode());
+      }
+      return branches;
+    }
+    return List.of();
   }
 
   /**
    * Checks that everything {@code entity} refers to, directly or through its sub-workflows and
    * launch plans, is in the package: a node's task, a sub-workflow, a launch plan, a launch plan's
    * workflow. Only the chosen entity's closure is checked: other entities may refer to what the
-   * package lacks.
+   * package lacks. {@link WorkflowCompiler} finds the same in its own pass, with every other
+   * problem; this check is for what does not compile the entity ({@code describe}).
    *
    * @throws InvalidDefinitionException with one line per missing entity, naming what refers to it
    */
@@ -205,11 +218,8 @@ public record FlytePackage(
   }
 
   private void checkNodes(
-      String workflow,
-      List<flyteidl.core.Workflow.Node> nodes,
-      Set<String> problems,
-      Set<String> seen) {
-    for (flyteidl.core.Workflow.Node node : nodes) {
+      String workflow, List<Node> nodes, Set<String> problems, Set<String> seen) {
+    for (Node node : nodes) {
       String by = String.format("node [%s] of the workflow [%s]", node.getId(), workflow);
       if (node.hasTaskNode() && node.getTaskNode().hasReferenceId()) {
         String task = node.getTaskNode().getReferenceId().getName();
@@ -218,7 +228,7 @@ public record FlytePackage(
         }
       }
       if (node.hasWorkflowNode()) {
-        flyteidl.core.Workflow.WorkflowNode wn = node.getWorkflowNode();
+        WorkflowNode wn = node.getWorkflowNode();
         if (wn.hasSubWorkflowRef()) {
           WorkflowTemplate sub = workflows.get(wn.getSubWorkflowRef().getName());
           if (sub == null) {
@@ -235,19 +245,7 @@ public record FlytePackage(
           }
         }
       }
-      if (node.hasArrayNode()) {
-        checkNodes(workflow, List.of(node.getArrayNode().getNode()), problems, seen);
-      }
-      if (node.hasBranchNode()) {
-        flyteidl.core.Workflow.IfElseBlock block = node.getBranchNode().getIfElse();
-        List<flyteidl.core.Workflow.Node> branches = new ArrayList<>();
-        branches.add(block.getCase().getThenNode());
-        block.getOtherList().forEach(c -> branches.add(c.getThenNode()));
-        if (block.hasElseNode()) {
-          branches.add(block.getElseNode());
-        }
-        checkNodes(workflow, branches, problems, seen);
-      }
+      checkNodes(workflow, innerNodes(node), problems, seen);
     }
   }
 

@@ -180,10 +180,7 @@ public final class TypeChecks {
     if (sd.getColumnsCount() == 0 || down.getColumnsCount() == 0) {
       return true;
     }
-    Map<String, LiteralType> byName = new HashMap<>();
-    for (DatasetColumn c : sd.getColumnsList()) {
-      byName.put(c.getName(), c.getLiteralType());
-    }
+    Map<String, LiteralType> byName = columnTypes(sd);
     for (SchemaType.SchemaColumn c : down.getColumnsList()) {
       LiteralType t = byName.get(c.getName());
       if (t == null || !columnMatches(c.getType(), t)) {
@@ -197,16 +194,31 @@ public final class TypeChecks {
     if (up.getColumnsCount() == 0 || down.getColumnsCount() == 0) {
       return true;
     }
-    Map<String, SchemaColumnType> byName = new HashMap<>();
-    for (SchemaType.SchemaColumn c : up.getColumnsList()) {
-      byName.put(c.getName(), c.getType());
-    }
+    Map<String, SchemaColumnType> byName = columnTypes(up);
     for (SchemaType.SchemaColumn c : down.getColumnsList()) {
       if (byName.get(c.getName()) != c.getType()) {
         return false;
       }
     }
     return true;
+  }
+
+  /** A structured dataset's column types by column name. */
+  private static Map<String, LiteralType> columnTypes(StructuredDatasetType dataset) {
+    Map<String, LiteralType> byName = new HashMap<>();
+    for (DatasetColumn c : dataset.getColumnsList()) {
+      byName.put(c.getName(), c.getLiteralType());
+    }
+    return byName;
+  }
+
+  /** A schema's column types by column name. */
+  private static Map<String, SchemaColumnType> columnTypes(SchemaType schema) {
+    Map<String, SchemaColumnType> byName = new HashMap<>();
+    for (SchemaType.SchemaColumn c : schema.getColumnsList()) {
+      byName.put(c.getName(), c.getType());
+    }
+    return byName;
   }
 
   private static boolean datasetCastsFrom(StructuredDatasetType down, LiteralType up, int depth) {
@@ -221,10 +233,7 @@ public final class TypeChecks {
       if (schema.getColumnsCount() == 0 || down.getColumnsCount() == 0) {
         return true;
       }
-      Map<String, SchemaColumnType> byName = new HashMap<>();
-      for (SchemaType.SchemaColumn c : schema.getColumnsList()) {
-        byName.put(c.getName(), c.getType());
-      }
+      Map<String, SchemaColumnType> byName = columnTypes(schema);
       for (DatasetColumn c : down.getColumnsList()) {
         SchemaColumnType t = byName.get(c.getName());
         if (t == null || !columnMatches(t, c.getLiteralType())) {
@@ -245,10 +254,7 @@ public final class TypeChecks {
     if (sd.getColumnsCount() == 0 || down.getColumnsCount() == 0) {
       return true;
     }
-    Map<String, LiteralType> byName = new HashMap<>();
-    for (DatasetColumn c : sd.getColumnsList()) {
-      byName.put(c.getName(), c.getLiteralType());
-    }
+    Map<String, LiteralType> byName = columnTypes(sd);
     for (DatasetColumn c : down.getColumnsList()) {
       LiteralType t = byName.get(c.getName());
       if (t == null || !castsFrom(c.getLiteralType(), t, depth + 1)) {

@@ -382,7 +382,6 @@ public final class WorkflowCompiler {
 
   private GraphNode node(String where, Node n, Scope scope) {
     String at = where + " node [" + n.getId() + "]";
-    NodeMetadata md = n.getMetadata();
     switch (n.getTargetCase()) {
       case TASK_NODE -> {
         TaskNode tn = n.getTaskNode();
@@ -390,13 +389,7 @@ public final class WorkflowCompiler {
         if (task == null) {
           return null;
         }
-        return new GraphNode(
-            n.getId(),
-            n.getInputsList(),
-            declaredUpstream(n),
-            task.getInterface(),
-            md,
-            new TaskCall(task, tn.getOverrides()));
+        return graphNode(n, task.getInterface(), new TaskCall(task, tn.getOverrides()));
       }
       case ARRAY_NODE -> {
         Node sub = n.getArrayNode().getNode();
@@ -412,13 +405,8 @@ public final class WorkflowCompiler {
         if (task == null) {
           return null;
         }
-        return new GraphNode(
-            n.getId(),
-            n.getInputsList(),
-            declaredUpstream(n),
-            arrayInterface(n.getArrayNode(), task),
-            md,
-            new ArrayCall(n.getArrayNode(), task));
+        return graphNode(
+            n, arrayInterface(n.getArrayNode(), task), new ArrayCall(n.getArrayNode(), task));
       }
       case WORKFLOW_NODE -> {
         WorkflowNode wn = n.getWorkflowNode();
@@ -426,15 +414,8 @@ public final class WorkflowCompiler {
         ExecutionGraph graph;
         if (wn.hasSubWorkflowRef()) {
           String ref = wn.getSubWorkflowRef().getName();
-          WorkflowTemplate wf = pkg.workflows().get(ref);
+          WorkflowTemplate wf = inPackage(at, "sub-workflow", ref, pkg.workflows());
           if (wf == null) {
-            problems.add(
-                at
-                    + ": sub-workflow ["
-                    + ref
-                    + "] is not in "
-                    + pkg.source()
-                    + "; add it to the package");
             return null;
           }
           graph = workflow(wf);
@@ -444,15 +425,8 @@ public final class WorkflowCompiler {
           target = new SubWorkflow(graph);
         } else if (wn.hasLaunchplanRef()) {
           String ref = wn.getLaunchplanRef().getName();
-          LaunchPlanDef lp = pkg.launchPlans().get(ref);
+          LaunchPlanDef lp = inPackage(at, "launch plan", ref, pkg.launchPlans());
           if (lp == null) {
-            problems.add(
-                at
-                    + ": launch plan ["
-                    + ref
-                    + "] is not in "
-                    + pkg.source()
-                    + "; add it to the package");
             return null;
           }
           graph = launchPlanGraph(lp, at + " launch plan [" + ref + "]");
@@ -465,8 +439,7 @@ public final class WorkflowCompiler {
               at + ": the workflow node refers to neither a sub-workflow nor a launch plan");
           return null;
         }
-        return new GraphNode(
-            n.getId(), n.getInputsList(), declaredUpstream(n), graph.iface(), md, target);
+        return graphNode(n, graph.iface(), target);
       }
       case BRANCH_NODE -> {
         return branch(at, n, scope);
@@ -480,13 +453,7 @@ public final class WorkflowCompiler {
               problems.add(at + ": sleep duration [" + duration + "] must not be negative");
               return null;
             }
-            return new GraphNode(
-                n.getId(),
-                n.getInputsList(),
-                declaredUpstream(n),
-                TypedInterface.getDefaultInstance(),
-                md,
-                new Sleep(duration));
+            return graphNode(n, TypedInterface.getDefaultInstance(), new Sleep(duration));
           }
           case APPROVE, SIGNAL -> {
             String kind =
@@ -516,6 +483,12 @@ public final class WorkflowCompiler {
       }
       default -> throw new AssertionError(n.getTargetCase());
     }
+  }
+
+  /** The graph node of {@code n}: its id, bindings, declared upstream ids and metadata. */
+  private static GraphNode graphNode(Node n, TypedInterface iface, Target target) {
+    return new GraphNode(
+        n.getId(), n.getInputsList(), declaredUpstream(n), iface, n.getMetadata(), target);
   }
 
   private GraphNode branch(String at, Node n, Scope scope) {
@@ -561,13 +534,7 @@ public final class WorkflowCompiler {
       return null;
     }
     TypedInterface iface = TypedInterface.newBuilder().setOutputs(outputs.getOutputs()).build();
-    return new GraphNode(
-        n.getId(),
-        n.getInputsList(),
-        declaredUpstream(n),
-        iface,
-        n.getMetadata(),
-        new Branch(cases, elseNode, elseFail));
+    return graphNode(n, iface, new Branch(cases, elseNode, elseFail));
   }
 
   /** A branch's case node: its promises read the nodes of the branch's scope. */
@@ -731,12 +698,24 @@ public final class WorkflowCompiler {
   }
 
   private TaskTemplate task(String at, String name) {
-    TaskTemplate t = pkg.tasks().get(name);
-    if (t == null) {
+    return inPackage(at, "task", name, pkg.tasks());
+  }
+
+  /** The {@code kind} named {@code name} in the package; else null, a problem noted. */
+  private <T> T inPackage(String at, String kind, String name, Map<String, T> entities) {
+    T entity = entities.get(name);
+    if (entity == null) {
       problems.add(
-          at + ": task [" + name + "] is not in " + pkg.source() + "; add it to the package");
+          at
+              + ": "
+              + kind
+              + " ["
+              + name
+              + "] is not in "
+              + pkg.source()
+              + "; add it to the package");
     }
-    return t;
+    return entity;
   }
 
   /**

@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.auto.service.AutoService;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralMap;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -32,7 +27,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The map as a transform inside a pipeline of one's own, on the DirectRunner. */
+/**
+ * The map as a transform inside a pipeline of one's own, on the DirectRunner. A whole plan run
+ * again (thousands of elements, twice) is {@link MapTaskTransformRerunIT}.
+ */
 class MapTaskTransformTest {
   static final AtomicInteger CALLS = new AtomicInteger();
 
@@ -88,13 +86,18 @@ class MapTaskTransformTest {
     CALLS.set(0);
   }
 
-  private static PipelineOptions direct() {
+  static PipelineOptions direct() {
     PipelineOptions options = PipelineOptionsFactory.create();
     options.setRunner(DirectRunner.class);
     return options;
   }
 
   private MapRunPlan plan(MapTaskSpec spec, int n) {
+    return plan(dir, spec, n);
+  }
+
+  /** A plan over {@code x = 0 .. n-1}, its run folder in {@code dir}. */
+  static MapRunPlan plan(Path dir, MapTaskSpec spec, int n) {
     List<Literal> xs = new ArrayList<>();
     for (long i = 0; i < n; i++) {
       xs.add(Literals.of(i));
@@ -128,26 +131,6 @@ class MapTaskTransformTest {
   }
 
   @Test
-  void shouldReadFinishedRangesBackInsteadOfRunningThemAgain() {
-    // What Spark does after losing an executor: the same plan runs again.
-    MapRunPlan plan = plan(MapTask.of(new Triple()).minSuccessRatio(0.5f).build(), 5000);
-
-    Pipeline first = Pipeline.create(direct());
-    first.apply(MapTaskTransform.of(plan));
-    first.run().waitUntilFinish();
-    LiteralMap firstOutputs = MapResult.read(plan).nodeOutputs();
-    Pipeline second = Pipeline.create(direct());
-    second.apply(MapTaskTransform.of(plan));
-    second.run().waitUntilFinish();
-
-    assertThat(CALLS.get()).isEqualTo(5000);
-    MapResult again = MapResult.read(plan);
-    assertThat(again.nodeOutputs()).isEqualTo(firstOutputs);
-    assertThat(again.verdict().succeeded()).isEqualTo(4999);
-    assertThat(again.verdict().failed()).isEqualTo(1);
-  }
-
-  @Test
   void shouldStreamTheSameOutputsItAssembles() throws Exception {
     MapRunPlan plan = plan(MapTask.of(new Describe()).minSuccessRatio(0.5f).build(), 3000);
     Pipeline pipeline = Pipeline.create(direct());
@@ -171,50 +154,5 @@ class MapTaskTransformTest {
     assertThat(texts.get(8)).isEqualTo(Literals.of("x=8"));
     assertThat(assembled.getLiteralsMap().get("doubled").getCollection().getLiterals(2999))
         .isEqualTo(Literals.of(5998L));
-  }
-
-  private static Map<String, String> shards(Path outputsDir) throws IOException {
-    Map<String, String> byName = new TreeMap<>();
-    try (Stream<Path> files = Files.list(outputsDir.resolve("elements"))) {
-      for (Path f : files.toList()) {
-        byName.put(f.getFileName().toString(), Files.readString(f));
-      }
-    }
-    return byName;
-  }
-
-  @Test
-  void shouldLeaveOneCompleteShardPerRangeWhenRangesRunAgain() throws IOException {
-    // given: a run that wrote every range's results and shard
-    Path out = dir.resolve("out");
-    MapRunPlan plan =
-        plan(MapTask.of(new Triple()).minSuccessRatio(0.5f).build(), 5000)
-            .withOutputsDir(out.toString());
-    // The run claims its outputs folder before any shard is written, as the runner does.
-    org.flytebeam.exec.OutputShards.claim(out.toString(), plan.runId());
-    Pipeline first = Pipeline.create(direct());
-    first.apply(MapTaskTransform.of(plan));
-    first.run().waitUntilFinish();
-    Map<String, String> written = shards(out);
-    assertThat(written).hasSize(64);
-    assertThat(written.get("part-000000000000-000000000079.jsonl"))
-        .startsWith("{\"index\":0,\"outputs\":{\"o0\":0}}\n{\"index\":1,\"outputs\":{\"o0\":3}}\n")
-        .contains("{\"index\":13,\"outputs\":{\"o0\":null}}\n")
-        .endsWith("{\"index\":78,\"outputs\":{\"o0\":234}}\n");
-    // a worker died between a range's results and its shard
-    Files.delete(out.resolve("elements/part-000000000079-000000000158.jsonl"));
-
-    // when: every range runs again (Spark after a lost executor)
-    Pipeline second = Pipeline.create(direct());
-    second.apply(MapTaskTransform.of(plan));
-    second.run().waitUntilFinish();
-
-    // then: read back, not run; the same shards, each once, and nothing left half-written
-    assertThat(CALLS.get()).isEqualTo(5000);
-    assertThat(shards(out)).isEqualTo(written);
-    try (Stream<Path> temporary = Files.list(out.resolve("_temporary"))) {
-      assertThat(temporary).isEmpty();
-    }
-    plan.release();
   }
 }

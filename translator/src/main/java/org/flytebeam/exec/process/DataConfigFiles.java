@@ -482,54 +482,45 @@ public final class DataConfigFiles {
 
     static Aggregate read(Path folder, LiteralMapFormat format)
         throws OutputException, IOException {
+      String name;
       switch (format) {
-        case PROTO:
-          {
-            Path file = folder.resolve("outputs.pb");
-            if (!Files.isRegularFile(file)) {
-              return new Aggregate(null, null, null);
-            }
-            SafePaths.requireNoEscape(folder, file, "outputs.pb");
-            try {
-              return new Aggregate(file, LiteralMap.parseFrom(Files.readAllBytes(file)), null);
-            } catch (InvalidProtocolBufferException e) {
-              throw new OutputException(
-                  "outputs.pb is not a flyteidl LiteralMap: " + e.getMessage());
-            }
+        case PROTO -> name = "outputs.pb";
+        case JSON -> name = "outputs.json";
+        case YAML -> name = "outputs.yaml";
+        default ->
+            throw new IllegalArgumentException("data_config.format [" + format + "] is not known");
+      }
+      Path file = folder.resolve(name);
+      if (!Files.isRegularFile(file)) {
+        return new Aggregate(null, null, null);
+      }
+      SafePaths.requireNoEscape(folder, file, name);
+      switch (format) {
+        case PROTO -> {
+          try {
+            return new Aggregate(file, LiteralMap.parseFrom(Files.readAllBytes(file)), null);
+          } catch (InvalidProtocolBufferException e) {
+            throw new OutputException("outputs.pb is not a flyteidl LiteralMap: " + e.getMessage());
           }
-        case JSON:
-          {
-            Path file = folder.resolve("outputs.json");
-            if (!Files.isRegularFile(file)) {
-              return new Aggregate(null, null, null);
-            }
-            SafePaths.requireNoEscape(folder, file, "outputs.json");
-            try {
-              return new Aggregate(file, null, object(file, JSON.readTree(file.toFile())));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-              throw new OutputException(
-                  "outputs.json is not valid JSON: " + e.getOriginalMessage());
-            }
+        }
+        case JSON -> {
+          try {
+            return new Aggregate(file, null, object(file, JSON.readTree(file.toFile())));
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new OutputException("outputs.json is not valid JSON: " + e.getOriginalMessage());
           }
-        case YAML:
-          {
-            Path file = folder.resolve("outputs.yaml");
-            if (!Files.isRegularFile(file)) {
-              return new Aggregate(null, null, null);
-            }
-            SafePaths.requireNoEscape(folder, file, "outputs.yaml");
-            Object loaded;
-            try {
-              loaded = yaml().load(Files.readString(file));
-            } catch (RuntimeException e) {
-              throw new OutputException(
-                  "outputs.yaml is not valid YAML: " + firstLine(e.getMessage()));
-            }
-            return new Aggregate(file, null, object(file, JSON.valueToTree(datesAsText(loaded))));
+        }
+        case YAML -> {
+          Object loaded;
+          try {
+            loaded = yaml().load(Files.readString(file));
+          } catch (RuntimeException e) {
+            throw new OutputException(
+                "outputs.yaml is not valid YAML: " + firstLine(e.getMessage()));
           }
-        case UNRECOGNIZED:
-        default:
-          throw new IllegalArgumentException("data_config.format [" + format + "] is not known");
+          return new Aggregate(file, null, object(file, JSON.valueToTree(datesAsText(loaded))));
+        }
+        default -> throw new AssertionError(format);
       }
     }
 

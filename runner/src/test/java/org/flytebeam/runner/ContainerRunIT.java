@@ -24,8 +24,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code flyte-beam run} over container sub-tasks: Flyte's container contract, end to end. */
-class ContainerRunTest {
+/**
+ * {@code flyte-beam run} over container sub-tasks: Flyte's container contract, end to end (a
+ * process per attempt, retries and their budgets: 18 s on an idle 2-core machine, so not a unit
+ * test; {@code ContainerInvokerTest} covers the invoker itself in {@code mvn test}).
+ */
+class ContainerRunIT {
   @TempDir Path dir;
 
   private final List<Long> pids = new ArrayList<>();
