@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * error.pb): one invocation with the task's own inputs and no array variables, and the node's
  * retries, timeout and cache settings over the task's.
  */
-class WorkflowContainerTest {
+class WorkflowContainerIT {
   @TempDir Path dir;
   private Path bin;
   private Path log;
