@@ -301,8 +301,49 @@ public final class FlyteBeam {
       RunOptions options,
       PipelineRuns runs,
       String workDir,
-      String runId) {
-    return runInFolder(spec, inputs, options.withoutOutputsDir(), plan -> {}, runs, workDir, runId);
+      String runId,
+      RunObserver observer) {
+    return runInFolder(spec, inputs, options.withoutOutputsDir(), observer, runs, workDir, runId);
+  }
+
+  /**
+   * Checks, before anything runs, that every map's sub-task can run here (a Java task is found, a
+   * process's program is installed, its placeholders known), listing every problem at once.
+   *
+   * @return the warnings to say once, without repeats
+   */
+  static List<String> checkRunnable(java.util.Collection<MapTaskSpec> specs, RunOptions options) {
+    java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
+    List<String> problems = new ArrayList<>();
+    java.util.Set<String> checked = new java.util.HashSet<>();
+    for (MapTaskSpec spec : specs) {
+      if (!checked.add(spec.subTask().template().toString())) {
+        continue;
+      }
+      try {
+        warnings.addAll(
+            org.flytebeam.exec.Invokers.checkRunnable(
+                new org.flytebeam.exec.InvokerContext(
+                    spec.subTask(),
+                    spec.form(),
+                    spec.dataMode(),
+                    spec.name(),
+                    "check",
+                    "",
+                    "",
+                    options.process())));
+      } catch (InvalidDefinitionException e) {
+        for (String problem : e.problems()) {
+          if (!problems.contains(problem)) {
+            problems.add(problem);
+          }
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidDefinitionException(problems);
+    }
+    return List.copyOf(warnings);
   }
 
   /** The folder of a run: in {@code --work-dir}, else a temporary one. */
@@ -354,6 +395,7 @@ public final class FlyteBeam {
     FastBundles.requireBundle(options, specs);
     MapTaskSpec named = specs.isEmpty() ? null : specs.values().iterator().next();
     try (UserJars jars = UserJars.install(options.jars())) {
+      warnings.addAll(checkRunnable(specs.values(), options));
       PipelineOptions pipelineOptions =
           named == null
               ? PipelineOptionsFactory.create()
@@ -362,6 +404,8 @@ public final class FlyteBeam {
       String runId = UUID.randomUUID().toString();
       String workDir = runFolder(options, runId);
       checkRunnable(specs, workDir, runId, options, warnings);
+      Optional<String> outputsDir =
+          options.outputsDir().map(dir -> claimOutputsDir(dir, runId, options.overwriteOutputs()));
       Optional<Path> owned =
           options.workDir().flatMap(dir -> claimLocalRunFolder(dir, workDir, runId));
       java.util.concurrent.ExecutorService threads =
@@ -377,6 +421,9 @@ public final class FlyteBeam {
           WorkflowEngine engine = new WorkflowEngine(placed, runs, workDir, threads, specs);
           try {
             LiteralMap outputs = engine.run("", graph, workflowInputs);
+            // As a map's: the outputs folder's outputs.pb, the workflow's output LiteralMap.
+            outputsDir.ifPresent(
+                dir -> AtomicFiles.writeBytes(outputsFile(dir), outputs.toByteArray()));
             return new WorkflowResult(true, outputs, engine.outcomes(), Optional.empty(), warnings);
           } catch (WorkflowEngine.NodeFailedException e) {
             return new WorkflowResult(
@@ -389,6 +436,7 @@ public final class FlyteBeam {
         }
       } finally {
         threads.shutdownNow();
+        outputsDir.ifPresent(dir -> OutputShards.release(dir, runId));
         owned.ifPresent(UserFolders::release);
         if (options.workDir().isEmpty()) {
           deleteLocalFolder(workDir);

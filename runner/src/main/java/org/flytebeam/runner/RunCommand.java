@@ -85,7 +85,8 @@ final class RunCommand implements Callable<Integer> {
               + " (DIR/elements/part-<start>-<end>.jsonl, one {\"index\", \"outputs\"} line per element),"
               + " and the output LiteralMap (DIR/outputs.pb, and --outputs if given) holds one multipart"
               + " jsonl blob of them per output; the driver never holds the outputs. A local folder or a"
-              + " FileSystems URI every worker can write.")
+              + " FileSystems URI every worker can write. For a workflow: DIR/outputs.pb holds the"
+              + " workflow's outputs (its maps' outputs are not sharded yet).")
   String outputsDir;
 
   @Option(
@@ -605,10 +606,6 @@ final class RunCommand implements Callable<Integer> {
       PrintWriter out,
       PrintWriter err)
       throws IOException {
-    if (outputsDir != null) {
-      throw new InvalidDefinitionException(
-          "--outputs-dir is for a single map; a workflow's outputs go to --outputs FILE or stdout");
-    }
     ExecutionGraph graph = WorkflowCompiler.compile(pkg, entity);
     java.util.Set<String> optional = new java.util.HashSet<>();
     if (entity instanceof FlytePackage.LaunchPlanEntity lp) {

@@ -5,9 +5,9 @@ import flyteidl.core.Literals.Binding;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralCollection;
 import flyteidl.core.Literals.LiteralMap;
+import flyteidl.core.Tasks.TaskTemplate;
 import flyteidl.core.Workflow.Node;
 import flyteidl.core.Workflow.TaskNode;
-import flyteidl.core.Workflow.TaskNodeOverrides;
 import flyteidl.core.Workflow.WorkflowMetadata.OnFailurePolicy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -101,32 +101,26 @@ final class WorkflowEngine {
       String path, GraphNode n, Map<String, MapTaskSpec> out, List<String> warnings) {
     var target = n.target();
 
-    if (target instanceof TaskCall t
-        && DefinitionReader.CONTAINER_ARRAY_TYPE.equals(t.task().getType())) {
-      // A task node over a legacy map task (flytekit's MapPythonTask, e.g. mapper_..._0): the map
-      // itself, its inputs the node's lists.
-      out.put(path, DefinitionReader.read(t.task()));
-    } else if (target instanceof TaskCall t) {
+    if (target instanceof TaskCall t) {
+      TaskTemplate task = NodeOverrides.apply(t.task(), n.metadata());
+      warnings.addAll(NodeOverrides.unhonoured(path, task, t.overrides()));
+      if (DefinitionReader.CONTAINER_ARRAY_TYPE.equals(task.getType())) {
+        // A legacy map task (container_array) referenced by a task node: the map itself.
+        out.put(path, DefinitionReader.read(task));
+        return;
+      }
       Node node =
           Node.newBuilder()
               .setId(n.id())
-              .setMetadata(n.metadata())
+              .setMetadata(n.metadata().toBuilder().clearRetries())
               .addAllInputs(n.inputs())
-              .setTaskNode(
-                  TaskNode.newBuilder()
-                      .setReferenceId(t.task().getId())
-                      .setOverrides(t.overrides()))
+              .setTaskNode(TaskNode.newBuilder().setReferenceId(task.getId()))
               .build();
-      out.put(path, DefinitionReader.readTaskNode(node, t.task()));
-      if (!t.overrides().equals(TaskNodeOverrides.getDefaultInstance())) {
-        warnings.add(
-            "node ["
-                + path
-                + "] overrides "
-                + overridden(t.overrides())
-                + ", which a local process does not honour: the task runs with its own");
-      }
+      out.put(path, DefinitionReader.readTaskNode(node, task));
     } else if (target instanceof ArrayCall a) {
+      Node sub = a.arrayNode().getNode();
+      TaskTemplate task = NodeOverrides.apply(a.task(), sub.getMetadata());
+      warnings.addAll(NodeOverrides.unhonoured(path, task, sub.getTaskNode().getOverrides()));
       Node node =
           Node.newBuilder()
               .setId(n.id())
@@ -134,7 +128,7 @@ final class WorkflowEngine {
               .addAllInputs(n.inputs())
               .setArrayNode(a.arrayNode())
               .build();
-      out.put(path, DefinitionReader.readArrayNode(node, a.task(), n.iface()));
+      out.put(path, DefinitionReader.readArrayNode(node, task, n.iface()));
     } else if (target instanceof SubWorkflow s) {
       collectSpecs(path + "/", s.graph(), out, warnings);
     } else if (target instanceof LaunchPlanCall l) {
@@ -145,23 +139,6 @@ final class WorkflowEngine {
       }
       b.elseNode().ifPresent(e -> collectNode(path + "/" + e.id(), e, out, warnings));
     }
-  }
-
-  private static String overridden(TaskNodeOverrides o) {
-    List<String> parts = new ArrayList<>();
-    if (o.hasResources()) {
-      parts.add("resources");
-    }
-    if (o.hasExtendedResources()) {
-      parts.add("extended resources");
-    }
-    if (!o.getContainerImage().isEmpty()) {
-      parts.add("the image [" + o.getContainerImage() + "]");
-    }
-    if (o.hasPodTemplate()) {
-      parts.add("the pod template");
-    }
-    return parts.isEmpty() ? "settings" : String.join(", ", parts);
   }
 
   /** A node that failed, naming it: fails the workflow it is in. */
@@ -316,7 +293,7 @@ final class WorkflowEngine {
   private LiteralMap execute(String path, GraphNode n, Promises promises) {
     var target = n.target();
 
-    if (target instanceof TaskCall && legacyMap(path)) {
+    if (target instanceof TaskCall && isLegacyMap(path)) {
       return runMap(path, inputsOf(path, n, promises));
     } else if (target instanceof TaskCall) {
       LiteralMap.Builder asLists = LiteralMap.newBuilder();
@@ -392,7 +369,7 @@ final class WorkflowEngine {
     return in.build();
   }
 
-  private boolean legacyMap(String path) {
+  private boolean isLegacyMap(String path) {
     MapTaskSpec spec = specs.get(path);
     return spec != null && spec.form() == MapTaskSpec.Form.LEGACY;
   }
@@ -404,17 +381,21 @@ final class WorkflowEngine {
     }
     String runId = UUID.randomUUID().toString();
     String folder = workDir + "/" + folderName(path);
-    MapResult result = FlyteBeam.runNode(spec, inputs, options, runs, folder, runId);
+    MapResult result = FlyteBeam.runNode(spec, inputs, options, runs, folder, runId, plan -> {});
     try {
       if (!result.success()) {
-        // The elements' errors, one line per group, so that a failed node says why.
-        StringBuilder why = new StringBuilder();
-        String groups = result.verdict().errors().format();
-        for (String line : groups.isEmpty() ? new String[0] : groups.split("\n")) {
-          why.append("\nnode [").append(path).append("] element ").append(line);
+        String errors = result.verdict().errors().format();
+        if (spec.form() == MapTaskSpec.Form.TASK_NODE && !errors.isEmpty()) {
+          // One task run once: its own error, without the map's element index.
+          throw new NodeFailedException(
+              "node [" + path + "] failed: " + errors.replaceFirst("^\\[0\\]: ", ""));
         }
         throw new NodeFailedException(
-            "node [" + path + "] failed: " + result.verdict().summary() + why);
+            "node ["
+                + path
+                + "] failed: "
+                + result.verdict().summary()
+                + (errors.isEmpty() ? "" : "\n" + errors.replaceAll("(?m)^", "  ")));
       }
       return result.outputs();
     } finally {

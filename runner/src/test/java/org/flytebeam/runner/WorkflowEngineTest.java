@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class WorkflowEngineTest {
 
-  private static final TaskTemplate SQUARE = MapTask.javaTaskTemplate(new Square());
+  static final TaskTemplate SQUARE = MapTask.javaTaskTemplate(new Square());
   private static final TaskTemplate TOTAL = MapTask.javaTaskTemplate(new Total());
   private static final TaskTemplate FAIL_ON_TWO = MapTask.javaTaskTemplate(new FailOnTwo());
 
@@ -77,7 +77,7 @@ class WorkflowEngineTest {
   }
 
   /** xs -> n0 = map(task, xs) -> n1 = total(n0); n2 = total(xs) beside them. */
-  private static FlytePackage workflow(TaskTemplate mapped, OnFailurePolicy policy) {
+  static FlytePackage workflow(TaskTemplate mapped, OnFailurePolicy policy) {
     flyteidl.core.Interface.TypedInterface iface =
         flyteidl.core.Interface.TypedInterface.newBuilder()
             .setInputs(TOTAL.getInterface().getInputs())
@@ -110,6 +110,10 @@ class WorkflowEngineTest {
   }
 
   private static WorkflowResult run(FlytePackage pkg) {
+    return run(pkg, RunOptions.defaults());
+  }
+
+  static WorkflowResult run(FlytePackage pkg, RunOptions options) {
     FlytePackage.Entity entity = pkg.select(Optional.empty());
     ExecutionGraph graph =
         WorkflowCompiler.compile(
@@ -121,7 +125,7 @@ class WorkflowEngineTest {
             .putLiterals(
                 "xs", Literals.collection(List.of(Literals.of(1), Literals.of(2), Literals.of(3))))
             .build();
-    return FlyteBeam.runWorkflow(pkg, entity, graph, inputs, RunOptions.defaults());
+    return FlyteBeam.runWorkflow(pkg, entity, graph, inputs, options);
   }
 
   private static WorkflowResult.NodeOutcome node(WorkflowResult r, String path) {
@@ -166,6 +170,10 @@ class WorkflowEngineTest {
    * s.o0 > limit then total(xs) else fail.
    */
   private static WorkflowResult nested(long limit) {
+    return nested(limit, RunOptions.defaults());
+  }
+
+  static WorkflowResult nested(long limit, RunOptions options) {
     flyteidl.core.Interface.TypedInterface subIface =
         flyteidl.core.Interface.TypedInterface.newBuilder()
             .setInputs(TOTAL.getInterface().getInputs())
@@ -290,7 +298,7 @@ class WorkflowEngineTest {
         LiteralMap.newBuilder()
             .putLiterals("xs", Literals.collection(List.of(Literals.of(1), Literals.of(2))))
             .build();
-    return FlyteBeam.runWorkflow(pkg, entity, graph, inputs, RunOptions.defaults());
+    return FlyteBeam.runWorkflow(pkg, entity, graph, inputs, options);
   }
 
   @Test

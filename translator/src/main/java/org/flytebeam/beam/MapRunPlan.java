@@ -223,6 +223,8 @@ public final class MapRunPlan implements Serializable {
 
   private void writeObject(java.io.ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
+    // The flyteidl form has no task node: the form travels beside it.
+    out.writeUTF(spec.form().name());
     byte[] bytes = DefinitionWriter.toBinary(spec);
     out.writeInt(bytes.length);
     out.write(bytes);
@@ -230,9 +232,10 @@ public final class MapRunPlan implements Serializable {
 
   private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
+    MapTaskSpec.Form form = MapTaskSpec.Form.valueOf(in.readUTF());
     byte[] bytes = new byte[in.readInt()];
     in.readFully(bytes);
-    spec = DefinitionReader.read(bytes, false);
+    spec = DefinitionReader.read(bytes, false).withForm(form);
   }
 
   /**

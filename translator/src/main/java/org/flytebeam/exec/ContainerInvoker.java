@@ -64,7 +64,9 @@ import org.flytebeam.spec.TaskId;
  * TaskEnvironment}), the container's {@code env} on top, the secrets the task declares, and Flyte's
  * variables: {@code BATCH_JOB_ARRAY_INDEX_VAR_NAME=FLYTE_K8S_ARRAY_INDEX}, {@code
  * FLYTE_K8S_ARRAY_INDEX}, {@code FLYTE_ATTEMPT_NUMBER} (from 0) and the {@code
- * FLYTE_INTERNAL_EXECUTION_*} and {@code FLYTE_INTERNAL_TASK_*} identity.
+ * FLYTE_INTERNAL_EXECUTION_*} and {@code FLYTE_INTERNAL_TASK_*} identity. A workflow's task node
+ * ({@link MapTaskSpec.Form#TASK_NODE}) is no array element: its {@code {{.input}}} is its own input
+ * map and it gets neither array variable.
  *
  * <p>Outcome: {@code error.pb} (an ErrorDocument) decides, whatever the exit code: NON_RECOVERABLE
  * fails the element at once, RECOVERABLE retries on the user or system budget by its origin; its
@@ -387,7 +389,10 @@ public final class ContainerInvoker implements ElementInvoker {
       env.put(kv.getKey(), kv.getValue());
     }
     TaskId id = context.subTask().id();
-    env.put("BATCH_JOB_ARRAY_INDEX_VAR_NAME", "FLYTE_K8S_ARRAY_INDEX");
+    // A task node is no array element: Flyte gives its pod no array variables.
+    if (context.form() != MapTaskSpec.Form.TASK_NODE) {
+      env.put("BATCH_JOB_ARRAY_INDEX_VAR_NAME", "FLYTE_K8S_ARRAY_INDEX");
+    }
     env.put("FLYTE_INTERNAL_EXECUTION_ID", context.runId());
     env.put("FLYTE_INTERNAL_EXECUTION_PROJECT", id.project());
     env.put("FLYTE_INTERNAL_EXECUTION_DOMAIN", id.domain());
@@ -469,7 +474,9 @@ public final class ContainerInvoker implements ElementInvoker {
       throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
     }
     Map<String, String> env = new LinkedHashMap<>(environment);
-    env.put("FLYTE_K8S_ARRAY_INDEX", Long.toString(index));
+    if (context.form() != MapTaskSpec.Form.TASK_NODE) {
+      env.put("FLYTE_K8S_ARRAY_INDEX", Long.toString(index));
+    }
     env.put("FLYTE_ATTEMPT_NUMBER", Integer.toString(attempt));
     if (ownWholeMap()) {
       // The element's own map holds one item per mapped input: flytekit reads it at index 0.

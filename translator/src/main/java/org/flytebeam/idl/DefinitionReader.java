@@ -304,7 +304,8 @@ public final class DefinitionReader {
   /**
    * A task node run once, as a map of one element with the task's own (scalar) interface: its
    * inputs are given as one-element lists and its outputs come back as one-element lists. The
-   * node's metadata (retries) applies as a map element's.
+   * node's metadata (retries) applies as a map element's. Its form is {@link
+   * MapTaskSpec.Form#TASK_NODE}: a process gets its own inputs and no array variables.
    */
   public static MapTaskSpec readTaskNode(Node node, TaskTemplate task) {
     TypedInterface scalar = task.getInterface();
@@ -323,7 +324,8 @@ public final class DefinitionReader {
                     .setIsOriginalSubNodeInterface(
                         com.google.protobuf.BoolValue.newBuilder().setValue(true)))
             .build();
-    return readArrayNode(arrayNode, task, MappedInterface.of(scalar, List.of(), Optional.empty()));
+    return readArrayNode(arrayNode, task, MappedInterface.of(scalar, List.of(), Optional.empty()))
+        .withForm(MapTaskSpec.Form.TASK_NODE);
   }
 
   private static MapTaskSpec fromClosure(WorkflowClosure closure) {
@@ -438,8 +440,10 @@ public final class DefinitionReader {
             : toScalar(template.getInterface(), boundInputs, minSuccessRatio, where, problems);
     checkBoundInputs(boundInputs, scalar, where, problems);
 
+    // flytepropeller (computeRetryStrategy): the node's retries when set and non-zero, else the
+    // task's.
     OptionalInt nodeRetries =
-        subNode.getMetadata().hasRetries()
+        subNode.getMetadata().hasRetries() && subNode.getMetadata().getRetries().getRetries() != 0
             ? OptionalInt.of(subNode.getMetadata().getRetries().getRetries())
             : OptionalInt.empty();
     List<Binding> nodeInputs =

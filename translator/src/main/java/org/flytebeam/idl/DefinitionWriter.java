@@ -60,7 +60,8 @@ public final class DefinitionWriter {
   public static Message toProto(MapTaskSpec spec) {
     requireNonNull(spec, "spec");
     return switch (spec.form()) {
-      case ARRAY_NODE -> toClosure(spec);
+      // A task node is written as the map of one it runs as.
+      case ARRAY_NODE, TASK_NODE -> toClosure(spec);
       case LEGACY -> toLegacyTemplate(spec);
     };
   }
@@ -101,7 +102,7 @@ public final class DefinitionWriter {
 
   /** The ArrayNode form. */
   public static WorkflowClosure toClosure(MapTaskSpec spec) {
-    if (spec.form() != MapTaskSpec.Form.ARRAY_NODE) {
+    if (spec.form() == MapTaskSpec.Form.LEGACY) {
       throw new IllegalArgumentException(
           "map task [" + spec.name() + "] is in the " + spec.form() + " form, not ARRAY_NODE");
     }

@@ -49,12 +49,17 @@ public record MapTaskSpec(
     boolean originalSubNodeInterface)
     implements Serializable {
 
-  /** The two shapes of a Flyte map task. */
+  /** The two shapes of a Flyte map task, and a workflow's task node run as a map of one. */
   public enum Form {
     /** A workflow node of type ArrayNode (flytekit's current {@code map_task}). */
     ARRAY_NODE,
     /** A {@code container_array} task template (flytekit's legacy {@code MapPythonTask}). */
-    LEGACY
+    LEGACY,
+    /**
+     * A workflow's task node, run as a map of one element: not an array element, so a process gets
+     * its own inputs and none of the array's variables, as Flyte runs a plain task.
+     */
+    TASK_NODE
   }
 
   public MapTaskSpec {
@@ -71,6 +76,26 @@ public record MapTaskSpec(
     requireNonNull(minSuccesses, "minSuccesses");
     requireNonNull(minSuccessRatio, "minSuccessRatio");
     requireNonNull(dataMode, "dataMode");
+  }
+
+  /** This spec in {@code form}. Does not modify this spec. */
+  public MapTaskSpec withForm(Form form) {
+    return form == this.form
+        ? this
+        : new MapTaskSpec(
+            form,
+            name,
+            subTask,
+            workflowInterface,
+            inputBindings,
+            boundInputs,
+            workflowOutputs,
+            parallelism,
+            minSuccesses,
+            minSuccessRatio,
+            runAllSubNodes,
+            dataMode,
+            originalSubNodeInterface);
   }
 
   /** Inputs mapped over: every sub-task input that is not bound, in interface order. */

@@ -57,6 +57,39 @@ public final class TestTasks {
 
   public record Y(long o0) {}
 
+  /** Where {@code test_rendezvous} invocations meet: two of them must run at the same time. */
+  public static final java.util.concurrent.CyclicBarrier RENDEZVOUS =
+      new java.util.concurrent.CyclicBarrier(2);
+
+  /** Start and end nanos of each invocation of {@code test_rendezvous}, by its input. */
+  public static final Map<Long, long[]> MEETINGS = new ConcurrentHashMap<>();
+
+  /**
+   * Records its start, waits (up to two minutes) until another invocation waits too, records its
+   * end: it succeeds only when another one runs at the same time.
+   */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
+  @AutoService(JavaTask.class)
+  public static final class Rendezvous extends JavaTask<X, Y> {
+    private static final long serialVersionUID = 1L;
+
+    public Rendezvous() {
+      super("test_rendezvous", X.class, Y.class);
+    }
+
+    @Override
+    public Y run(X input, TaskContext context) throws Exception {
+      long start = System.nanoTime();
+      try {
+        RENDEZVOUS.await(2, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("no other invocation ran beside it", e);
+      }
+      MEETINGS.put(input.x(), new long[] {start, System.nanoTime()});
+      return new Y(input.x());
+    }
+  }
+
   /** Fails recoverably on its first attempt, succeeds on the next; retries 2. */
   @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
   @AutoService(JavaTask.class)
