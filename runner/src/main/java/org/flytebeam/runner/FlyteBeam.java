@@ -403,7 +403,6 @@ public final class FlyteBeam {
       FileSystems.setDefaultPipelineOptions(pipelineOptions);
       String runId = UUID.randomUUID().toString();
       String workDir = runFolder(options, runId);
-      checkRunnable(specs, workDir, runId, options, warnings);
       Optional<String> outputsDir =
           options.outputsDir().map(dir -> claimOutputsDir(dir, runId, options.overwriteOutputs()));
       Optional<Path> owned =
@@ -442,36 +441,6 @@ public final class FlyteBeam {
           deleteLocalFolder(workDir);
         }
       }
-    }
-  }
-
-  /**
-   * Checks that every map of a workflow can run here (its Java task is known, its program is
-   * installed, its placeholders are known...) before the first node starts, so that a node deep in
-   * the workflow does not fail for it after the others ran; adds each warning once.
-   *
-   * @throws InvalidDefinitionException listing every node's problems, each with its node
-   */
-  private static void checkRunnable(
-      java.util.Map<String, MapTaskSpec> specs,
-      String workDir,
-      String runId,
-      RunOptions options,
-      List<String> warnings) {
-    List<String> problems = new ArrayList<>();
-    for (java.util.Map.Entry<String, MapTaskSpec> e : specs.entrySet()) {
-      try {
-        for (String w : MapRunPlan.checkRunnable(e.getValue(), workDir, runId, options.process())) {
-          if (!warnings.contains(w)) {
-            warnings.add(w);
-          }
-        }
-      } catch (InvalidDefinitionException x) {
-        x.problems().forEach(p -> problems.add("node [" + e.getKey() + "]: " + p));
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new InvalidDefinitionException(problems);
     }
   }
 

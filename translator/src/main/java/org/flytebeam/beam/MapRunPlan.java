@@ -365,19 +365,6 @@ public final class MapRunPlan implements Serializable {
     return shards;
   }
 
-  /**
-   * Checks, before anything runs, that {@code spec}'s sub-task can run here, as {@link #prepare}
-   * does: a workflow, whose maps are prepared one node at a time, checks every node's before its
-   * first node starts.
-   *
-   * @return warnings to show once, e.g. that a container's image is not used
-   * @throws org.flytebeam.InvalidDefinitionException listing the problems
-   */
-  public static List<String> checkRunnable(
-      MapTaskSpec spec, String workDir, String runId, ProcessSettings process) {
-    return Invokers.checkRunnable(invokerContext(spec, workDir, runId, process, false));
-  }
-
   /** What a worker's invoker is told of this run. */
   public InvokerContext invokerContext() {
     return invokerContext(spec, workDir, runId, process, inputs().hasReferences());
