@@ -389,6 +389,14 @@ public final class FlyteBeam {
     LiteralMap workflowInputs = WorkflowInputs.of(entity, graph, inputs);
     List<String> warnings = new ArrayList<>();
     java.util.Map<String, MapTaskSpec> specs = WorkflowEngine.specs(graph, warnings);
+    pkg.workflowsWithFailureNode(entity)
+        .forEach(
+            w ->
+                warnings.add(
+                    "the workflow ["
+                        + w
+                        + "] has a failure node (on_failure), which flyte-beam does not run yet:"
+                        + " a failed run ends without it"));
     // Fast-registered tasks: the package's code bundle unless one is given; none at all is found
     // here, before any node runs.
     RunOptions options = FastBundles.withPackageBundle(given, pkg);

@@ -79,8 +79,8 @@ public record FlytePackage(
 
   /**
    * The entity to run: by full name when {@code name} is given (a launch plan wins over a workflow
-   * of the same name, a workflow over a task); without it, the package's only launch plan, else its
-   * only workflow, else its only task.
+   * of the same name, a workflow over a task); without it, the package's only launch plan, else (no
+   * launch plan) its only top-level workflow, else (no workflow either) its only task.
    *
    * @throws InvalidDefinitionException naming what the package holds when the name matches nothing
    *     or, without a name, the choice is ambiguous
@@ -106,14 +106,16 @@ public record FlytePackage(
               + names()
               + "; give one of these names");
     }
+    // A lower kind is chosen only when the package holds none of the higher: a package of three
+    // launch plans and one task is ambiguous, not a run of its task.
     if (launchPlans.size() == 1) {
       return new LaunchPlanEntity(launchPlans.values().iterator().next());
     }
     List<String> topLevel = topLevelWorkflows();
-    if (topLevel.size() == 1) {
+    if (launchPlans.isEmpty() && topLevel.size() == 1) {
       return new WorkflowEntity(workflows.get(topLevel.get(0)));
     }
-    if (tasks.size() == 1) {
+    if (launchPlans.isEmpty() && workflows.isEmpty() && tasks.size() == 1) {
       return new TaskEntity(tasks.values().iterator().next());
     }
     if (launchPlans.isEmpty() && workflows.isEmpty() && tasks.isEmpty()) {
@@ -144,6 +146,52 @@ public record FlytePackage(
         into.add(node.getWorkflowNode().getSubWorkflowRef().getName());
       }
       collectSubWorkflowRefs(innerNodes(node), into);
+    }
+  }
+
+  /**
+   * The workflows of {@code entity}'s closure (itself, its sub-workflows and launch plans'
+   * workflows) that declare a failure node ({@code on_failure}), which flyte-beam does not run: the
+   * run names them in a warning rather than drop them in silence.
+   */
+  public List<String> workflowsWithFailureNode(Entity entity) {
+    List<String> found = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    if (entity instanceof LaunchPlanEntity lp) {
+      Optional.ofNullable(workflows.get(lp.launchPlan().workflowName()))
+          .ifPresent(w -> failureNodes(w, found, seen));
+    } else if (entity instanceof WorkflowEntity w) {
+      failureNodes(w.workflow(), found, seen);
+    }
+    return found;
+  }
+
+  private void failureNodes(WorkflowTemplate w, List<String> found, Set<String> seen) {
+    if (!seen.add(w.getId().getName())) {
+      return;
+    }
+    if (w.hasFailureNode()) {
+      found.add(w.getId().getName());
+    }
+    failureNodes(w.getNodesList(), found, seen);
+  }
+
+  private void failureNodes(List<Node> nodes, List<String> found, Set<String> seen) {
+    for (Node node : nodes) {
+      if (node.hasWorkflowNode()) {
+        flyteidl.core.Workflow.WorkflowNode wn = node.getWorkflowNode();
+        WorkflowTemplate sub = null;
+        if (wn.hasSubWorkflowRef()) {
+          sub = workflows.get(wn.getSubWorkflowRef().getName());
+        } else if (wn.hasLaunchplanRef()
+            && launchPlans.containsKey(wn.getLaunchplanRef().getName())) {
+          sub = workflows.get(launchPlans.get(wn.getLaunchplanRef().getName()).workflowName());
+        }
+        if (sub != null) {
+          failureNodes(sub, found, seen);
+        }
+      }
+      failureNodes(innerNodes(node), found, seen);
     }
   }
 

@@ -279,7 +279,20 @@ public final class WorkflowCompiler {
 
   /** Binding and condition checks of a compiled node, its branch cases included. */
   private void check(String where, GraphNode g, Scope scope) {
-    checkBindings(where + " node [" + g.id() + "]", g.inputs(), g.iface(), scope);
+    if (g.target() instanceof Branch) {
+      // A branch node's inputs are the values its conditions and cases read, named as flytekit
+      // chose (older versions write [.var]): they order the node after what it reads, and only
+      // their promises are checked; its interface has outputs only.
+      for (Binding b : g.inputs()) {
+        checkBindingData(
+            where + " node [" + g.id() + "] input [" + b.getVar() + "]",
+            b.getBinding(),
+            null,
+            scope);
+      }
+    } else {
+      checkBindings(where + " node [" + g.id() + "]", g.inputs(), g.iface(), scope);
+    }
     checkTargetBindings(where, g);
     if (g.target() instanceof Branch br) {
       String at = where + " node [" + g.id() + "]";

@@ -301,4 +301,42 @@ class WorkflowCompilerTest {
     assertThat(g.nodes()).singleElement().satisfies(n -> assertThat(n.id()).isEqualTo("n0"));
     assertThat(g.outputs()).extracting(Binding::getVar).containsExactly("o0");
   }
+
+  @Test
+  void branchNodeBindsWhatItsConditionsReadUnderFlytekitsNames() throws Exception {
+    // flytesnacks' merge_sort (flytectl's test package): its branch node's inputs are named
+    // [.numbers_count], the promises its condition reads, with no input in its interface
+    FlytePackage pkg =
+        PackageReader.read(
+            java.nio.file.Path.of(
+                WorkflowCompilerTest.class
+                    .getResource("/flyte-public/flytesnacks-core.tgz")
+                    .toURI()));
+    FlytePackage.Entity mergeSort =
+        pkg.select(Optional.of("core.control_flow.run_merge_sort.merge_sort"));
+
+    ExecutionGraph g = WorkflowCompiler.compile(pkg, mergeSort);
+
+    assertThat(g.nodes()).anyMatch(n -> n.target() instanceof ExecutionGraph.Branch);
+    assertThat(pkg.workflowsWithFailureNode(mergeSort)).isEmpty();
+  }
+
+  @Test
+  void failureNodesOfTheEntitysWorkflowsAreNamed() throws IOException {
+    FlytePackage plain = read("map_then_reduce.json");
+    WorkflowTemplate w = ((FlytePackage.WorkflowEntity) plain.select(Optional.empty())).workflow();
+    WorkflowTemplate withFailureNode =
+        w.toBuilder().setFailureNode(w.getNodes(w.getNodesCount() - 1)).build();
+    FlytePackage pkg =
+        PackageReader.ofClosure(
+            "f.json",
+            flyteidl.core.WorkflowClosureOuterClass.WorkflowClosure.newBuilder()
+                .setWorkflow(withFailureNode)
+                .addAllTasks(plain.tasks().values())
+                .build());
+
+    assertThat(pkg.workflowsWithFailureNode(pkg.select(Optional.empty())))
+        .containsExactly("wf.map_then_reduce");
+    assertThat(plain.workflowsWithFailureNode(plain.select(Optional.empty()))).isEmpty();
+  }
 }

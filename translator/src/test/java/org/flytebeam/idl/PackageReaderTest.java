@@ -136,6 +136,19 @@ class PackageReaderTest {
   }
 
   @Test
+  void packageOfLaunchPlansWithOneTaskIsAmbiguousWithoutAName() {
+    // three launch plans, two workflows and one task: not a run of the only task
+    FlytePackage pkg = PackageReader.read(fixture("launchplan-in-wf.tgz"));
+    assertThat(pkg.tasks()).hasSize(1);
+
+    assertThatThrownBy(() -> pkg.select(Optional.empty()))
+        .isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageContaining("choose one with --workflow NAME")
+        .hasMessageContaining("name_override")
+        .hasMessageContaining("workflows.wf.outer_workflow");
+  }
+
+  @Test
   void flytectlInvalidWorkflowPackageNamesItsMember() {
     // flytectl's own bad package: its _2.pb member is no WorkflowSpec
     assertThatThrownBy(() -> PackageReader.read(fixture("invalidworkflow.tgz")))
