@@ -493,6 +493,8 @@ class SparkClusterIT {
             workDir.toString(),
             "--summary",
             dir.resolve("big/summary.json").toString(),
+            "--jars",
+            examplesJar.toString(),
             "--runner",
             "SparkRunner",
             "--spark-master",

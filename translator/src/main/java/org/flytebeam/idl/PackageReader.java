@@ -231,6 +231,7 @@ public final class PackageReader {
     Collector c = new Collector(source);
     long[] total = {0};
     int[] entries = {0};
+    int[] entityFiles = {0};
     try {
       Files.walkFileTree(
           root,
@@ -280,12 +281,20 @@ public final class PackageReader {
                 throw tooBig(source + "'s entity files", MAX_TOTAL_BYTES);
               }
               c.addAll(base, bytes, what);
+              entityFiles[0]++;
               return FileVisitResult.CONTINUE;
             }
           });
     } catch (IOException e) {
       throw new InvalidDefinitionException(
           String.format("cannot read the folder %s: %s", source, EntityFiles.oneLine(e)), e);
+    }
+    if (entityFiles[0] == 0) {
+      throw new InvalidDefinitionException(
+          String.format(
+              "%s is a folder with no flyteidl file (.pb, .json, .yaml) in it: give the folder"
+                  + " pyflyte serialize wrote, a package archive or a definition file",
+              source));
     }
     return c.build();
   }

@@ -136,6 +136,17 @@ class PackageReaderTest {
   }
 
   @Test
+  void folderWithoutEntityFilesSaysSo() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("empty.json"));
+    Files.writeString(dir.resolve("notes.txt"), "not a definition");
+
+    assertThatThrownBy(() -> PackageReader.read(dir))
+        .isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageContaining("[" + dir + "] is a folder with no flyteidl file")
+        .hasMessageContaining("give the folder pyflyte serialize wrote");
+  }
+
+  @Test
   void packageOfLaunchPlansWithOneTaskIsAmbiguousWithoutAName() {
     // three launch plans, two workflows and one task: not a run of the only task
     FlytePackage pkg = PackageReader.read(fixture("launchplan-in-wf.tgz"));
