@@ -128,17 +128,19 @@ public enum Variant {
    * the other variants, no progress.
    */
   static List<String> containerCommand(Layout layout, Path definition, Path inputs, Path outputs) {
-    return flyteBeamRun(
-        layout,
-        List.of(),
-        List.of(
-            "--definition",
-            definition.toString(),
-            "--inputs",
-            inputs.toString(),
-            "--outputs",
-            outputs.toString(),
-            "--quiet"));
+    return flyteBeamRun(layout, List.of(), runArgs(definition, inputs, outputs));
+  }
+
+  /** The files of a bench run and no progress: what every {@code flyte-beam run} here is given. */
+  private static List<String> runArgs(Path definition, Path inputs, Path outputs) {
+    return List.of(
+        "--definition",
+        definition.toString(),
+        "--inputs",
+        inputs.toString(),
+        "--outputs",
+        outputs.toString(),
+        "--quiet");
   }
 
   /**
@@ -151,16 +153,7 @@ public enum Variant {
     if (!isFlyteBeam()) {
       throw new IllegalArgumentException(id + " is not a flyte-beam variant");
     }
-    List<String> run =
-        new ArrayList<>(
-            List.of(
-                "--definition",
-                definition.toString(),
-                "--inputs",
-                inputs.toString(),
-                "--outputs",
-                outputs.toString(),
-                "--quiet"));
+    List<String> run = new ArrayList<>(runArgs(definition, inputs, outputs));
     if (this == FLYTE_BEAM_SPARK) {
       run.addAll(List.of("--runner", "SparkRunner", "--spark-master", "local[2]"));
     }

@@ -637,7 +637,10 @@ public final class ContainerInvoker implements ElementInvoker {
     if (LocalFiles.isLocal(context.inputsFile())) {
       return LocalFiles.toPath(context.inputsFile()).toAbsolutePath();
     }
-    return workerFile("inputs", "inputs/inputs.pb", () -> LocalFiles.read(context.inputsFile()));
+    return workerFile(
+        "inputs",
+        "inputs/inputs.pb",
+        temp -> Files.write(temp, LocalFiles.read(context.inputsFile())));
   }
 
   private boolean needsTemplateFile() {
@@ -668,38 +671,31 @@ public final class ContainerInvoker implements ElementInvoker {
       return LocalFiles.toPath(bundle).toAbsolutePath();
     }
     String name = bundle.substring(bundle.lastIndexOf('/') + 1);
-    try {
-      return WORKER_FILES.computeIfAbsent(
-          context.runId() + "/fast-bundle",
-          k -> {
-            try {
-              Path folder = Files.createDirectories(attemptsRoot.resolve("fast-bundle"));
-              Path temp = Files.createTempFile(folder, "bundle", ".tmp");
-              Files.delete(temp);
-              LocalFiles.copyIn(bundle, temp, false);
-              Path file = folder.resolve(SafePaths.problem(name) == null ? name : "bundle.tar.gz");
-              Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-              return file;
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    String file = SafePaths.problem(name) == null ? name : "bundle.tar.gz";
+    return workerFile(
+        "fast-bundle",
+        "fast-bundle/" + file,
+        temp -> {
+          Files.delete(temp);
+          LocalFiles.copyIn(bundle, temp, false);
+        });
   }
 
   private Path templateFile() throws IOException {
-    return workerFile("template", "task/task.pb", () -> context.subTask().template().toByteArray());
+    return workerFile(
+        "template",
+        "task/task.pb",
+        temp -> Files.write(temp, context.subTask().template().toByteArray()));
   }
 
+  /** Writes a worker file's content into a temporary file, which is then moved into place. */
   @FunctionalInterface
-  private interface Bytes {
-    byte[] get() throws IOException;
+  private interface Content {
+    void writeTo(Path temp) throws IOException;
   }
 
   /** A file written once per JVM and run, shared by every attempt of this worker. */
-  private Path workerFile(String what, String relative, Bytes bytes) throws IOException {
+  private Path workerFile(String what, String relative, Content content) throws IOException {
     try {
       return WORKER_FILES.computeIfAbsent(
           context.runId() + "/" + what,
@@ -708,7 +704,7 @@ public final class ContainerInvoker implements ElementInvoker {
             try {
               Files.createDirectories(file.getParent());
               Path temp = Files.createTempFile(file.getParent(), what, ".tmp");
-              Files.write(temp, bytes.get());
+              content.writeTo(temp);
               Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
               return file;
             } catch (IOException e) {

@@ -81,26 +81,9 @@ public record FlytekitCommand(List<String> fastPrefix, String resolver, List<Str
    */
   public List<String> mapArgs(String mapResolver, String boundCsv) {
     List<String> args = new ArrayList<>(fastPrefix);
-    args.addAll(
-        List.of(
-            MAP_EXECUTE,
-            "--inputs",
-            "{{.input}}",
-            "--output-prefix",
-            "{{.outputPrefix}}",
-            "--raw-output-data-prefix",
-            "{{.rawOutputDataPrefix}}",
-            "--checkpoint-path",
-            "{{.checkpointOutputPrefix}}",
-            "--prev-checkpoint",
-            "{{.prevCheckpointPrefix}}",
-            "--resolver",
-            mapResolver,
-            "--",
-            "vars",
-            boundCsv,
-            "resolver",
-            resolver));
+    args.add(MAP_EXECUTE);
+    args.addAll(MapTask.CONTAINER_DATA_ARGS);
+    args.addAll(List.of("--resolver", mapResolver, "--", "vars", boundCsv, "resolver", resolver));
     args.addAll(loaderArgs);
     return args;
   }

@@ -30,6 +30,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.task.JavaTask;
 import org.flytebeam.types.JavaLiterals;
@@ -62,13 +63,12 @@ import org.flytebeam.types.RecordCodec;
  * workflow input of the same name).
  */
 public final class MapTask {
-  /** The args of a Java task's container; {@code <name>} is replaced by the task name. */
-  static final List<String> JAVA_TASK_ARGS =
+  /**
+   * The data arguments of Flyte's container contract, as flytekit writes them after its entry
+   * point: where the inputs are, where outputs, raw data and checkpoints go.
+   */
+  static final List<String> CONTAINER_DATA_ARGS =
       List.of(
-          "flyte-beam",
-          "execute",
-          "--task",
-          "<name>",
           "--inputs",
           "{{.input}}",
           "--output-prefix",
@@ -79,6 +79,12 @@ public final class MapTask {
           "{{.checkpointOutputPrefix}}",
           "--prev-checkpoint",
           "{{.prevCheckpointPrefix}}");
+
+  /** The args of a Java task's container; {@code <name>} is replaced by the task name. */
+  static final List<String> JAVA_TASK_ARGS =
+      Stream.concat(
+              Stream.of("flyte-beam", "execute", "--task", "<name>"), CONTAINER_DATA_ARGS.stream())
+          .toList();
 
   private static final float DEFAULT_RATIO = 1.0f;
 
