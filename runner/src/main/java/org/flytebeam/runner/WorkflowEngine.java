@@ -30,6 +30,7 @@ import org.flytebeam.graph.BindingResolver;
 import org.flytebeam.graph.Conditions;
 import org.flytebeam.graph.ExecutionGraph;
 import org.flytebeam.graph.ExecutionGraph.ArrayCall;
+import org.flytebeam.graph.ExecutionGraph.ArrayWorkflowCall;
 import org.flytebeam.graph.ExecutionGraph.Branch;
 import org.flytebeam.graph.ExecutionGraph.Case;
 import org.flytebeam.graph.ExecutionGraph.GraphNode;
@@ -129,6 +130,15 @@ final class WorkflowEngine {
               .setArrayNode(a.arrayNode())
               .build();
       out.put(path, DefinitionReader.readArrayNode(node, task, n.iface()));
+    } else if (target instanceof ArrayWorkflowCall a) {
+      Node node =
+          Node.newBuilder()
+              .setId(n.id())
+              .setMetadata(n.metadata())
+              .addAllInputs(n.inputs())
+              .setArrayNode(a.arrayNode())
+              .build();
+      out.put(path, DefinitionReader.readWorkflowArrayNode(node, a, n.iface()));
     } else if (target instanceof SubWorkflow s) {
       collectSpecs(path + "/", s.graph(), out, warnings);
     } else if (target instanceof LaunchPlanCall l) {
@@ -312,7 +322,7 @@ final class WorkflowEngine {
           .getLiteralsMap()
           .forEach((k, v) -> out.putLiterals(k, v.getCollection().getLiterals(0)));
       return out.build();
-    } else if (target instanceof ArrayCall) {
+    } else if (target instanceof ArrayCall || target instanceof ArrayWorkflowCall) {
       return runMap(path, inputsOf(path, n, promises));
     } else if (target instanceof SubWorkflow s) {
       return run(path + "/", s.graph(), inputsOf(path, n, promises));
