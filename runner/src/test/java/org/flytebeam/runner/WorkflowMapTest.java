@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import flyteidl.core.Literals.Literal;
+import flyteidl.core.Literals.LiteralMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.graph.FlytePackage;
 import org.flytebeam.runner.WorkflowMaps.Criteria;
+import org.flytebeam.runner.testing.TestTasks;
 import org.flytebeam.types.Literals;
 import org.junit.jupiter.api.Test;
 
@@ -93,5 +95,102 @@ class WorkflowMapTest {
         .isInstanceOf(InvalidDefinitionException.class)
         .hasMessageContaining("node [n0]")
         .hasMessageContaining("launch plan [lp.element] is not in [test]");
+  }
+
+  static WorkflowResult timed(Optional<Integer> parallelism, RunOptions options) {
+    var sub = WorkflowMaps.oneTask("wf.timed", WorkflowMaps.TIMED);
+    var top = WorkflowMaps.mapOverSubWorkflow("wf.top", sub, Criteria.all(), parallelism);
+    FlytePackage pkg = WorkflowMaps.pkg(List.of(top, sub), List.of(WorkflowMaps.TIMED), List.of());
+    return FlyteBeam.runWorkflow(pkg, "wf.top", WorkflowMaps.xs(150, 150, 150, 150), options);
+  }
+
+  /** The recorded [start, end] intervals, sorted by start, overlap nowhere. */
+  static void assertNoOverlap(List<long[]> intervals) {
+    List<long[]> sorted = new ArrayList<>(intervals);
+    sorted.sort(java.util.Comparator.comparingLong(i -> i[0]));
+    for (int i = 1; i < sorted.size(); i++) {
+      assertThat(sorted.get(i)[0])
+          .as("element workflow %d starts after %d ended", i, i - 1)
+          .isGreaterThanOrEqualTo(sorted.get(i - 1)[1]);
+    }
+  }
+
+  @Test
+  void parallelismOneRunsOneElementWorkflowAtATime() {
+    TestTasks.reset();
+    WorkflowResult r = timed(Optional.of(1), RunOptions.defaults());
+
+    assertThat(r.success()).as(String.valueOf(r.error())).isTrue();
+    assertThat(outputs(r)).hasSize(4).allMatch(l -> l.equals(Literals.of(150)));
+    assertThat(TestTasks.INTERVALS).hasSize(4);
+    assertNoOverlap(TestTasks.INTERVALS);
+  }
+
+  static WorkflowResult counted(RunOptions options) {
+    var sub = WorkflowMaps.oneTask("wf.counted", WorkflowMaps.COUNTED);
+    var top =
+        WorkflowMaps.mapOverSubWorkflow("wf.top", sub, Criteria.ratio(0.5f), Optional.empty());
+    FlytePackage pkg =
+        WorkflowMaps.pkg(List.of(top, sub), List.of(WorkflowMaps.COUNTED), List.of());
+    return FlyteBeam.runWorkflow(pkg, "wf.top", WorkflowMaps.xs(1, -2, 3), options);
+  }
+
+  @Test
+  void aSecondRunWithTheCacheRunsOnlyTheTaskNodesOfElementsThatDidNotFinish(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) {
+    TestTasks.reset();
+    RunOptions options = RunOptions.defaults().withCacheDir(cache.toString());
+
+    WorkflowResult first = counted(options);
+    int firstCalls = TestTasks.calls("test_counted");
+    WorkflowResult second = counted(options);
+
+    assertThat(first.success()).as(String.valueOf(first.error())).isTrue();
+    assertThat(firstCalls).isEqualTo(3);
+    // Elements 0 and 2 finished: their task node is a cache hit; element 1 failed and runs again.
+    assertThat(TestTasks.calls("test_counted")).isEqualTo(4);
+    assertThat(outputs(second)).isEqualTo(outputs(first));
+    assertThat(outputs(second)).containsExactly(Literals.of(10), Literals.none(), Literals.of(30));
+  }
+
+  static LiteralMap xss(long[]... lists) {
+    List<Literal> outer = new ArrayList<>();
+    for (long[] l : lists) {
+      outer.add(Literals.collection(java.util.Arrays.stream(l).mapToObj(Literals::of).toList()));
+    }
+    return LiteralMap.newBuilder().putLiterals("xss", Literals.collection(outer)).build();
+  }
+
+  static WorkflowResult nested(RunOptions options) {
+    return FlyteBeam.runWorkflow(
+        WorkflowMaps.nested(0.5f),
+        "wf.outer",
+        xss(new long[] {1, -1}, new long[] {-1, -2}, new long[] {2, 3}),
+        options);
+  }
+
+  @Test
+  void aNestedMapInsideEachElementDecidesItsNodeByItsOwnCriteria() {
+    WorkflowResult r = nested(RunOptions.defaults());
+
+    assertThat(r.success()).as(String.valueOf(r.error())).isTrue();
+    // [1, -1]: 1 of 2 succeed, inner ratio 0.5 met; [-1, -2]: none, the element fails.
+    assertThat(outputs(r))
+        .containsExactly(
+            Literals.collection(List.of(Literals.of(10), Literals.none())),
+            Literals.none(),
+            Literals.collection(List.of(Literals.of(20), Literals.of(30))));
+  }
+
+  @Test
+  void aNestedMapFailingItsCriteriaNamesItsInnerElement() {
+    WorkflowResult r =
+        FlyteBeam.runWorkflow(
+            WorkflowMaps.nested(1.0f), "wf.outer", xss(new long[] {-1, -2}), RunOptions.defaults());
+
+    assertThat(r.success()).isFalse();
+    assertThat(r.error().orElseThrow())
+        .contains("[0]: n0 (test_counted): 0 of 2 elements succeeded, 1 required; [0]: ")
+        .contains("negative: -1");
   }
 }

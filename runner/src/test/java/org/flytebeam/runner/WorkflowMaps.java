@@ -254,4 +254,148 @@ final class WorkflowMaps {
             Literals.collection(java.util.Arrays.stream(values).mapToObj(Literals::of).toList()))
         .build();
   }
+
+  static final TaskTemplate TIMED =
+      org.flytebeam.spec.MapTask.javaTaskTemplate(
+          new org.flytebeam.runner.testing.TestTasks.Timed());
+
+  /** {@code test_counted}, cacheable (version "1"). */
+  static final TaskTemplate COUNTED =
+      cacheable(
+          org.flytebeam.spec.MapTask.javaTaskTemplate(
+              new org.flytebeam.runner.testing.TestTasks.Counted()));
+
+  static TaskTemplate cacheable(TaskTemplate t) {
+    return t.toBuilder()
+        .setMetadata(t.getMetadata().toBuilder().setDiscoverable(true).setDiscoveryVersion("1"))
+        .build();
+  }
+
+  /** A workflow {@code name(x: int) -> o0: int} of one node {@code n0 = task(x)}. */
+  static WorkflowTemplate oneTask(String name, TaskTemplate task) {
+    return WorkflowTemplate.newBuilder()
+        .setId(id(ResourceType.WORKFLOW, name))
+        .setInterface(
+            TypedInterface.newBuilder()
+                .setInputs(VariableMap.newBuilder().putVariables("x", var(INT)))
+                .setOutputs(VariableMap.newBuilder().putVariables("o0", var(INT))))
+        .addNodes(taskNode("n0", task, promise("x", Promises.START_NODE, "x")))
+        .addOutputs(promise("o0", "n0", "o0"))
+        .build();
+  }
+
+  /**
+   * {@code top(xs: List[int]) -> List[int]}: n0 maps the sub-workflow {@code sub} (a {@code
+   * sub_workflow_ref}) over xs.
+   */
+  static WorkflowTemplate mapOverSubWorkflow(
+      String name, WorkflowTemplate sub, Criteria criteria, Optional<Integer> parallelism) {
+    Binding x = promise("x", Promises.START_NODE, "xs");
+    Node subNode =
+        Node.newBuilder()
+            .setId(dns(sub.getId().getName()))
+            .addInputs(x)
+            .setWorkflowNode(WorkflowNode.newBuilder().setSubWorkflowRef(sub.getId()))
+            .build();
+    ArrayNode.Builder array =
+        ArrayNode.newBuilder()
+            .setNode(subNode)
+            .setExecutionMode(ArrayNode.ExecutionMode.FULL_STATE)
+            .setIsOriginalSubNodeInterface(
+                com.google.protobuf.BoolValue.newBuilder().setValue(true));
+    criteria.applyTo(array);
+    parallelism.ifPresent(array::setParallelism);
+    return WorkflowTemplate.newBuilder()
+        .setId(id(ResourceType.WORKFLOW, name))
+        .setInterface(
+            TypedInterface.newBuilder()
+                .setInputs(VariableMap.newBuilder().putVariables("xs", var(listOf(INT))))
+                .setOutputs(VariableMap.newBuilder().putVariables("o0", var(outputType(criteria)))))
+        .addNodes(Node.newBuilder().setId("n0").addInputs(x).setArrayNode(array))
+        .addOutputs(promise("o0", "n0", "o0"))
+        .build();
+  }
+
+  static FlytePackage pkg(
+      List<WorkflowTemplate> workflows, List<TaskTemplate> tasks, List<LaunchPlanDef> lps) {
+    Map<String, WorkflowTemplate> wfs = new LinkedHashMap<>();
+    workflows.forEach(w -> wfs.put(w.getId().getName(), w));
+    Map<String, TaskTemplate> ts = new LinkedHashMap<>();
+    tasks.forEach(t -> ts.put(t.getId().getName(), t));
+    Map<String, LaunchPlanDef> ls = new LinkedHashMap<>();
+    lps.forEach(l -> ls.put(l.name(), l));
+    return new FlytePackage("[test]", ts, wfs, ls, Optional.empty());
+  }
+
+  /**
+   * Nested maps: {@code lp.inner} launches {@code wf.inner(xs: List[int]) -> List[Optional[int]]},
+   * a task map of {@code test_counted} (ratio 0.5) over xs; {@code wf.outer(xss)} maps lp.inner
+   * over xss (ratio {@code outerRatio}).
+   */
+  static FlytePackage nested(float outerRatio) {
+    Criteria innerCriteria = Criteria.ratio(0.5f);
+    LiteralType innerOut = outputType(innerCriteria);
+    Node taskSub =
+        Node.newBuilder()
+            .setId("n0")
+            .addInputs(promise("x", Promises.START_NODE, "xs"))
+            .setTaskNode(TaskNode.newBuilder().setReferenceId(COUNTED.getId()))
+            .build();
+    ArrayNode.Builder innerArray =
+        ArrayNode.newBuilder()
+            .setNode(taskSub)
+            .setIsOriginalSubNodeInterface(
+                com.google.protobuf.BoolValue.newBuilder().setValue(true));
+    innerCriteria.applyTo(innerArray);
+    WorkflowTemplate inner =
+        WorkflowTemplate.newBuilder()
+            .setId(id(ResourceType.WORKFLOW, "wf.inner"))
+            .setInterface(
+                TypedInterface.newBuilder()
+                    .setInputs(VariableMap.newBuilder().putVariables("xs", var(listOf(INT))))
+                    .setOutputs(VariableMap.newBuilder().putVariables("o0", var(innerOut))))
+            .addNodes(
+                Node.newBuilder()
+                    .setId("n0")
+                    .addInputs(promise("x", Promises.START_NODE, "xs"))
+                    .setArrayNode(innerArray))
+            .addOutputs(promise("o0", "n0", "o0"))
+            .build();
+    LaunchPlanDef lp =
+        new LaunchPlanDef(
+            "lp.inner",
+            "wf.inner",
+            ParameterMap.getDefaultInstance(),
+            LiteralMap.getDefaultInstance());
+    Criteria outerCriteria = Criteria.ratio(outerRatio);
+    LiteralType outerOut =
+        MappedInterface.of(
+                TypedInterface.newBuilder()
+                    .setOutputs(VariableMap.newBuilder().putVariables("o0", var(innerOut)))
+                    .build(),
+                List.of(),
+                outerCriteria.ratio())
+            .getOutputs()
+            .getVariablesOrThrow("o0")
+            .getType();
+    Node outerMap =
+        mapOverLaunchPlan(
+            "n0",
+            "lp.inner",
+            promise("xs", Promises.START_NODE, "xss"),
+            outerCriteria,
+            Optional.empty());
+    WorkflowTemplate outer =
+        WorkflowTemplate.newBuilder()
+            .setId(id(ResourceType.WORKFLOW, "wf.outer"))
+            .setInterface(
+                TypedInterface.newBuilder()
+                    .setInputs(
+                        VariableMap.newBuilder().putVariables("xss", var(listOf(listOf(INT)))))
+                    .setOutputs(VariableMap.newBuilder().putVariables("o0", var(outerOut))))
+            .addNodes(outerMap)
+            .addOutputs(promise("o0", "n0", "o0"))
+            .build();
+    return pkg(List.of(outer, inner), List.of(COUNTED), List.of(lp));
+  }
 }
