@@ -25,6 +25,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
 import org.flytebeam.FlyteBeamException;
 import org.flytebeam.beam.MapResult;
+import org.flytebeam.beam.MapRunPlan;
+import org.flytebeam.exec.AtomicFiles;
+import org.flytebeam.exec.RunControl;
 import org.flytebeam.graph.BindingException;
 import org.flytebeam.graph.BindingResolver;
 import org.flytebeam.graph.Conditions;
@@ -47,6 +50,13 @@ import org.flytebeam.spec.MapTaskSpec;
  * is a map (a task node a map of one element) submitted as its own pipeline on the run's one {@link
  * PipelineRuns}; the driver starts a node once its upstream nodes have succeeded, nodes that do not
  * wait for each other at the same time, on threads of its own.
+ *
+ * <p>When a node of a workflow that fails immediately ({@code FAIL_IMMEDIATELY}, the default)
+ * fails, nothing more starts and the nodes still running in it (and in the sub-workflows they run)
+ * are aborted: their maps start no further element nor attempt, a running process is stopped, and
+ * they end as {@link WorkflowResult.Status#ABORTED}. With {@code
+ * FAIL_AFTER_EXECUTABLE_NODES_COMPLETE} every node that does not depend on the failed one still
+ * runs to its end.
  */
 final class WorkflowEngine {
   private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_.-]");
@@ -141,6 +151,72 @@ final class WorkflowEngine {
     }
   }
 
+  /**
+   * The nodes running in one workflow (or branch, or sub-workflow), to abort them together: the
+   * maps they run, by run id and folder, and the scopes of the sub-workflows they run.
+   */
+  private static final class Scope {
+    private final Map<String, String> maps = new LinkedHashMap<>();
+    private final List<Scope> children = new ArrayList<>();
+    private boolean aborted;
+
+    synchronized Scope child() {
+      Scope child = new Scope();
+      if (aborted) {
+        child.abort();
+      }
+      children.add(child);
+      return child;
+    }
+
+    synchronized boolean aborted() {
+      return aborted;
+    }
+
+    /** A map that starts in this scope: aborted at once if the scope already is. */
+    synchronized void started(String runId, String folder) {
+      maps.put(runId, folder);
+      if (aborted) {
+        stop(runId, folder);
+      }
+    }
+
+    synchronized void ended(String runId) {
+      maps.remove(runId);
+    }
+
+    synchronized void abort() {
+      if (aborted) {
+        return;
+      }
+      aborted = true;
+      maps.forEach(Scope::stop);
+      children.forEach(Scope::abort);
+      notifyAll();
+    }
+
+    /** Waits up to {@code millis}, less if the scope is aborted; true if it was. */
+    synchronized boolean awaitAbort(long millis) throws InterruptedException {
+      long end = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+      long left = millis;
+      while (!aborted && left > 0) {
+        wait(left);
+        left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+      }
+      return aborted;
+    }
+
+    private static void stop(String runId, String folder) {
+      RunControl.abort(runId);
+      // Workers in other JVMs (a cluster's executors) look for the stop file.
+      try {
+        AtomicFiles.writeBytes(MapRunPlan.stopFile(folder), new byte[0]);
+      } catch (RuntimeException e) {
+        // The abort still holds in this JVM; remote workers then finish the node's elements.
+      }
+    }
+  }
+
   /** A node that failed, naming it: fails the workflow it is in. */
   static final class NodeFailedException extends FlyteBeamException {
     private static final long serialVersionUID = 1L;
@@ -156,11 +232,16 @@ final class WorkflowEngine {
    * @throws NodeFailedException naming the (first) node that failed
    */
   LiteralMap run(String prefix, ExecutionGraph graph, LiteralMap inputs) {
+    return run(prefix, graph, inputs, new Scope());
+  }
+
+  private LiteralMap run(String prefix, ExecutionGraph graph, LiteralMap inputs, Scope scope) {
     Map<String, LiteralMap> done = new ConcurrentHashMap<>();
     Promises promises = promises(inputs, done);
     Set<String> started = new HashSet<>();
     Set<String> failedOrSkipped = new HashSet<>();
     List<String> errors = new ArrayList<>();
+    List<String> aborted = new ArrayList<>();
     ExecutorCompletionService<Ended> completion = new ExecutorCompletionService<>(threads);
     int running = 0;
     boolean stop = false;
@@ -176,7 +257,7 @@ final class WorkflowEngine {
             skipped(prefix + n.id());
           } else if (done.keySet().containsAll(n.upstream())) {
             started.add(n.id());
-            completion.submit(() -> ended(prefix, n, promises));
+            completion.submit(() -> ended(prefix, n, promises, scope));
             running++;
           }
         }
@@ -199,10 +280,15 @@ final class WorkflowEngine {
         done.put(ended.nodeId(), ended.outputs());
       } else {
         failedOrSkipped.add(ended.nodeId());
-        errors.add(ended.error().get());
+        if (ended.aborted()) {
+          aborted.add(prefix + ended.nodeId());
+        } else {
+          errors.add(ended.error().get());
+        }
         if (graph.onFailure() != OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE) {
-          // FAIL_IMMEDIATELY: start nothing more; the nodes running end on their own.
+          // FAIL_IMMEDIATELY: start nothing more, and abort the nodes still running.
           stop = true;
+          scope.abort();
         }
       }
     }
@@ -212,7 +298,14 @@ final class WorkflowEngine {
       }
     }
     if (!errors.isEmpty()) {
+      for (String path : aborted) {
+        errors.add("node [" + path + "] aborted: it was running when its workflow failed");
+      }
       throw new NodeFailedException(String.join("\n", errors));
+    }
+    if (scope.aborted()) {
+      // Aborted from outside (the workflow around this one failed): no error of its own.
+      throw new NodeFailedException("aborted");
     }
     LiteralMap.Builder out = LiteralMap.newBuilder();
     for (Binding b : graph.outputs()) {
@@ -221,14 +314,26 @@ final class WorkflowEngine {
     return out.build();
   }
 
-  /** A node's end: its outputs, or why it failed. */
-  private record Ended(String nodeId, LiteralMap outputs, Optional<String> error) {}
+  /** A node's end: its outputs, or why it failed, or that it was aborted. */
+  private record Ended(
+      String nodeId, LiteralMap outputs, Optional<String> error, boolean aborted) {}
 
-  private Ended ended(String prefix, GraphNode n, Promises promises) {
+  private Ended ended(String prefix, GraphNode n, Promises promises, Scope scope) {
     try {
-      return new Ended(n.id(), runNode(prefix, n, promises), Optional.empty());
+      return new Ended(n.id(), runNode(prefix, n, promises, scope), Optional.empty(), false);
+    } catch (NodeAbortedException e) {
+      return new Ended(n.id(), LiteralMap.getDefaultInstance(), Optional.of("aborted"), true);
     } catch (RuntimeException e) {
-      return new Ended(n.id(), LiteralMap.getDefaultInstance(), Optional.of(message(e)));
+      return new Ended(n.id(), LiteralMap.getDefaultInstance(), Optional.of(message(e)), false);
+    }
+  }
+
+  /** A node that ended because its workflow was aborted, not by a failure of its own. */
+  private static final class NodeAbortedException extends FlyteBeamException {
+    private static final long serialVersionUID = 1L;
+
+    NodeAbortedException(String message) {
+      super(message);
     }
   }
 
@@ -263,16 +368,23 @@ final class WorkflowEngine {
     }
   }
 
-  private LiteralMap runNode(String prefix, GraphNode n, Promises promises) {
+  private LiteralMap runNode(String prefix, GraphNode n, Promises promises, Scope scope) {
     String path = prefix + n.id();
     Instant start = Instant.now();
     try {
-      LiteralMap outputs = execute(path, n, promises);
+      LiteralMap outputs = execute(path, n, promises, scope);
       outcomes.add(
           new WorkflowResult.NodeOutcome(
               path, WorkflowResult.Status.SUCCEEDED, start, Instant.now(), Optional.empty()));
       return outputs;
     } catch (RuntimeException e) {
+      if (scope.aborted()) {
+        String why = "aborted: another node of its workflow failed";
+        outcomes.add(
+            new WorkflowResult.NodeOutcome(
+                path, WorkflowResult.Status.ABORTED, start, Instant.now(), Optional.of(why)));
+        throw new NodeAbortedException("node [" + path + "] " + why);
+      }
       String error = message(e);
       String named = error.startsWith("node [") ? error : "node [" + path + "] failed: " + error;
       outcomes.add(
@@ -290,11 +402,11 @@ final class WorkflowEngine {
     return in.build();
   }
 
-  private LiteralMap execute(String path, GraphNode n, Promises promises) {
+  private LiteralMap execute(String path, GraphNode n, Promises promises, Scope scope) {
     var target = n.target();
 
     if (target instanceof TaskCall && isLegacyMap(path)) {
-      return runMap(path, inputsOf(path, n, promises));
+      return runMap(path, inputsOf(path, n, promises), scope);
     } else if (target instanceof TaskCall) {
       LiteralMap.Builder asLists = LiteralMap.newBuilder();
       inputsOf(path, n, promises)
@@ -306,19 +418,22 @@ final class WorkflowEngine {
                       Literal.newBuilder()
                           .setCollection(LiteralCollection.newBuilder().addLiterals(v))
                           .build()));
-      LiteralMap lists = runMap(path, asLists.build());
+      LiteralMap lists = runMap(path, asLists.build(), scope);
       LiteralMap.Builder out = LiteralMap.newBuilder();
       lists
           .getLiteralsMap()
           .forEach((k, v) -> out.putLiterals(k, v.getCollection().getLiterals(0)));
       return out.build();
     } else if (target instanceof ArrayCall) {
-      return runMap(path, inputsOf(path, n, promises));
+      return runMap(path, inputsOf(path, n, promises), scope);
     } else if (target instanceof SubWorkflow s) {
-      return run(path + "/", s.graph(), inputsOf(path, n, promises));
+      return run(path + "/", s.graph(), inputsOf(path, n, promises), scope.child());
     } else if (target instanceof LaunchPlanCall l) {
       return run(
-          path + "/", l.graph(), launchPlanInputs(l.launchPlan(), inputsOf(path, n, promises)));
+          path + "/",
+          l.graph(),
+          launchPlanInputs(l.launchPlan(), inputsOf(path, n, promises)),
+          scope.child());
     } else if (target instanceof Branch b) {
       for (Case c : b.cases()) {
         boolean holds;
@@ -329,12 +444,12 @@ final class WorkflowEngine {
               "node [" + path + "]: its condition cannot be evaluated: " + e.getMessage());
         }
         if (holds) {
-          return execute(path + "/" + c.then().id(), c.then(), promises);
+          return execute(path + "/" + c.then().id(), c.then(), promises, scope);
         }
       }
       if (b.elseNode().isPresent()) {
         GraphNode e = b.elseNode().get();
-        return execute(path + "/" + e.id(), e, promises);
+        return execute(path + "/" + e.id(), e, promises, scope);
       }
       throw new NodeFailedException(
           "node ["
@@ -343,7 +458,9 @@ final class WorkflowEngine {
               + b.elseFail().orElse("no case of the branch holds and it has no else"));
     } else if (target instanceof Sleep s) {
       try {
-        Thread.sleep(s.duration().toMillis());
+        if (scope.awaitAbort(s.duration().toMillis())) {
+          throw new NodeFailedException("node [" + path + "]: aborted while sleeping");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new NodeFailedException("node [" + path + "]: interrupted while sleeping");
@@ -374,14 +491,20 @@ final class WorkflowEngine {
     return spec != null && spec.form() == MapTaskSpec.Form.LEGACY;
   }
 
-  private LiteralMap runMap(String path, LiteralMap inputs) {
+  private LiteralMap runMap(String path, LiteralMap inputs, Scope scope) {
     MapTaskSpec spec = specs.get(path);
     if (spec == null) {
       throw new AssertionError("no map prepared for node " + path);
     }
     String runId = UUID.randomUUID().toString();
     String folder = workDir + "/" + folderName(path);
-    MapResult result = FlyteBeam.runNode(spec, inputs, options, runs, folder, runId, plan -> {});
+    scope.started(runId, folder);
+    MapResult result;
+    try {
+      result = FlyteBeam.runNode(spec, inputs, options, runs, folder, runId, plan -> {});
+    } finally {
+      scope.ended(runId);
+    }
     try {
       if (!result.success()) {
         String errors = result.verdict().errors().format();

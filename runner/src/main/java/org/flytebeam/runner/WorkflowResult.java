@@ -37,7 +37,9 @@ public record WorkflowResult(
     SUCCEEDED,
     FAILED,
     /** It did not run: an upstream node failed, or the run was aborted. */
-    SKIPPED
+    SKIPPED,
+    /** It was running when another node's failure aborted its workflow (FAIL_IMMEDIATELY). */
+    ABORTED
   }
 
   /**
@@ -48,7 +50,7 @@ public record WorkflowResult(
    * @param started when it started (its inputs resolved); {@code null}-free: skipped nodes carry
    *     the time they were skipped
    * @param ended when it ended
-   * @param error why it failed; empty unless it failed
+   * @param error why it failed or was aborted; empty otherwise
    */
   public record NodeOutcome(
       String path, Status status, Instant started, Instant ended, Optional<String> error) {
