@@ -293,7 +293,8 @@ public final class FlyteBeam {
 
   /**
    * Runs one map of a workflow on the workflow's runner ({@code runs}), in its own folder {@code
-   * workDir}, its outputs returned in memory.
+   * workDir}: its outputs returned in memory, or, with {@code outputsDir}, written there as shards
+   * and returned as references to them.
    */
   static MapResult runNode(
       MapTaskSpec spec,
@@ -302,8 +303,10 @@ public final class FlyteBeam {
       PipelineRuns runs,
       String workDir,
       String runId,
-      RunObserver observer) {
-    return runInFolder(spec, inputs, options.withoutOutputsDir(), observer, runs, workDir, runId);
+      Optional<String> outputsDir) {
+    RunOptions node =
+        outputsDir.map(dir -> options.withOutputsDir(dir)).orElseGet(options::withoutOutputsDir);
+    return runInFolder(spec, inputs, node, plan -> {}, runs, workDir, runId);
   }
 
   /**

@@ -2,6 +2,7 @@ package org.flytebeam.runner;
 
 import flyteidl.core.Interface.Parameter;
 import flyteidl.core.Literals.Binding;
+import flyteidl.core.Literals.BindingData;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralCollection;
 import flyteidl.core.Literals.LiteralMap;
@@ -242,6 +243,7 @@ final class WorkflowEngine {
     Set<String> failedOrSkipped = new HashSet<>();
     List<String> errors = new ArrayList<>();
     List<String> aborted = new ArrayList<>();
+    Set<String> referenced = byReference(prefix, graph);
     ExecutorCompletionService<Ended> completion = new ExecutorCompletionService<>(threads);
     int running = 0;
     boolean stop = false;
@@ -257,7 +259,8 @@ final class WorkflowEngine {
             skipped(prefix + n.id());
           } else if (done.keySet().containsAll(n.upstream())) {
             started.add(n.id());
-            completion.submit(() -> ended(prefix, n, promises, scope));
+            boolean byReference = referenced.contains(n.id());
+            completion.submit(() -> ended(prefix, n, promises, scope, byReference));
             running++;
           }
         }
@@ -318,9 +321,11 @@ final class WorkflowEngine {
   private record Ended(
       String nodeId, LiteralMap outputs, Optional<String> error, boolean aborted) {}
 
-  private Ended ended(String prefix, GraphNode n, Promises promises, Scope scope) {
+  private Ended ended(
+      String prefix, GraphNode n, Promises promises, Scope scope, boolean byReference) {
     try {
-      return new Ended(n.id(), runNode(prefix, n, promises, scope), Optional.empty(), false);
+      return new Ended(
+          n.id(), runNode(prefix, n, promises, scope, byReference), Optional.empty(), false);
     } catch (NodeAbortedException e) {
       return new Ended(n.id(), LiteralMap.getDefaultInstance(), Optional.of("aborted"), true);
     } catch (RuntimeException e) {
@@ -368,11 +373,12 @@ final class WorkflowEngine {
     }
   }
 
-  private LiteralMap runNode(String prefix, GraphNode n, Promises promises, Scope scope) {
+  private LiteralMap runNode(
+      String prefix, GraphNode n, Promises promises, Scope scope, boolean byReference) {
     String path = prefix + n.id();
     Instant start = Instant.now();
     try {
-      LiteralMap outputs = execute(path, n, promises, scope);
+      LiteralMap outputs = execute(path, n, promises, scope, byReference);
       outcomes.add(
           new WorkflowResult.NodeOutcome(
               path, WorkflowResult.Status.SUCCEEDED, start, Instant.now(), Optional.empty()));
@@ -402,11 +408,16 @@ final class WorkflowEngine {
     return in.build();
   }
 
-  private LiteralMap execute(String path, GraphNode n, Promises promises, Scope scope) {
+  /**
+   * Runs node {@code n}; {@code byReference}: an array node whose outputs only feed other maps
+   * passes them on as references to their shards when it is big.
+   */
+  private LiteralMap execute(
+      String path, GraphNode n, Promises promises, Scope scope, boolean byReference) {
     var target = n.target();
 
     if (target instanceof TaskCall && isLegacyMap(path)) {
-      return runMap(path, inputsOf(path, n, promises), scope);
+      return runMap(path, inputsOf(path, n, promises), scope, false);
     } else if (target instanceof TaskCall) {
       LiteralMap.Builder asLists = LiteralMap.newBuilder();
       inputsOf(path, n, promises)
@@ -418,14 +429,14 @@ final class WorkflowEngine {
                       Literal.newBuilder()
                           .setCollection(LiteralCollection.newBuilder().addLiterals(v))
                           .build()));
-      LiteralMap lists = runMap(path, asLists.build(), scope);
+      LiteralMap lists = runMap(path, asLists.build(), scope, false);
       LiteralMap.Builder out = LiteralMap.newBuilder();
       lists
           .getLiteralsMap()
           .forEach((k, v) -> out.putLiterals(k, v.getCollection().getLiterals(0)));
       return out.build();
     } else if (target instanceof ArrayCall) {
-      return runMap(path, inputsOf(path, n, promises), scope);
+      return runMap(path, inputsOf(path, n, promises), scope, byReference);
     } else if (target instanceof SubWorkflow s) {
       return run(path + "/", s.graph(), inputsOf(path, n, promises), scope.child());
     } else if (target instanceof LaunchPlanCall l) {
@@ -444,12 +455,12 @@ final class WorkflowEngine {
               "node [" + path + "]: its condition cannot be evaluated: " + e.getMessage());
         }
         if (holds) {
-          return execute(path + "/" + c.then().id(), c.then(), promises, scope);
+          return execute(path + "/" + c.then().id(), c.then(), promises, scope, false);
         }
       }
       if (b.elseNode().isPresent()) {
         GraphNode e = b.elseNode().get();
-        return execute(path + "/" + e.id(), e, promises, scope);
+        return execute(path + "/" + e.id(), e, promises, scope, false);
       }
       throw new NodeFailedException(
           "node ["
@@ -491,17 +502,101 @@ final class WorkflowEngine {
     return spec != null && spec.form() == MapTaskSpec.Form.LEGACY;
   }
 
-  private LiteralMap runMap(String path, LiteralMap inputs, Scope scope) {
+  /**
+   * Elements from which a map whose outputs only feed other maps' mapped inputs passes them on as
+   * references to shards its workers wrote, rather than through the driver's memory.
+   */
+  static final long REFERENCE_THRESHOLD = 10_000;
+
+  /**
+   * The map's number of elements as far as its inputs tell before it runs: the longest mapped list;
+   * an input given by reference counts as big.
+   */
+  private static long size(MapTaskSpec spec, LiteralMap inputs) {
+    long size = 0;
+    for (Map.Entry<String, Literal> e : inputs.getLiteralsMap().entrySet()) {
+      if (spec.boundInputs().contains(e.getKey())) {
+        continue;
+      }
+      Literal value = e.getValue();
+      if (value.hasCollection()) {
+        size = Math.max(size, value.getCollection().getLiteralsCount());
+      } else if (value.hasOffloadedMetadata()
+          || (value.hasScalar() && value.getScalar().hasBlob())) {
+        return Long.MAX_VALUE;
+      }
+    }
+    return size;
+  }
+
+  /**
+   * The array nodes of {@code graph} whose outputs may pass to the next nodes as references: every
+   * use of them is a promise bound whole (no attribute path) to a mapped input of another array
+   * node; none is read by a task, a branch, a sub-workflow or the workflow's outputs, which need
+   * the values themselves.
+   */
+  Set<String> byReference(String prefix, ExecutionGraph graph) {
+    Set<String> candidates = new HashSet<>();
+    Set<String> used = new HashSet<>();
+    Set<String> excluded = new HashSet<>();
+    for (GraphNode n : graph.nodes()) {
+      if (n.target() instanceof ArrayCall) {
+        candidates.add(n.id());
+      }
+    }
+    for (GraphNode n : graph.nodes()) {
+      MapTaskSpec spec = n.target() instanceof ArrayCall ? specs.get(prefix + n.id()) : null;
+      for (Binding b : n.inputs()) {
+        BindingData d = b.getBinding();
+        if (spec != null
+            && d.hasPromise()
+            && d.getPromise().getAttrPathCount() == 0
+            && !spec.boundInputs().contains(b.getVar())) {
+          used.add(d.getPromise().getNodeId());
+        } else {
+          promiseNodes(d, excluded);
+        }
+      }
+      if (n.target() instanceof Branch br) {
+        // Conditions and the nodes a branch runs read the values.
+        excluded.addAll(n.upstream());
+        for (Case c : br.cases()) {
+          c.then().inputs().forEach(b -> promiseNodes(b.getBinding(), excluded));
+        }
+        br.elseNode()
+            .ifPresent(e -> e.inputs().forEach(b -> promiseNodes(b.getBinding(), excluded)));
+      }
+    }
+    graph.outputs().forEach(b -> promiseNodes(b.getBinding(), excluded));
+    candidates.retainAll(used);
+    candidates.removeAll(excluded);
+    return candidates;
+  }
+
+  private static void promiseNodes(BindingData d, Set<String> into) {
+    switch (d.getValueCase()) {
+      case PROMISE -> into.add(d.getPromise().getNodeId());
+      case COLLECTION -> d.getCollection().getBindingsList().forEach(x -> promiseNodes(x, into));
+      case MAP -> d.getMap().getBindingsMap().values().forEach(x -> promiseNodes(x, into));
+      default -> {}
+    }
+  }
+
+  private LiteralMap runMap(String path, LiteralMap inputs, Scope scope, boolean byReference) {
     MapTaskSpec spec = specs.get(path);
     if (spec == null) {
       throw new AssertionError("no map prepared for node " + path);
     }
     String runId = UUID.randomUUID().toString();
     String folder = workDir + "/" + folderName(path);
+    Optional<String> shards =
+        byReference && size(spec, inputs) >= REFERENCE_THRESHOLD
+            ? Optional.of(folder + "/outputs")
+            : Optional.empty();
     scope.started(runId, folder);
     MapResult result;
     try {
-      result = FlyteBeam.runNode(spec, inputs, options, runs, folder, runId, plan -> {});
+      result = FlyteBeam.runNode(spec, inputs, options, runs, folder, runId, shards);
     } finally {
       scope.ended(runId);
     }
