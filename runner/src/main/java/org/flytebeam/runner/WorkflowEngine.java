@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import org.flytebeam.FlyteBeamException;
 import org.flytebeam.beam.MapResult;
 import org.flytebeam.beam.MapRunPlan;
+import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.exec.AtomicFiles;
 import org.flytebeam.exec.RunControl;
 import org.flytebeam.graph.BindingException;
@@ -70,18 +71,32 @@ final class WorkflowEngine {
   private final List<WorkflowResult.NodeOutcome> outcomes =
       java.util.Collections.synchronizedList(new ArrayList<>());
   private final Set<String> folders = ConcurrentHashMap.newKeySet();
+  private final Map<String, MapVerdict> verdicts = new ConcurrentHashMap<>();
+  private final WorkflowObserver observer;
 
   WorkflowEngine(
       RunOptions options,
       PipelineRuns runs,
       String workDir,
       ExecutorService threads,
-      Map<String, MapTaskSpec> specs) {
+      Map<String, MapTaskSpec> specs,
+      WorkflowObserver observer) {
     this.options = options;
     this.runs = runs;
     this.workDir = workDir;
     this.threads = threads;
     this.specs = Map.copyOf(specs);
+    this.observer = observer;
+  }
+
+  /** Records a node's outcome, with its map's verdict if it ran one, and tells the observer. */
+  private void ended(
+      String path, WorkflowResult.Status status, Instant start, Optional<String> error) {
+    WorkflowResult.NodeOutcome outcome =
+        new WorkflowResult.NodeOutcome(
+            path, status, start, Instant.now(), error, Optional.ofNullable(verdicts.get(path)));
+    outcomes.add(outcome);
+    observer.nodeEnded(outcome);
   }
 
   List<WorkflowResult.NodeOutcome> outcomes() {
@@ -347,10 +362,7 @@ final class WorkflowEngine {
   }
 
   private void skipped(String path) {
-    Instant now = Instant.now();
-    outcomes.add(
-        new WorkflowResult.NodeOutcome(
-            path, WorkflowResult.Status.SKIPPED, now, now, Optional.empty()));
+    ended(path, WorkflowResult.Status.SKIPPED, Instant.now(), Optional.empty());
   }
 
   private static Promises promises(LiteralMap inputs, Map<String, LiteralMap> done) {
@@ -377,25 +389,20 @@ final class WorkflowEngine {
       String prefix, GraphNode n, Promises promises, Scope scope, boolean byReference) {
     String path = prefix + n.id();
     Instant start = Instant.now();
+    observer.nodeStarted(path);
     try {
       LiteralMap outputs = execute(path, n, promises, scope, byReference);
-      outcomes.add(
-          new WorkflowResult.NodeOutcome(
-              path, WorkflowResult.Status.SUCCEEDED, start, Instant.now(), Optional.empty()));
+      ended(path, WorkflowResult.Status.SUCCEEDED, start, Optional.empty());
       return outputs;
     } catch (RuntimeException e) {
       if (scope.aborted()) {
         String why = "aborted: another node of its workflow failed";
-        outcomes.add(
-            new WorkflowResult.NodeOutcome(
-                path, WorkflowResult.Status.ABORTED, start, Instant.now(), Optional.of(why)));
+        ended(path, WorkflowResult.Status.ABORTED, start, Optional.of(why));
         throw new NodeAbortedException("node [" + path + "] " + why);
       }
       String error = message(e);
       String named = error.startsWith("node [") ? error : "node [" + path + "] failed: " + error;
-      outcomes.add(
-          new WorkflowResult.NodeOutcome(
-              path, WorkflowResult.Status.FAILED, start, Instant.now(), Optional.of(named)));
+      ended(path, WorkflowResult.Status.FAILED, start, Optional.of(named));
       throw new NodeFailedException(named);
     }
   }
@@ -596,9 +603,21 @@ final class WorkflowEngine {
     scope.started(runId, folder);
     MapResult result;
     try {
-      result = FlyteBeam.runNode(spec, inputs, options, runs, folder, runId, shards);
+      result =
+          FlyteBeam.runNode(
+              spec,
+              inputs,
+              options,
+              runs,
+              folder,
+              runId,
+              shards,
+              plan -> observer.mapStarted(path, plan));
     } finally {
       scope.ended(runId);
+    }
+    if (spec.form() != MapTaskSpec.Form.TASK_NODE) {
+      verdicts.put(path, result.verdict());
     }
     try {
       if (!result.success()) {

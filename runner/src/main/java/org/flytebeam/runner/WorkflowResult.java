@@ -6,6 +6,7 @@ import flyteidl.core.Literals.LiteralMap;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.flytebeam.beam.MapVerdict;
 
 /**
  * The result of {@link FlyteBeam#runWorkflow}: the workflow's outputs (when it succeeded), each
@@ -51,15 +52,29 @@ public record WorkflowResult(
    *     the time they were skipped
    * @param ended when it ended
    * @param error why it failed or was aborted; empty otherwise
+   * @param elements for a map (an array node, a legacy map task) that ran: its elements' counts and
+   *     the verdict of its success criteria
    */
   public record NodeOutcome(
-      String path, Status status, Instant started, Instant ended, Optional<String> error) {
+      String path,
+      Status status,
+      Instant started,
+      Instant ended,
+      Optional<String> error,
+      Optional<MapVerdict> elements) {
     public NodeOutcome {
       requireNonNull(path, "path");
       requireNonNull(status, "status");
       requireNonNull(started, "started");
       requireNonNull(ended, "ended");
       requireNonNull(error, "error");
+      requireNonNull(elements, "elements");
+    }
+
+    /** A node that ran no map. */
+    public NodeOutcome(
+        String path, Status status, Instant started, Instant ended, Optional<String> error) {
+      this(path, status, started, ended, error, Optional.empty());
     }
   }
 }
