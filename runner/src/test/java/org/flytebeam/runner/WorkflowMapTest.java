@@ -193,4 +193,27 @@ class WorkflowMapTest {
         .contains("[0]: n0 (test_counted): 0 of 2 elements succeeded, 1 required; [0]: ")
         .contains("negative: -1");
   }
+
+  @Test
+  void theHtmlReportShowsTheFailedElementItsNodeAndWhy(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+    WorkflowResult r = run(Criteria.min(4), RunOptions.defaults());
+    java.nio.file.Path html = dir.resolve("report.html");
+    java.nio.file.Path json = dir.resolve("summary.json");
+
+    WorkflowReport.write(
+        r,
+        WorkflowMaps.mapOverLaunchPlan(Criteria.min(4), Optional.empty(), Duration.ZERO)
+            .select(Optional.of(WorkflowMaps.TOP)),
+        1,
+        "DirectRunner",
+        System.currentTimeMillis(),
+        List.of("run"),
+        html,
+        json);
+
+    assertThat(java.nio.file.Files.readString(html))
+        .contains("[0]: n0 (fail_if_equal): IllegalArgumentException: x must not be 1");
+    assertThat(java.nio.file.Files.readString(json)).contains("n0 (fail_if_equal)");
+  }
 }
