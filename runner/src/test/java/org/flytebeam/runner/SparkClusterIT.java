@@ -3,6 +3,11 @@ package org.flytebeam.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
+import flyteidl.admin.LaunchPlanOuterClass.LaunchPlan;
+import flyteidl.admin.LaunchPlanOuterClass.LaunchPlanSpec;
+import flyteidl.admin.TaskOuterClass.TaskSpec;
+import flyteidl.admin.WorkflowOuterClass.WorkflowSpec;
+import flyteidl.core.IdentifierOuterClass.ResourceType;
 import flyteidl.core.Literals.LiteralMap;
 import java.io.IOException;
 import java.net.URL;
@@ -365,6 +370,216 @@ class SparkClusterIT {
     assertThat(values(outputs))
         .isEqualTo(LongStream.range(0, size).map(x -> x * x * x).boxed().toList());
     assertEveryElementCountedOnce(workDir, size);
+  }
+
+  /**
+   * Elements of the launch plan kill run: each a whole workflow, a process node (sh, then sleep 50
+   * ms) then a Java task node.
+   */
+  private static final int KILL_LP_RUN_SIZE = 256;
+
+  /** The launch plan each element of the launch plan kill run starts. */
+  private static final String KILL_LP = "lp.it_logged_square_times_three";
+
+  @Test
+  @Order(3)
+  void shouldFinishEveryLaunchPlanElementOnceWhenAnExecutorIsKilledMidRun() throws IOException {
+    // given: wf.it_map(xs) maps the launch plan over xs; element i runs wf.it_element(x, b):
+    // n0 = it_sh_logged_square(x) (a process that logs x, sleeps, writes x*x), then
+    // n1 = multiply(n0, b, 1), b fixed to 3 by the launch plan
+    Path executions = dir.resolve("kill-lp/executions.log");
+    Path definition = launchPlanMapPackage(dir.resolve("kill-lp/pkg"), executions);
+    Path inputs = inputs("kill-lp.inputs.json", "xs", KILL_LP_RUN_SIZE);
+    Path outputs = dir.resolve("kill-lp/outputs.json");
+    Path workDir = dir.resolve("kill-lp/work");
+    long rangesTotal = MapRunPlanShape.ranges(KILL_LP_RUN_SIZE);
+
+    Child run =
+        launch(
+            "kill-lp",
+            "run",
+            "--definition",
+            definition.toString(),
+            "--workflow",
+            "wf.it_map",
+            "--inputs",
+            inputs.toString(),
+            "--outputs",
+            outputs.toString(),
+            "--work-dir",
+            workDir.toString(),
+            "--jars",
+            examplesJar.toString(),
+            "--runner",
+            "SparkRunner",
+            "--spark-master",
+            cluster.masterUrl());
+
+    // when: an executor running an element's process node is killed once some ranges are done
+    Kill kill = killBusyExecutorMidRun(run, workDir, rangesTotal);
+    // The ranges whose results were written before the kill (the killed executor is gone: none
+    // of its ranges finishes later; the other's next ones ran once anyway).
+    List<long[]> doneBeforeKill = rangeFiles(workDir);
+
+    // then
+    System.out.printf(
+        "SparkClusterIT: launch plan map: killed executor %d on worker %d after %d of %d ranges%n",
+        kill.pid(), kill.worker(), kill.rangesDone(), rangesTotal);
+    assertThat(kill.rangesDone())
+        .as("ranges done when the executor was killed")
+        .isBetween(1L, rangesTotal - 1);
+    assertThat(ProcessHandle.of(kill.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    for (ProcessHandle element : kill.descendants()) {
+      assertThat(awaitGone(element, Duration.ofSeconds(10)))
+          .as("element process %d of the killed executor is gone", element.pid())
+          .isTrue();
+    }
+
+    assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
+    // Every element's outputs once, in index order.
+    assertThat(values(outputs))
+        .isEqualTo(LongStream.range(0, KILL_LP_RUN_SIZE).map(x -> 3 * x * x).boxed().toList());
+    assertRunCountsEveryElementOnce(onlyFolder(workDir).resolve("node-n0"), KILL_LP_RUN_SIZE);
+    // Every element's process node started at least once; those of the ranges done before the
+    // kill exactly once: their results were read back, their workflows not run again.
+    long[] starts = new long[KILL_LP_RUN_SIZE];
+    for (String line : Files.readAllLines(executions)) {
+      starts[Integer.parseInt(line.trim())]++;
+    }
+    List<Integer> neverRan = new ArrayList<>();
+    List<Integer> ranAgain = new ArrayList<>();
+    for (int i = 0; i < KILL_LP_RUN_SIZE; i++) {
+      if (starts[i] == 0) {
+        neverRan.add(i);
+      }
+    }
+    for (long[] range : doneBeforeKill) {
+      for (long i = range[0]; i < range[1]; i++) {
+        if (starts[(int) i] != 1) {
+          ranAgain.add((int) i);
+        }
+      }
+    }
+    assertThat(doneBeforeKill).as("ranges done before the kill").isNotEmpty();
+    assertThat(neverRan).as("elements whose process node never started").isEmpty();
+    assertThat(ranAgain).as("elements of ranges done before the kill, not run once").isEmpty();
+    System.out.printf(
+        "SparkClusterIT: launch plan map: %d elements in %d ranges done before the kill ran once;"
+            + " %d process node starts for %d elements%n",
+        doneBeforeKill.stream().mapToLong(r -> r[1] - r[0]).sum(),
+        doneBeforeKill.size(),
+        LongStream.of(starts).sum(),
+        KILL_LP_RUN_SIZE);
+  }
+
+  /**
+   * A pyflyte-style folder: the tasks, the element workflow {@code wf.it_element(x, b)}, its launch
+   * plan {@link #KILL_LP} ({@code b} fixed to 3) and {@code wf.it_map(xs)}, an ArrayNode over that
+   * launch plan as flytekit writes it. The element's process node appends {@code x} to {@code
+   * executions} each time it starts.
+   */
+  private static Path launchPlanMapPackage(Path folder, Path executions) throws IOException {
+    Files.createDirectories(folder);
+    flyteidl.core.Tasks.TaskTemplate logged =
+        Containers.rawContainer(
+            "it_sh_logged_square",
+            Containers.vars("x", LiteralTypes.of(Long.class)),
+            Containers.vars("o0", LiteralTypes.of(Long.class)),
+            "echo {{.inputs.x}} >> '"
+                + executions
+                + "'; cd /var/outputs; sleep 0.05; echo $(({{.inputs.x}} * {{.inputs.x}})) > o0");
+    flyteidl.core.Tasks.TaskTemplate multiply = WorkflowMaps.MULTIPLY;
+    flyteidl.core.Workflow.WorkflowTemplate element =
+        flyteidl.core.Workflow.WorkflowTemplate.newBuilder()
+            .setId(WorkflowMaps.id(ResourceType.WORKFLOW, "wf.it_element"))
+            .setInterface(
+                flyteidl.core.Interface.TypedInterface.newBuilder()
+                    .setInputs(
+                        Containers.vars(
+                            "x", WorkflowMaps.INT,
+                            "b", WorkflowMaps.INT))
+                    .setOutputs(Containers.vars("o0", WorkflowMaps.INT)))
+            .addNodes(
+                WorkflowMaps.taskNode(
+                    "n0",
+                    logged,
+                    WorkflowMaps.promise("x", org.flytebeam.graph.Promises.START_NODE, "x")))
+            .addNodes(
+                WorkflowMaps.taskNode(
+                        "n1",
+                        multiply,
+                        WorkflowMaps.promise("a", "n0", "o0"),
+                        WorkflowMaps.promise("b", org.flytebeam.graph.Promises.START_NODE, "b"),
+                        WorkflowMaps.scalar("c", 1))
+                    .toBuilder()
+                    .addUpstreamNodeIds("n0")
+                    .build())
+            .addOutputs(WorkflowMaps.promise("o0", "n1", "o0"))
+            .build();
+    WorkflowMaps.Criteria all = WorkflowMaps.Criteria.all();
+    flyteidl.core.Workflow.WorkflowTemplate top =
+        flyteidl.core.Workflow.WorkflowTemplate.newBuilder()
+            .setId(WorkflowMaps.id(ResourceType.WORKFLOW, "wf.it_map"))
+            .setInterface(
+                flyteidl.core.Interface.TypedInterface.newBuilder()
+                    .setInputs(Containers.vars("xs", WorkflowMaps.listOf(WorkflowMaps.INT)))
+                    .setOutputs(Containers.vars("o0", WorkflowMaps.outputType(all))))
+            .addNodes(
+                WorkflowMaps.mapOverLaunchPlan(
+                    "n0",
+                    KILL_LP,
+                    WorkflowMaps.promise("x", org.flytebeam.graph.Promises.START_NODE, "xs"),
+                    all,
+                    java.util.Optional.empty()))
+            .addOutputs(WorkflowMaps.promise("o0", "n0", "o0"))
+            .build();
+    Files.write(
+        folder.resolve("0_it_sh_logged_square_1.pb"),
+        TaskSpec.newBuilder().setTemplate(logged).build().toByteArray());
+    Files.write(
+        folder.resolve("1_multiply_1.pb"),
+        TaskSpec.newBuilder().setTemplate(multiply).build().toByteArray());
+    Files.write(
+        folder.resolve("2_wf.it_element_2.pb"),
+        WorkflowSpec.newBuilder().setTemplate(element).build().toByteArray());
+    Files.write(
+        folder.resolve("3_wf.it_element_3.pb"),
+        LaunchPlan.newBuilder()
+            .setId(WorkflowMaps.id(ResourceType.LAUNCH_PLAN, KILL_LP))
+            .setSpec(
+                LaunchPlanSpec.newBuilder()
+                    .setWorkflowId(WorkflowMaps.id(ResourceType.WORKFLOW, "wf.it_element"))
+                    .setDefaultInputs(
+                        flyteidl.core.Interface.ParameterMap.newBuilder()
+                            .putParameters(
+                                "x",
+                                flyteidl.core.Interface.Parameter.newBuilder()
+                                    .setVar(WorkflowMaps.var(WorkflowMaps.INT))
+                                    .setRequired(true)
+                                    .build()))
+                    .setFixedInputs(
+                        LiteralMap.newBuilder()
+                            .putLiterals("b", org.flytebeam.types.Literals.of(3L))))
+            .build()
+            .toByteArray());
+    Files.write(
+        folder.resolve("4_wf.it_map_2.pb"),
+        WorkflowSpec.newBuilder().setTemplate(top).build().toByteArray());
+    return folder;
+  }
+
+  /** The {@code [start, end)} of every range file written so far under {@code workDir}. */
+  private static List<long[]> rangeFiles(Path workDir) throws IOException {
+    try (Stream<Path> files = Files.walk(workDir)) {
+      List<long[]> ranges = new ArrayList<>();
+      for (Path f : files.toList()) {
+        Matcher m = RANGE_FILE.matcher(f.getFileName().toString());
+        if (m.matches()) {
+          ranges.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+        }
+      }
+      return ranges;
+    }
   }
 
   private record Kill(long pid, int worker, long rangesDone, List<ProcessHandle> descendants) {}
