@@ -101,12 +101,21 @@ public final class Bench {
 
   static final String WORKFLOW_WHOLE = "sum_of_squares";
 
+  /** The workflow-map line's size: elements of the map over a launch plan of 3 task nodes. */
+  static final int WORKFLOW_MAP_N = 10_000;
+
+  static final int WORKFLOW_MAP_QUICK_N = 200;
+
+  /** The map over the launch plan may cost at most this many times its three chained maps. */
+  static final double WORKFLOW_MAP_BUDGET = 1.5;
+
   /** The lines of the benchmark, which {@code --only} chooses from. */
   public enum Line {
     VARIANTS("variants"),
     BIG("big"),
     CONTAINER("container"),
-    WORKFLOW("workflow");
+    WORKFLOW("workflow"),
+    MAP_OVER_LAUNCH_PLAN("workflow-map");
 
     private final String id;
 
@@ -262,7 +271,9 @@ public final class Bench {
           + "  --only LINES   run only these lines, comma-separated: variants (every way to map, at"
           + " two\n"
           + "                 sizes), big, container, workflow (a 5-node workflow against its map"
-          + " alone)\n"
+          + " alone),\n"
+          + "                 workflow-map (a map over a launch plan of 3 task nodes against 3"
+          + " chained maps)\n"
           + "                 (default: all)\n"
           + "  --results DIR  where the Markdown and JSON go (default bench/results)\n"
           + "  --root DIR     the repository root (default .)";
@@ -413,6 +424,16 @@ public final class Bench {
         options.runs(Line.CONTAINER) ? measureContainer(layout, timer, work) : List.of();
     List<Measurement> workflow =
         options.runs(Line.WORKFLOW) ? measureWorkflow(layout, timer, work) : List.of();
+    List<Measurement> workflowMap =
+        options.runs(Line.MAP_OVER_LAUNCH_PLAN)
+            ? WorkflowMapLine.measure(
+                layout,
+                work,
+                options.quick() ? WORKFLOW_MAP_QUICK_N : WORKFLOW_MAP_N,
+                options.runs(),
+                (command, out, err, what, n) -> runTimed(timer, command, out, err, what, n),
+                log)
+            : List.of();
 
     Report.Meta meta =
         new Report.Meta(
@@ -430,7 +451,8 @@ public final class Bench {
             measurements,
             big,
             container,
-            workflow);
+            workflow,
+            workflowMap);
     Files.createDirectories(options.resultsDir());
     String stem =
         start.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm'Z'"))

@@ -167,6 +167,8 @@ public final class Report {
   private final Optional<Big> big;
   private final Optional<Big> container;
   private final List<WorkflowLine> workflow;
+  // The workflow-map line: "map" the three chained maps, "workflow" the map over the launch plan.
+  private final List<WorkflowLine> workflowMap;
   private final List<Budget> budgets;
   private final List<Measurement> measurements;
   private final List<String> checksumProblems;
@@ -177,11 +179,14 @@ public final class Report {
       List<Measurement> measurements,
       List<Measurement> big,
       List<Measurement> container,
-      List<Measurement> workflow) {
+      List<Measurement> workflow,
+      List<Measurement> workflowMap) {
     this.meta = requireNonNull(meta, "meta");
     this.big = big(big);
     this.container = big(container);
     this.workflow = workflowLines(workflow);
+    this.workflowMap =
+        workflowLines(workflowMap, WorkflowMapLine.THREE_MAPS, WorkflowMapLine.LAUNCH_PLAN_MAP);
     this.measurements = List.copyOf(measurements);
     this.checksumProblems = checksumProblems(workloads, measurements);
     List<Table> t = new ArrayList<>();
@@ -194,13 +199,13 @@ public final class Report {
 
   /** The report of {@code measurements}, which should cover every variant at both sizes. */
   public static Report of(Meta meta, List<Workload> workloads, List<Measurement> measurements) {
-    return new Report(meta, workloads, measurements, List.of(), List.of(), List.of());
+    return new Report(meta, workloads, measurements, List.of(), List.of(), List.of(), List.of());
   }
 
   /** As {@link #of(Meta, List, List)}, with the big line's runs (empty: no big line). */
   public static Report of(
       Meta meta, List<Workload> workloads, List<Measurement> measurements, List<Measurement> big) {
-    return new Report(meta, workloads, measurements, big, List.of(), List.of());
+    return new Report(meta, workloads, measurements, big, List.of(), List.of(), List.of());
   }
 
   /**
@@ -213,7 +218,7 @@ public final class Report {
       List<Measurement> measurements,
       List<Measurement> big,
       List<Measurement> container) {
-    return new Report(meta, workloads, measurements, big, container, List.of());
+    return new Report(meta, workloads, measurements, big, container, List.of(), List.of());
   }
 
   /**
@@ -228,7 +233,31 @@ public final class Report {
       List<Measurement> big,
       List<Measurement> container,
       List<Measurement> workflow) {
-    return new Report(meta, workloads, measurements, big, container, workflow);
+    return new Report(meta, workloads, measurements, big, container, workflow, List.of());
+  }
+
+  /**
+   * As {@link #of(Meta, List, List, List, List, List)}, with the workflow-map line's runs (empty:
+   * no such line): workloads {@link WorkflowMapLine#THREE_MAPS} and {@link
+   * WorkflowMapLine#LAUNCH_PLAN_MAP} on one or more flyte-beam variants.
+   */
+  public static Report of(
+      Meta meta,
+      List<Workload> workloads,
+      List<Measurement> measurements,
+      List<Measurement> big,
+      List<Measurement> container,
+      List<Measurement> workflow,
+      List<Measurement> workflowMap) {
+    return new Report(meta, workloads, measurements, big, container, workflow, workflowMap);
+  }
+
+  /**
+   * The workflow-map line, one per runner it ran on, when it ran: its {@code mapSeconds} are the
+   * three chained maps', its {@code workflowSeconds} the map over the launch plan's.
+   */
+  public List<WorkflowLine> workflowMap() {
+    return workflowMap;
   }
 
   /** The workflow line, one per runner it ran on, when it ran. */
@@ -237,15 +266,20 @@ public final class Report {
   }
 
   private static List<WorkflowLine> workflowLines(List<Measurement> runs) {
+    return workflowLines(runs, Bench.WORKFLOW_MAP, Bench.WORKFLOW_WHOLE);
+  }
+
+  private static List<WorkflowLine> workflowLines(
+      List<Measurement> runs, String mapWorkload, String wholeWorkload) {
     List<WorkflowLine> out = new ArrayList<>();
     for (Variant runner : Variant.values()) {
       List<Measurement> map =
           runs.stream()
-              .filter(m -> m.variant() == runner && m.workload().equals(Bench.WORKFLOW_MAP))
+              .filter(m -> m.variant() == runner && m.workload().equals(mapWorkload))
               .toList();
       List<Measurement> whole =
           runs.stream()
-              .filter(m -> m.variant() == runner && m.workload().equals(Bench.WORKFLOW_WHOLE))
+              .filter(m -> m.variant() == runner && m.workload().equals(wholeWorkload))
               .toList();
       if (map.isEmpty() || whole.isEmpty()) {
         continue;
@@ -593,6 +627,26 @@ public final class Report {
               Bench.WORKFLOW_BUDGET,
               w.mapSeconds()));
     }
+    for (WorkflowLine w : workflowMap) {
+      out.add(
+          atMost(
+              String.format(
+                  Locale.ROOT,
+                  "%s: a map of %s over a launch plan of 3 task nodes <= %.1fx the same 3 tasks as"
+                      + " 3 chained maps, whole process",
+                  w.runner() == Variant.FLYTE_BEAM_DIRECT ? "DirectRunner" : "SparkRunner local[2]",
+                  size(w.n()),
+                  Bench.WORKFLOW_MAP_BUDGET),
+              String.format(
+                  Locale.ROOT,
+                  "%.2f s vs %.2f s (%s)",
+                  w.workflowSeconds(),
+                  w.mapSeconds(),
+                  times(w.ratio())),
+              w.workflowSeconds(),
+              Bench.WORKFLOW_MAP_BUDGET,
+              w.mapSeconds()));
+    }
     return List.copyOf(out);
   }
 
@@ -701,6 +755,9 @@ public final class Report {
     if (!workflow.isEmpty()) {
       md.append(workflowMarkdown(workflow));
     }
+    if (!workflowMap.isEmpty()) {
+      md.append(workflowMapMarkdown(workflowMap));
+    }
     md.append("\n#### Budget")
         .append(meta.quick() ? " (quick sizes: verdicts are meaningless)" : "")
         .append("\n\n| budget | measured | result |\n|---|---|---|\n");
@@ -752,6 +809,53 @@ public final class Report {
                 size(first.n()),
                 Bench.WORKFLOW_DEFINITION,
                 size(first.n()),
+                size(first.n()),
+                first.runs(),
+                first.runs() == 1 ? "run" : "runs"));
+    for (WorkflowLine w : lines) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %.2f | %.2f | %s | %.2f | %.2f | %s | %s | %s |%n",
+              w.runner().id(),
+              size(w.n()),
+              w.mapSeconds(),
+              w.workflowSeconds(),
+              times(w.ratio()),
+              w.mapCpuSeconds(),
+              w.workflowCpuSeconds(),
+              mib(w.mapPeakRss()),
+              mib(w.workflowPeakRss()),
+              Double.isNaN(w.othersCores())
+                  ? "?"
+                  : String.format(Locale.ROOT, "%.2f", w.othersCores())));
+    }
+    return md.toString();
+  }
+
+  private static String workflowMapMarkdown(List<WorkflowLine> lines) {
+    WorkflowLine first = lines.get(0);
+    StringBuilder md =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%n#### Workflow map: a map of %s over a launch plan of 3 task nodes, against 3"
+                    + " chained maps%n%n"
+                    + "The flyte-beam CLI running `%s`, an ArrayNode over the launch plan `%s`"
+                    + " (its workflow `square -> increment -> increment`, one workflow per"
+                    + " element), and `%s`, one workflow of three chained maps of the same tasks:"
+                    + " both one process and one runner start, %s x 3 task invocations each, on"
+                    + " the same runner, `--quiet`, alternating which runs first. Median of %d %s"
+                    + " of each; peak RSS the largest. Every run's outputs are checked element by"
+                    + " element (`o0[i] = i * i + 2`, in order).%n%n"
+                    + "| runner | N | 3 maps s | launch plan map s | launch plan map / 3 maps |"
+                    + " 3 maps CPU s | launch plan map CPU s | 3 maps peak RSS MiB | launch plan"
+                    + " map peak RSS MiB | others' load, cores |%n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n",
+                size(first.n()),
+                WorkflowMapLine.LP_WORKFLOW,
+                WorkflowMapLine.LAUNCH_PLAN,
+                WorkflowMapLine.TWIN_WORKFLOW,
                 size(first.n()),
                 first.runs(),
                 first.runs() == 1 ? "run" : "runs"));
@@ -949,6 +1053,26 @@ public final class Report {
         ws.add(wm);
       }
       root.put("workflow", ws);
+    }
+    if (!workflowMap.isEmpty()) {
+      List<Object> ws = new ArrayList<>();
+      for (WorkflowLine w : workflowMap) {
+        Map<String, Object> wm = new LinkedHashMap<>();
+        wm.put("runner", w.runner().id());
+        wm.put("n", w.n());
+        wm.put("runs", w.runs());
+        wm.put("threeMapsSeconds", finite(w.mapSeconds()));
+        wm.put("launchPlanMapSeconds", finite(w.workflowSeconds()));
+        wm.put("ratio", finite(w.ratio()));
+        wm.put("budget", Bench.WORKFLOW_MAP_BUDGET);
+        wm.put("threeMapsCpuSeconds", finite(w.mapCpuSeconds()));
+        wm.put("launchPlanMapCpuSeconds", finite(w.workflowCpuSeconds()));
+        wm.put("threeMapsPeakRssBytes", w.mapPeakRss());
+        wm.put("launchPlanMapPeakRssBytes", w.workflowPeakRss());
+        wm.put("othersCores", finite(w.othersCores()));
+        ws.add(wm);
+      }
+      root.put("workflowMap", ws);
     }
     List<Object> ms = new ArrayList<>();
     for (Measurement x : measurements) {

@@ -42,8 +42,8 @@ class BenchSmokeIT {
     }
     // 7 variants x 2 workloads x 2 sizes, each a process with its own checksum.
     assertThat(report.measurements()).hasSize(28);
-    // 8 of the variants, and the workflow line's on both runners.
-    assertThat(report.budgets()).hasSize(10);
+    // 8 of the variants, and the workflow and workflow-map lines' on both runners.
+    assertThat(report.budgets()).hasSize(12);
     String markdown = Files.readString(outcome.markdown());
     for (Variant v : Variant.values()) {
       assertThat(markdown).contains("| " + v.id() + " |");
@@ -78,6 +78,18 @@ class BenchSmokeIT {
     }
     assertThat(markdown).contains("#### Workflow: 5 nodes around a map of 2k");
     assertThat(Files.readString(outcome.json())).contains("\"workflow\" : [");
+    // The workflow-map line: the map over a launch plan and its three chained maps, both runners,
+    // every run's outputs checked element by element (a wrong list fails the run above).
+    assertThat(report.workflowMap())
+        .extracting(Report.WorkflowLine::runner)
+        .containsExactly(Variant.FLYTE_BEAM_DIRECT, Variant.FLYTE_BEAM_SPARK);
+    for (Report.WorkflowLine w : report.workflowMap()) {
+      assertThat(w.n()).isEqualTo(Bench.WORKFLOW_MAP_QUICK_N);
+      assertThat(w.mapSeconds()).isPositive();
+      assertThat(w.workflowSeconds()).isPositive();
+    }
+    assertThat(markdown).contains("#### Workflow map: a map of 200 over a launch plan");
+    assertThat(Files.readString(outcome.json())).contains("\"workflowMap\" : [");
     // Its work files (items, shards) are gone with the rest of the work folder.
     Matcher work =
         Pattern.compile("work folder (\\S+)").matcher(progress.toString(StandardCharsets.UTF_8));

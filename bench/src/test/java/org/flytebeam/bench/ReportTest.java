@@ -322,4 +322,53 @@ class ReportTest {
     assertThat(Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, GOOD, 1L << 20)).workflow())
         .isEmpty();
   }
+
+  @Test
+  void shouldJudgeTheLaunchPlanMapAgainstItsThreeChainedMapsOnEachRunner() throws Exception {
+    // given: DirectRunner 14 s against the three maps' 10 s (1.4x); Spark 16 s against 10 s (1.6x)
+    List<Measurement> runs = new ArrayList<>();
+    double[] maps = {10, 9, 11};
+    double[] direct = {14, 15, 13};
+    double[] spark = {16, 20, 15};
+    for (int run = 1; run <= 3; run++) {
+      runs.add(
+          workflowRun(WorkflowMapLine.THREE_MAPS, Variant.FLYTE_BEAM_DIRECT, run, maps[run - 1]));
+      runs.add(
+          workflowRun(
+              WorkflowMapLine.LAUNCH_PLAN_MAP, Variant.FLYTE_BEAM_DIRECT, run, direct[run - 1]));
+      runs.add(
+          workflowRun(WorkflowMapLine.THREE_MAPS, Variant.FLYTE_BEAM_SPARK, run, maps[run - 1]));
+      runs.add(
+          workflowRun(
+              WorkflowMapLine.LAUNCH_PLAN_MAP, Variant.FLYTE_BEAM_SPARK, run, spark[run - 1]));
+    }
+
+    // when
+    Report report =
+        Report.of(META, List.of(), List.of(), List.of(), List.of(), List.of(), runs);
+
+    // then
+    assertThat(report.workflow()).isEmpty();
+    assertThat(report.workflowMap()).hasSize(2);
+    assertThat(report.workflowMap().get(0).mapSeconds()).isEqualTo(10);
+    assertThat(report.workflowMap().get(0).workflowSeconds()).isEqualTo(14);
+    assertThat(report.budgets())
+        .extracting(Report.Budget::line, Report.Budget::verdict)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "DirectRunner: a map of 100k over a launch plan of 3 task nodes <= 1.5x the same"
+                    + " 3 tasks as 3 chained maps, whole process",
+                "PASS"),
+            org.assertj.core.groups.Tuple.tuple(
+                "SparkRunner local[2]: a map of 100k over a launch plan of 3 task nodes <= 1.5x"
+                    + " the same 3 tasks as 3 chained maps, whole process",
+                "MISS"));
+    assertThat(report.budgets().get(1).measured()).isEqualTo("16.00 s vs 10.00 s (1.60x)");
+    assertThat(report.markdown())
+        .contains("#### Workflow map: a map of 100k over a launch plan of 3 task nodes")
+        .contains("| flyte-beam-direct | 100k | 10.00 | 14.00 | 1.40x |");
+    JsonNode json = new ObjectMapper().readTree(report.json()).path("workflowMap");
+    assertThat(json.path(1).path("ratio").asDouble()).isCloseTo(1.6, within(1e-9));
+    assertThat(json.path(0).path("budget").asDouble()).isEqualTo(1.5);
+  }
 }
