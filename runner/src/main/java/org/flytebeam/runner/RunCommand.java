@@ -624,12 +624,22 @@ final class RunCommand implements Callable<Integer> {
         inputs == null
             ? LiteralMap.getDefaultInstance()
             : LiteralFiles.readInputs(inputs, graph.iface().getInputs(), optional);
-    WorkflowResult result = FlyteBeam.runWorkflow(pkg, entity, given, options);
+    WorkflowResult result;
+    WorkflowObserver observer =
+        quiet ? WorkflowObserver.NONE : new WorkflowProgress(err, progressInterval);
+    try {
+      result = FlyteBeam.runWorkflow(pkg, entity, graph, given, options, observer);
+    } finally {
+      if (observer instanceof WorkflowProgress p) {
+        p.close();
+      }
+    }
     result.warnings().forEach(w -> err.println("warning: " + w));
     if (!result.success()) {
       for (String line : result.error().orElse("the workflow failed").split("\n")) {
         Failures.line(err, line);
       }
+      writeWorkflowReport(result, entity, ExitCode.MAP_FAILED, options);
       return ExitCode.MAP_FAILED;
     }
     if (this.outputs != null) {
@@ -637,6 +647,8 @@ final class RunCommand implements Callable<Integer> {
     } else {
       out.println(LiteralFiles.plainJson(result.outputs()));
     }
+    // After the outputs: a report that cannot be written never costs the outputs.
+    writeWorkflowReport(result, entity, ExitCode.SUCCESS, options);
     if (!quiet) {
       err.println(
           "workflow ["
@@ -648,6 +660,13 @@ final class RunCommand implements Callable<Integer> {
               + " nodes ran");
     }
     return ExitCode.SUCCESS;
+  }
+
+  private void writeWorkflowReport(
+      WorkflowResult result, FlytePackage.Entity entity, int exit, RunOptions options) {
+    reportWritten = true;
+    WorkflowReport.write(
+        result, entity, exit, options.runner().name(), startedAt, originalArgs(), report, summary);
   }
 
   /**
