@@ -452,6 +452,7 @@ public final class FlyteBeam {
         try (PipelineRuns runs = new PipelineRuns(pipelineOptions, placed, spark)) {
           WorkflowEngine engine =
               new WorkflowEngine(placed, runs, workDir, threads, specs, observer);
+          observer.warnings(List.copyOf(new java.util.LinkedHashSet<>(warnings)));
           try {
             LiteralMap outputs = engine.run("", graph, workflowInputs);
             // As a map's: the outputs folder's outputs.pb, the workflow's output LiteralMap.

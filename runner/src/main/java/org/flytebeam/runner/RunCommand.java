@@ -625,16 +625,9 @@ final class RunCommand implements Callable<Integer> {
             ? LiteralMap.getDefaultInstance()
             : LiteralFiles.readInputs(inputs, graph.iface().getInputs(), optional);
     WorkflowResult result;
-    WorkflowObserver observer =
-        quiet ? WorkflowObserver.NONE : new WorkflowProgress(err, progressInterval);
-    try {
-      result = FlyteBeam.runWorkflow(pkg, entity, graph, given, options, observer);
-    } finally {
-      if (observer instanceof WorkflowProgress p) {
-        p.close();
-      }
+    try (WorkflowProgress progress = new WorkflowProgress(err, progressInterval, quiet)) {
+      result = FlyteBeam.runWorkflow(pkg, entity, graph, given, options, progress);
     }
-    result.warnings().forEach(w -> err.println("warning: " + w));
     if (!result.success()) {
       for (String line : result.error().orElse("the workflow failed").split("\n")) {
         Failures.line(err, line);

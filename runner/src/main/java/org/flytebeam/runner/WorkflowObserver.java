@@ -12,6 +12,9 @@ interface WorkflowObserver {
   /** Tells nothing. */
   WorkflowObserver NONE = new WorkflowObserver() {};
 
+  /** What the run cannot honour, once, before the first node starts. */
+  default void warnings(java.util.List<String> warnings) {}
+
   /** Node {@code path} starts (its upstream nodes succeeded). */
   default void nodeStarted(String path) {}
 

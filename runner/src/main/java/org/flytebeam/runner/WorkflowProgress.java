@@ -2,6 +2,7 @@ package org.flytebeam.runner;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -10,10 +11,11 @@ import org.flytebeam.beam.MapRunPlan;
 import org.flytebeam.exec.RunProgress;
 
 /**
- * A workflow run's progress on stderr, one line per event: each node as it starts and ends (a map
- * with its verdict), and every interval the counts of each map still running, when they changed.
- * Counts come from the maps' {@link RunProgress} in this JVM: every element on the DirectRunner and
- * Spark {@code local[N]}; on a cluster, the nodes' starts and ends.
+ * A workflow run's warnings, once before its first node (also when quiet), and its progress on
+ * stderr, one line per event: each node as it starts and ends (a map with its verdict), and every
+ * interval the counts of each map still running, when they changed. Counts come from the maps'
+ * {@link RunProgress} in this JVM: every element on the DirectRunner and Spark {@code local[N]}; on
+ * a cluster, the nodes' starts and ends.
  */
 final class WorkflowProgress implements WorkflowObserver, AutoCloseable {
   private static final String PREFIX = "progress: ";
@@ -36,23 +38,35 @@ final class WorkflowProgress implements WorkflowObserver, AutoCloseable {
   private final long intervalMillis;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Thread thread;
+  private final boolean quiet;
 
-  WorkflowProgress(PrintWriter err, Duration interval) {
+  /** {@code quiet}: the warnings only. */
+  WorkflowProgress(PrintWriter err, Duration interval, boolean quiet) {
     this.err = err;
+    this.quiet = quiet;
     this.intervalMillis = Math.max(10, interval.toMillis());
     this.thread = new Thread(this::loop, "flyte-beam-workflow-progress");
     thread.setDaemon(true);
-    thread.start();
+    if (!quiet) {
+      thread.start();
+    }
+  }
+
+  @Override
+  public void warnings(List<String> warnings) {
+    warnings.forEach(w -> say("warning: " + w));
   }
 
   @Override
   public void nodeStarted(String path) {
-    say("node [" + path + "] started");
+    if (!quiet) {
+      say("node [" + path + "] started");
+    }
   }
 
   @Override
   public void mapStarted(String path, MapRunPlan plan) {
-    if (plan.size() > 0) {
+    if (!quiet && plan.size() > 0) {
       // Made here, before any worker, so the workers in this JVM count into this very instance.
       running.put(
           path,
@@ -63,6 +77,9 @@ final class WorkflowProgress implements WorkflowObserver, AutoCloseable {
   @Override
   public void nodeEnded(WorkflowResult.NodeOutcome outcome) {
     running.remove(outcome.path());
+    if (quiet) {
+      return;
+    }
     String took =
         String.format(
             Locale.ROOT,
@@ -80,6 +97,9 @@ final class WorkflowProgress implements WorkflowObserver, AutoCloseable {
 
   @Override
   public void sparkStarted(String master, String applicationId, Optional<String> uiUrl) {
+    if (quiet) {
+      return;
+    }
     say(
         "spark: application "
             + applicationId
