@@ -148,7 +148,8 @@ final class LiteralFiles {
       throw noFileSystem(file, option, e);
     }
     // Opened directly, never matched: Beam's local match of a missing file walks its whole folder.
-    try (InputStream in = Channels.newInputStream(FileSystems.open(resource))) {
+    try (InputStream in =
+        Channels.newInputStream(org.flytebeam.exec.process.LocalFiles.open(resource))) {
       return in.readAllBytes();
     } catch (FileNotFoundException | NoSuchFileException e) {
       throw new InvalidDefinitionException(

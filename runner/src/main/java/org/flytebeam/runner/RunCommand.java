@@ -52,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "The map task definition: flyteidl JSON (.json) or binary (.pb); a local path"
-              + " or any URI Beam's FileSystems opens (hdfs://, gs://, s3:// with its module).")
+              + " or any URI Beam's FileSystems opens (hdfs://, gs://, s3://).")
   String definition;
 
   @Option(

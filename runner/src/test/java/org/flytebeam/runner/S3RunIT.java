@@ -84,7 +84,7 @@ class S3RunIT {
     if (server != null) {
       long pid = server.pid();
       server.close();
-      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).hasValue(false).isPresent();
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     }
     ChildProcesses.stopAll();
   }
