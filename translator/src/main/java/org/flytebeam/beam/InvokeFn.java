@@ -52,9 +52,14 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     SubTask subTask = plan.spec().subTask();
     inputs = plan.inputs();
     control =
-        RunControl.forRun(plan.runId(), plan.size(), plan.required(), plan.spec().runAllSubNodes());
+        RunControl.forRun(
+            plan.runId(),
+            plan.size(),
+            plan.required(),
+            plan.spec().runAllSubNodes(),
+            plan.stopFile());
     progress = RunProgress.forWorker(plan.runId(), plan.workDir(), plan.progressSecret());
-    invoker = Invokers.create(plan.invokerContext());
+    invoker = Invokers.create(plan.invokerContext(), plan.cache());
     runner = new ElementRunner(invoker, subTask.retries(), subTask.timeout(), control);
     cache = ElementCache.open(plan.cache(), subTask);
     outputNames = plan.outputNames();
