@@ -67,6 +67,44 @@ class ReadmeCommandsIT {
               "needs a Spark distribution's spark-submit, a cluster and HDFS (placeholders);"
                   + " SparkClusterIT runs SparkSubmit with the cluster jar and a task jar"),
           entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --definition"
+                  + " s3://flyte/defs/square.def.json --inputs s3://flyte/in/inputs.json --outputs"
+                  + " s3://flyte/direct/out.pb --cache s3://flyte/direct/cache --work-dir"
+                  + " s3://flyte/direct/work --jars examples/target/flyte-beam-examples.jar",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT"
+                  + " runs these against s3proxy on a free port"),
+          entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --definition"
+                  + " s3://flyte/defs/square.def.json --inputs s3://flyte/in/inputs.json --outputs-dir"
+                  + " s3://flyte/direct/outputs-dir --cache s3://flyte/direct/cache --jars"
+                  + " examples/target/flyte-beam-examples.jar",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT"
+                  + " runs these against s3proxy on a free port"),
+          entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --spark-master 'local[2]'"
+                  + " --definition s3://flyte/defs/square.def.json --inputs s3://flyte/in/inputs.json"
+                  + " --outputs s3://flyte/spark/out.pb --cache s3://flyte/spark/cache --work-dir"
+                  + " s3://flyte/spark/work --jars examples/target/flyte-beam-examples.jar",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT"
+                  + " runs these against s3proxy on a free port"),
+          entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --definition"
+                  + " s3://flyte/pkg/package.tgz --workflow core.flyte_basics.basic_workflow.my_wf"
+                  + " --inputs in.json --outputs out.pb",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT"
+                  + " runs these against s3proxy on a free port"),
+          entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --definition s3://flyte/serialized/"
+                  + " --workflow core.flyte_basics.basic_workflow.my_wf --inputs in.json --outputs out.pb",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT"
+                  + " runs these against s3proxy on a free port"),
+          entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --definition"
+                  + " s3://flyte/pkg/no-bundle.tgz --fast-bundle s3://flyte/bundles/fast-BUNDLE.tar.gz"
+                  + " --workflow core.flyte_basics.basic_workflow.my_wf --inputs in.json --outputs out.pb",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT"
+                  + " runs these against s3proxy on a free port"),
+          entry(
               "java <the Java 17 flags> -cp \"$SPARK_HOME/jars/*\""
                   + " org.apache.spark.deploy.SparkSubmit --master spark://HOST:7077 --class"
                   + " org.flytebeam.runner.Main flyte-beam-cluster.jar run ...",

@@ -270,7 +270,9 @@ public final class OutputShards {
 
   private static Optional<String> readClaim(String file) throws IOException {
     try (InputStream in =
-        Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
+        Channels.newInputStream(
+            org.flytebeam.exec.process.LocalFiles.open(
+                FileSystems.matchNewResource(file, false)))) {
       return Optional.of(new String(in.readNBytes(4096), StandardCharsets.UTF_8));
     } catch (FileNotFoundException | NoSuchFileException e) {
       return Optional.empty();
