@@ -131,6 +131,15 @@ final class RunCommand implements Callable<Integer> {
   String workDir;
 
   @Option(
+      names = "--hadoop-conf",
+      paramLabel = "DIR",
+      description =
+          "The Hadoop client configuration folder (core-site.xml, hdfs-site.xml) for hdfs:// paths,"
+              + " read here and sent to every executor (default: HADOOP_CONF_DIR, else"
+              + " YARN_CONF_DIR).")
+  String hadoopConf;
+
+  @Option(
       names = "--jars",
       split = ",",
       paramLabel = "JAR",
@@ -312,6 +321,7 @@ final class RunCommand implements Callable<Integer> {
         beamArgs.add(arg);
       }
     }
+    HadoopConf.beamOption(hadoopConf, System.getenv(), beamArgs).ifPresent(beamArgs::add);
     RunnerKind kind = chooseRunner(beamRunner, beamMaster, submitted);
     String master = sparkMaster != null ? sparkMaster : beamMaster.orElse(null);
     if (master != null && beamMaster.isPresent() && !beamMaster.get().equals(master)) {
