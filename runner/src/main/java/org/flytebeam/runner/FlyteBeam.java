@@ -293,7 +293,8 @@ public final class FlyteBeam {
 
   /**
    * Runs one map of a workflow on the workflow's runner ({@code runs}), in its own folder {@code
-   * workDir}, its outputs returned in memory.
+   * workDir}: its outputs returned in memory, or, with {@code outputsDir}, written there as shards
+   * and returned as references to them.
    */
   static MapResult runNode(
       MapTaskSpec spec,
@@ -302,8 +303,11 @@ public final class FlyteBeam {
       PipelineRuns runs,
       String workDir,
       String runId,
+      Optional<String> outputsDir,
       RunObserver observer) {
-    return runInFolder(spec, inputs, options.withoutOutputsDir(), observer, runs, workDir, runId);
+    RunOptions node =
+        outputsDir.map(dir -> options.withOutputsDir(dir)).orElseGet(options::withoutOutputsDir);
+    return runInFolder(spec, inputs, node, observer, runs, workDir, runId);
   }
 
   /**
@@ -375,7 +379,17 @@ public final class FlyteBeam {
   /** As {@link #runWorkflow(FlytePackage, String, LiteralMap, RunOptions)}, the entity chosen. */
   public static WorkflowResult runWorkflow(
       FlytePackage pkg, FlytePackage.Entity entity, LiteralMap inputs, RunOptions options) {
-    return runWorkflow(pkg, entity, WorkflowCompiler.compile(pkg, entity), inputs, options);
+    return runWorkflow(
+        pkg, entity, WorkflowCompiler.compile(pkg, entity), inputs, options, WorkflowObserver.NONE);
+  }
+
+  static WorkflowResult runWorkflow(
+      FlytePackage pkg,
+      FlytePackage.Entity entity,
+      ExecutionGraph graph,
+      LiteralMap inputs,
+      RunOptions given) {
+    return runWorkflow(pkg, entity, graph, inputs, given, WorkflowObserver.NONE);
   }
 
   // The jars are installed on the thread's class loader for the try block's whole extent.
@@ -385,7 +399,8 @@ public final class FlyteBeam {
       FlytePackage.Entity entity,
       ExecutionGraph graph,
       LiteralMap inputs,
-      RunOptions given) {
+      RunOptions given,
+      WorkflowObserver observer) {
     LiteralMap workflowInputs = WorkflowInputs.of(entity, graph, inputs);
     List<String> warnings = new ArrayList<>();
     java.util.Map<String, MapTaskSpec> specs = WorkflowEngine.specs(graph, warnings);
@@ -424,8 +439,20 @@ public final class FlyteBeam {
               });
       try {
         RunOptions placed = FastBundles.place(options, localWorkers(options), workDir);
-        try (PipelineRuns runs = new PipelineRuns(pipelineOptions, placed, plan -> {})) {
-          WorkflowEngine engine = new WorkflowEngine(placed, runs, workDir, threads, specs);
+        RunObserver spark =
+            new RunObserver() {
+              @Override
+              public void started(MapRunPlan plan) {}
+
+              @Override
+              public void sparkStarted(String master, String applicationId, Optional<String> ui) {
+                observer.sparkStarted(master, applicationId, ui);
+              }
+            };
+        try (PipelineRuns runs = new PipelineRuns(pipelineOptions, placed, spark)) {
+          WorkflowEngine engine =
+              new WorkflowEngine(placed, runs, workDir, threads, specs, observer);
+          observer.warnings(List.copyOf(new java.util.LinkedHashSet<>(warnings)));
           try {
             LiteralMap outputs = engine.run("", graph, workflowInputs);
             // As a map's: the outputs folder's outputs.pb, the workflow's output LiteralMap.

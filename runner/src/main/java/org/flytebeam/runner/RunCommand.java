@@ -634,12 +634,15 @@ final class RunCommand implements Callable<Integer> {
         inputs == null
             ? LiteralMap.getDefaultInstance()
             : LiteralFiles.readInputs(inputs, graph.iface().getInputs(), optional);
-    WorkflowResult result = FlyteBeam.runWorkflow(pkg, entity, given, options);
-    result.warnings().forEach(w -> err.println("warning: " + w));
+    WorkflowResult result;
+    try (WorkflowProgress progress = new WorkflowProgress(err, progressInterval, quiet)) {
+      result = FlyteBeam.runWorkflow(pkg, entity, graph, given, options, progress);
+    }
     if (!result.success()) {
       for (String line : result.error().orElse("the workflow failed").split("\n")) {
         Failures.line(err, line);
       }
+      writeWorkflowReport(result, entity, ExitCode.MAP_FAILED, options);
       return ExitCode.MAP_FAILED;
     }
     if (this.outputs != null) {
@@ -647,6 +650,8 @@ final class RunCommand implements Callable<Integer> {
     } else {
       out.println(LiteralFiles.plainJson(result.outputs()));
     }
+    // After the outputs: a report that cannot be written never costs the outputs.
+    writeWorkflowReport(result, entity, ExitCode.SUCCESS, options);
     if (!quiet) {
       err.println(
           "workflow ["
@@ -658,6 +663,13 @@ final class RunCommand implements Callable<Integer> {
               + " nodes ran");
     }
     return ExitCode.SUCCESS;
+  }
+
+  private void writeWorkflowReport(
+      WorkflowResult result, FlytePackage.Entity entity, int exit, RunOptions options) {
+    reportWritten = true;
+    WorkflowReport.write(
+        result, entity, exit, options.runner().name(), startedAt, originalArgs(), report, summary);
   }
 
   /**

@@ -159,6 +159,11 @@ final class RunReportFiles {
     void writeTo(Writer out) throws IOException;
   }
 
+  /** Writes {@code text} to {@code file}, whole or not at all, for option {@code option}. */
+  static void writeText(Path file, String option, String text) {
+    write(file, option, out -> out.append(text));
+  }
+
   private static void write(Path file, String option, Content content) {
     try {
       Path parent = file.toAbsolutePath().getParent();

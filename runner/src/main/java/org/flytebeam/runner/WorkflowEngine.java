@@ -2,6 +2,7 @@ package org.flytebeam.runner;
 
 import flyteidl.core.Interface.Parameter;
 import flyteidl.core.Literals.Binding;
+import flyteidl.core.Literals.BindingData;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralCollection;
 import flyteidl.core.Literals.LiteralMap;
@@ -25,6 +26,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
 import org.flytebeam.FlyteBeamException;
 import org.flytebeam.beam.MapResult;
+import org.flytebeam.beam.MapRunPlan;
+import org.flytebeam.beam.MapVerdict;
+import org.flytebeam.exec.AtomicFiles;
+import org.flytebeam.exec.RunControl;
 import org.flytebeam.graph.BindingException;
 import org.flytebeam.graph.BindingResolver;
 import org.flytebeam.graph.Conditions;
@@ -47,6 +52,13 @@ import org.flytebeam.spec.MapTaskSpec;
  * is a map (a task node a map of one element) submitted as its own pipeline on the run's one {@link
  * PipelineRuns}; the driver starts a node once its upstream nodes have succeeded, nodes that do not
  * wait for each other at the same time, on threads of its own.
+ *
+ * <p>When a node of a workflow that fails immediately ({@code FAIL_IMMEDIATELY}, the default)
+ * fails, nothing more starts and the nodes still running in it (and in the sub-workflows they run)
+ * are aborted: their maps start no further element nor attempt, a running process is stopped, and
+ * they end as {@link WorkflowResult.Status#ABORTED}. With {@code
+ * FAIL_AFTER_EXECUTABLE_NODES_COMPLETE} every node that does not depend on the failed one still
+ * runs to its end.
  */
 final class WorkflowEngine {
   private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_.-]");
@@ -59,18 +71,32 @@ final class WorkflowEngine {
   private final List<WorkflowResult.NodeOutcome> outcomes =
       java.util.Collections.synchronizedList(new ArrayList<>());
   private final Set<String> folders = ConcurrentHashMap.newKeySet();
+  private final Map<String, MapVerdict> verdicts = new ConcurrentHashMap<>();
+  private final WorkflowObserver observer;
 
   WorkflowEngine(
       RunOptions options,
       PipelineRuns runs,
       String workDir,
       ExecutorService threads,
-      Map<String, MapTaskSpec> specs) {
+      Map<String, MapTaskSpec> specs,
+      WorkflowObserver observer) {
     this.options = options;
     this.runs = runs;
     this.workDir = workDir;
     this.threads = threads;
     this.specs = Map.copyOf(specs);
+    this.observer = observer;
+  }
+
+  /** Records a node's outcome, with its map's verdict if it ran one, and tells the observer. */
+  private void ended(
+      String path, WorkflowResult.Status status, Instant start, Optional<String> error) {
+    WorkflowResult.NodeOutcome outcome =
+        new WorkflowResult.NodeOutcome(
+            path, status, start, Instant.now(), error, Optional.ofNullable(verdicts.get(path)));
+    outcomes.add(outcome);
+    observer.nodeEnded(outcome);
   }
 
   List<WorkflowResult.NodeOutcome> outcomes() {
@@ -141,6 +167,72 @@ final class WorkflowEngine {
     }
   }
 
+  /**
+   * The nodes running in one workflow (or branch, or sub-workflow), to abort them together: the
+   * maps they run, by run id and folder, and the scopes of the sub-workflows they run.
+   */
+  private static final class Scope {
+    private final Map<String, String> maps = new LinkedHashMap<>();
+    private final List<Scope> children = new ArrayList<>();
+    private boolean aborted;
+
+    synchronized Scope child() {
+      Scope child = new Scope();
+      if (aborted) {
+        child.abort();
+      }
+      children.add(child);
+      return child;
+    }
+
+    synchronized boolean aborted() {
+      return aborted;
+    }
+
+    /** A map that starts in this scope: aborted at once if the scope already is. */
+    synchronized void started(String runId, String folder) {
+      maps.put(runId, folder);
+      if (aborted) {
+        stop(runId, folder);
+      }
+    }
+
+    synchronized void ended(String runId) {
+      maps.remove(runId);
+    }
+
+    synchronized void abort() {
+      if (aborted) {
+        return;
+      }
+      aborted = true;
+      maps.forEach(Scope::stop);
+      children.forEach(Scope::abort);
+      notifyAll();
+    }
+
+    /** Waits up to {@code millis}, less if the scope is aborted; true if it was. */
+    synchronized boolean awaitAbort(long millis) throws InterruptedException {
+      long end = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+      long left = millis;
+      while (!aborted && left > 0) {
+        wait(left);
+        left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+      }
+      return aborted;
+    }
+
+    private static void stop(String runId, String folder) {
+      RunControl.abort(runId);
+      // Workers in other JVMs (a cluster's executors) look for the stop file.
+      try {
+        AtomicFiles.writeBytes(MapRunPlan.stopFile(folder), new byte[0]);
+      } catch (RuntimeException e) {
+        // The abort still holds in this JVM; remote workers then finish the node's elements.
+      }
+    }
+  }
+
   /** A node that failed, naming it: fails the workflow it is in. */
   static final class NodeFailedException extends FlyteBeamException {
     private static final long serialVersionUID = 1L;
@@ -156,11 +248,17 @@ final class WorkflowEngine {
    * @throws NodeFailedException naming the (first) node that failed
    */
   LiteralMap run(String prefix, ExecutionGraph graph, LiteralMap inputs) {
+    return run(prefix, graph, inputs, new Scope());
+  }
+
+  private LiteralMap run(String prefix, ExecutionGraph graph, LiteralMap inputs, Scope scope) {
     Map<String, LiteralMap> done = new ConcurrentHashMap<>();
     Promises promises = promises(inputs, done);
     Set<String> started = new HashSet<>();
     Set<String> failedOrSkipped = new HashSet<>();
     List<String> errors = new ArrayList<>();
+    List<String> aborted = new ArrayList<>();
+    Set<String> referenced = byReference(prefix, graph);
     ExecutorCompletionService<Ended> completion = new ExecutorCompletionService<>(threads);
     int running = 0;
     boolean stop = false;
@@ -176,7 +274,8 @@ final class WorkflowEngine {
             skipped(prefix + n.id());
           } else if (done.keySet().containsAll(n.upstream())) {
             started.add(n.id());
-            completion.submit(() -> ended(prefix, n, promises));
+            boolean byReference = referenced.contains(n.id());
+            completion.submit(() -> ended(prefix, n, promises, scope, byReference));
             running++;
           }
         }
@@ -199,10 +298,15 @@ final class WorkflowEngine {
         done.put(ended.nodeId(), ended.outputs());
       } else {
         failedOrSkipped.add(ended.nodeId());
-        errors.add(ended.error().get());
+        if (ended.aborted()) {
+          aborted.add(prefix + ended.nodeId());
+        } else {
+          errors.add(ended.error().get());
+        }
         if (graph.onFailure() != OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE) {
-          // FAIL_IMMEDIATELY: start nothing more; the nodes running end on their own.
+          // FAIL_IMMEDIATELY: start nothing more, and abort the nodes still running.
           stop = true;
+          scope.abort();
         }
       }
     }
@@ -212,7 +316,14 @@ final class WorkflowEngine {
       }
     }
     if (!errors.isEmpty()) {
+      for (String path : aborted) {
+        errors.add("node [" + path + "] aborted: it was running when its workflow failed");
+      }
       throw new NodeFailedException(String.join("\n", errors));
+    }
+    if (scope.aborted()) {
+      // Aborted from outside (the workflow around this one failed): no error of its own.
+      throw new NodeFailedException("aborted");
     }
     LiteralMap.Builder out = LiteralMap.newBuilder();
     for (Binding b : graph.outputs()) {
@@ -221,14 +332,28 @@ final class WorkflowEngine {
     return out.build();
   }
 
-  /** A node's end: its outputs, or why it failed. */
-  private record Ended(String nodeId, LiteralMap outputs, Optional<String> error) {}
+  /** A node's end: its outputs, or why it failed, or that it was aborted. */
+  private record Ended(
+      String nodeId, LiteralMap outputs, Optional<String> error, boolean aborted) {}
 
-  private Ended ended(String prefix, GraphNode n, Promises promises) {
+  private Ended ended(
+      String prefix, GraphNode n, Promises promises, Scope scope, boolean byReference) {
     try {
-      return new Ended(n.id(), runNode(prefix, n, promises), Optional.empty());
+      return new Ended(
+          n.id(), runNode(prefix, n, promises, scope, byReference), Optional.empty(), false);
+    } catch (NodeAbortedException e) {
+      return new Ended(n.id(), LiteralMap.getDefaultInstance(), Optional.of("aborted"), true);
     } catch (RuntimeException e) {
-      return new Ended(n.id(), LiteralMap.getDefaultInstance(), Optional.of(message(e)));
+      return new Ended(n.id(), LiteralMap.getDefaultInstance(), Optional.of(message(e)), false);
+    }
+  }
+
+  /** A node that ended because its workflow was aborted, not by a failure of its own. */
+  private static final class NodeAbortedException extends FlyteBeamException {
+    private static final long serialVersionUID = 1L;
+
+    NodeAbortedException(String message) {
+      super(message);
     }
   }
 
@@ -237,10 +362,7 @@ final class WorkflowEngine {
   }
 
   private void skipped(String path) {
-    Instant now = Instant.now();
-    outcomes.add(
-        new WorkflowResult.NodeOutcome(
-            path, WorkflowResult.Status.SKIPPED, now, now, Optional.empty()));
+    ended(path, WorkflowResult.Status.SKIPPED, Instant.now(), Optional.empty());
   }
 
   private static Promises promises(LiteralMap inputs, Map<String, LiteralMap> done) {
@@ -263,21 +385,24 @@ final class WorkflowEngine {
     }
   }
 
-  private LiteralMap runNode(String prefix, GraphNode n, Promises promises) {
+  private LiteralMap runNode(
+      String prefix, GraphNode n, Promises promises, Scope scope, boolean byReference) {
     String path = prefix + n.id();
     Instant start = Instant.now();
+    observer.nodeStarted(path);
     try {
-      LiteralMap outputs = execute(path, n, promises);
-      outcomes.add(
-          new WorkflowResult.NodeOutcome(
-              path, WorkflowResult.Status.SUCCEEDED, start, Instant.now(), Optional.empty()));
+      LiteralMap outputs = execute(path, n, promises, scope, byReference);
+      ended(path, WorkflowResult.Status.SUCCEEDED, start, Optional.empty());
       return outputs;
     } catch (RuntimeException e) {
+      if (scope.aborted()) {
+        String why = "aborted: another node of its workflow failed";
+        ended(path, WorkflowResult.Status.ABORTED, start, Optional.of(why));
+        throw new NodeAbortedException("node [" + path + "] " + why);
+      }
       String error = message(e);
       String named = error.startsWith("node [") ? error : "node [" + path + "] failed: " + error;
-      outcomes.add(
-          new WorkflowResult.NodeOutcome(
-              path, WorkflowResult.Status.FAILED, start, Instant.now(), Optional.of(named)));
+      ended(path, WorkflowResult.Status.FAILED, start, Optional.of(named));
       throw new NodeFailedException(named);
     }
   }
@@ -290,11 +415,16 @@ final class WorkflowEngine {
     return in.build();
   }
 
-  private LiteralMap execute(String path, GraphNode n, Promises promises) {
+  /**
+   * Runs node {@code n}; {@code byReference}: an array node whose outputs only feed other maps
+   * passes them on as references to their shards when it is big.
+   */
+  private LiteralMap execute(
+      String path, GraphNode n, Promises promises, Scope scope, boolean byReference) {
     var target = n.target();
 
     if (target instanceof TaskCall && isLegacyMap(path)) {
-      return runMap(path, inputsOf(path, n, promises));
+      return runMap(path, inputsOf(path, n, promises), scope, false);
     } else if (target instanceof TaskCall) {
       LiteralMap.Builder asLists = LiteralMap.newBuilder();
       inputsOf(path, n, promises)
@@ -306,19 +436,22 @@ final class WorkflowEngine {
                       Literal.newBuilder()
                           .setCollection(LiteralCollection.newBuilder().addLiterals(v))
                           .build()));
-      LiteralMap lists = runMap(path, asLists.build());
+      LiteralMap lists = runMap(path, asLists.build(), scope, false);
       LiteralMap.Builder out = LiteralMap.newBuilder();
       lists
           .getLiteralsMap()
           .forEach((k, v) -> out.putLiterals(k, v.getCollection().getLiterals(0)));
       return out.build();
     } else if (target instanceof ArrayCall) {
-      return runMap(path, inputsOf(path, n, promises));
+      return runMap(path, inputsOf(path, n, promises), scope, byReference);
     } else if (target instanceof SubWorkflow s) {
-      return run(path + "/", s.graph(), inputsOf(path, n, promises));
+      return run(path + "/", s.graph(), inputsOf(path, n, promises), scope.child());
     } else if (target instanceof LaunchPlanCall l) {
       return run(
-          path + "/", l.graph(), launchPlanInputs(l.launchPlan(), inputsOf(path, n, promises)));
+          path + "/",
+          l.graph(),
+          launchPlanInputs(l.launchPlan(), inputsOf(path, n, promises)),
+          scope.child());
     } else if (target instanceof Branch b) {
       for (Case c : b.cases()) {
         boolean holds;
@@ -329,12 +462,12 @@ final class WorkflowEngine {
               "node [" + path + "]: its condition cannot be evaluated: " + e.getMessage());
         }
         if (holds) {
-          return execute(path + "/" + c.then().id(), c.then(), promises);
+          return execute(path + "/" + c.then().id(), c.then(), promises, scope, false);
         }
       }
       if (b.elseNode().isPresent()) {
         GraphNode e = b.elseNode().get();
-        return execute(path + "/" + e.id(), e, promises);
+        return execute(path + "/" + e.id(), e, promises, scope, false);
       }
       throw new NodeFailedException(
           "node ["
@@ -343,7 +476,9 @@ final class WorkflowEngine {
               + b.elseFail().orElse("no case of the branch holds and it has no else"));
     } else if (target instanceof Sleep s) {
       try {
-        Thread.sleep(s.duration().toMillis());
+        if (scope.awaitAbort(s.duration().toMillis())) {
+          throw new NodeFailedException("node [" + path + "]: aborted while sleeping");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new NodeFailedException("node [" + path + "]: interrupted while sleeping");
@@ -374,14 +509,116 @@ final class WorkflowEngine {
     return spec != null && spec.form() == MapTaskSpec.Form.LEGACY;
   }
 
-  private LiteralMap runMap(String path, LiteralMap inputs) {
+  /**
+   * Elements from which a map whose outputs only feed other maps' mapped inputs passes them on as
+   * references to shards its workers wrote, rather than through the driver's memory.
+   */
+  static final long REFERENCE_THRESHOLD = 10_000;
+
+  /**
+   * The map's number of elements as far as its inputs tell before it runs: the longest mapped list;
+   * an input given by reference counts as big.
+   */
+  private static long size(MapTaskSpec spec, LiteralMap inputs) {
+    long size = 0;
+    for (Map.Entry<String, Literal> e : inputs.getLiteralsMap().entrySet()) {
+      if (spec.boundInputs().contains(e.getKey())) {
+        continue;
+      }
+      Literal value = e.getValue();
+      if (value.hasCollection()) {
+        size = Math.max(size, value.getCollection().getLiteralsCount());
+      } else if (value.hasOffloadedMetadata()
+          || (value.hasScalar() && value.getScalar().hasBlob())) {
+        return Long.MAX_VALUE;
+      }
+    }
+    return size;
+  }
+
+  /**
+   * The array nodes of {@code graph} whose outputs may pass to the next nodes as references: every
+   * use of them is a promise bound whole (no attribute path) to a mapped input of another array
+   * node; none is read by a task, a branch, a sub-workflow or the workflow's outputs, which need
+   * the values themselves.
+   */
+  Set<String> byReference(String prefix, ExecutionGraph graph) {
+    Set<String> candidates = new HashSet<>();
+    Set<String> used = new HashSet<>();
+    Set<String> excluded = new HashSet<>();
+    for (GraphNode n : graph.nodes()) {
+      if (n.target() instanceof ArrayCall) {
+        candidates.add(n.id());
+      }
+    }
+    for (GraphNode n : graph.nodes()) {
+      MapTaskSpec spec = n.target() instanceof ArrayCall ? specs.get(prefix + n.id()) : null;
+      for (Binding b : n.inputs()) {
+        BindingData d = b.getBinding();
+        if (spec != null
+            && d.hasPromise()
+            && d.getPromise().getAttrPathCount() == 0
+            && !spec.boundInputs().contains(b.getVar())) {
+          used.add(d.getPromise().getNodeId());
+        } else {
+          promiseNodes(d, excluded);
+        }
+      }
+      if (n.target() instanceof Branch br) {
+        // Conditions and the nodes a branch runs read the values.
+        excluded.addAll(n.upstream());
+        for (Case c : br.cases()) {
+          c.then().inputs().forEach(b -> promiseNodes(b.getBinding(), excluded));
+        }
+        br.elseNode()
+            .ifPresent(e -> e.inputs().forEach(b -> promiseNodes(b.getBinding(), excluded)));
+      }
+    }
+    graph.outputs().forEach(b -> promiseNodes(b.getBinding(), excluded));
+    candidates.retainAll(used);
+    candidates.removeAll(excluded);
+    return candidates;
+  }
+
+  private static void promiseNodes(BindingData d, Set<String> into) {
+    switch (d.getValueCase()) {
+      case PROMISE -> into.add(d.getPromise().getNodeId());
+      case COLLECTION -> d.getCollection().getBindingsList().forEach(x -> promiseNodes(x, into));
+      case MAP -> d.getMap().getBindingsMap().values().forEach(x -> promiseNodes(x, into));
+      default -> {}
+    }
+  }
+
+  private LiteralMap runMap(String path, LiteralMap inputs, Scope scope, boolean byReference) {
     MapTaskSpec spec = specs.get(path);
     if (spec == null) {
       throw new AssertionError("no map prepared for node " + path);
     }
     String runId = UUID.randomUUID().toString();
     String folder = workDir + "/" + folderName(path);
-    MapResult result = FlyteBeam.runNode(spec, inputs, options, runs, folder, runId, plan -> {});
+    Optional<String> shards =
+        byReference && size(spec, inputs) >= REFERENCE_THRESHOLD
+            ? Optional.of(folder + "/outputs")
+            : Optional.empty();
+    scope.started(runId, folder);
+    MapResult result;
+    try {
+      result =
+          FlyteBeam.runNode(
+              spec,
+              inputs,
+              options,
+              runs,
+              folder,
+              runId,
+              shards,
+              plan -> observer.mapStarted(path, plan));
+    } finally {
+      scope.ended(runId);
+    }
+    if (spec.form() != MapTaskSpec.Form.TASK_NODE) {
+      verdicts.put(path, result.verdict());
+    }
     try {
       if (!result.success()) {
         String errors = result.verdict().errors().format();

@@ -6,6 +6,7 @@ import flyteidl.core.Literals.LiteralMap;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.flytebeam.beam.MapVerdict;
 
 /**
  * The result of {@link FlyteBeam#runWorkflow}: the workflow's outputs (when it succeeded), each
@@ -37,7 +38,9 @@ public record WorkflowResult(
     SUCCEEDED,
     FAILED,
     /** It did not run: an upstream node failed, or the run was aborted. */
-    SKIPPED
+    SKIPPED,
+    /** It was running when another node's failure aborted its workflow (FAIL_IMMEDIATELY). */
+    ABORTED
   }
 
   /**
@@ -48,16 +51,30 @@ public record WorkflowResult(
    * @param started when it started (its inputs resolved); {@code null}-free: skipped nodes carry
    *     the time they were skipped
    * @param ended when it ended
-   * @param error why it failed; empty unless it failed
+   * @param error why it failed or was aborted; empty otherwise
+   * @param elements for a map (an array node, a legacy map task) that ran: its elements' counts and
+   *     the verdict of its success criteria
    */
   public record NodeOutcome(
-      String path, Status status, Instant started, Instant ended, Optional<String> error) {
+      String path,
+      Status status,
+      Instant started,
+      Instant ended,
+      Optional<String> error,
+      Optional<MapVerdict> elements) {
     public NodeOutcome {
       requireNonNull(path, "path");
       requireNonNull(status, "status");
       requireNonNull(started, "started");
       requireNonNull(ended, "ended");
       requireNonNull(error, "error");
+      requireNonNull(elements, "elements");
+    }
+
+    /** A node that ran no map. */
+    public NodeOutcome(
+        String path, Status status, Instant started, Instant ended, Optional<String> error) {
+      this(path, status, started, ended, error, Optional.empty());
     }
   }
 }

@@ -52,7 +52,12 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     SubTask subTask = plan.spec().subTask();
     inputs = plan.inputs();
     control =
-        RunControl.forRun(plan.runId(), plan.size(), plan.required(), plan.spec().runAllSubNodes());
+        RunControl.forRun(
+            plan.runId(),
+            plan.size(),
+            plan.required(),
+            plan.spec().runAllSubNodes(),
+            plan.stopFile());
     progress = RunProgress.forWorker(plan.runId(), plan.workDir(), plan.progressSecret());
     invoker = Invokers.create(plan.invokerContext());
     runner = new ElementRunner(invoker, subTask.retries(), subTask.timeout(), control);

@@ -402,6 +402,19 @@ public final class MapRunPlan implements Serializable {
     return join(workDir, "sources.bin");
   }
 
+  /**
+   * The file whose presence stops the run on every worker (see {@link
+   * org.flytebeam.exec.RunControl#abort}).
+   */
+  public String stopFile() {
+    return stopFile(workDir);
+  }
+
+  /** The stop file of the run whose folder is {@code workDir}. */
+  public static String stopFile(String workDir) {
+    return join(workDir, "stop");
+  }
+
   public String resultsDir() {
     return join(workDir, "results");
   }

@@ -93,7 +93,12 @@ public final class InputReferences {
       if (value.hasOffloadedMetadata()) {
         reference = planner.offloaded(name, itemType, value.getOffloadedMetadata());
       } else if (value.hasScalar() && value.getScalar().hasBlob()) {
-        reference = planner.blob(name, itemType, value.getScalar().getBlob());
+        reference =
+            planner.blob(
+                name,
+                itemType,
+                value.getScalar().getBlob(),
+                value.getMetadataMap().get(OutputShards.OUTPUT_KEY));
       }
       if (reference != null) {
         references.put(name, reference);
@@ -221,7 +226,7 @@ public final class InputReferences {
       firstElement += index.elements();
       firstLine += index.lines();
     }
-    return new JsonLinesSource(r.input(), r.itemType(), r.files(), chunks);
+    return new JsonLinesSource(r.input(), r.itemType(), r.files(), chunks, r.outputField());
   }
 
   /** A bound input's offloaded literal, read whole. */

@@ -32,6 +32,7 @@ public final class JsonLinesSource implements ElementSource, Serializable {
   private final String[] files;
   private final Chunk[] chunks;
   private final long size;
+  private final String outputField;
 
   /**
    * A counted chunk.
@@ -53,6 +54,21 @@ public final class JsonLinesSource implements ElementSource, Serializable {
    */
   public JsonLinesSource(
       String input, LiteralType itemType, List<String> files, List<Chunk> chunks) {
+    this(input, itemType, files, chunks, null);
+  }
+
+  /**
+   * As {@link #JsonLinesSource(String, LiteralType, List, List)}, for a map's output shards ({@link
+   * OutputShards}): each line's item is its output {@code outputField} ({@code null}, Flyte's none,
+   * for an element that did not succeed).
+   */
+  public JsonLinesSource(
+      String input,
+      LiteralType itemType,
+      List<String> files,
+      List<Chunk> chunks,
+      String outputField) {
+    this.outputField = outputField;
     this.input = input;
     this.itemType = new ItemType(itemType);
     this.files = files.toArray(new String[0]);
@@ -239,11 +255,39 @@ public final class JsonLinesSource implements ElementSource, Serializable {
                     + " one line; fix or remove that line",
                 path, number, firstLine(why), index, input));
       }
+      if (outputField != null) {
+        JsonNode outputs = node.get("outputs");
+        JsonNode value = outputs == null ? null : outputs.get(outputField);
+        if (value == null) {
+          throw new InvalidElementException(
+              String.format(
+                  "%s:%d has no output [%s]: item [%d] of input [%s] is read from a map's output"
+                      + " shards, whose lines hold {\"index\":..., \"outputs\":{...}}",
+                  path, number, outputField, index, input));
+        }
+        node = value;
+      }
       try {
         return PlainJson.fromJson(input + "[" + index + "]", node, itemType.get());
       } catch (LiteralTypeException e) {
+        if (outputField != null && node.isObject() && node.size() == 1 && node.has("literal")) {
+          // An output with no plain JSON form, written as its protobuf JSON (OutputShards).
+          return protobufLiteral(node.get("literal"), path, number);
+        }
         throw new InvalidElementException(
             String.format("%s:%d: %s; fix that line", path, number, e.getMessage()));
+      }
+    }
+
+    private static Literal protobufLiteral(JsonNode json, String path, long number)
+        throws InvalidElementException {
+      try {
+        Literal.Builder literal = Literal.newBuilder();
+        com.google.protobuf.util.JsonFormat.parser().merge(json.toString(), literal);
+        return literal.build();
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new InvalidElementException(
+            String.format("%s:%d: its literal does not parse: %s", path, number, e.getMessage()));
       }
     }
 

@@ -61,6 +61,13 @@ public final class OutputShards {
   /** The blob format of the outputs' multipart blobs. */
   public static final String FORMAT = "jsonl";
 
+  /**
+   * The key, in the metadata of each output's blob literal, of the output's name: a map given such
+   * a blob as a mapped input reads that output of each line (see {@link JsonLinesSource}), so one
+   * map's (or one run's) outputs feed the next without anyone holding them whole.
+   */
+  public static final String OUTPUT_KEY = "flyte-beam.output";
+
   /** The marker of the run that writes in the folder. */
   public static final String CLAIM_FILE = "_claim";
 
@@ -91,7 +98,7 @@ public final class OutputShards {
     Literal blob = Literals.of(new Blob(elementsDir(outputsDir), FORMAT, true));
     LiteralMap.Builder map = LiteralMap.newBuilder();
     for (String name : names) {
-      map.putLiterals(name, blob);
+      map.putLiterals(name, blob.toBuilder().putMetadata(OUTPUT_KEY, name).build());
     }
     return map.build();
   }

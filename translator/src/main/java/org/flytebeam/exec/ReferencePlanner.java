@@ -28,7 +28,10 @@ import org.flytebeam.types.LiteralTypes;
  * added to the list it was given, never thrown. For {@link InputReferences}.
  */
 final class ReferencePlanner {
-  /** One mapped input given by reference, and the index tasks of its pieces. */
+  /**
+   * One mapped input given by reference, and the index tasks of its pieces; {@code outputField}:
+   * for a map's output shards, the output each line's item is (else null, each line an item).
+   */
   record Reference(
       String input,
       LiteralType itemType,
@@ -36,7 +39,8 @@ final class ReferencePlanner {
       String uri,
       List<String> files,
       List<Integer> taskFiles,
-      List<IndexTask> tasks) {}
+      List<IndexTask> tasks,
+      String outputField) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -76,10 +80,21 @@ final class ReferencePlanner {
     IndexTask task =
         new IndexTask(IndexTask.Kind.OFFLOADED_LITERAL, file, 0, 0, stride, resultFile());
     return new Reference(
-        name, itemType, task.kind(), offloaded.getUri(), List.of(file), List.of(0), List.of(task));
+        name,
+        itemType,
+        task.kind(),
+        offloaded.getUri(),
+        List.of(file),
+        List.of(0),
+        List.of(task),
+        null);
   }
 
-  Reference blob(String name, LiteralType itemType, Blob blob) {
+  /**
+   * A blob for a mapped input; {@code outputField}: the output to read of each line of a map's
+   * output shards ({@link OutputShards#OUTPUT_KEY}), else null.
+   */
+  Reference blob(String name, LiteralType itemType, Blob blob, String outputField) {
     String uri = blob.getUri();
     String format = blob.getMetadata().getType().getFormat();
     boolean multipart =
@@ -124,11 +139,11 @@ final class ReferencePlanner {
     if (files == null) {
       return null;
     }
-    return jsonLinesReference(name, itemType, uri, files);
+    return jsonLinesReference(name, itemType, uri, files, outputField);
   }
 
   private Reference jsonLinesReference(
-      String name, LiteralType itemType, String uri, List<Metadata> files) {
+      String name, LiteralType itemType, String uri, List<Metadata> files, String outputField) {
     List<String> paths = new ArrayList<>();
     List<Integer> taskFiles = new ArrayList<>();
     List<IndexTask> tasks = new ArrayList<>();
@@ -149,7 +164,7 @@ final class ReferencePlanner {
       }
     }
     return new Reference(
-        name, itemType, IndexTask.Kind.JSON_LINES_CHUNK, uri, paths, taskFiles, tasks);
+        name, itemType, IndexTask.Kind.JSON_LINES_CHUNK, uri, paths, taskFiles, tasks, outputField);
   }
 
   /** Each matching file one item: their list is written as JSON Lines of blobs. */
@@ -194,7 +209,7 @@ final class ReferencePlanner {
                 .setIsReadSeekEfficient(true)
                 .setLastModifiedMillis(0)
                 .build());
-    return jsonLinesReference(name, itemType, uri, one);
+    return jsonLinesReference(name, itemType, uri, one, null);
   }
 
   /** The files a pattern or path matches, sorted by path, folders left out; null if none. */

@@ -1,8 +1,14 @@
 package org.flytebeam.exec;
 
+import java.io.IOException;
 import java.util.BitSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
  * Fail fast across a run: counts terminal failures by index (so a re-executed element is not
@@ -11,6 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>One instance per run per JVM, found by run id. On runners that execute in the driver's JVM
  * (the DirectRunner, Spark {@code local[N]}) every worker thread shares the driver's instance.
+ *
+ * <p>A run can also be aborted from outside (a workflow that fails immediately aborts the nodes
+ * still running): {@link #abort} stops it in this JVM, and a stop file in the run's folder, which
+ * workers in other JVMs look for every few seconds, stops it there.
  */
 public final class RunControl {
   private static final Map<String, RunControl> RUNS = new ConcurrentHashMap<>();
@@ -18,6 +28,14 @@ public final class RunControl {
   /** Set once by a signal: stops every run of this JVM, also those whose control comes later. */
   private static volatile boolean interrupted;
 
+  /** Runs aborted in this JVM, also those whose control comes later. */
+  private static final Set<String> ABORTED = ConcurrentHashMap.newKeySet();
+
+  /** How often a worker looks for the stop file of its run. */
+  static final long STOP_CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private final String stopFile;
+  private volatile long nextStopCheck;
   private final long size;
   private final long required;
   private final boolean runAll;
@@ -25,15 +43,44 @@ public final class RunControl {
   private long failedCount;
   private volatile boolean stopped;
 
-  private RunControl(long size, long required, boolean runAll) {
+  private RunControl(long size, long required, boolean runAll, String stopFile, boolean aborted) {
     this.size = size;
     this.required = required;
     this.runAll = runAll;
+    this.stopFile = stopFile;
+    this.nextStopCheck = System.nanoTime();
+    this.stopped = aborted;
   }
 
-  /** The control of {@code runId} in this JVM, created on first use. */
+  /** The control of {@code runId} in this JVM, created on first use; no stop file. */
   public static RunControl forRun(String runId, long size, long required, boolean runAll) {
-    return RUNS.computeIfAbsent(runId, id -> new RunControl(size, required, runAll));
+    return forRun(runId, size, required, runAll, null);
+  }
+
+  /**
+   * The control of {@code runId} in this JVM, created on first use, stopping the run too once
+   * {@code stopFile} (if not null) exists.
+   */
+  public static RunControl forRun(
+      String runId, long size, long required, boolean runAll, String stopFile) {
+    return RUNS.computeIfAbsent(
+        runId, id -> new RunControl(size, required, runAll, stopFile, ABORTED.contains(id)));
+  }
+
+  /**
+   * Aborts run {@code runId} in this JVM: no element or attempt starts any more, a running process
+   * is stopped; elements not run end as aborted. Workers in other JVMs learn of it from the run's
+   * stop file, which the caller writes.
+   */
+  public static void abort(String runId) {
+    ABORTED.add(runId);
+    // Under the map's lock for the key: a control being created now sees ABORTED.
+    RUNS.computeIfPresent(
+        runId,
+        (id, control) -> {
+          control.stopped = true;
+          return control;
+        });
   }
 
   /**
@@ -65,11 +112,35 @@ public final class RunControl {
   /** Forgets a finished run. */
   public static void release(String runId) {
     RUNS.remove(runId);
+    ABORTED.remove(runId);
   }
 
   /** Whether no further element (or attempt) should start. */
   public boolean stopped() {
-    return stopped || interrupted;
+    if (stopped || interrupted) {
+      return true;
+    }
+    if (stopFile != null) {
+      long now = System.nanoTime();
+      if (now - nextStopCheck >= 0) {
+        nextStopCheck = now + STOP_CHECK_NANOS;
+        if (exists(stopFile)) {
+          stopped = true;
+        }
+      }
+    }
+    return stopped;
+  }
+
+  /** Whether {@code path} exists, on any file system Beam opens; false when it cannot be told. */
+  private static boolean exists(String path) {
+    try {
+      MatchResult match = FileSystems.match(path, EmptyMatchTreatment.ALLOW);
+      return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();
+    } catch (IOException | RuntimeException e) {
+      // A store that cannot be reached now is asked again at the next check.
+      return false;
+    }
   }
 
   /** Records an element's terminal status. */

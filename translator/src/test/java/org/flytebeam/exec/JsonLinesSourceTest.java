@@ -313,4 +313,34 @@ class JsonLinesSourceTest {
     assertThat(JsonLinesSource.index(file.toString(), 3, 9, 1).offsets()).containsExactly(5L);
     assertThat(JsonLinesSource.index(file.toString(), 9, 9, 1).elements()).isZero();
   }
+
+  @Test
+  void shouldReadOneOutputOfAMapsOutputShardsNamedInTheBlobsMetadata() throws Exception {
+    Path out = dir.resolve("out");
+    Path elements = Files.createDirectories(Path.of(OutputShards.elementsDir(out.toString())));
+    Files.writeString(
+        elements.resolve("part-000000000000-000000000002.jsonl"),
+        "{\"index\":0,\"outputs\":{\"o0\":\"a\",\"o1\":1}}\n"
+            + "{\"index\":1,\"outputs\":{\"o0\":null,\"o1\":null}}\n");
+    Files.writeString(
+        elements.resolve("part-000000000002-000000000004.jsonl"),
+        "{\"index\":2,\"outputs\":{\"o0\":\"c\",\"o1\":3}}\n"
+            + "{\"index\":3,\"outputs\":{\"o1\":4}}\n");
+    LiteralMap refs = OutputShards.references(out.toString(), List.of("o0", "o1"));
+    LiteralMap inputs =
+        LiteralMap.newBuilder().putLiterals("s", refs.getLiteralsOrThrow("o0")).build();
+
+    ElementSource source = source(ECHO, inputs, "s", 1 << 20, 2);
+
+    assertThat(source.size()).isEqualTo(4);
+    try (ElementSource.Reader reader = source.read(0, 4)) {
+      assertThat(reader.next().getScalar().getPrimitive().getStringValue()).isEqualTo("a");
+      // A failed element's none is not a string: that element fails, not the range.
+      assertThatThrownBy(reader::next).isInstanceOf(InvalidElementException.class);
+      assertThat(reader.next().getScalar().getPrimitive().getStringValue()).isEqualTo("c");
+      assertThatThrownBy(reader::next)
+          .isInstanceOf(InvalidElementException.class)
+          .hasMessageContaining("has no output [o0]");
+    }
+  }
 }
