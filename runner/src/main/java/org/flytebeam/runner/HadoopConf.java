@@ -27,9 +27,10 @@ import org.xml.sax.SAXException;
  * and, since the option travels with the pipeline, on every executor, also where the executors'
  * machines have no such folder or variable.
  *
- * <p>It reads what Beam's own default reads, {@code core-site.xml} and {@code hdfs-site.xml}, as
- * Hadoop's {@code Configuration} does: each {@code <property>}'s {@code name} and {@code value},
- * later files winning; values are kept as written ({@code ${...}} is expanded by Hadoop when read).
+ * <p>It reads what Beam's own default reads, {@code core-site.xml} and {@code hdfs-site.xml} (from
+ * the folder, else from the class path as Hadoop does), as Hadoop's {@code Configuration} does:
+ * each {@code <property>}'s {@code name} and {@code value}, later files winning; values are kept as
+ * written ({@code ${...}} is expanded by Hadoop when read).
  */
 final class HadoopConf {
   static final List<String> FILES = List.of("core-site.xml", "hdfs-site.xml");
@@ -40,10 +41,17 @@ final class HadoopConf {
   /**
    * The Beam option for {@code beamArgs}: from {@code --hadoop-conf} when given (an error when it
    * is not a configuration folder), else from {@code HADOOP_CONF_DIR} or {@code YARN_CONF_DIR} when
-   * one names a folder holding one of {@link #FILES}; none when {@code beamArgs} already sets it.
+   * one names a folder holding one of {@link #FILES}, else from those files on the class path; none
+   * when {@code beamArgs} already sets it.
    */
   static Optional<String> beamOption(
       String hadoopConf, Map<String, String> env, List<String> beamArgs) {
+    return beamOption(hadoopConf, env, beamArgs, Thread.currentThread().getContextClassLoader());
+  }
+
+  /** As {@link #beamOption(String, Map, List)}, the class path being {@code loader}'s. */
+  static Optional<String> beamOption(
+      String hadoopConf, Map<String, String> env, List<String> beamArgs, ClassLoader loader) {
     boolean given =
         beamArgs.stream()
             .anyMatch(a -> a.equals("--" + OPTION) || a.startsWith("--" + OPTION + "="));
@@ -65,6 +73,17 @@ final class HadoopConf {
       String value = env.get(variable);
       if (value != null && !value.isBlank() && hasConfiguration(Path.of(value))) {
         read(Path.of(value), variable).forEach(merged::putIfAbsent);
+      }
+    }
+    if (merged.isEmpty()) {
+      // As Hadoop's own Configuration: the class path's files. A YARN container has the
+      // submitter's Hadoop configuration there (Spark's __spark_conf__/__hadoop_conf__), and no
+      // HADOOP_CONF_DIR: this is how a cluster-mode driver reaches hdfs://.
+      for (String name : FILES) {
+        java.net.URL resource = loader == null ? null : loader.getResource(name);
+        if (resource != null) {
+          merged.putAll(properties(resource, "the class path"));
+        }
       }
     }
     return merged.isEmpty() ? Optional.empty() : Optional.of(option(merged));
@@ -101,8 +120,16 @@ final class HadoopConf {
   }
 
   private static Map<String, String> properties(Path file, String source) {
+    try {
+      return properties(file.toUri().toURL(), source);
+    } catch (java.net.MalformedURLException e) {
+      throw new IllegalStateException("a local path is a URL", e);
+    }
+  }
+
+  private static Map<String, String> properties(java.net.URL file, String source) {
     Document document;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = file.openStream()) {
       document = parser().parse(in);
     } catch (IOException | SAXException | ParserConfigurationException e) {
       throw new InvalidDefinitionException(

@@ -69,15 +69,31 @@ class HadoopConfTest {
 
     Optional<String> option =
         HadoopConf.beamOption(null, Map.of("HADOOP_CONF_DIR", dir.toString()), List.of());
-    Optional<String> none = HadoopConf.beamOption(null, Map.of(), List.of());
+    ClassLoader empty = new java.net.URLClassLoader(new java.net.URL[0], null);
+    Optional<String> none = HadoopConf.beamOption(null, Map.of(), List.of(), empty);
     Optional<String> missing =
         HadoopConf.beamOption(
-            null, Map.of("HADOOP_CONF_DIR", dir.resolve("no").toString()), List.of());
+            null, Map.of("HADOOP_CONF_DIR", dir.resolve("no").toString()), List.of(), empty);
 
     assertThat(configuration(option.orElseThrow()).get("fs.defaultFS").asText())
         .isEqualTo("hdfs://env:9000");
     assertThat(none).isEmpty();
     assertThat(missing).as("left to Beam, which ignores it too").isEmpty();
+  }
+
+  @Test
+  void shouldFallBackToTheClassPathAsAYarnContainerHasIt() throws IOException {
+    // A YARN container: no HADOOP_CONF_DIR, the submitter's configuration on the class path.
+    Path classes = Files.createDirectories(dir.resolve("__hadoop_conf__"));
+    Files.writeString(classes.resolve("core-site.xml"), site("fs.defaultFS", "hdfs://cp:8020"));
+    try (java.net.URLClassLoader loader =
+        new java.net.URLClassLoader(new java.net.URL[] {classes.toUri().toURL()}, null)) {
+
+      Optional<String> option = HadoopConf.beamOption(null, Map.of(), List.of(), loader);
+
+      assertThat(configuration(option.orElseThrow()).get("fs.defaultFS").asText())
+          .isEqualTo("hdfs://cp:8020");
+    }
   }
 
   @Test

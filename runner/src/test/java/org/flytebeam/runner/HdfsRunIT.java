@@ -52,7 +52,7 @@ class HdfsRunIT {
    * Elements of the cached runs: every cache entry is a file written and renamed on HDFS, about 0.1
    * to 0.3 s each on a loaded machine.
    */
-  private static final int CACHED = 300;
+  private static final int CACHED = 60;
 
   private final Path launcher = Path.of(System.getProperty("flytebeam.it.launcher"));
   private final Path examplesJar = Path.of(System.getProperty("flytebeam.it.examplesJar"));
