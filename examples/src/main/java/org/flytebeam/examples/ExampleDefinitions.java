@@ -1,6 +1,9 @@
 package org.flytebeam.examples;
 
 import com.google.protobuf.util.JsonFormat;
+import flyteidl.core.Compiler.CompiledTask;
+import flyteidl.core.Compiler.CompiledWorkflow;
+import flyteidl.core.Compiler.CompiledWorkflowClosure;
 import flyteidl.core.IdentifierOuterClass.Identifier;
 import flyteidl.core.IdentifierOuterClass.ResourceType;
 import flyteidl.core.Interface.TypedInterface;
@@ -27,6 +30,8 @@ import java.util.Map;
 import org.flytebeam.idl.DefinitionWriter;
 import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
+import org.flytebeam.spec.MappedInterface;
+import org.flytebeam.spec.WorkflowMap;
 import org.flytebeam.types.Literals;
 
 /**
@@ -50,6 +55,12 @@ public final class ExampleDefinitions {
   /** The name of the example workflow {@code sum-of-squares}. */
   public static final String SUM_OF_SQUARES = "org.flytebeam.examples.sum_of_squares";
 
+  /** The map over a sub-workflow ({@link #mapOverWorkflow}). */
+  public static final String MAP_OVER_WORKFLOW = "org.flytebeam.examples.map_checked_times_ten";
+
+  /** The workflow each element of {@link #MAP_OVER_WORKFLOW} runs. */
+  public static final String CHECKED_TIMES_TEN = "org.flytebeam.examples.checked_times_ten";
+
   /** File name stem to definition. */
   public static Map<String, MapTaskSpec> all() {
     return Map.of(
@@ -66,6 +77,17 @@ public final class ExampleDefinitions {
     Map<String, WorkflowClosure> out = new LinkedHashMap<>();
     out.put("square-then-total", squareThenTotal());
     out.put("sum-of-squares", sumOfSquares());
+    return out;
+  }
+
+  /**
+   * File name stem to workflow definitions that need sub-workflows, as {@code
+   * CompiledWorkflowClosure}s (what flytectl and the console hand out): a core {@code
+   * WorkflowClosure} has no room for them.
+   */
+  public static Map<String, CompiledWorkflowClosure> compiledWorkflows() {
+    Map<String, CompiledWorkflowClosure> out = new LinkedHashMap<>();
+    out.put("map-over-workflow", mapOverWorkflow());
     return out;
   }
 
@@ -134,6 +156,59 @@ public final class ExampleDefinitions {
         .addTasks(total)
         .addTasks(format)
         .addTasks(upper)
+        .build();
+  }
+
+  /**
+   * {@code map_checked_times_ten(xs: List[int]) -> List[Optional[int]]}: a map over the
+   * sub-workflow {@code checked_times_ten(x: int) -> int} ({@code n0 = fail_if_equal(x, bad=1)},
+   * {@code n1 = multiply(n0, 10, 1)}), written as flytekit writes {@code map_task(workflow)} with
+   * {@code min_success_ratio=0.75}: over [1, 2, 3, 4] element 0 fails in its node n0 and the map
+   * still succeeds with [null, 20, 30, 40].
+   */
+  static CompiledWorkflowClosure mapOverWorkflow() {
+    TaskTemplate check = MapTask.javaTaskTemplate(new FailIfEqual());
+    TaskTemplate multiply = MapTask.javaTaskTemplate(new Multiply());
+    TypedInterface elementIface =
+        interfaceOf(ordered("x", input(check, "x")), ordered("o0", output(multiply, "o0")));
+    WorkflowTemplate element =
+        workflow(CHECKED_TIMES_TEN, elementIface)
+            .addNodes(
+                taskNode("n0", check, ordered("x", promise("", "x"), "bad", value(Literals.of(1)))))
+            .addNodes(
+                taskNode(
+                    "n1",
+                    multiply,
+                    ordered(
+                        "a",
+                        promise("n0", "o0"),
+                        "b",
+                        value(Literals.of(10)),
+                        "c",
+                        value(Literals.of(1)))))
+            .addOutputs(binding("o0", promise("n1", "o0")))
+            .build();
+    float ratio = 0.75f;
+    TypedInterface mapped =
+        MappedInterface.of(elementIface, List.of(), java.util.Optional.of(ratio));
+    WorkflowTemplate top =
+        workflow(
+                MAP_OVER_WORKFLOW,
+                interfaceOf(
+                    ordered("xs", mapped.getInputs().getVariablesOrThrow("x")),
+                    ordered("o0", mapped.getOutputs().getVariablesOrThrow("o0"))))
+            .addNodes(
+                WorkflowMap.overSubWorkflow(element.getId())
+                    .minSuccessRatio(ratio)
+                    .input("x", promise("", "xs"))
+                    .node("n0"))
+            .addOutputs(binding("o0", promise("n0", "o0")))
+            .build();
+    return CompiledWorkflowClosure.newBuilder()
+        .setPrimary(CompiledWorkflow.newBuilder().setTemplate(top))
+        .addSubWorkflows(CompiledWorkflow.newBuilder().setTemplate(element))
+        .addTasks(CompiledTask.newBuilder().setTemplate(check))
+        .addTasks(CompiledTask.newBuilder().setTemplate(multiply))
         .build();
   }
 
@@ -228,7 +303,7 @@ public final class ExampleDefinitions {
   }
 
   /** The JSON of a workflow definition, as the committed file holds it. */
-  public static String toJson(WorkflowClosure closure) {
+  public static String toJson(com.google.protobuf.MessageOrBuilder closure) {
     try {
       return JsonFormat.printer().print(closure) + "\n";
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
@@ -243,6 +318,10 @@ public final class ExampleDefinitions {
       DefinitionWriter.write(e.getValue(), dir.resolve(e.getKey() + ".def.json"));
     }
     for (Map.Entry<String, WorkflowClosure> e : workflows().entrySet()) {
+      Files.writeString(
+          dir.resolve(e.getKey() + ".wf.json"), toJson(e.getValue()), StandardCharsets.UTF_8);
+    }
+    for (Map.Entry<String, CompiledWorkflowClosure> e : compiledWorkflows().entrySet()) {
       Files.writeString(
           dir.resolve(e.getKey() + ".wf.json"), toJson(e.getValue()), StandardCharsets.UTF_8);
     }

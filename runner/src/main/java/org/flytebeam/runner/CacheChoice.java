@@ -34,7 +34,10 @@ final class CacheChoice {
   static Choice choose(SubTask subTask, RunOptions options, boolean localWorkers) {
     String task = subTask.id().name();
     boolean asked = options.cacheDir().isPresent() || options.cacheMode() == CacheMode.OVERWRITE;
-    if (subTask.cacheVersion().isEmpty()) {
+    // A map over a launch plan caches per task node inside its elements: the run's cache settings
+    // reach them whatever the element itself says.
+    boolean workflowElement = org.flytebeam.graph.WorkflowElements.is(subTask.template());
+    if (subTask.cacheVersion().isEmpty() && !workflowElement) {
       return new Choice(
           CacheSettings.disabled(),
           asked && options.cacheMode() != CacheMode.DISABLED

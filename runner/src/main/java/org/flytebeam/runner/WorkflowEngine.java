@@ -35,6 +35,7 @@ import org.flytebeam.graph.BindingResolver;
 import org.flytebeam.graph.Conditions;
 import org.flytebeam.graph.ExecutionGraph;
 import org.flytebeam.graph.ExecutionGraph.ArrayCall;
+import org.flytebeam.graph.ExecutionGraph.ArrayWorkflowCall;
 import org.flytebeam.graph.ExecutionGraph.Branch;
 import org.flytebeam.graph.ExecutionGraph.Case;
 import org.flytebeam.graph.ExecutionGraph.GraphNode;
@@ -155,6 +156,15 @@ final class WorkflowEngine {
               .setArrayNode(a.arrayNode())
               .build();
       out.put(path, DefinitionReader.readArrayNode(node, task, n.iface()));
+    } else if (target instanceof ArrayWorkflowCall a) {
+      Node node =
+          Node.newBuilder()
+              .setId(n.id())
+              .setMetadata(n.metadata())
+              .addAllInputs(n.inputs())
+              .setArrayNode(a.arrayNode())
+              .build();
+      out.put(path, DefinitionReader.readWorkflowArrayNode(node, a, n.iface()));
     } else if (target instanceof SubWorkflow s) {
       collectSpecs(path + "/", s.graph(), out, warnings);
     } else if (target instanceof LaunchPlanCall l) {
@@ -444,6 +454,9 @@ final class WorkflowEngine {
       return out.build();
     } else if (target instanceof ArrayCall) {
       return runMap(path, inputsOf(path, n, promises), scope, byReference);
+    } else if (target instanceof ArrayWorkflowCall) {
+      // A map over a workflow: its outputs pass by value (byReference considers task maps only).
+      return runMap(path, inputsOf(path, n, promises), scope, false);
     } else if (target instanceof SubWorkflow s) {
       return run(path + "/", s.graph(), inputsOf(path, n, promises), scope.child());
     } else if (target instanceof LaunchPlanCall l) {

@@ -81,4 +81,27 @@ class ExampleDefinitionsTest {
       assertThat(cli.out().replaceAll("\\s+", "")).as(e.getKey()).isEqualTo(e.getValue());
     }
   }
+
+  @Test
+  void theMapOverAWorkflowIsWhatTheBuilderWritesAndRunsWithItsFailedElementAsNull()
+      throws IOException {
+    for (var e : ExampleDefinitions.compiledWorkflows().entrySet()) {
+      Path file = DIR.resolve(e.getKey() + ".wf.json");
+      assertThat(Files.readString(file).strip())
+          .as("%s: regenerate with ExampleDefinitions.main", file)
+          .isEqualTo(ExampleDefinitions.toJson(e.getValue()).strip());
+    }
+    Cli cli =
+        Cli.run(
+            "run",
+            "--definition",
+            DIR.resolve("map-over-workflow.wf.json").toString(),
+            "--workflow",
+            ExampleDefinitions.MAP_OVER_WORKFLOW,
+            "--inputs",
+            DIR.resolve("map-over-workflow.inputs.json").toString());
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.out().replaceAll("\\s+", "")).isEqualTo("{\"o0\":[null,20,30,40]}");
+  }
 }

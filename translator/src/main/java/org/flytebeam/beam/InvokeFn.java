@@ -59,7 +59,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
             plan.spec().runAllSubNodes(),
             plan.stopFile());
     progress = RunProgress.forWorker(plan.runId(), plan.workDir(), plan.progressSecret());
-    invoker = Invokers.create(plan.invokerContext());
+    invoker = Invokers.create(plan.invokerContext(), plan.cache());
     runner = new ElementRunner(invoker, subTask.retries(), subTask.timeout(), control);
     cache = ElementCache.open(plan.cache(), subTask);
     outputNames = plan.outputNames();

@@ -1,6 +1,8 @@
 package org.flytebeam.exec;
 
 import java.util.List;
+import org.flytebeam.cache.CacheSettings;
+import org.flytebeam.graph.WorkflowElements;
 import org.flytebeam.spec.SubTask;
 
 /**
@@ -20,6 +22,9 @@ public final class Invokers {
    */
   public static List<String> checkRunnable(InvokerContext context) {
     SubTask subTask = context.subTask();
+    if (WorkflowElements.is(subTask.template())) {
+      return WorkflowInvoker.check(context);
+    }
     if (subTask.isJavaTask()) {
       TaskRegistry.current().get(subTask.javaTaskName().orElseThrow());
       return List.of();
@@ -29,7 +34,18 @@ public final class Invokers {
 
   /** The invoker of one worker (one DoFn instance); see {@link #checkRunnable}. */
   public static ElementInvoker create(InvokerContext context) {
+    return create(context, CacheSettings.disabled());
+  }
+
+  /**
+   * As {@link #create(InvokerContext)}, for a run whose element cache is {@code cache}: an element
+   * that runs a whole workflow ({@link WorkflowInvoker}) uses it per task node inside.
+   */
+  public static ElementInvoker create(InvokerContext context, CacheSettings cache) {
     SubTask subTask = context.subTask();
+    if (WorkflowElements.is(subTask.template())) {
+      return new WorkflowInvoker(context, cache);
+    }
     if (subTask.isJavaTask()) {
       return new JavaTaskInvoker(TaskRegistry.current().get(subTask.javaTaskName().orElseThrow()));
     }

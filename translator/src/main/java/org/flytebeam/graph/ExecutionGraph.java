@@ -90,6 +90,35 @@ public record ExecutionGraph(
     }
   }
 
+  /**
+   * A map of a whole workflow over its list inputs (an ArrayNode whose sub-node is a workflow
+   * node): element i runs {@code graph} with item i of every mapped input, a launch plan's defaults
+   * and fixed inputs around them, on a worker; today's map semantics count elements whose workflow
+   * succeeded.
+   *
+   * @param arrayNode the ArrayNode as written (criteria, parallelism, sub-node)
+   * @param graph the workflow each element runs
+   * @param launchPlan the launch plan the sub-node names, or empty for a sub-workflow
+   * @param elementInterface one element's inputs (the workflow's, fixed inputs left out) and
+   *     outputs
+   * @param bundle what a worker needs to compile {@code graph} again (see {@link WorkflowBundle})
+   */
+  public record ArrayWorkflowCall(
+      ArrayNode arrayNode,
+      ExecutionGraph graph,
+      Optional<LaunchPlanDef> launchPlan,
+      TypedInterface elementInterface,
+      com.google.protobuf.Struct bundle)
+      implements Target {
+    public ArrayWorkflowCall {
+      requireNonNull(arrayNode, "arrayNode");
+      requireNonNull(graph, "graph");
+      requireNonNull(launchPlan, "launchPlan");
+      requireNonNull(elementInterface, "elementInterface");
+      requireNonNull(bundle, "bundle");
+    }
+  }
+
   /** A sub-workflow run inline. */
   public record SubWorkflow(ExecutionGraph graph) implements Target {
     public SubWorkflow {

@@ -27,4 +27,23 @@ public record LaunchPlanDef(
     requireNonNull(defaultInputs, "defaultInputs");
     requireNonNull(fixedInputs, "fixedInputs");
   }
+
+  /**
+   * The workflow inputs of one launch: the defaults, overridden by {@code given}, and the fixed
+   * inputs, which nothing overrides.
+   */
+  public LiteralMap inputsWith(LiteralMap given) {
+    LiteralMap.Builder in = LiteralMap.newBuilder();
+    defaultInputs
+        .getParametersMap()
+        .forEach(
+            (name, p) -> {
+              if (p.hasDefault()) {
+                in.putLiterals(name, p.getDefault());
+              }
+            });
+    in.putAllLiterals(given.getLiteralsMap());
+    in.putAllLiterals(fixedInputs.getLiteralsMap());
+    return in.build();
+  }
 }

@@ -34,6 +34,7 @@ import java.util.TreeSet;
 import java.util.function.BiFunction;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.graph.ExecutionGraph.ArrayCall;
+import org.flytebeam.graph.ExecutionGraph.ArrayWorkflowCall;
 import org.flytebeam.graph.ExecutionGraph.Branch;
 import org.flytebeam.graph.ExecutionGraph.Case;
 import org.flytebeam.graph.ExecutionGraph.GraphNode;
@@ -406,12 +407,15 @@ public final class WorkflowCompiler {
       }
       case ARRAY_NODE -> {
         Node sub = n.getArrayNode().getNode();
+        if (sub.hasWorkflowNode()) {
+          return arrayOfWorkflows(at, n);
+        }
         if (!sub.hasTaskNode()) {
           problems.add(
               at
                   + ": the array node maps a ["
                   + sub.getTargetCase()
-                  + "]; flyte-beam maps task nodes only");
+                  + "]; flyte-beam maps task nodes, launch plans and sub-workflows only");
           return null;
         }
         TaskTemplate task = task(at, sub.getTaskNode().getReferenceId().getName());
@@ -496,6 +500,83 @@ public final class WorkflowCompiler {
       }
       default -> throw new AssertionError(n.getTargetCase());
     }
+  }
+
+  /**
+   * An array node whose sub-node is a workflow node (flytekit's {@code map_task(launch_plan)}): its
+   * launch plan or sub-workflow compiled, its interface the element's (the workflow's inputs, a
+   * launch plan's fixed inputs left out, and outputs) as lists.
+   */
+  private GraphNode arrayOfWorkflows(String at, Node n) {
+    flyteidl.core.Workflow.ArrayNode array = n.getArrayNode();
+    WorkflowNode wn = array.getNode().getWorkflowNode();
+    ExecutionGraph graph;
+    Optional<LaunchPlanDef> launchPlan;
+    com.google.protobuf.Struct bundle;
+    if (wn.hasLaunchplanRef()) {
+      String ref = wn.getLaunchplanRef().getName();
+      LaunchPlanDef lp = inPackage(at, "launch plan", ref, pkg.launchPlans());
+      if (lp == null) {
+        return null;
+      }
+      graph = launchPlanGraph(lp, at + " launch plan [" + ref + "]");
+      launchPlan = Optional.of(lp);
+      bundle = graph == null ? null : WorkflowBundle.ofLaunchPlan(pkg, lp);
+    } else if (wn.hasSubWorkflowRef()) {
+      String ref = wn.getSubWorkflowRef().getName();
+      WorkflowTemplate wf = inPackage(at, "sub-workflow", ref, pkg.workflows());
+      if (wf == null) {
+        return null;
+      }
+      graph = workflow(wf);
+      launchPlan = Optional.empty();
+      bundle = graph == null ? null : WorkflowBundle.ofWorkflow(pkg, ref);
+    } else {
+      problems.add(
+          at
+              + ": the array node's workflow node refers to neither a sub-workflow nor a launch plan");
+      return null;
+    }
+    if (graph == null) {
+      return null;
+    }
+    Set<String> fixed =
+        launchPlan.map(lp -> lp.fixedInputs().getLiteralsMap().keySet()).orElse(Set.of());
+    TypedInterface.Builder element = graph.iface().toBuilder();
+    fixed.forEach(element.getInputsBuilder()::removeVariables);
+    // An input the node leaves unbound takes the launch plan's default in every element.
+    Set<String> bound = new TreeSet<>();
+    n.getInputsList().forEach(b -> bound.add(b.getVar()));
+    launchPlan.ifPresent(
+        lp ->
+            lp.defaultInputs()
+                .getParametersMap()
+                .forEach(
+                    (var, p) -> {
+                      if (!bound.contains(var) && (p.hasDefault() || !p.getRequired())) {
+                        element.getInputsBuilder().removeVariables(var);
+                      }
+                    }));
+    for (String b : array.getBoundInputsList()) {
+      if (!element.getInputs().getVariablesMap().containsKey(b)) {
+        problems.add(
+            at + ": bound input [" + b + "] is not an input of the workflow it maps; remove it");
+      }
+    }
+    Optional<Float> ratio =
+        array.getSuccessCriteriaCase()
+                == flyteidl.core.Workflow.ArrayNode.SuccessCriteriaCase.MIN_SUCCESS_RATIO
+            ? Optional.of(array.getMinSuccessRatio())
+            : Optional.empty();
+    TypedInterface iface =
+        org.flytebeam.spec.MappedInterface.of(
+            element.build(),
+            array.getBoundInputsList().stream()
+                .filter(element.getInputs().getVariablesMap()::containsKey)
+                .toList(),
+            ratio);
+    return graphNode(
+        n, iface, new ArrayWorkflowCall(array, graph, launchPlan, element.build(), bundle));
   }
 
   /** The graph node of {@code n}: its id, bindings, declared upstream ids and metadata. */
@@ -589,6 +670,39 @@ public final class WorkflowCompiler {
         boolean hasDefault = p != null && (p.hasDefault() || !p.getRequired());
         if (!bound.contains(var) && !fixed.contains(var) && !hasDefault) {
           problems.add(where + " node [" + g.id() + "]: required input [" + var + "] is not bound");
+        }
+      }
+    } else if (g.target() instanceof ArrayWorkflowCall aw) {
+      Set<String> fixed =
+          aw.launchPlan().map(lp -> lp.fixedInputs().getLiteralsMap().keySet()).orElse(Set.of());
+      Map<String, Parameter> defaults =
+          aw.launchPlan().map(lp -> lp.defaultInputs().getParametersMap()).orElse(Map.of());
+      Set<String> bound = new TreeSet<>();
+      for (Binding b : g.inputs()) {
+        bound.add(b.getVar());
+        if (fixed.contains(b.getVar())) {
+          problems.add(
+              where
+                  + " node ["
+                  + g.id()
+                  + "]: input ["
+                  + b.getVar()
+                  + "] is fixed by launch plan ["
+                  + aw.launchPlan().get().name()
+                  + "] for every element; remove the binding");
+        }
+      }
+      for (String var : g.iface().getInputs().getVariablesMap().keySet()) {
+        Parameter p = defaults.get(var);
+        boolean hasDefault = p != null && (p.hasDefault() || !p.getRequired());
+        if (!bound.contains(var) && !hasDefault) {
+          problems.add(
+              where
+                  + " node ["
+                  + g.id()
+                  + "]: input ["
+                  + var
+                  + "] of the mapped workflow is not bound; bind it to a list");
         }
       }
     } else if (!(g.target() instanceof Branch) && !(g.target() instanceof Sleep)) {

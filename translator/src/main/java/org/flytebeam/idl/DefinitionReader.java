@@ -302,6 +302,43 @@ public final class DefinitionReader {
   }
 
   /**
+   * The map of an ArrayNode over a launch plan or sub-workflow ({@code node} as written, its
+   * sub-node a workflow node): today's map with an element template ({@link
+   * org.flytebeam.graph.WorkflowElements}) as its sub-task, so that success criteria, fail fast,
+   * parallelism, outputs and progress are the task map's. Retries, timeouts and cache apply to the
+   * task nodes inside each element, not to the element.
+   */
+  public static MapTaskSpec readWorkflowArrayNode(
+      Node node,
+      org.flytebeam.graph.ExecutionGraph.ArrayWorkflowCall call,
+      TypedInterface nodeInterface) {
+    TaskTemplate element = org.flytebeam.graph.WorkflowElements.template(call);
+    Node sub = call.arrayNode().getNode();
+    Node taskSub =
+        Node.newBuilder()
+            .setId(sub.getId())
+            .setMetadata(
+                sub.getMetadata().toBuilder()
+                    .clearRetries()
+                    .clearTimeout()
+                    .clearCacheable()
+                    .clearCacheVersion())
+            .addAllInputs(sub.getInputsList())
+            .setTaskNode(
+                flyteidl.core.Workflow.TaskNode.newBuilder().setReferenceId(element.getId()))
+            .build();
+    Node arrayNode =
+        node.toBuilder()
+            .setArrayNode(
+                call.arrayNode().toBuilder()
+                    .setNode(taskSub)
+                    .setIsOriginalSubNodeInterface(
+                        com.google.protobuf.BoolValue.newBuilder().setValue(true)))
+            .build();
+    return readArrayNode(arrayNode, element, nodeInterface);
+  }
+
+  /**
    * A task node run once, as a map of one element with the task's own (scalar) interface: its
    * inputs are given as one-element lists and its outputs come back as one-element lists. The
    * node's metadata (retries) applies as a map element's. Its form is {@link

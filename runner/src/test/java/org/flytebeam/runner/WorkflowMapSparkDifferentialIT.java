@@ -1,0 +1,74 @@
+package org.flytebeam.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+import org.flytebeam.runner.WorkflowMaps.Criteria;
+import org.flytebeam.runner.testing.TestTasks;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Maps over launch plans and sub-workflows give the same outputs, node outcomes and errors on the
+ * DirectRunner and on Spark {@code local[2]}: the contract's criteria, a launch plan with fixed and
+ * default inputs, a nested map, and parallelism 1 (no two element workflows overlap on Spark
+ * either).
+ */
+class WorkflowMapSparkDifferentialIT {
+  private static final RunOptions SPARK =
+      RunOptions.defaults().withRunner(RunnerKind.SparkRunner).withSparkMaster("local[2]");
+
+  private static void assertSame(WorkflowResult direct, WorkflowResult spark) {
+    assertThat(spark.success()).isEqualTo(direct.success());
+    assertThat(spark.outputs()).isEqualTo(direct.outputs());
+    assertThat(spark.error()).isEqualTo(direct.error());
+    assertThat(outcomes(spark)).isEqualTo(outcomes(direct));
+  }
+
+  private static List<String> outcomes(WorkflowResult r) {
+    return r.nodes().stream().map(n -> n.path() + " " + n.status()).sorted().toList();
+  }
+
+  @Test
+  void theContractGivesTheSameOutputsAndExitOnBothRunners() {
+    for (Criteria c : List.of(Criteria.ratio(0.75f), Criteria.min(3), Criteria.min(4))) {
+      WorkflowResult direct = WorkflowMapTest.run(c, RunOptions.defaults());
+      WorkflowResult spark = WorkflowMapTest.run(c, SPARK);
+
+      if (c.minSuccesses().orElse(0L) == 4) {
+        // Fail fast: which elements were still to start when the map could no longer succeed is
+        // the scheduler's, so only the verdict and the failed element's line are compared.
+        assertThat(direct.success()).isFalse();
+        assertThat(spark.success()).isFalse();
+        assertThat(List.of(direct.error().orElseThrow(), spark.error().orElseThrow()))
+            .allSatisfy(
+                e ->
+                    assertThat(e)
+                        .contains(
+                            "[0]: n0 (fail_if_equal): IllegalArgumentException: x must not be 1"));
+      } else {
+        assertSame(direct, spark);
+        assertThat(WorkflowMapTest.outputs(spark)).isEqualTo(WorkflowMapTest.EXPECTED);
+      }
+    }
+  }
+
+  @Test
+  void aNestedMapGivesTheSameOutputsOnBothRunners() {
+    WorkflowResult direct = WorkflowMapTest.nested(RunOptions.defaults());
+    WorkflowResult spark = WorkflowMapTest.nested(SPARK);
+
+    assertThat(direct.success()).as(String.valueOf(direct.error())).isTrue();
+    assertSame(direct, spark);
+  }
+
+  @Test
+  void parallelismOneHoldsOnSpark() {
+    TestTasks.reset();
+    WorkflowResult spark = WorkflowMapTest.timed(Optional.of(1), SPARK);
+
+    assertThat(spark.success()).as(String.valueOf(spark.error())).isTrue();
+    assertThat(TestTasks.INTERVALS).hasSize(4);
+    WorkflowMapTest.assertNoOverlap(TestTasks.INTERVALS);
+  }
+}
