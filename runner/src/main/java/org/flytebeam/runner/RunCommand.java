@@ -134,6 +134,15 @@ final class RunCommand implements Callable<Integer> {
   String workDir;
 
   @Option(
+      names = "--hadoop-conf",
+      paramLabel = "DIR",
+      description =
+          "The Hadoop client configuration folder (core-site.xml, hdfs-site.xml) for hdfs:// paths,"
+              + " read here and sent to every executor (default: HADOOP_CONF_DIR, else"
+              + " YARN_CONF_DIR).")
+  String hadoopConf;
+
+  @Option(
       names = "--jars",
       split = ",",
       paramLabel = "JAR",
@@ -316,7 +325,9 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     // --s3-endpoint and --s3-region as Beam's AWS options: they travel to every worker.
-    beamArgs = s3.apply(beamArgs);
+    beamArgs = new ArrayList<>(s3.apply(beamArgs));
+    // The Hadoop configuration as Beam's hdfsConfiguration: it travels to every worker too.
+    HadoopConf.beamOption(hadoopConf, System.getenv(), beamArgs).ifPresent(beamArgs::add);
     RunnerKind kind = chooseRunner(beamRunner, beamMaster, submitted);
     String master = sparkMaster != null ? sparkMaster : beamMaster.orElse(null);
     if (master != null && beamMaster.isPresent() && !beamMaster.get().equals(master)) {

@@ -108,7 +108,44 @@ class ReadmeCommandsIT {
               "java <the Java 17 flags> -cp \"$SPARK_HOME/jars/*\""
                   + " org.apache.spark.deploy.SparkSubmit --master spark://HOST:7077 --class"
                   + " org.flytebeam.runner.Main flyte-beam-cluster.jar run ...",
-              "a template (<the Java 17 flags>, run ...), not a command; SparkClusterIT runs it"));
+              "a template (<the Java 17 flags>, run ...), not a command; SparkClusterIT runs it"),
+          entry(
+              "HADOOP_CONF_DIR=/etc/hadoop/conf spark-submit --master yarn --deploy-mode client"
+                  + " --num-executors 2 --executor-cores 1 --executor-memory 512m --jars"
+                  + " my-tasks.jar --class org.flytebeam.runner.Main"
+                  + " runner/target/flyte-beam-cluster.jar run --definition square.def.json"
+                  + " --inputs square.inputs.json --outputs outputs.json --work-dir"
+                  + " hdfs://NAMENODE:PORT/tmp/flyte-beam",
+              "needs a YARN cluster and HDFS (placeholders) and a Spark distribution's"
+                  + " spark-submit; YarnIT runs it on MiniYARNCluster with free ports"),
+          entry(
+              "HADOOP_CONF_DIR=/etc/hadoop/conf spark-submit --master yarn --deploy-mode cluster"
+                  + " --num-executors 2 --executor-cores 1 --executor-memory 512m --driver-memory"
+                  + " 512m --jars my-tasks.jar --class org.flytebeam.runner.Main"
+                  + " runner/target/flyte-beam-cluster.jar run --definition"
+                  + " hdfs://NAMENODE:PORT/maps/square.def.json --inputs"
+                  + " hdfs://NAMENODE:PORT/maps/inputs.json --outputs"
+                  + " hdfs://NAMENODE:PORT/maps/outputs.json --outputs-dir"
+                  + " hdfs://NAMENODE:PORT/maps/out --work-dir hdfs://NAMENODE:PORT/maps/work",
+              "needs a YARN cluster and HDFS (placeholders) and a Spark distribution's"
+                  + " spark-submit; YarnIT runs it on MiniYARNCluster with free ports"),
+          entry(
+              "HADOOP_CONF_DIR=/etc/hadoop/conf ./flyte-beam run --definition"
+                  + " hdfs://NAMENODE:PORT/first/map.def.json --inputs"
+                  + " hdfs://NAMENODE:PORT/first/inputs.json --outputs"
+                  + " hdfs://NAMENODE:PORT/first/out/outputs.json --work-dir"
+                  + " hdfs://NAMENODE:PORT/first/work --cache hdfs://NAMENODE:PORT/cache --jars"
+                  + " my-tasks.jar",
+              "needs HDFS (NAMENODE:PORT placeholders); HdfsRunIT runs it on MiniDFSCluster with a"
+                  + " free port"),
+          entry(
+              "./flyte-beam run --hadoop-conf /etc/hadoop/conf --definition"
+                  + " hdfs://NAMENODE:PORT/first/map.def.json --inputs"
+                  + " hdfs://NAMENODE:PORT/second/inputs.json --outputs-dir"
+                  + " hdfs://NAMENODE:PORT/second/out --work-dir hdfs://NAMENODE:PORT/second/work"
+                  + " --cache hdfs://NAMENODE:PORT/cache --jars my-tasks.jar",
+              "needs HDFS (NAMENODE:PORT placeholders); HdfsRunIT runs it on MiniDFSCluster with a"
+                  + " free port"));
 
   /** What the README says of a command's result; a command not here must exit 0. */
   private record Expected(int exitCode, List<String> stderrHas, JsonNode stdoutJson) {}

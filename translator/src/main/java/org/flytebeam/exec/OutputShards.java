@@ -435,6 +435,12 @@ public final class OutputShards {
       }
       if (!dir.contains("://")) {
         Files.deleteIfExists(Path.of(dir));
+      } else {
+        // A file system with real folders (hdfs://) keeps the empty folder; on an object store
+        // (gs://, s3://) there is none, and a missing one is fine.
+        FileSystems.delete(
+            List.of(FileSystems.matchNewResource(dir, true)),
+            StandardMoveOptions.IGNORE_MISSING_FILES);
       }
     } catch (IOException | RuntimeException e) {
       // A leftover temporary file is outside elements/ and harms no reader.
