@@ -223,7 +223,7 @@ final class LiteralFiles {
     return new InvalidDefinitionException(
         String.format(
             "%s file [%s] is on a file system flyte-beam cannot open (%s): hdfs:// needs"
-                + " HADOOP_CONF_DIR or the Beam option --hdfsConfiguration; s3:// and gs:// are"
+                + " --hadoop-conf DIR (or HADOOP_CONF_DIR); s3:// and gs:// are"
                 + " built in; another scheme needs its Beam module with --jars",
             option, file, oneLine(e)));
   }
