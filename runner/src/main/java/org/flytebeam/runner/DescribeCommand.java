@@ -9,10 +9,13 @@ import flyteidl.core.Literals.BindingData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.graph.FlytePackage;
 import org.flytebeam.idl.DefinitionReader;
@@ -21,6 +24,7 @@ import org.flytebeam.idl.PackageReader;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.types.LiteralTypes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,6 +44,8 @@ final class DescribeCommand implements Callable<Integer> {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Spec CommandSpec command;
+
+  @Mixin S3Flags s3 = new S3Flags();
 
   @Option(
       names = "--definition",
@@ -72,6 +78,10 @@ final class DescribeCommand implements Callable<Integer> {
     PrintWriter err = command.commandLine().getErr();
     MapTaskSpec spec;
     try {
+      if (s3.given()) {
+        FileSystems.setDefaultPipelineOptions(
+            PipelineOptionsFactory.fromArgs(s3.apply(List.of()).toArray(new String[0])).create());
+      }
       spec = singleMap();
     } catch (InvalidDefinitionException e) {
       return Failures.report(err, e, false);
@@ -118,6 +128,7 @@ final class DescribeCommand implements Callable<Integer> {
     String lower = definition.toLowerCase(Locale.ROOT);
     if (workflow.isPresent()
         || LiteralFiles.isLocalFolder(definition)
+        || definition.endsWith("/")
         || !(lower.endsWith(".json") || lower.endsWith(".pb"))) {
       return null;
     }
@@ -137,6 +148,9 @@ final class DescribeCommand implements Callable<Integer> {
   private FlytePackage readPackage() {
     if (LiteralFiles.isLocalFolder(definition)) {
       return PackageReader.read(Path.of(definition));
+    }
+    if (LiteralFiles.isRemoteFolder(definition)) {
+      return PackageReader.readRemoteFolder(definition);
     }
     return PackageReader.read(definition, LiteralFiles.read(definition, "--definition"));
   }

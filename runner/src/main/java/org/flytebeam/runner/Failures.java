@@ -51,6 +51,10 @@ final class Failures {
           + "): for big outputs use --outputs-dir,"
           + " else give the JVM more heap (FLYTE_BEAM_JAVA_OPTS=-Xmx4g)";
     }
+    java.util.Optional<String> s3 = S3Errors.describe(e, null);
+    if (s3.isPresent()) {
+      return s3.get();
+    }
     return "unexpected failure: " + FlyteBeam.rootMessage(e);
   }
 

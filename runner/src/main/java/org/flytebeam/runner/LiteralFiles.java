@@ -148,14 +148,23 @@ final class LiteralFiles {
       throw noFileSystem(file, option, e);
     }
     // Opened directly, never matched: Beam's local match of a missing file walks its whole folder.
-    try (InputStream in = Channels.newInputStream(FileSystems.open(resource))) {
+    try (InputStream in =
+        Channels.newInputStream(org.flytebeam.exec.process.LocalFiles.open(resource))) {
       return in.readAllBytes();
     } catch (FileNotFoundException | NoSuchFileException e) {
       throw new InvalidDefinitionException(
           String.format("%s file [%s] does not exist: check the path", option, file));
     } catch (IOException e) {
-      throw new InvalidDefinitionException(
-          String.format("%s file [%s] cannot be read: %s", option, file, oneLine(e)));
+      throw S3Errors.describe(e, file)
+          .map(s3 -> new InvalidDefinitionException(option + " file " + s3, e))
+          .orElseGet(
+              () ->
+                  new InvalidDefinitionException(
+                      String.format("%s file [%s] cannot be read: %s", option, file, oneLine(e))));
+    } catch (RuntimeException e) {
+      throw S3Errors.describe(e, file)
+          .map(s3 -> new InvalidDefinitionException(option + " file " + s3, e))
+          .orElseThrow(() -> e);
     }
   }
 
@@ -214,8 +223,8 @@ final class LiteralFiles {
     return new InvalidDefinitionException(
         String.format(
             "%s file [%s] is on a file system flyte-beam cannot open (%s): hdfs:// needs"
-                + " HADOOP_CONF_DIR or the Beam option --hdfsConfiguration; for s3:// add Beam's"
-                + " amazon-web-services2 module with --jars",
+                + " --hadoop-conf DIR (or HADOOP_CONF_DIR); s3:// and gs:// are"
+                + " built in; another scheme needs its Beam module with --jars",
             option, file, oneLine(e)));
   }
 
@@ -287,6 +296,31 @@ final class LiteralFiles {
   /** Outputs as plain JSON, for stdout. */
   static String plainJson(LiteralMap outputs) throws IOException {
     return JSON.writeValueAsString(PlainJson.toJson(outputs));
+  }
+
+  /**
+   * Whether {@code location} names a folder on a remote file system ({@code s3://B/serialized/}):
+   * its URI ends with a slash, or its last segment has no extension and objects lie under it.
+   */
+  static boolean isRemoteFolder(String location) {
+    if (!location.contains("://") || location.regionMatches(true, 0, "file:", 0, 5)) {
+      return false;
+    }
+    if (location.endsWith("/")) {
+      return true;
+    }
+    if (fileName(location).contains(".")) {
+      return false;
+    }
+    try {
+      return !FileSystems.match(
+              location + "/**", org.apache.beam.sdk.io.fs.EmptyMatchTreatment.ALLOW)
+          .metadata()
+          .isEmpty();
+    } catch (IOException | IllegalArgumentException e) {
+      // Read as a file then, whose error names the path.
+      return false;
+    }
   }
 
   /**

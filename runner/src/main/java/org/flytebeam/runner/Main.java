@@ -34,11 +34,18 @@ public final class Main implements Callable<Integer> {
   @Spec CommandSpec command;
 
   public static void main(String[] args) {
-    System.exit(
+    int code =
         execute(
             args,
             new PrintWriter(new OutputStreamWriter(System.out, UTF_8), true),
-            new PrintWriter(new OutputStreamWriter(System.err, UTF_8), true)));
+            new PrintWriter(new OutputStreamWriter(System.err, UTF_8), true));
+    // A cluster-mode driver (YARN) runs main in Spark's application master, which reports the
+    // application SUCCEEDED only when main returns: exiting the JVM there, even with 0, is reported
+    // as a failed application ("Shutdown hook called before final status was reported").
+    if (code == 0 && "cluster".equals(System.getProperty("spark.submit.deployMode"))) {
+      return;
+    }
+    System.exit(code);
   }
 
   /** Runs the command line and returns its exit code. */

@@ -24,6 +24,7 @@ import org.flytebeam.idl.DefinitionReader;
 import org.flytebeam.idl.PackageReader;
 import org.flytebeam.spec.MapTaskSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,13 +44,15 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec command;
 
+  @Mixin S3Flags s3 = new S3Flags();
+
   @Option(
       names = "--definition",
       required = true,
       paramLabel = "FILE",
       description =
           "The map task definition: flyteidl JSON (.json) or binary (.pb); a local path"
-              + " or any URI Beam's FileSystems opens (hdfs://, gs://, s3:// with its module).")
+              + " or any URI Beam's FileSystems opens (hdfs://, gs://, s3://).")
   String definition;
 
   @Option(
@@ -129,6 +132,15 @@ final class RunCommand implements Callable<Integer> {
               + " one (hdfs://, gs://, an NFS mount) on a cluster (default: a temporary folder, removed after"
               + " the run).")
   String workDir;
+
+  @Option(
+      names = "--hadoop-conf",
+      paramLabel = "DIR",
+      description =
+          "The Hadoop client configuration folder (core-site.xml, hdfs-site.xml) for hdfs:// paths,"
+              + " read here and sent to every executor (default: HADOOP_CONF_DIR, else"
+              + " YARN_CONF_DIR).")
+  String hadoopConf;
 
   @Option(
       names = "--jars",
@@ -312,6 +324,10 @@ final class RunCommand implements Callable<Integer> {
         beamArgs.add(arg);
       }
     }
+    // --s3-endpoint and --s3-region as Beam's AWS options: they travel to every worker.
+    beamArgs = new ArrayList<>(s3.apply(beamArgs));
+    // The Hadoop configuration as Beam's hdfsConfiguration: it travels to every worker too.
+    HadoopConf.beamOption(hadoopConf, System.getenv(), beamArgs).ifPresent(beamArgs::add);
     RunnerKind kind = chooseRunner(beamRunner, beamMaster, submitted);
     String master = sparkMaster != null ? sparkMaster : beamMaster.orElse(null);
     if (master != null && beamMaster.isPresent() && !beamMaster.get().equals(master)) {
@@ -464,8 +480,11 @@ final class RunCommand implements Callable<Integer> {
 
   private int run(RunOptions options, PrintWriter out, PrintWriter err) throws IOException {
     FlyteBeam.registerFileSystems(options);
-    if (LiteralFiles.isLocalFolder(definition)) {
-      FlytePackage pkg = PackageReader.read(Path.of(definition));
+    if (LiteralFiles.isLocalFolder(definition) || LiteralFiles.isRemoteFolder(definition)) {
+      FlytePackage pkg =
+          LiteralFiles.isLocalFolder(definition)
+              ? PackageReader.read(Path.of(definition))
+              : PackageReader.readRemoteFolder(definition);
       return runWorkflow(
           FastBundles.withPackageBundle(options, pkg),
           pkg,

@@ -67,10 +67,85 @@ class ReadmeCommandsIT {
               "needs a Spark distribution's spark-submit, a cluster and HDFS (placeholders);"
                   + " SparkClusterIT runs SparkSubmit with the cluster jar and a task jar"),
           entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --definition"
+                  + " s3://flyte/defs/square.def.json --inputs s3://flyte/in/inputs.json --outputs"
+                  + " s3://flyte/direct/out.pb --cache s3://flyte/direct/cache --work-dir"
+                  + " s3://flyte/direct/work --jars examples/target/flyte-beam-examples.jar",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT"
+                  + " runs these against s3proxy on a free port"),
+          entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --definition"
+                  + " s3://flyte/defs/square.def.json --inputs s3://flyte/in/inputs.json --outputs-dir"
+                  + " s3://flyte/direct/outputs-dir --cache s3://flyte/direct/cache --jars"
+                  + " examples/target/flyte-beam-examples.jar",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT"
+                  + " runs these against s3proxy on a free port"),
+          entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --spark-master 'local[2]'"
+                  + " --definition s3://flyte/defs/square.def.json --inputs s3://flyte/in/inputs.json"
+                  + " --outputs s3://flyte/spark/out.pb --cache s3://flyte/spark/cache --work-dir"
+                  + " s3://flyte/spark/work --jars examples/target/flyte-beam-examples.jar",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT"
+                  + " runs these against s3proxy on a free port"),
+          entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --definition"
+                  + " s3://flyte/pkg/package.tgz --workflow core.flyte_basics.basic_workflow.my_wf"
+                  + " --inputs in.json --outputs out.pb",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT"
+                  + " runs these against s3proxy on a free port"),
+          entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --definition s3://flyte/serialized/"
+                  + " --workflow core.flyte_basics.basic_workflow.my_wf --inputs in.json --outputs out.pb",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT"
+                  + " runs these against s3proxy on a free port"),
+          entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --definition"
+                  + " s3://flyte/pkg/no-bundle.tgz --fast-bundle s3://flyte/bundles/fast-BUNDLE.tar.gz"
+                  + " --workflow core.flyte_basics.basic_workflow.my_wf --inputs in.json --outputs out.pb",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT"
+                  + " runs these against s3proxy on a free port"),
+          entry(
               "java <the Java 17 flags> -cp \"$SPARK_HOME/jars/*\""
                   + " org.apache.spark.deploy.SparkSubmit --master spark://HOST:7077 --class"
                   + " org.flytebeam.runner.Main flyte-beam-cluster.jar run ...",
-              "a template (<the Java 17 flags>, run ...), not a command; SparkClusterIT runs it"));
+              "a template (<the Java 17 flags>, run ...), not a command; SparkClusterIT runs it"),
+          entry(
+              "HADOOP_CONF_DIR=/etc/hadoop/conf spark-submit --master yarn --deploy-mode client"
+                  + " --num-executors 2 --executor-cores 1 --executor-memory 512m --jars"
+                  + " my-tasks.jar --class org.flytebeam.runner.Main"
+                  + " runner/target/flyte-beam-cluster.jar run --definition square.def.json"
+                  + " --inputs square.inputs.json --outputs outputs.json --work-dir"
+                  + " hdfs://NAMENODE:PORT/tmp/flyte-beam",
+              "needs a YARN cluster and HDFS (placeholders) and a Spark distribution's"
+                  + " spark-submit; YarnIT runs it on MiniYARNCluster with free ports"),
+          entry(
+              "HADOOP_CONF_DIR=/etc/hadoop/conf spark-submit --master yarn --deploy-mode cluster"
+                  + " --num-executors 2 --executor-cores 1 --executor-memory 512m --driver-memory"
+                  + " 512m --jars my-tasks.jar --class org.flytebeam.runner.Main"
+                  + " runner/target/flyte-beam-cluster.jar run --definition"
+                  + " hdfs://NAMENODE:PORT/maps/square.def.json --inputs"
+                  + " hdfs://NAMENODE:PORT/maps/inputs.json --outputs"
+                  + " hdfs://NAMENODE:PORT/maps/outputs.json --outputs-dir"
+                  + " hdfs://NAMENODE:PORT/maps/out --work-dir hdfs://NAMENODE:PORT/maps/work",
+              "needs a YARN cluster and HDFS (placeholders) and a Spark distribution's"
+                  + " spark-submit; YarnIT runs it on MiniYARNCluster with free ports"),
+          entry(
+              "HADOOP_CONF_DIR=/etc/hadoop/conf ./flyte-beam run --definition"
+                  + " hdfs://NAMENODE:PORT/first/map.def.json --inputs"
+                  + " hdfs://NAMENODE:PORT/first/inputs.json --outputs"
+                  + " hdfs://NAMENODE:PORT/first/out/outputs.json --work-dir"
+                  + " hdfs://NAMENODE:PORT/first/work --cache hdfs://NAMENODE:PORT/cache --jars"
+                  + " my-tasks.jar",
+              "needs HDFS (NAMENODE:PORT placeholders); HdfsRunIT runs it on MiniDFSCluster with a"
+                  + " free port"),
+          entry(
+              "./flyte-beam run --hadoop-conf /etc/hadoop/conf --definition"
+                  + " hdfs://NAMENODE:PORT/first/map.def.json --inputs"
+                  + " hdfs://NAMENODE:PORT/second/inputs.json --outputs-dir"
+                  + " hdfs://NAMENODE:PORT/second/out --work-dir hdfs://NAMENODE:PORT/second/work"
+                  + " --cache hdfs://NAMENODE:PORT/cache --jars my-tasks.jar",
+              "needs HDFS (NAMENODE:PORT placeholders); HdfsRunIT runs it on MiniDFSCluster with a"
+                  + " free port"));
 
   /** What the README says of a command's result; a command not here must exit 0. */
   private record Expected(int exitCode, List<String> stderrHas, JsonNode stdoutJson) {}

@@ -36,6 +36,7 @@ import org.flytebeam.exec.RangeResults;
 import org.flytebeam.idl.DefinitionWriter;
 import org.flytebeam.runner.testing.ChildProcesses;
 import org.flytebeam.runner.testing.ChildProcesses.Child;
+import org.flytebeam.runner.testing.MiniHadoop;
 import org.flytebeam.runner.testing.SparkStandalone;
 import org.flytebeam.runner.testing.TaskJars;
 import org.flytebeam.spec.MapTask;
@@ -758,6 +759,83 @@ class SparkClusterIT {
     LiteralMap blobs = LiteralMap.parseFrom(Files.readAllBytes(outputsDir.resolve("outputs.pb")));
     assertThat(blobs.getLiteralsMap().get("o0").getScalar().getBlob().getUri())
         .isEqualTo(outputsDir.resolve("elements") + "/");
+  }
+
+  @Test
+  @Order(7)
+  void shouldReadAndWriteHdfsOnTheCluster() throws IOException {
+    // given: a real HDFS; only the driver has HADOOP_CONF_DIR, the Workers and executors do not
+    int size = 5_000;
+    try (MiniHadoop hadoop = MiniHadoop.start(dir, false)) {
+      String base = hadoop.hdfs() + "/standalone";
+      org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+      conf.set("fs.defaultFS", hadoop.hdfs());
+      try (org.apache.hadoop.fs.FileSystem fs =
+          org.apache.hadoop.fs.FileSystem.newInstance(java.net.URI.create(hadoop.hdfs()), conf)) {
+        Path local = definition(MapTask.of(new Square()).build(), "hdfs-square.def.json");
+        hdfsPut(fs, base + "/map.def.json", Files.readAllBytes(local));
+        hdfsPut(
+            fs,
+            base + "/x.jsonl",
+            LongStream.range(0, size)
+                .mapToObj(x -> x + "\n")
+                .collect(Collectors.joining())
+                .getBytes(StandardCharsets.UTF_8));
+        hdfsPut(
+            fs,
+            base + "/inputs.json",
+            ("{\"x\": {\"uri\": \"" + base + "/x.jsonl\", \"format\": \"jsonl\"}}")
+                .getBytes(StandardCharsets.UTF_8));
+
+        // when
+        List<String> command = new ArrayList<>(List.of("bash", launcher.toString()));
+        command.addAll(
+            List.of(
+                "run",
+                "--definition",
+                base + "/map.def.json",
+                "--inputs",
+                base + "/inputs.json",
+                "--outputs",
+                base + "/outputs.json",
+                "--work-dir",
+                base + "/work",
+                "--jars",
+                examplesJar.toString(),
+                "--spark-master",
+                cluster.masterUrl()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("FLYTE_BEAM_JAVA_OPTS", "-Xmx1g -Dspark.ui.enabled=false");
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        builder.environment().putAll(hadoop.environment());
+        Child run = ChildProcesses.start(builder, dir.resolve("hdfs.log"));
+
+        // then: every output, read from hdfs; the run folder is there
+        assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
+        LiteralMap.Builder out = LiteralMap.newBuilder();
+        try (java.io.InputStream in =
+            fs.open(new org.apache.hadoop.fs.Path(base + "/outputs.json"))) {
+          JsonFormat.parser().merge(new String(in.readAllBytes(), StandardCharsets.UTF_8), out);
+        }
+        List<Long> values = new ArrayList<>();
+        for (Object v : Inputs.plain(out.build(), "o0")) {
+          values.add((Long) v);
+        }
+        assertThat(values).isEqualTo(LongStream.range(0, size).map(x -> x * x).boxed().toList());
+        org.apache.hadoop.fs.FileStatus[] runs =
+            fs.listStatus(new org.apache.hadoop.fs.Path(base + "/work"));
+        assertThat(runs).hasSize(1);
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path(runs[0].getPath(), "verdict.bin")))
+            .isTrue();
+      }
+    }
+  }
+
+  private static void hdfsPut(org.apache.hadoop.fs.FileSystem fs, String uri, byte[] content)
+      throws IOException {
+    try (java.io.OutputStream out = fs.create(new org.apache.hadoop.fs.Path(uri), true)) {
+      out.write(content);
+    }
   }
 
   /** The peak resident set of a process so far ({@code VmHWM}), in KB; 0 once it is gone. */

@@ -82,7 +82,9 @@ public final class CacheEntries {
     byte[] bytes;
     // Opened directly, never matched: a local match of a missing file lists its whole folder.
     try (InputStream in =
-        Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(path, false)))) {
+        Channels.newInputStream(
+            org.flytebeam.exec.process.LocalFiles.open(
+                FileSystems.matchNewResource(path, false)))) {
       bytes = in.readAllBytes();
     } catch (FileNotFoundException | NoSuchFileException e) {
       return Lookup.miss();
@@ -197,7 +199,8 @@ public final class CacheEntries {
   public static void checkWritable(String root) throws IOException {
     String path = (root.endsWith("/") ? root : root + "/") + "README.txt";
     ResourceId readme = FileSystems.matchNewResource(path, false);
-    try (InputStream in = Channels.newInputStream(FileSystems.open(readme))) {
+    try (InputStream in =
+        Channels.newInputStream(org.flytebeam.exec.process.LocalFiles.open(readme))) {
       in.readNBytes(1);
       return;
     } catch (FileNotFoundException | NoSuchFileException e) {

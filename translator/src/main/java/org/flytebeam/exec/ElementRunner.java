@@ -41,7 +41,8 @@ public final class ElementRunner {
     int attempt = 0;
     int userFailures = 0;
     int systemFailures = 0;
-    Deque<AttemptError> failures = new ArrayDeque<>();
+    // Made at the first failure: most elements have none.
+    Deque<AttemptError> failures = null;
     while (true) {
       if (control.stopped()) {
         return attempt == 0
@@ -70,6 +71,9 @@ public final class ElementRunner {
       } catch (AttemptFailedException e) {
         attempt++;
         String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (failures == null) {
+          failures = new ArrayDeque<>(AttemptError.MAX_KEPT);
+        }
         if (failures.size() == AttemptError.MAX_KEPT) {
           failures.removeFirst();
         }
@@ -107,7 +111,7 @@ public final class ElementRunner {
       long startNanos,
       String error,
       List<Literal> outputs,
-      Deque<AttemptError> failures) {
+      Deque<AttemptError> failures) { // null: no attempt failed
     long durationMillis = (System.nanoTime() - startNanos) / 1_000_000;
     return new ElementOutcome(
         index,
@@ -118,6 +122,6 @@ public final class ElementRunner {
         error,
         outputs,
         false,
-        List.copyOf(failures));
+        failures == null ? List.of() : List.copyOf(failures));
   }
 }

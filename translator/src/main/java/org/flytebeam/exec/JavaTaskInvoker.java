@@ -2,7 +2,6 @@ package org.flytebeam.exec;
 
 import flyteidl.core.Literals.Literal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,17 +71,12 @@ public final class JavaTaskInvoker implements ElementInvoker {
               + task.name()
               + "] returned null instead of its output record");
     }
-    Map<String, Literal> literals;
+    // In output order, without a map: one element's outputs on the hot path.
     try {
-      literals = outputCodec.toLiterals(output);
+      return outputCodec.toLiteralList(output);
     } catch (RuntimeException e) {
       throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, describe(e), e);
     }
-    List<Literal> result = new ArrayList<>(outputNames.size());
-    for (String name : outputNames) {
-      result.add(literals.get(name));
-    }
-    return result;
   }
 
   private static JavaTask<?, ?> ownInstance(JavaTask<?, ?> task) {

@@ -270,7 +270,9 @@ public final class OutputShards {
 
   private static Optional<String> readClaim(String file) throws IOException {
     try (InputStream in =
-        Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
+        Channels.newInputStream(
+            org.flytebeam.exec.process.LocalFiles.open(
+                FileSystems.matchNewResource(file, false)))) {
       return Optional.of(new String(in.readNBytes(4096), StandardCharsets.UTF_8));
     } catch (FileNotFoundException | NoSuchFileException e) {
       return Optional.empty();
@@ -433,6 +435,12 @@ public final class OutputShards {
       }
       if (!dir.contains("://")) {
         Files.deleteIfExists(Path.of(dir));
+      } else {
+        // A file system with real folders (hdfs://) keeps the empty folder; on an object store
+        // (gs://, s3://) there is none, and a missing one is fine.
+        FileSystems.delete(
+            List.of(FileSystems.matchNewResource(dir, true)),
+            StandardMoveOptions.IGNORE_MISSING_FILES);
       }
     } catch (IOException | RuntimeException e) {
       // A leftover temporary file is outside elements/ and harms no reader.

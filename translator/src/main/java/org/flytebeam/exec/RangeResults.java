@@ -158,7 +158,8 @@ public final class RangeResults {
         return Optional.empty();
       }
       try (InputStream raw =
-          Channels.newInputStream(FileSystems.open(match.metadata().get(0).resourceId()))) {
+          Channels.newInputStream(
+              org.flytebeam.exec.process.LocalFiles.open(match.metadata().get(0).resourceId()))) {
         bytes = raw.readAllBytes();
       }
     } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {

@@ -299,6 +299,93 @@ public final class PackageReader {
     return c.build();
   }
 
+  /**
+   * The entities of a folder of serialized files on a remote file system ({@code s3://B/prefix/},
+   * {@code hdfs://...}): the objects under the prefix, listed with Beam's {@link
+   * org.apache.beam.sdk.io.FileSystems#match}, classified as {@link #read(Path)} classifies a local
+   * folder's files (hidden segments skipped, the {@code fast*.tar.gz} code bundle recorded by its
+   * URI, which the workers read where it is), under the same caps.
+   *
+   * @param folder the folder's URI; a missing trailing slash is added
+   */
+  public static FlytePackage readRemoteFolder(String folder) {
+    requireNonNull(folder, "folder");
+    String root = folder.endsWith("/") ? folder : folder + "/";
+    String source = "[" + root + "]";
+    List<org.apache.beam.sdk.io.fs.MatchResult.Metadata> files;
+    try {
+      org.apache.beam.sdk.io.fs.MatchResult match =
+          org.apache.beam.sdk.io.FileSystems.match(
+              root + "**", org.apache.beam.sdk.io.fs.EmptyMatchTreatment.ALLOW);
+      files = new ArrayList<>(match.metadata());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InvalidDefinitionException(
+          String.format("cannot list the folder %s: %s", source, EntityFiles.oneLine(e)), e);
+    }
+    files.sort(java.util.Comparator.comparing(m -> m.resourceId().toString()));
+    if (files.size() > MAX_ENTRIES) {
+      throw new InvalidDefinitionException(
+          String.format(
+              "%s has more than %d files: give the folder pyflyte serialize wrote",
+              source, MAX_ENTRIES));
+    }
+    Collector c = new Collector(source);
+    long total = 0;
+    int entityFiles = 0;
+    for (org.apache.beam.sdk.io.fs.MatchResult.Metadata file : files) {
+      String uri = file.resourceId().toString();
+      if (!uri.startsWith(root) || file.resourceId().isDirectory()) {
+        continue;
+      }
+      String[] segments = uri.substring(root.length()).split("/", -1);
+      if (segments.length > MAX_DEPTH
+          || java.util.Arrays.stream(segments).anyMatch(PackageReader::ignored)) {
+        continue;
+      }
+      String base = segments[segments.length - 1];
+      String what = "[" + uri + "]";
+      if (FAST_BUNDLE.matcher(base).matches()) {
+        c.fastBundle(uri, what);
+        continue;
+      }
+      if (!EntityFiles.Encoding.isEntityFile(base)) {
+        continue;
+      }
+      if (file.sizeBytes() > MAX_FILE_BYTES) {
+        throw tooBig(what, MAX_FILE_BYTES);
+      }
+      byte[] bytes;
+      try (InputStream in =
+          java.nio.channels.Channels.newInputStream(
+              org.apache.beam.sdk.io.FileSystems.open(file.resourceId()))) {
+        bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+      } catch (IOException e) {
+        throw new InvalidDefinitionException(
+            String.format("cannot read %s: %s", what, EntityFiles.oneLine(e)), e);
+      }
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw tooBig(what, MAX_FILE_BYTES);
+      }
+      total += bytes.length;
+      if (total > MAX_TOTAL_BYTES) {
+        throw tooBig(source + "'s entity files", MAX_TOTAL_BYTES);
+      }
+      c.addAll(base, bytes, what);
+      entityFiles++;
+    }
+    if (entityFiles == 0) {
+      throw new InvalidDefinitionException(
+          String.format(
+              "%s is %s: give the folder pyflyte serialize wrote, a package archive or a"
+                  + " definition file",
+              source,
+              files.isEmpty()
+                  ? "an empty or missing folder"
+                  : "a folder with no flyteidl file (.pb, .json, .yaml) in it"));
+    }
+    return c.build();
+  }
+
   private static InvalidDefinitionException tooBig(String what, long cap) {
     return new InvalidDefinitionException(
         String.format(

@@ -15,6 +15,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.flytebeam.FlyteBeamException;
 
@@ -136,10 +137,31 @@ public final class RecordCodec<R extends Record> implements Serializable {
    *     null} in a component that is not {@code Optional}
    */
   public Map<String, Literal> toLiterals(R value) {
+    Literal[] literals = literalsOf(value);
+    String[] names = state().names;
+    Map<String, Literal> map = new LinkedHashMap<>((int) (names.length / 0.75f) + 1);
+    for (int i = 0; i < names.length; i++) {
+      map.put(names[i], literals[i]);
+    }
+    return map;
+  }
+
+  /**
+   * The literals of a record's components, in component order (the order of {@link #variables()}):
+   * {@link #toLiterals} without the map, for a path that knows the order, such as one element's
+   * outputs. Unmodifiable.
+   *
+   * @throws LiteralTypeException as {@link #toLiterals}
+   */
+  public List<Literal> toLiteralList(R value) {
+    return List.of(literalsOf(value));
+  }
+
+  private Literal[] literalsOf(R value) {
     requireNonNull(value, "value");
     State s = state();
     int n = s.names.length;
-    Map<String, Literal> literals = new LinkedHashMap<>((int) (n / 0.75f) + 1);
+    Literal[] literals = new Literal[n];
     for (int i = 0; i < n; i++) {
       Object component;
       try {
@@ -152,7 +174,7 @@ public final class RecordCodec<R extends Record> implements Serializable {
             t);
       }
       try {
-        literals.put(s.names[i], s.converters[i].toLiteral(component));
+        literals[i] = s.converters[i].toLiteral(component);
       } catch (Mismatch m) {
         throw m.toException(s.subjects[i]);
       }

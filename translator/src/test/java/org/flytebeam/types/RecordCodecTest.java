@@ -173,6 +173,26 @@ class RecordCodecTest {
   }
 
   @Test
+  void shouldGiveTheLiteralListInVariableOrderAsTheMapHasThem() {
+    RecordCodec<AllTypes> codec = RecordCodec.of(AllTypes.class);
+
+    List<Literal> list = codec.toLiteralList(sample());
+
+    Map<String, Literal> map = codec.toLiterals(sample());
+    assertThat(list).containsExactlyElementsOf(map.values());
+    assertThat(new ArrayList<>(map.keySet())).containsExactlyElementsOf(codec.variables().keySet());
+    assertThat(list.get(0)).isEqualTo(Literals.of(1L << 40));
+    assertThat(
+            RecordCodec.of(Input.class)
+                .toLiteralList(new Input(3, Optional.empty(), List.of()))
+                .get(0))
+        .isEqualTo(Literals.of(3L));
+    assertThat(RecordCodec.of(Empty.class).toLiteralList(new Empty())).isEmpty();
+    assertThatThrownBy(() -> list.add(Literals.of(1L)))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
   void shouldIgnoreExtraVariablesWhenReading() {
     Map<String, Literal> literals =
         new HashMap<>(

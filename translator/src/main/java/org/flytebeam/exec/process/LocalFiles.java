@@ -28,6 +28,37 @@ public final class LocalFiles {
 
   private LocalFiles() {}
 
+  /**
+   * Opens a file through Beam's {@link FileSystems}, a missing one always as {@link
+   * java.io.FileNotFoundException}.
+   */
+  public static java.nio.channels.ReadableByteChannel open(ResourceId resource) throws IOException {
+    try {
+      return FileSystems.open(resource);
+    } catch (RuntimeException e) {
+      if (notFound(e)) {
+        java.io.FileNotFoundException missing =
+            new java.io.FileNotFoundException(resource + " does not exist");
+        missing.initCause(e);
+        throw missing;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Whether {@code e} says that a remote file does not exist: the S3 client's {@code
+   * NoSuchKeyException} (or another 404 of the AWS SDK), which Beam's S3 file system lets through
+   * where other file systems throw {@link java.io.FileNotFoundException}. By class name: no AWS
+   * class is loaded to check.
+   */
+  static boolean notFound(RuntimeException e) {
+    String name = e.getClass().getName();
+    return name.startsWith("software.amazon.awssdk.")
+        && (name.endsWith(".NoSuchKeyException")
+            || String.valueOf(e.getMessage()).contains("Status Code: 404"));
+  }
+
   /** Whether {@code uri} is a path on this machine: no scheme, or {@code file:}. */
   public static boolean isLocal(String uri) {
     return !SCHEME.matcher(uri).find() || uri.startsWith("file:");
