@@ -78,8 +78,7 @@ final class WorkflowMapLine {
       throws IOException, InterruptedException {
     Path lpPackage = writeLaunchPlanPackage(work.resolve("workflow-map-lp"));
     Path twin = work.resolve("workflow-map-three-maps.wf.json");
-    Files.writeString(
-        twin, JsonFormat.printer().print(threeMaps()) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(twin, JsonFormat.printer().print(threeMaps()) + "\n", StandardCharsets.UTF_8);
     Path inputs = work.resolve("workflow-map-" + n + ".inputs.pb");
     Bench.writeInputs(inputs, n);
     Checksum expected = expected(n);
@@ -87,7 +86,9 @@ final class WorkflowMapLine {
     for (int run = 1; run <= runs; run++) {
       for (Variant variant : Bench.WORKFLOW_RUNNERS) {
         List<String> order =
-            run % 2 == 1 ? List.of(THREE_MAPS, LAUNCH_PLAN_MAP) : List.of(LAUNCH_PLAN_MAP, THREE_MAPS);
+            run % 2 == 1
+                ? List.of(THREE_MAPS, LAUNCH_PLAN_MAP)
+                : List.of(LAUNCH_PLAN_MAP, THREE_MAPS);
         for (String what : order) {
           boolean lp = what.equals(LAUNCH_PLAN_MAP);
           String stem = "workflow-map-" + what + "-" + variant.id() + "-run" + run;
@@ -98,7 +99,8 @@ final class WorkflowMapLine {
               new ArrayList<>(variant.runCommand(layout, lp ? lpPackage : twin, inputs, outputs));
           command.addAll(List.of("--workflow", lp ? LP_WORKFLOW : TWIN_WORKFLOW));
           ProcessTimer.Timed timed =
-              runner.run(command, stdout, stderr, "workflow-map line " + what + " on " + variant.id(), n);
+              runner.run(
+                  command, stdout, stderr, "workflow-map line " + what + " on " + variant.id(), n);
           Checksum checksum = check(outputs, n, expected, what);
           Measurement m = Measurement.of(what, variant, n, run, timed, checksum);
           out.add(m);
@@ -220,7 +222,8 @@ final class WorkflowMapLine {
                             .putParameters(
                                 "x",
                                 Parameter.newBuilder()
-                                    .setVar(SQUARE.getInterface().getInputs().getVariablesOrThrow("x"))
+                                    .setVar(
+                                        SQUARE.getInterface().getInputs().getVariablesOrThrow("x"))
                                     .setRequired(true)
                                     .build())))
             .build();
@@ -240,7 +243,9 @@ final class WorkflowMapLine {
     return folder;
   }
 
-  /** {@link #TWIN_WORKFLOW}: {@code map square -> map increment -> map increment} over {@code x}. */
+  /**
+   * {@link #TWIN_WORKFLOW}: {@code map square -> map increment -> map increment} over {@code x}.
+   */
   static WorkflowClosure threeMaps() {
     MapTaskSpec square = MapTask.of(new Square()).build();
     MapTaskSpec increment = MapTask.of(new Increment()).build();
@@ -304,11 +309,12 @@ final class WorkflowMapLine {
         .build();
   }
 
-  /** The map's ArrayNode as the builder writes it, with id {@code id} and its x bound to {@code x}. */
+  /**
+   * The map's ArrayNode as the builder writes it, with id {@code id} and its x bound to {@code x}.
+   */
   private static Node arrayNode(String id, MapTaskSpec map, BindingData x) {
     Node written = org.flytebeam.idl.DefinitionWriter.toClosure(map).getWorkflow().getNodes(0);
-    Node.Builder node =
-        written.toBuilder().setId(id).clearInputs().addInputs(binding("x", x));
+    Node.Builder node = written.toBuilder().setId(id).clearInputs().addInputs(binding("x", x));
     node.getArrayNodeBuilder().getNodeBuilder().clearInputs().addInputs(binding("x", x));
     return node.build();
   }

@@ -344,8 +344,7 @@ class ReportTest {
     }
 
     // when
-    Report report =
-        Report.of(META, List.of(), List.of(), List.of(), List.of(), List.of(), runs);
+    Report report = Report.of(META, List.of(), List.of(), List.of(), List.of(), List.of(), runs);
 
     // then
     assertThat(report.workflow()).isEmpty();

@@ -50,15 +50,13 @@ class WorkflowMapLineTest {
     swapped[2] = right[1];
     assertThatThrownBy(() -> WorkflowMapLine.check(outputs(dir, swapped), n, expected, "t"))
         .hasMessageContaining("o0[1] is");
-    assertThatThrownBy(
-            () -> WorkflowMapLine.check(outputs(dir, 2, 3, 6, 11), n, expected, "t"))
+    assertThatThrownBy(() -> WorkflowMapLine.check(outputs(dir, 2, 3, 6, 11), n, expected, "t"))
         .hasMessageContaining("wrote 4 items of o0, not 5");
   }
 
   @Test
   void shouldWriteALaunchPlanMapAndItsTwinThatTheReaderTakes() throws Exception {
-    FlytePackage lp =
-        PackageReader.read(WorkflowMapLine.writeLaunchPlanPackage(dir.resolve("lp")));
+    FlytePackage lp = PackageReader.read(WorkflowMapLine.writeLaunchPlanPackage(dir.resolve("lp")));
 
     assertThat(lp.launchPlans()).containsOnlyKeys(WorkflowMapLine.LAUNCH_PLAN);
     assertThat(lp.workflows())
