@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import flyteidl.core.IdentifierOuterClass.Identifier;
 import flyteidl.core.Interface.TypedInterface;
 import flyteidl.core.Interface.VariableMap;
-import flyteidl.core.Literals.Binding;
-import flyteidl.core.Literals.BindingData;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralMap;
 import flyteidl.core.Tasks.TaskTemplate;
-import flyteidl.core.Types.OutputReference;
-import flyteidl.core.Workflow.ArrayNode;
 import flyteidl.core.Workflow.Node;
 import flyteidl.core.Workflow.TaskNode;
 import flyteidl.core.Workflow.WorkflowMetadata;
@@ -56,37 +52,13 @@ class WorkflowAbortTest {
     TestTasks.gate.countDown();
   }
 
-  private static Binding promise(String var, String node, String out) {
-    return Binding.newBuilder()
-        .setVar(var)
-        .setBinding(
-            BindingData.newBuilder()
-                .setPromise(OutputReference.newBuilder().setNodeId(node).setVar(out)))
-        .build();
-  }
-
   /** slow = map(gated, xs); bad = counted(x), failing for x < 0; outputs: slow's list. */
   private static FlytePackage workflow(OnFailurePolicy policy) {
-    Node sub =
-        Node.newBuilder()
-            .setId("slow")
-            .addInputs(promise("x", Promises.START_NODE, "xs"))
-            .setTaskNode(TaskNode.newBuilder().setReferenceId(GATED.getId()))
-            .build();
-    Node slow =
-        Node.newBuilder()
-            .setId("slow")
-            .addInputs(promise("x", Promises.START_NODE, "xs"))
-            .setArrayNode(
-                ArrayNode.newBuilder()
-                    .setNode(sub)
-                    .setIsOriginalSubNodeInterface(
-                        com.google.protobuf.BoolValue.newBuilder().setValue(true)))
-            .build();
+    Node slow = WorkflowEngineTest.map("slow", GATED, Promises.START_NODE, "xs");
     Node bad =
         Node.newBuilder()
             .setId("bad")
-            .addInputs(promise("x", Promises.START_NODE, "x"))
+            .addInputs(WorkflowEngineTest.promise("x", Promises.START_NODE, "x"))
             .setTaskNode(TaskNode.newBuilder().setReferenceId(COUNTED.getId()))
             .build();
     var item = GATED.getInterface().getInputs().getVariablesOrThrow("x");
@@ -113,8 +85,8 @@ class WorkflowAbortTest {
                             .putVariables("o1", out)))
             .addNodes(slow)
             .addNodes(bad)
-            .addOutputs(promise("o0", "slow", "o0"))
-            .addOutputs(promise("o1", "bad", "o0"))
+            .addOutputs(WorkflowEngineTest.promise("o0", "slow", "o0"))
+            .addOutputs(WorkflowEngineTest.promise("o1", "bad", "o0"))
             .build();
     return new FlytePackage(
         "[test]",

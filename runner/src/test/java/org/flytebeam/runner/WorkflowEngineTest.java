@@ -40,7 +40,8 @@ class WorkflowEngineTest {
   private static final TaskTemplate TOTAL = MapTask.javaTaskTemplate(new Total());
   private static final TaskTemplate FAIL_ON_TWO = MapTask.javaTaskTemplate(new FailOnTwo());
 
-  private static Binding promise(String var, String node, String out) {
+  /** A binding of {@code var} to output {@code out} of node {@code node}. */
+  static Binding promise(String var, String node, String out) {
     return Binding.newBuilder()
         .setVar(var)
         .setBinding(
@@ -49,7 +50,8 @@ class WorkflowEngineTest {
         .build();
   }
 
-  private static Node map(String id, TaskTemplate task, String fromNode, String fromVar) {
+  /** An array node {@code id} mapping {@code task}'s input x over {@code fromNode.fromVar}. */
+  static Node map(String id, TaskTemplate task, String fromNode, String fromVar) {
     Node sub =
         Node.newBuilder()
             .setId(id)

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import flyteidl.core.IdentifierOuterClass.Identifier;
 import flyteidl.core.Interface.TypedInterface;
 import flyteidl.core.Interface.VariableMap;
-import flyteidl.core.Literals.Binding;
-import flyteidl.core.Literals.BindingData;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralMap;
 import flyteidl.core.Tasks.TaskTemplate;
-import flyteidl.core.Types.OutputReference;
-import flyteidl.core.Workflow.ArrayNode;
 import flyteidl.core.Workflow.Node;
 import flyteidl.core.Workflow.TaskNode;
 import flyteidl.core.Workflow.WorkflowTemplate;
@@ -44,33 +40,6 @@ class WorkflowReferencesIT {
 
   @TempDir Path work;
 
-  private static Binding promise(String var, String node, String out) {
-    return Binding.newBuilder()
-        .setVar(var)
-        .setBinding(
-            BindingData.newBuilder()
-                .setPromise(OutputReference.newBuilder().setNodeId(node).setVar(out)))
-        .build();
-  }
-
-  private static Node squares(String id, String fromNode, String fromVar) {
-    Node sub =
-        Node.newBuilder()
-            .setId(id)
-            .addInputs(promise("x", fromNode, fromVar))
-            .setTaskNode(TaskNode.newBuilder().setReferenceId(SQUARE.getId()))
-            .build();
-    return Node.newBuilder()
-        .setId(id)
-        .addInputs(promise("x", fromNode, fromVar))
-        .setArrayNode(
-            ArrayNode.newBuilder()
-                .setNode(sub)
-                .setIsOriginalSubNodeInterface(
-                    com.google.protobuf.BoolValue.newBuilder().setValue(true)))
-        .build();
-  }
-
   /** n0 = squares(xs); n1 = squares(n0); with {@code alsoTotal}, t = total(n0) beside n1. */
   private static FlytePackage workflow(boolean alsoTotal) {
     var list = TOTAL.getInterface().getInputs().getVariablesOrThrow("xs");
@@ -79,17 +48,17 @@ class WorkflowReferencesIT {
     WorkflowTemplate.Builder wf =
         WorkflowTemplate.newBuilder()
             .setId(Identifier.newBuilder().setName("wf.squares_of_squares"))
-            .addNodes(squares("n0", Promises.START_NODE, "xs"))
-            .addNodes(squares("n1", "n0", "o0"))
-            .addOutputs(promise("fourth", "n1", "o0"));
+            .addNodes(WorkflowEngineTest.map("n0", SQUARE, Promises.START_NODE, "xs"))
+            .addNodes(WorkflowEngineTest.map("n1", SQUARE, "n0", "o0"))
+            .addOutputs(WorkflowEngineTest.promise("fourth", "n1", "o0"));
     if (alsoTotal) {
       outputs.putVariables("total", sum);
       wf.addNodes(
               Node.newBuilder()
                   .setId("t")
-                  .addInputs(promise("xs", "n0", "o0"))
+                  .addInputs(WorkflowEngineTest.promise("xs", "n0", "o0"))
                   .setTaskNode(TaskNode.newBuilder().setReferenceId(TOTAL.getId())))
-          .addOutputs(promise("total", "t", "o0"));
+          .addOutputs(WorkflowEngineTest.promise("total", "t", "o0"));
     }
     wf.setInterface(
         TypedInterface.newBuilder()
