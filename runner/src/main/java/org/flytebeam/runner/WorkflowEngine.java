@@ -574,32 +574,23 @@ final class WorkflowEngine {
             && !spec.boundInputs().contains(b.getVar())) {
           used.add(d.getPromise().getNodeId());
         } else {
-          promiseNodes(d, excluded);
+          Promises.nodeIds(d, excluded);
         }
       }
       if (n.target() instanceof Branch br) {
         // Conditions and the nodes a branch runs read the values.
         excluded.addAll(n.upstream());
         for (Case c : br.cases()) {
-          c.then().inputs().forEach(b -> promiseNodes(b.getBinding(), excluded));
+          c.then().inputs().forEach(b -> Promises.nodeIds(b.getBinding(), excluded));
         }
         br.elseNode()
-            .ifPresent(e -> e.inputs().forEach(b -> promiseNodes(b.getBinding(), excluded)));
+            .ifPresent(e -> e.inputs().forEach(b -> Promises.nodeIds(b.getBinding(), excluded)));
       }
     }
-    graph.outputs().forEach(b -> promiseNodes(b.getBinding(), excluded));
+    graph.outputs().forEach(b -> Promises.nodeIds(b.getBinding(), excluded));
     candidates.retainAll(used);
     candidates.removeAll(excluded);
     return candidates;
-  }
-
-  private static void promiseNodes(BindingData d, Set<String> into) {
-    switch (d.getValueCase()) {
-      case PROMISE -> into.add(d.getPromise().getNodeId());
-      case COLLECTION -> d.getCollection().getBindingsList().forEach(x -> promiseNodes(x, into));
-      case MAP -> d.getMap().getBindingsMap().values().forEach(x -> promiseNodes(x, into));
-      default -> {}
-    }
   }
 
   private LiteralMap runMap(String path, LiteralMap inputs, Scope scope, boolean byReference) {

@@ -17,4 +17,17 @@ public interface Promises {
    * workflow's input {@code var}), or empty when that node produced no such output.
    */
   Optional<Literal> output(String nodeId, String var);
+
+  /**
+   * Adds to {@code into} the node ids whose outputs the promises in {@code data} read, also inside
+   * its collections and maps (an empty id, the workflow's inputs, as it is).
+   */
+  static void nodeIds(flyteidl.core.Literals.BindingData data, java.util.Set<String> into) {
+    switch (data.getValueCase()) {
+      case PROMISE -> into.add(data.getPromise().getNodeId());
+      case COLLECTION -> data.getCollection().getBindingsList().forEach(x -> nodeIds(x, into));
+      case MAP -> data.getMap().getBindingsMap().values().forEach(x -> nodeIds(x, into));
+      default -> {}
+    }
+  }
 }

@@ -335,17 +335,7 @@ public final class WorkflowCompiler {
 
   private static void collectPromiseNodes(GraphNode g, Set<String> into) {
     for (Binding b : g.inputs()) {
-      collectPromiseNodes(b.getBinding(), into);
-    }
-  }
-
-  private static void collectPromiseNodes(BindingData d, Set<String> into) {
-    switch (d.getValueCase()) {
-      case PROMISE -> into.add(d.getPromise().getNodeId());
-      case COLLECTION ->
-          d.getCollection().getBindingsList().forEach(x -> collectPromiseNodes(x, into));
-      case MAP -> d.getMap().getBindingsMap().values().forEach(x -> collectPromiseNodes(x, into));
-      default -> {}
+      Promises.nodeIds(b.getBinding(), into);
     }
   }
 
