@@ -51,7 +51,7 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> Bench.parse(new String[] {"--only", "workflows"}))
         .hasMessage(
             "--only [workflows] is not a line: give one or more of [variants, big, container,"
-                + " workflow], separated by commas");
+                + " workflow, workflow-map], separated by commas");
     assertThatThrownBy(() -> Bench.parse(new String[] {"--only"}))
         .hasMessage("--only needs a value");
   }
