@@ -253,7 +253,8 @@ public final class FlyteBeam {
                 Pipeline index = runs.create();
                 index.apply("IndexInputs", pass);
                 runs.run(index);
-              });
+              },
+              workersInThisJvm(options));
       try {
         CacheChoice.Choice cache =
             CacheChoice.choose(spec.subTask(), options, localWorkers(options));
@@ -505,6 +506,17 @@ public final class FlyteBeam {
       Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?");
 
   /** Whether the workers run on this machine: the DirectRunner, or Spark {@code local[N]}. */
+  /**
+   * Whether every worker runs in this JVM: the DirectRunner, or Spark {@code local[N]} (not {@code
+   * local-cluster}, whose executors are JVMs of their own).
+   */
+  static boolean workersInThisJvm(RunOptions options) {
+    return options.runner() == RunnerKind.DirectRunner
+        || LOCAL_MASTER
+            .matcher(SparkContexts.submittedMaster().orElse(options.sparkMaster()))
+            .matches();
+  }
+
   private static boolean localWorkers(RunOptions options) {
     return options.runner() == RunnerKind.DirectRunner
         || SparkContexts.isLocal(SparkContexts.submittedMaster().orElse(options.sparkMaster()));

@@ -24,6 +24,7 @@ import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.exec.OutputShards;
 import org.flytebeam.exec.RangeResults;
 import org.flytebeam.types.Literals;
+import org.flytebeam.types.PrimitiveLiterals;
 
 /**
  * The result of a finished map: the verdict, the outputs gathered in index order (a {@code none}
@@ -204,11 +205,11 @@ public final class MapResult {
       }
     }
     List<IndexRange> ranges = ranges();
-    ByteString none = Literals.none().toByteString();
-    long[] listSizes = new long[nodeNames.size()];
+    int n = nodeNames.size();
+    long[] listSizes = new long[n];
     for (IndexRange range : ranges) {
-      forEachElement(
-          range, none, nodeNames.size(), (k, literal) -> listSizes[k] += itemSize(literal));
+      forEachOutput(
+          range, n, (k, kind, bits, bytes) -> listSizes[k] += itemSize(kind, bits, bytes));
     }
     CodedOutputStream out = CodedOutputStream.newInstance(stream, 1 << 16);
     for (Map.Entry<String, Integer> output : outputs.entrySet()) {
@@ -238,13 +239,12 @@ public final class MapResult {
       out.writeTag(Literal.COLLECTION_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
       out.writeUInt64NoTag(list);
       for (IndexRange range : ranges) {
-        forEachElement(
+        forEachOutput(
             range,
-            none,
-            nodeNames.size(),
-            (j, item) -> {
+            n,
+            (j, kind, bits, bytes) -> {
               if (j == k) {
-                out.writeBytes(LiteralCollection.LITERALS_FIELD_NUMBER, item);
+                writeItem(out, kind, bits, bytes);
               }
             });
       }
@@ -252,32 +252,68 @@ public final class MapResult {
     out.flush();
   }
 
-  private static long itemSize(ByteString literal) {
-    return CodedOutputStream.computeBytesSize(LiteralCollection.LITERALS_FIELD_NUMBER, literal);
+  // An element's output that is none: it did not succeed (or its range never ran).
+  private static final int NONE = -1;
+  private static final ByteString NONE_BYTES = Literals.none().toByteString();
+
+  /** The size of one output as an item of the list: its tag, length and literal. */
+  private static long itemSize(int kind, long bits, ByteString bytes) {
+    int literal = literalSize(kind, bits, bytes);
+    return (long) CodedOutputStream.computeTagSize(LiteralCollection.LITERALS_FIELD_NUMBER)
+        + CodedOutputStream.computeUInt32SizeNoTag(literal)
+        + literal;
+  }
+
+  private static int literalSize(int kind, long bits, ByteString bytes) {
+    switch (kind) {
+      case NONE:
+        return NONE_BYTES.size();
+      case PrimitiveLiterals.LITERAL:
+        return bytes.size();
+      default:
+        return PrimitiveLiterals.literalSize(kind, bits, bytes);
+    }
+  }
+
+  private static void writeItem(CodedOutputStream out, int kind, long bits, ByteString bytes)
+      throws IOException {
+    out.writeTag(LiteralCollection.LITERALS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    out.writeUInt32NoTag(literalSize(kind, bits, bytes));
+    switch (kind) {
+      case NONE:
+        out.writeRawBytes(NONE_BYTES);
+        break;
+      case PrimitiveLiterals.LITERAL:
+        out.writeRawBytes(bytes);
+        break;
+      default:
+        PrimitiveLiterals.writeLiteral(out, kind, bits, bytes);
+    }
   }
 
   private interface OutputVisitor {
-    void accept(int output, ByteString literal) throws IOException;
+    void accept(int output, int kind, long bits, ByteString bytes) throws IOException;
   }
 
   /**
-   * Each element's serialized outputs in the range, {@code none} for those that did not succeed.
+   * Each element's outputs in the range, in index order, as the range file holds them; {@link
+   * #NONE} for those that did not succeed, and for every element of a range without a file.
    */
-  private void forEachElement(IndexRange range, ByteString none, int outputs, OutputVisitor visitor)
+  private void forEachOutput(IndexRange range, int outputs, OutputVisitor visitor)
       throws IOException {
-    Optional<List<RangeResults.ElementBytes>> read =
-        RangeResults.readBytes(plan.resultsDir(), range.start(), range.end());
-    if (read.isEmpty()) {
+    boolean read =
+        RangeResults.visitOutputs(
+            plan.resultsDir(),
+            range.start(),
+            range.end(),
+            outputs,
+            (index, succeeded, k, kind, bits, bytes) ->
+                visitor.accept(k, succeeded ? kind : NONE, bits, bytes));
+    if (!read) {
       for (long i = range.start(); i < range.end(); i++) {
         for (int k = 0; k < outputs; k++) {
-          visitor.accept(k, none);
+          visitor.accept(k, NONE, 0, null);
         }
-      }
-      return;
-    }
-    for (RangeResults.ElementBytes element : read.get()) {
-      for (int k = 0; k < outputs; k++) {
-        visitor.accept(k, element.status().succeeded() ? element.outputs().get(k) : none);
       }
     }
   }

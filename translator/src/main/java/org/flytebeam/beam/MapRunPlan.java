@@ -67,6 +67,10 @@ public final class MapRunPlan implements Serializable {
   // What executors in other JVMs show the driver's progress endpoint: it reaches them inside this
   // plan (Spark's own channel), never through the run folder.
   private final String progressSecret;
+  // The node inputs when they were not written to the run folder (every worker is in this JVM and
+  // none reads the file): what inputs() reads after release(), e.g. for the report. Never travels:
+  // such a plan has no workers elsewhere.
+  private final transient LiteralMap unwrittenInputs;
 
   public MapRunPlan(
       String runId,
@@ -98,7 +102,8 @@ public final class MapRunPlan implements Serializable {
         warnings,
         CacheSettings.disabled(),
         null,
-        org.flytebeam.exec.RunProgress.newSecret());
+        org.flytebeam.exec.RunProgress.newSecret(),
+        null);
   }
 
   private MapRunPlan(
@@ -112,7 +117,8 @@ public final class MapRunPlan implements Serializable {
       List<String> warnings,
       CacheSettings cache,
       String outputsDir,
-      String progressSecret) {
+      String progressSecret,
+      LiteralMap unwrittenInputs) {
     this.runId = requireNonNull(runId, "runId");
     this.workDir = requireNonNull(workDir, "workDir");
     this.spec = requireNonNull(spec, "spec");
@@ -124,6 +130,7 @@ public final class MapRunPlan implements Serializable {
     this.cache = requireNonNull(cache, "cache");
     this.outputsDir = outputsDir;
     this.progressSecret = requireNonNull(progressSecret, "progressSecret");
+    this.unwrittenInputs = unwrittenInputs;
   }
 
   /** The secret that executors' progress posts carry (see the runner's progress endpoint). */
@@ -187,7 +194,8 @@ public final class MapRunPlan implements Serializable {
         all,
         cache,
         outputsDir,
-        progressSecret);
+        progressSecret,
+        unwrittenInputs);
   }
 
   /**
@@ -208,7 +216,8 @@ public final class MapRunPlan implements Serializable {
         warnings,
         cache,
         outputsDir,
-        progressSecret);
+        progressSecret,
+        unwrittenInputs);
   }
 
   /** Where the workers write the outputs as shards; empty: the driver assembles them. */
@@ -240,7 +249,7 @@ public final class MapRunPlan implements Serializable {
 
   /**
    * Checks the node inputs against the spec (sizes, types), checks the sub-task can run, writes the
-   * inputs to the run folder and plans the lanes.
+   * inputs to the run folder (for workers in other JVMs) and plans the lanes.
    */
   public static MapRunPlan prepare(
       MapTaskSpec spec, LiteralMap workflowInputs, String workDir, String runId) {
@@ -273,6 +282,24 @@ public final class MapRunPlan implements Serializable {
       String runId,
       ProcessSettings process,
       InputIndexer indexer) {
+    return prepare(spec, workflowInputs, workDir, runId, process, indexer, false);
+  }
+
+  /**
+   * As {@link #prepare(MapTaskSpec, LiteralMap, String, String, ProcessSettings, InputIndexer)};
+   * {@code workersInThisJvm}: every worker runs in this JVM (the DirectRunner, Spark {@code
+   * local[N]}), so that the inputs need not be written to the run folder unless the sub-task itself
+   * reads them there (a process task's {@code {{.input}}}): workers in this JVM use the checked
+   * inputs as they are, and {@link #inputs()} keeps them after {@link #release()}.
+   */
+  public static MapRunPlan prepare(
+      MapTaskSpec spec,
+      LiteralMap workflowInputs,
+      String workDir,
+      String runId,
+      ProcessSettings process,
+      InputIndexer indexer,
+      boolean workersInThisJvm) {
     LiteralMap resolved = MapInputs.resolveNodeInputs(spec, workflowInputs);
     InputReferences references = InputReferences.find(spec, resolved, join(workDir, "index"));
     LiteralMap nodeInputs = references.nodeInputs();
@@ -290,6 +317,9 @@ public final class MapRunPlan implements Serializable {
     }
     MapInputs inputs = MapInputs.of(spec, nodeInputs, sources);
     long size = inputs.size();
+    // Only a process sub-task reads the inputs file itself; Java tasks and workflow elements get
+    // their values from MapInputs.
+    boolean write = !workersInThisJvm || !readsValuesOnly(spec);
     MapRunPlan plan =
         new MapRunPlan(
             runId,
@@ -299,8 +329,14 @@ public final class MapRunPlan implements Serializable {
             spec.requiredSuccesses(size),
             planShards(size, spec.parallelism().orElse(0)),
             process,
-            warnings);
-    writeBytes(plan.inputsFile(), nodeInputs.toByteArray());
+            warnings,
+            CacheSettings.disabled(),
+            null,
+            org.flytebeam.exec.RunProgress.newSecret(),
+            write ? null : nodeInputs);
+    if (write) {
+      writeBytes(plan.inputsFile(), nodeInputs.toByteArray());
+    }
     if (!sources.isEmpty()) {
       writeBytes(
           plan.sourcesFile(), SerializableUtils.serializeToByteArray(new LinkedHashMap<>(sources)));
@@ -310,6 +346,17 @@ public final class MapRunPlan implements Serializable {
     // The driver's progress exists before any worker: workers in this JVM count into it.
     org.flytebeam.exec.RunProgress.forRun(runId);
     return plan;
+  }
+
+  /** Whether the sub-task's elements get their inputs as values alone, never from the file. */
+  private static boolean readsValuesOnly(MapTaskSpec spec) {
+    return spec.subTask().isJavaTask()
+        || org.flytebeam.graph.WorkflowElements.is(spec.subTask().template());
+  }
+
+  /** Whether the node inputs were written to {@link #inputsFile()} (false: kept in memory). */
+  public boolean inputsWritten() {
+    return unwrittenInputs == null;
   }
 
   static List<Shard> planShards(long size, int parallelism) {
@@ -340,7 +387,8 @@ public final class MapRunPlan implements Serializable {
         warnings,
         cache,
         outputsDir,
-        progressSecret);
+        progressSecret,
+        unwrittenInputs);
   }
 
   static List<Shard> planShards(long size, int parallelism, int maxLanes) {
@@ -423,13 +471,18 @@ public final class MapRunPlan implements Serializable {
     return join(workDir, "verdict.bin");
   }
 
-  /** The checked inputs, read from the run folder once per JVM. */
+  /**
+   * The checked inputs: those {@link #prepare} checked, in its JVM; else read from the run folder
+   * once per JVM (or, after {@link #release()}, checked again from the inputs kept in memory when
+   * they were not written).
+   */
   public MapInputs inputs() {
     return INPUTS.computeIfAbsent(
         inputsFile(),
         file -> {
           try {
-            LiteralMap nodeInputs = LiteralMap.parseFrom(readBytes(file));
+            LiteralMap nodeInputs =
+                unwrittenInputs != null ? unwrittenInputs : LiteralMap.parseFrom(readBytes(file));
             if (!MapInputs.hasReferences(spec, nodeInputs)) {
               return MapInputs.checked(spec, nodeInputs);
             }

@@ -30,7 +30,8 @@ public record ElementOutcome(
     requireNonNull(status, "status");
     // A task's own text: shown in error lines, the report and the summary, never raw.
     error = TaskText.escape(requireNonNull(error, "error"));
-    outputs = List.copyOf(outputs);
+    // A primitive path's list stays as it is: copying it would make every literal.
+    outputs = org.flytebeam.types.LiteralList.copyOf(outputs);
     failedAttempts = List.copyOf(failedAttempts);
   }
 

@@ -34,6 +34,15 @@ abstract class Converter {
 
   abstract Literal toLiteral(Object value);
 
+  /**
+   * The value for an output: a primitive value ({@link PrimitiveLiterals}) where the type is a
+   * primitive, so that no literal is made; else {@link #toLiteral}. Mismatches as {@link
+   * #toLiteral}.
+   */
+  Object toValue(Object value) {
+    return toLiteral(value);
+  }
+
   abstract Object fromLiteral(Literal literal);
 
   /** A converter for the Java type; {@link LiteralTypeException} when it is not supported. */
@@ -80,7 +89,8 @@ abstract class Converter {
         new Scalar(
             value -> value instanceof Boolean b ? Literals.of(b.booleanValue()) : null,
             null,
-            Scalar.primitive(Primitive.ValueCase.BOOLEAN, Primitive::getBoolean));
+            Scalar.primitive(Primitive.ValueCase.BOOLEAN, Primitive::getBoolean),
+            value -> value instanceof Boolean ? value : null);
     table.put(long.class, longs);
     table.put(Long.class, longs);
     table.put(int.class, ints);
@@ -98,7 +108,8 @@ abstract class Converter {
         new Scalar(
             value -> value instanceof String s ? Literals.of(s) : null,
             null,
-            Scalar.primitive(Primitive.ValueCase.STRING_VALUE, Primitive::getStringValue)));
+            Scalar.primitive(Primitive.ValueCase.STRING_VALUE, Primitive::getStringValue),
+            value -> value instanceof String ? value : null));
     table.put(
         Instant.class,
         new Scalar(
@@ -196,7 +207,16 @@ abstract class Converter {
    * A scalar type's row: {@code write} gives the literal of a Java value, or null when the value is
    * not of the type (then the mismatch says {@code javaHint}); {@code read} reads a literal.
    */
-  private record Scalar(Function<Object, Literal> write, String javaHint, Reader read) {
+  private record Scalar(
+      Function<Object, Literal> write,
+      String javaHint,
+      Reader read,
+      Function<Object, Object> primitive) {
+
+    /** A row without a primitive path. */
+    Scalar(Function<Object, Literal> write, String javaHint, Reader read) {
+      this(write, javaHint, read, null);
+    }
 
     /** Reads the literal's primitive of the one kind, else a mismatch. */
     static Reader primitive(Primitive.ValueCase kind, Function<Primitive, Object> value) {
@@ -225,21 +245,16 @@ abstract class Converter {
                   literal, "the value does not fit a Java " + javaName + "; declare it long");
             }
             return narrow.apply(v);
-          });
+          },
+          value -> isJavaInteger(value) ? (Object) ((Number) value).longValue() : null);
     }
 
     /** Any Java integer or floating-point number is written; a float or integer literal is read. */
     static Scalar floating(Function<Double, Object> narrow) {
       return new Scalar(
           value -> {
-            if (value instanceof Double d) {
-              return Literals.of(d.doubleValue());
-            }
-            if (value instanceof Float f) {
-              // Through the shortest decimal text, so 0.1f is written as 0.1, not 0.10000000149.
-              return Literals.of(Double.parseDouble(Float.toString(f)));
-            }
-            return isJavaInteger(value) ? Literals.of(((Number) value).doubleValue()) : null;
+            Double d = floatOf(value);
+            return d == null ? null : Literals.of(d.doubleValue());
           },
           null,
           (converter, literal) -> {
@@ -251,7 +266,20 @@ abstract class Converter {
               return narrow.apply((double) p.getInteger());
             }
             throw converter.wrongLiteral(literal, null);
-          });
+          },
+          Scalar::floatOf);
+    }
+
+    /** The float a Java number is written as, or null when the value is not a number. */
+    private static Double floatOf(Object value) {
+      if (value instanceof Double d) {
+        return d;
+      }
+      if (value instanceof Float f) {
+        // Through the shortest decimal text, so 0.1f is written as 0.1, not 0.10000000149.
+        return Double.parseDouble(Float.toString(f));
+      }
+      return isJavaInteger(value) ? ((Number) value).doubleValue() : null;
     }
 
     /** An enum is written as its constant's name, and read from one of its names. */
@@ -273,7 +301,8 @@ abstract class Converter {
               throw converter.wrongLiteral(literal, "use one of " + byName.keySet());
             }
             return constant;
-          });
+          },
+          value -> enumClass.isInstance(value) ? ((Enum<?>) value).name() : null);
     }
 
     static Object readBlob(Converter converter, Literal literal) {
@@ -321,6 +350,17 @@ abstract class Converter {
     @Override
     Object fromLiteral(Literal literal) {
       return scalar.read().read(this, literal);
+    }
+
+    @Override
+    Object toValue(Object value) {
+      if (scalar.primitive() != null) {
+        Object primitive = scalar.primitive().apply(value);
+        if (primitive != null) {
+          return primitive;
+        }
+      }
+      return toLiteral(value);
     }
   }
 

@@ -149,12 +149,45 @@ public final class RecordCodec<R extends Record> implements Serializable {
   /**
    * The literals of a record's components, in component order (the order of {@link #variables()}):
    * {@link #toLiterals} without the map, for a path that knows the order, such as one element's
-   * outputs. Unmodifiable.
+   * outputs. Unmodifiable; a primitive component's literal is made each time it is read (see {@link
+   * LiteralList}), so that a path that writes the values as they are makes none.
    *
    * @throws LiteralTypeException as {@link #toLiterals}
    */
   public List<Literal> toLiteralList(R value) {
-    return List.of(literalsOf(value));
+    return LiteralList.wrap(valuesOf(value));
+  }
+
+  /**
+   * The values of a record's components, in component order: a primitive value ({@link
+   * PrimitiveLiterals}) for an int, float, str or bool (and an enum's name), else the literal.
+   */
+  private Object[] valuesOf(R value) {
+    requireNonNull(value, "value");
+    State s = state();
+    int n = s.names.length;
+    Object[] values = new Object[n];
+    for (int i = 0; i < n; i++) {
+      Object component = component(s, i, value);
+      try {
+        values[i] = s.converters[i].toValue(component);
+      } catch (Mismatch m) {
+        throw m.toException(s.subjects[i]);
+      }
+    }
+    return values;
+  }
+
+  private static Object component(State s, int i, Object value) {
+    try {
+      return s.accessors[i].invokeExact(value);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new FlyteBeamException(
+          "reading component [" + s.names[i] + "] of record [" + s.recordName + "] failed: " + t,
+          t);
+    }
   }
 
   private Literal[] literalsOf(R value) {
@@ -163,16 +196,7 @@ public final class RecordCodec<R extends Record> implements Serializable {
     int n = s.names.length;
     Literal[] literals = new Literal[n];
     for (int i = 0; i < n; i++) {
-      Object component;
-      try {
-        component = s.accessors[i].invokeExact((Object) value);
-      } catch (RuntimeException | Error e) {
-        throw e;
-      } catch (Throwable t) {
-        throw new FlyteBeamException(
-            "reading component [" + s.names[i] + "] of record [" + s.recordName + "] failed: " + t,
-            t);
-      }
+      Object component = component(s, i, value);
       try {
         literals[i] = s.converters[i].toLiteral(component);
       } catch (Mismatch m) {

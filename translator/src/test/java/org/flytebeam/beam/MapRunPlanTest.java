@@ -2,11 +2,100 @@ package org.flytebeam.beam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import flyteidl.core.Literals.LiteralMap;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.util.SerializableUtils;
+import org.flytebeam.exec.MapInputs;
+import org.flytebeam.exec.ProcessSettings;
+import org.flytebeam.idl.DefinitionReader;
+import org.flytebeam.spec.MapTask;
+import org.flytebeam.spec.MapTaskSpec;
+import org.flytebeam.types.Literals;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MapRunPlanTest {
+  @TempDir Path dir;
+
+  private static final Path RAW_CONTAINER =
+      Path.of(System.getProperty("user.dir"))
+          .resolve("../../shared/examples/arraynode-rawcontainer.def.json")
+          .normalize();
+
+  private MapRunPlan prepare(MapTaskSpec spec, LiteralMap inputs, boolean workersInThisJvm) {
+    return MapRunPlan.prepare(
+        spec,
+        inputs,
+        dir.resolve("run").toString(),
+        "plan-test-" + workersInThisJvm,
+        ProcessSettings.defaults(),
+        InputIndexer.inProcess(),
+        workersInThisJvm);
+  }
+
+  private static LiteralMap xs(long... values) {
+    List<flyteidl.core.Literals.Literal> list = new ArrayList<>();
+    for (long v : values) {
+      list.add(Literals.of(v));
+    }
+    return LiteralMap.newBuilder().putLiterals("x", Literals.collection(list)).build();
+  }
+
+  private static List<Long> firstInputs(MapRunPlan plan) throws Exception {
+    List<Long> read = new ArrayList<>();
+    try (MapInputs.Elements elements = plan.inputs().read(0, plan.size())) {
+      for (long i = 0; i < plan.size(); i++) {
+        read.add(elements.next().get("x").getScalar().getPrimitive().getInteger());
+      }
+    }
+    return read;
+  }
+
+  @Test
+  void shouldKeepTheInputsInMemoryWhenEveryWorkerOfAJavaTaskIsInThisJvm() throws Exception {
+    MapTaskSpec spec = MapTask.of(new MapTaskTransformTest.Triple()).build();
+
+    MapRunPlan plan = prepare(spec, xs(4, 5, 6), true);
+
+    assertThat(plan.inputsWritten()).isFalse();
+    assertThat(Path.of(plan.inputsFile())).doesNotExist();
+    assertThat(firstInputs(plan)).containsExactly(4L, 5L, 6L);
+    // After the run (the report reads them then): checked again from memory.
+    plan.release();
+    assertThat(firstInputs(plan)).containsExactly(4L, 5L, 6L);
+    plan.release();
+  }
+
+  @Test
+  void shouldWriteTheInputsForWorkersInOtherJvms() throws Exception {
+    MapTaskSpec spec = MapTask.of(new MapTaskTransformTest.Triple()).build();
+
+    MapRunPlan plan = prepare(spec, xs(4, 5, 6), false);
+
+    assertThat(plan.inputsWritten()).isTrue();
+    assertThat(Path.of(plan.inputsFile())).isRegularFile();
+    plan.release();
+    // A worker elsewhere gets the plan without the driver's memory: it reads the file.
+    MapRunPlan shipped = SerializableUtils.clone(plan);
+    assertThat(firstInputs(shipped)).containsExactly(4L, 5L, 6L);
+    shipped.release();
+  }
+
+  @Test
+  void shouldWriteTheInputsForAProcessTaskThatReadsThemFromTheFile() throws Exception {
+    MapTaskSpec spec = DefinitionReader.read(RAW_CONTAINER);
+    LiteralMap inputs = xs(1, 2).toBuilder().putLiterals("k", Literals.of(3L)).build();
+
+    MapRunPlan plan = prepare(spec, inputs, true);
+
+    assertThat(plan.inputsWritten()).isTrue();
+    assertThat(LiteralMap.parseFrom(Files.readAllBytes(Path.of(plan.inputsFile()))))
+        .isEqualTo(inputs);
+    plan.release();
+  }
 
   private static List<IndexRange> covered(List<Shard> shards) {
     List<IndexRange> ranges = new ArrayList<>();

@@ -1,11 +1,18 @@
 package org.flytebeam.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
+import flyteidl.core.Literals.Literal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import org.flytebeam.FlyteBeamException;
+import org.flytebeam.types.LiteralList;
 import org.flytebeam.types.Literals;
+import org.flytebeam.types.PrimitiveLiterals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,5 +86,133 @@ class RangeResultsTest {
         Path.of(RangeResults.path(dir.toString(), 20, 25)));
 
     assertThat(RangeResults.read(dir.toString(), 20, 25)).isEmpty();
+  }
+
+  /** Outcomes whose outputs are kept as values, a literal among them, and a failed one. */
+  private static List<ElementOutcome> primitiveOutcomes() {
+    Literal list = Literals.collection(List.of(Literals.of(1L), Literals.of(2L)));
+    return List.of(
+        new ElementOutcome(
+            0,
+            ElementStatus.SUCCEEDED,
+            1,
+            1_700_000_000_000L,
+            1,
+            "",
+            LiteralList.wrap(new Object[] {-5L, Double.NaN, "é \uD83D\uDE00", true, list})),
+        new ElementOutcome(
+            1, ElementStatus.FAILED, 1, 1_700_000_000_001L, 1, "ValueError: no", List.of()),
+        new ElementOutcome(
+            2,
+            ElementStatus.SUCCEEDED,
+            1,
+            1_700_000_000_002L,
+            1,
+            "",
+            LiteralList.wrap(
+                new Object[] {
+                  Long.MIN_VALUE, Double.NEGATIVE_INFINITY, "", false, Literals.none()
+                })),
+        new ElementOutcome(
+            3,
+            ElementStatus.SUCCEEDED,
+            1,
+            1_700_000_000_003L,
+            1,
+            "",
+            // Literals as a generic invoker gives them: written as literals.
+            List.of(
+                Literals.of(9L),
+                Literals.of(0.5),
+                Literals.of("g"),
+                Literals.of(true),
+                Literals.none())));
+  }
+
+  @Test
+  void shouldReadPrimitiveOutputsBackAsTheirLiterals() {
+    RangeResults.write(dir.toString(), 0, 4, primitiveOutcomes());
+
+    List<ElementOutcome> read = RangeResults.read(dir.toString(), 0, 4).orElseThrow();
+
+    assertThat(read).isEqualTo(primitiveOutcomes());
+    assertThat(read.get(0).outputs().get(0)).isEqualTo(Literals.of(-5L));
+    assertThat(read.get(0).outputs().get(2)).isEqualTo(Literals.of("é \uD83D\uDE00"));
+    // Kept as values after reading too: nothing is made of them until asked.
+    assertThat(((LiteralList) read.get(0).outputs()).value(0)).isEqualTo(-5L);
+  }
+
+  @Test
+  void shouldVisitEachOutputAsTheBytesOfItsLiteral() throws Exception {
+    RangeResults.write(dir.toString(), 0, 4, primitiveOutcomes());
+    List<String> seen = new ArrayList<>();
+
+    boolean read =
+        RangeResults.visitOutputs(
+            dir.toString(),
+            0,
+            4,
+            5,
+            (index, succeeded, k, kind, bits, bytes) -> {
+              if (!succeeded) {
+                seen.add(index + "/" + k + " none");
+                return;
+              }
+              ByteString literal =
+                  kind == PrimitiveLiterals.LITERAL ? bytes : literalBytes(kind, bits, bytes);
+              Literal expected = primitiveOutcomes().get((int) index).outputs().get(k);
+              assertThat(literal).as("%d/%d", index, k).isEqualTo(expected.toByteString());
+              seen.add(index + "/" + k);
+            });
+
+    assertThat(read).isTrue();
+    assertThat(seen).hasSize(20).contains("1/0 none", "1/4 none", "0/4", "3/4");
+  }
+
+  @Test
+  void shouldNotVisitAFileWithAnotherCountOfOutputsOrNone() throws Exception {
+    assertThat(RangeResults.visitOutputs(dir.toString(), 0, 4, 5, (i, s, k, t, b, y) -> {}))
+        .isFalse();
+    RangeResults.write(dir.toString(), 0, 4, primitiveOutcomes());
+    List<Long> seen = new ArrayList<>();
+
+    assertThat(
+            RangeResults.visitOutputs(dir.toString(), 0, 4, 2, (i, s, k, t, b, y) -> seen.add(i)))
+        .isFalse();
+    assertThat(seen).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAResultFileOfAnOlderFormatWithAMessage() throws Exception {
+    RangeResults.write(dir.toString(), 10, 15, outcomes());
+    Path file = Path.of(RangeResults.path(dir.toString(), 10, 15));
+    byte[] bytes = Files.readAllBytes(file);
+    // The version digit of "FBR3" (the magic is little-endian): the format before primitives.
+    bytes[0] = (byte) '3';
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> RangeResults.read(dir.toString(), 10, 15))
+        .isInstanceOf(FlyteBeamException.class)
+        .hasMessageContaining("is of format FBR3")
+        .hasMessageContaining("this one reads FBR4")
+        .hasMessageContaining("run the map again");
+    assertThatThrownBy(
+            () -> RangeResults.visitOutputs(dir.toString(), 10, 15, 2, (i, s, k, t, b, y) -> {}))
+        .isInstanceOf(FlyteBeamException.class);
+  }
+
+  private static ByteString literalBytes(int kind, long bits, ByteString utf8) {
+    try {
+      ByteString.Output out = ByteString.newOutput();
+      com.google.protobuf.CodedOutputStream coded =
+          com.google.protobuf.CodedOutputStream.newInstance(out);
+      PrimitiveLiterals.writeLiteral(coded, kind, bits, utf8);
+      coded.flush();
+      ByteString written = out.toByteString();
+      assertThat(written.size()).isEqualTo(PrimitiveLiterals.literalSize(kind, bits, utf8));
+      return written;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -193,6 +193,74 @@ class RecordCodecTest {
   }
 
   @Test
+  void shouldKeepPrimitiveComponentsAsValuesAndTheRestAsLiterals() {
+    RecordCodec<AllTypes> codec = RecordCodec.of(AllTypes.class);
+    AllTypes value =
+        new AllTypes(
+            -5,
+            Integer.MIN_VALUE,
+            (short) -7,
+            Double.NaN,
+            0.1f,
+            false,
+            "",
+            Instant.EPOCH,
+            Duration.ZERO,
+            Optional.of(3L),
+            List.of(),
+            Map.of(),
+            Struct.getDefaultInstance(),
+            Mode.SLOW,
+            new Blob("file:///tmp/x", "csv", false));
+
+    LiteralList list = (LiteralList) codec.toLiteralList(value);
+
+    // int, float, str, bool and an enum's name as values; the float of a Java float through its
+    // shortest text, as its literal is
+    assertThat(list.value(0)).isEqualTo(-5L);
+    assertThat(list.value(1)).isEqualTo((long) Integer.MIN_VALUE);
+    assertThat(list.value(2)).isEqualTo(-7L);
+    assertThat(list.value(3)).isEqualTo(Double.NaN);
+    assertThat(list.value(4)).isEqualTo(0.1);
+    assertThat(list.value(5)).isEqualTo(false);
+    assertThat(list.value(6)).isEqualTo("");
+    assertThat(list.value(13)).isEqualTo("SLOW");
+    assertThat(list.value(7)).isInstanceOf(Literal.class);
+    assertThat(list.value(9)).isInstanceOf(Literal.class);
+    // and each is the literal the map path makes
+    assertThat(list).containsExactlyElementsOf(codec.toLiterals(value).values());
+  }
+
+  @Test
+  void shouldRefuseANullPrimitiveComponentAsTheMapPathDoes() {
+    RecordCodec<AllTypes> codec = RecordCodec.of(AllTypes.class);
+    AllTypes value =
+        new AllTypes(
+            1,
+            2,
+            (short) 3,
+            4,
+            5,
+            true,
+            null,
+            Instant.EPOCH,
+            Duration.ZERO,
+            Optional.empty(),
+            List.of(),
+            Map.of(),
+            Struct.getDefaultInstance(),
+            Mode.FAST,
+            new Blob("file:///tmp/x", "csv", false));
+
+    assertThatThrownBy(() -> codec.toLiteralList(value))
+        .isInstanceOf(LiteralTypeException.class)
+        .hasMessageContaining("variable [text] of record [RecordCodecTest.AllTypes]");
+    assertThatThrownBy(() -> codec.toLiterals(value))
+        .isInstanceOf(LiteralTypeException.class)
+        .hasMessageContaining("variable [text] of record [RecordCodecTest.AllTypes]");
+  }
+
+  @Test
   void shouldIgnoreExtraVariablesWhenReading() {
     Map<String, Literal> literals =
         new HashMap<>(
