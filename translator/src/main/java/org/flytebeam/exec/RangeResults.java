@@ -156,7 +156,9 @@ public final class RangeResults {
     try {
       skim(input(bytes.get(), true), start, end, outputs, visitor);
     } catch (IllegalStateException | IndexOutOfBoundsException e) {
-      throw new IOException("result file of [" + start + ", " + end + ") changed while read", e);
+      // Only a visitor's own failure: the walk before this one read the same bytes whole.
+      throw new IOException(
+          "cannot visit the results of [" + start + ", " + end + "): " + e.getMessage(), e);
     }
     return true;
   }
