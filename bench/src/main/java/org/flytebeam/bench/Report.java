@@ -113,11 +113,16 @@ public final class Report {
     }
   }
 
-  /** A ratio budget: {@code x <= factor * reference}, judged only for a positive reference. */
+  /**
+   * A ratio budget: {@code x <= factor * reference}, judged only when both are positive (a cost
+   * that is not, such as a negative marginal cost between two sizes too close, is only noise).
+   */
   private static Budget atMost(
       String line, String measured, double x, double factor, double reference) {
     return new Budget(
-        line, measured, reference > 0 ? Optional.of(x <= factor * reference) : Optional.empty());
+        line,
+        measured,
+        reference > 0 && x > 0 ? Optional.of(x <= factor * reference) : Optional.empty());
   }
 
   private static Budget holds(String line, String measured, boolean pass) {

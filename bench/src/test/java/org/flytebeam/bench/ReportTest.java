@@ -180,6 +180,17 @@ class ReportTest {
   }
 
   @Test
+  void shouldJudgeNothingWhenFlyteBeamsMarginalIsNotPositive() {
+    // given: noise at sizes too close makes the SparkRunner's marginal cost negative
+    Map<Variant, double[]> noisy =
+        costs(3, 1.05e-3, 4, -1e-6, 3, 1e-3, 3, 1e-3, 4, 1e-3, 4, 1e-3, 0.1, 1e-3);
+
+    Report report = Report.of(META, List.of(CPU), linear(CPU, noisy, 1L << 20));
+
+    assertThat(report.budgets()).extracting(Report.Budget::verdict).containsExactly("PASS", "N/A");
+  }
+
+  @Test
   void shouldJudgeNothingWhenTheReferenceMarginalIsNotPositive() {
     Map<Variant, double[]> noisy =
         costs(3, 1.05e-3, 4, 1.04e-3, 3, 1e-3, 3, 1e-3, 4, 1e-3, 4, 1e-3, 0.1, -1e-6);
