@@ -67,6 +67,9 @@ public final class WorkflowInvoker implements ElementInvoker {
   private final List<String> outputNames;
   private final Map<String, MapTaskSpec> specs = new HashMap<>();
 
+  /** The node executions of the element each thread ran last, until taken. */
+  private final ThreadLocal<NodeCounts> lastCounts = ThreadLocal.withInitial(NodeCounts::none);
+
   /**
    * The invoker of {@code context}'s element template.
    *
@@ -149,7 +152,8 @@ public final class WorkflowInvoker implements ElementInvoker {
       throws AttemptFailedException {
     LiteralMap given = LiteralMap.newBuilder().putAllLiterals(inputs).build();
     LiteralMap in = launchPlan.map(lp -> lp.inputsWith(given)).orElse(given);
-    try (Scope scope = new Scope(index)) {
+    Scope scope = new Scope(index);
+    try (scope) {
       LiteralMap out = runGraph(scope, "", graph, in);
       List<Literal> outputs = new ArrayList<>(outputNames.size());
       for (String name : outputNames) {
@@ -163,16 +167,33 @@ public final class WorkflowInvoker implements ElementInvoker {
       return outputs;
     } catch (NodeFailure e) {
       throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage());
+    } finally {
+      lastCounts.set(lastCounts.get().plus(scope.counts()));
     }
+  }
+
+  @Override
+  public NodeCounts takeNodeCounts() {
+    NodeCounts counts = lastCounts.get();
+    lastCounts.remove();
+    return counts;
   }
 
   /** The task invokers of one element, by node path; closed when the element ends. */
   private final class Scope implements AutoCloseable {
     private final long index;
     private final Map<String, TaskRun> runs = new HashMap<>();
+    private long started;
+    private long succeeded;
+    private long failed;
+    private long cacheHits;
 
     Scope(long index) {
       this.index = index;
+    }
+
+    NodeCounts counts() {
+      return new NodeCounts(started, succeeded, failed, cacheHits);
     }
 
     ElementOutcome run(String path, MapTaskSpec spec, long at, Map<String, Literal> values) {
@@ -188,7 +209,11 @@ public final class WorkflowInvoker implements ElementInvoker {
                         invoker, spec.subTask().retries(), spec.subTask().timeout(), control),
                     ElementCache.open(cache, spec.subTask()));
               });
-      return run.cache().run(at, values, run.runner());
+      ElementOutcome outcome = run.cache().run(at, values, run.runner());
+      if (outcome.cacheHit()) {
+        cacheHits++;
+      }
+      return outcome;
     }
 
     String folder(String path) {
@@ -250,7 +275,7 @@ public final class WorkflowInvoker implements ElementInvoker {
         break;
       }
       try {
-        done.put(n.id(), runNode(scope, prefix + n.id(), n, promises));
+        done.put(n.id(), countedNode(scope, prefix + n.id(), n, promises));
       } catch (NodeFailure e) {
         failed.add(n.id());
         errors.add(e.getMessage());
@@ -281,6 +306,20 @@ public final class WorkflowInvoker implements ElementInvoker {
       in.putLiterals(b.getVar(), resolve(path, b, promises));
     }
     return in.build();
+  }
+
+  /** Runs node {@code n}, counted as one node execution of the element. */
+  private LiteralMap countedNode(Scope scope, String path, GraphNode n, Promises promises)
+      throws NodeFailure {
+    scope.started++;
+    try {
+      LiteralMap out = runNode(scope, path, n, promises);
+      scope.succeeded++;
+      return out;
+    } catch (NodeFailure | RuntimeException e) {
+      scope.failed++;
+      throw e;
+    }
   }
 
   private LiteralMap runNode(Scope scope, String path, GraphNode n, Promises promises)
@@ -323,12 +362,12 @@ public final class WorkflowInvoker implements ElementInvoker {
           throw new NodeFailure(path + ": its condition cannot be evaluated: " + e.getMessage());
         }
         if (holds) {
-          return runNode(scope, path + "/" + c.then().id(), c.then(), promises);
+          return countedNode(scope, path + "/" + c.then().id(), c.then(), promises);
         }
       }
       if (b.elseNode().isPresent()) {
         GraphNode e = b.elseNode().get();
-        return runNode(scope, path + "/" + e.id(), e, promises);
+        return countedNode(scope, path + "/" + e.id(), e, promises);
       }
       throw new NodeFailure(
           path + ": " + b.elseFail().orElse("no case of the branch holds and it has no else"));
