@@ -49,6 +49,10 @@ class WorkflowMapSparkDifferentialIT {
       } else {
         assertSame(direct, spark);
         assertThat(WorkflowMapTest.outputs(spark)).isEqualTo(WorkflowMapTest.EXPECTED);
+        // Counted in the executor threads and carried back with the elements' outcomes.
+        assertThat(WorkflowMapTest.nodes(spark, "n0"))
+            .isEqualTo(WorkflowMapTest.nodes(direct, "n0"))
+            .isEqualTo(new org.flytebeam.exec.NodeCounts(7, 6, 1, 0));
       }
     }
   }
