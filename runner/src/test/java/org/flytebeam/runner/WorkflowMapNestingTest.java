@@ -229,4 +229,121 @@ class WorkflowMapNestingTest {
         .contains("[2]: n0 (lp.element): 0 of 2 elements succeeded, 1 required; [0]: n0")
         .contains("x must not be 1");
   }
+
+  /**
+   * {@code wf.outer_timed(xss)} maps {@code lp.timed} over xss; lp.timed launches {@code
+   * wf.timed_inner(xs)}, whose n0 maps {@code test_timed} (sleeps x ms, records its interval) over
+   * xs with {@code parallelism}.
+   */
+  static FlytePackage innerTimed(Optional<Integer> parallelism) {
+    Criteria all = Criteria.all();
+    flyteidl.core.Workflow.ArrayNode.Builder array =
+        flyteidl.core.Workflow.ArrayNode.newBuilder()
+            .setNode(
+                flyteidl.core.Workflow.Node.newBuilder()
+                    .setId("n0")
+                    .addInputs(WorkflowMaps.promise("x", Promises.START_NODE, "xs"))
+                    .setTaskNode(
+                        flyteidl.core.Workflow.TaskNode.newBuilder()
+                            .setReferenceId(WorkflowMaps.TIMED.getId())))
+            .setIsOriginalSubNodeInterface(
+                com.google.protobuf.BoolValue.newBuilder().setValue(true));
+    all.applyTo(array);
+    parallelism.ifPresent(array::setParallelism);
+    LiteralType innerOut = mappedOutput(WorkflowMaps.INT, all);
+    WorkflowTemplate inner =
+        WorkflowTemplate.newBuilder()
+            .setId(
+                WorkflowMaps.id(
+                    flyteidl.core.IdentifierOuterClass.ResourceType.WORKFLOW, "wf.timed_inner"))
+            .setInterface(
+                TypedInterface.newBuilder()
+                    .setInputs(Containers.vars("xs", WorkflowMaps.listOf(WorkflowMaps.INT)))
+                    .setOutputs(Containers.vars("o0", innerOut)))
+            .addNodes(
+                flyteidl.core.Workflow.Node.newBuilder()
+                    .setId("n0")
+                    .addInputs(WorkflowMaps.promise("x", Promises.START_NODE, "xs"))
+                    .setArrayNode(array))
+            .addOutputs(WorkflowMaps.promise("o0", "n0", "o0"))
+            .build();
+    LaunchPlanDef lp =
+        new LaunchPlanDef(
+            "lp.timed",
+            "wf.timed_inner",
+            ParameterMap.getDefaultInstance(),
+            LiteralMap.getDefaultInstance());
+    WorkflowTemplate top =
+        topMapping(
+            "wf.outer_timed",
+            "lp.timed",
+            "xss",
+            "xs",
+            WorkflowMaps.listOf(WorkflowMaps.INT),
+            innerOut,
+            all);
+    return WorkflowMaps.pkg(List.of(top, inner), List.of(WorkflowMaps.TIMED), List.of(lp));
+  }
+
+  static WorkflowResult innerTimedRun(Optional<Integer> parallelism, RunOptions options) {
+    LiteralMap in = xss(new long[] {300, 300, 300, 300, 300});
+    LiteralMap renamed =
+        LiteralMap.newBuilder().putLiterals("xss", in.getLiteralsOrThrow("xss")).build();
+    return FlyteBeam.runWorkflow(innerTimed(parallelism), "wf.outer_timed", renamed, options);
+  }
+
+  /** The most intervals holding one instant at once. */
+  static int peak(List<long[]> intervals) {
+    int peak = 0;
+    for (long[] i : intervals) {
+      int at = 0;
+      for (long[] other : intervals) {
+        if (other[0] <= i[0] && i[0] < other[1]) {
+          at++;
+        }
+      }
+      peak = Math.max(peak, at);
+    }
+    return peak;
+  }
+
+  static final Literal FIVE_300S =
+      Literals.collection(
+          List.of(Literals.collection(java.util.Collections.nCopies(5, Literals.of(300)))));
+
+  @Test
+  void theItemsOfAnInnerMapRunAtOnceWithinItsBoundInsideTheElement() {
+    org.flytebeam.runner.testing.TestTasks.reset();
+    WorkflowResult two = innerTimedRun(Optional.of(2), RunOptions.defaults());
+    List<long[]> twoIntervals = List.copyOf(org.flytebeam.runner.testing.TestTasks.INTERVALS);
+    org.flytebeam.runner.testing.TestTasks.reset();
+    WorkflowResult one = innerTimedRun(Optional.of(1), RunOptions.defaults());
+    List<long[]> oneIntervals = List.copyOf(org.flytebeam.runner.testing.TestTasks.INTERVALS);
+
+    assertThat(two.success()).as(String.valueOf(two.error())).isTrue();
+    assertThat(two.outputs().getLiteralsOrThrow("o0")).isEqualTo(FIVE_300S);
+    assertThat(one.outputs()).isEqualTo(two.outputs());
+    assertThat(twoIntervals).hasSize(5);
+    assertThat(peak(twoIntervals)).as("inner items at once, parallelism 2").isLessThanOrEqualTo(2);
+    if (Runtime.getRuntime().availableProcessors() >= 2) {
+      assertThat(peak(twoIntervals)).as("inner items at once, parallelism 2").isEqualTo(2);
+    }
+    assertThat(oneIntervals).hasSize(5);
+    WorkflowMapTest.assertNoOverlap(oneIntervals);
+  }
+
+  @Test
+  void anInnerMapRunsAsManyItemsAtOnceAsItsParallelismTheCoresAndItsSizeAllow() {
+    assertThat(innerLanes(10, java.util.OptionalInt.of(3), 8)).isEqualTo(3);
+    assertThat(innerLanes(10, java.util.OptionalInt.of(3), 2)).isEqualTo(2);
+    assertThat(innerLanes(10, java.util.OptionalInt.empty(), 4)).isEqualTo(4);
+    assertThat(innerLanes(10, java.util.OptionalInt.of(0), 4)).isEqualTo(4);
+    assertThat(innerLanes(2, java.util.OptionalInt.empty(), 8)).isEqualTo(2);
+    assertThat(innerLanes(0, java.util.OptionalInt.empty(), 8)).isEqualTo(1);
+    assertThat(innerLanes(10, java.util.OptionalInt.of(1), 8)).isEqualTo(1);
+  }
+
+  private static int innerLanes(int size, java.util.OptionalInt parallelism, int cores) {
+    return org.flytebeam.exec.WorkflowInvoker.lanes(size, parallelism, cores);
+  }
 }

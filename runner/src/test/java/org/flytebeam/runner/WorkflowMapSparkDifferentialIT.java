@@ -108,6 +108,19 @@ class WorkflowMapSparkDifferentialIT {
   }
 
   @Test
+  void anInnerMapsItemsRunAtOnceWithinTheirBoundInsideAnExecutorsElement() {
+    WorkflowResult direct =
+        WorkflowMapNestingTest.innerTimedRun(Optional.of(2), RunOptions.defaults());
+    TestTasks.reset();
+    WorkflowResult spark = WorkflowMapNestingTest.innerTimedRun(Optional.of(2), SPARK);
+
+    assertThat(spark.success()).as(String.valueOf(spark.error())).isTrue();
+    assertSame(direct, spark);
+    assertThat(TestTasks.INTERVALS).hasSize(5);
+    assertThat(WorkflowMapNestingTest.peak(TestTasks.INTERVALS)).isBetween(1, 2);
+  }
+
+  @Test
   void parallelismOneHoldsOnSpark() {
     TestTasks.reset();
     WorkflowResult spark = WorkflowMapTest.timed(Optional.of(1), SPARK);

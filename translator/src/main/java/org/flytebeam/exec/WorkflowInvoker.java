@@ -65,7 +65,7 @@ public final class WorkflowInvoker implements ElementInvoker {
   private final ExecutionGraph graph;
   private final Optional<LaunchPlanDef> launchPlan;
   private final List<String> outputNames;
-  private final Map<String, MapTaskSpec> specs = new HashMap<>();
+  private final Map<String, MapTaskSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The node executions of the element each thread ran last, until taken. */
   private final ThreadLocal<NodeCounts> lastCounts = ThreadLocal.withInitial(NodeCounts::none);
@@ -182,26 +182,31 @@ public final class WorkflowInvoker implements ElementInvoker {
   /** The task invokers of one element, by node path; closed when the element ends. */
   private final class Scope implements AutoCloseable {
     private final long index;
-    private final Map<String, TaskRun> runs = new HashMap<>();
-    private long started;
-    private long succeeded;
-    private long failed;
-    private long cacheHits;
+    // By node path and thread: items of a nested map running at once each have their own invoker.
+    private final Map<String, TaskRun> runs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong started =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong succeeded =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong failed =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong cacheHits =
+        new java.util.concurrent.atomic.AtomicLong();
 
     Scope(long index) {
       this.index = index;
     }
 
     NodeCounts counts() {
-      return new NodeCounts(started, succeeded, failed, cacheHits);
+      return new NodeCounts(started.get(), succeeded.get(), failed.get(), cacheHits.get());
     }
 
     ElementOutcome run(String path, MapTaskSpec spec, long at, Map<String, Literal> values) {
       TaskRun run =
           runs.computeIfAbsent(
-              path,
-              p -> {
-                ElementInvoker invoker = Invokers.create(innerContext(spec, p, index));
+              path + "\u0000" + Thread.currentThread().getId(),
+              k -> {
+                ElementInvoker invoker = Invokers.create(innerContext(spec, path, index));
                 RunControl control = RunControl.forRun(context.runId(), 1, 0, true);
                 return new TaskRun(
                     invoker,
@@ -211,7 +216,7 @@ public final class WorkflowInvoker implements ElementInvoker {
               });
       ElementOutcome outcome = run.cache().run(at, values, run.runner());
       if (outcome.cacheHit()) {
-        cacheHits++;
+        cacheHits.incrementAndGet();
       }
       return outcome;
     }
@@ -311,13 +316,13 @@ public final class WorkflowInvoker implements ElementInvoker {
   /** Runs node {@code n}, counted as one node execution of the element. */
   private LiteralMap countedNode(Scope scope, String path, GraphNode n, Promises promises)
       throws NodeFailure {
-    scope.started++;
+    scope.started.incrementAndGet();
     try {
       LiteralMap out = runNode(scope, path, n, promises);
-      scope.succeeded++;
+      scope.succeeded.incrementAndGet();
       return out;
     } catch (NodeFailure | RuntimeException e) {
-      scope.failed++;
+      scope.failed.incrementAndGet();
       throw e;
     }
   }
@@ -448,9 +453,88 @@ public final class WorkflowInvoker implements ElementInvoker {
   /** One item's result in a nested map: its outputs, or why it failed. */
   private record Item(List<Literal> outputs, String error) {}
 
-  /** Runs a nested map of {@code size} items, in index order, with fail fast. */
+  /** Runs item {@code j} of a nested map; called from several threads at once when allowed. */
   private interface ItemRunner {
     Item run(int j) throws NodeFailure;
+  }
+
+  /**
+   * How many items of a nested map run at once inside this element: its parallelism (unset or 0:
+   * unlimited), at most the worker's cores and the number of items.
+   */
+  public static int lanes(int size, java.util.OptionalInt parallelism, int cores) {
+    int bound =
+        parallelism.isPresent() && parallelism.getAsInt() > 0 ? parallelism.getAsInt() : size;
+    return Math.max(1, Math.min(Math.min(bound, Math.max(1, cores)), size));
+  }
+
+  private static final Item ABORTED =
+      new Item(List.of(), "aborted: the map could no longer succeed");
+
+  /**
+   * Runs the items of a nested map on {@code lanes} threads (the calling one when 1), taken in
+   * index order; with fail fast an item not yet started once the map can no longer succeed is
+   * aborted. The verdict counts every item's own outcome, and outputs keep index order, however the
+   * items interleaved.
+   */
+  private Item[] runItems(int size, long required, boolean runAll, int lanes, ItemRunner items)
+      throws NodeFailure {
+    Item[] results = new Item[size];
+    java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    if (lanes <= 1) {
+      for (int j = 0; j < size; j++) {
+        results[j] = !runAll && size - failed.get() < required ? ABORTED : items.run(j);
+        if (!results[j].error().isEmpty()) {
+          failed.incrementAndGet();
+        }
+      }
+      return results;
+    }
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            lanes,
+            r -> {
+              Thread t = new Thread(r, "flyte-beam-nested-map");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<java.util.concurrent.Future<Void>> lanesDone = new ArrayList<>();
+      for (int l = 0; l < lanes; l++) {
+        lanesDone.add(
+            pool.submit(
+                () -> {
+                  for (int j = next.getAndIncrement(); j < size; j = next.getAndIncrement()) {
+                    Item item = !runAll && size - failed.get() < required ? ABORTED : items.run(j);
+                    if (!item.error().isEmpty()) {
+                      failed.incrementAndGet();
+                    }
+                    results[j] = item;
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<Void> lane : lanesDone) {
+        lane.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NodeFailure("interrupted while its items ran");
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof NodeFailure f) {
+        throw f;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(cause);
+    } finally {
+      pool.shutdownNow();
+    }
+    return results;
   }
 
   private LiteralMap runNestedMap(
@@ -459,6 +543,7 @@ public final class WorkflowInvoker implements ElementInvoker {
       int size,
       long required,
       boolean runAll,
+      java.util.OptionalInt parallelism,
       List<String> outputs,
       ItemRunner items)
       throws NodeFailure {
@@ -466,13 +551,15 @@ public final class WorkflowInvoker implements ElementInvoker {
     outputs.forEach(o -> lists.add(new ArrayList<>(size)));
     long failed = 0;
     String firstError = "";
+    Item[] results =
+        runItems(
+            size,
+            required,
+            runAll,
+            lanes(size, parallelism, Runtime.getRuntime().availableProcessors()),
+            items);
     for (int j = 0; j < size; j++) {
-      Item item;
-      if (!runAll && size - failed < required) {
-        item = new Item(List.of(), "aborted: the map could no longer succeed");
-      } else {
-        item = items.run(j);
-      }
+      Item item = results[j];
       boolean ok = item.error().isEmpty() && item.outputs().size() == outputs.size();
       if (!ok) {
         failed++;
@@ -521,6 +608,7 @@ public final class WorkflowInvoker implements ElementInvoker {
         size,
         spec.requiredSuccesses(size),
         spec.runAllSubNodes(),
+        spec.parallelism(),
         outputs,
         j -> {
           Map<String, Literal> values = new java.util.LinkedHashMap<>();
@@ -567,6 +655,10 @@ public final class WorkflowInvoker implements ElementInvoker {
         size,
         required,
         a.arrayNode().getRunAllSubNodes(),
+        a.arrayNode().getParallelismOptionCase()
+                == flyteidl.core.Workflow.ArrayNode.ParallelismOptionCase.PARALLELISM
+            ? java.util.OptionalInt.of(a.arrayNode().getParallelism())
+            : java.util.OptionalInt.empty(),
         outputs,
         j -> {
           LiteralMap.Builder given = LiteralMap.newBuilder();
