@@ -26,18 +26,21 @@ import org.flytebeam.types.PrimitiveLiterals;
  * none; a re-executed range (Spark after a lost executor) finds its file and is not run again.
  *
  * <p>Format {@code FBR4} (protobuf varints): a magic number, start, end, count, then per element
- * its offset in the range, status, flags (1: a cache hit), attempts, start time (delta), duration,
- * error, failed attempts (count, then number, error and stack trace of each) and its outputs: their
- * count, then each as a kind byte ({@link PrimitiveLiterals}) and its value: an int as a zigzag
- * varint, a float as its 8 raw bytes, a str as length-prefixed UTF-8, a bool as a byte, any other
- * literal as its length-prefixed serialized bytes. A trailer marks the end. The format is internal
- * to a run: a file of another version is refused with a message, not read.
+ * its offset in the range, status, flags (1: a cache hit; 2: node counts follow), the element's
+ * node counts when flagged (started, succeeded, failed, cache hits: see {@link NodeCounts}),
+ * attempts, start time (delta), duration, error, failed attempts (count, then number, error and
+ * stack trace of each) and its outputs: their count, then each as a kind byte ({@link
+ * PrimitiveLiterals}) and its value: an int as a zigzag varint, a float as its 8 raw bytes, a str
+ * as length-prefixed UTF-8, a bool as a byte, any other literal as its length-prefixed serialized
+ * bytes. A trailer marks the end. The format is internal to a run: a file of another version is
+ * refused with a message, not read.
  */
 public final class RangeResults {
   private static final int MAGIC = 0x46425234; // "FBR4"
   // "FBR" and a version digit: a result file of another version of this format.
   private static final int MAGIC_FAMILY = 0x46425200;
   private static final byte CACHE_HIT = 1;
+  private static final byte NODES = 2;
   private static final int TRAILER = 0x454e4421; // "END!"
 
   private RangeResults() {}
@@ -71,7 +74,14 @@ public final class RangeResults {
     for (ElementOutcome o : outcomes) {
       out.writeUInt64NoTag(o.index() - start);
       out.writeRawByte(o.status().code());
-      out.writeRawByte(o.cacheHit() ? CACHE_HIT : 0);
+      boolean nodes = !o.nodes().isEmpty();
+      out.writeRawByte((o.cacheHit() ? CACHE_HIT : 0) | (nodes ? NODES : 0));
+      if (nodes) {
+        out.writeUInt64NoTag(o.nodes().started());
+        out.writeUInt64NoTag(o.nodes().succeeded());
+        out.writeUInt64NoTag(o.nodes().failed());
+        out.writeUInt64NoTag(o.nodes().cacheHits());
+      }
       out.writeUInt32NoTag(o.attempts());
       // Start times are close to each other: deltas make short varints.
       out.writeSInt64NoTag(o.startEpochMillis() - previousStart);
@@ -150,12 +160,15 @@ public final class RangeResults {
     // Checked whole first: a visitor that wrote a part of a truncated file could not take it back.
     try {
       skim(input(bytes.get(), false), start, end, outputs, null);
-    } catch (IOException | IllegalStateException | IndexOutOfBoundsException e) {
+    } catch (IOException
+        | IllegalStateException
+        | IllegalArgumentException
+        | IndexOutOfBoundsException e) {
       return false;
     }
     try {
       skim(input(bytes.get(), true), start, end, outputs, visitor);
-    } catch (IllegalStateException | IndexOutOfBoundsException e) {
+    } catch (IllegalStateException | IllegalArgumentException | IndexOutOfBoundsException e) {
       // Only a visitor's own failure: the walk before this one read the same bytes whole.
       throw new IOException(
           "cannot visit the results of [" + start + ", " + end + "): " + e.getMessage(), e);
@@ -180,6 +193,7 @@ public final class RangeResults {
       long index,
       ElementStatus status,
       boolean cacheHit,
+      NodeCounts nodes,
       int attempts,
       long startMillis,
       long durationMillis,
@@ -224,7 +238,8 @@ public final class RangeResults {
         h.error(),
         LiteralList.wrap(outputs),
         h.cacheHit(),
-        h.failedAttempts());
+        h.failedAttempts(),
+        h.nodes());
   }
 
   private static <T> Optional<List<T>> read(
@@ -235,7 +250,10 @@ public final class RangeResults {
     }
     try {
       return Optional.of(parse(input(bytes.get(), false), start, end, decoder));
-    } catch (IOException | IllegalStateException | IndexOutOfBoundsException e) {
+    } catch (IOException
+        | IllegalStateException
+        | IllegalArgumentException
+        | IndexOutOfBoundsException e) {
       // Truncated or foreign: treated as missing, so the range runs (again).
       return Optional.empty();
     }
@@ -299,7 +317,12 @@ public final class RangeResults {
     for (int i = 0; i < count; i++) {
       long index = start + in.readUInt64();
       boolean succeeded = ElementStatus.ofCode(in.readRawByte()).succeeded();
-      in.readRawByte(); // flags
+      byte flags = in.readRawByte();
+      if ((flags & NODES) != 0) {
+        for (int c = 0; c < 4; c++) {
+          in.readUInt64(); // node counts
+        }
+      }
       in.readUInt32(); // attempts
       in.readSInt64(); // start time
       in.readUInt64(); // duration
@@ -392,7 +415,12 @@ public final class RangeResults {
     for (int i = 0; i < count; i++) {
       long index = start + in.readUInt64();
       ElementStatus status = ElementStatus.ofCode(in.readRawByte());
-      boolean cacheHit = (in.readRawByte() & CACHE_HIT) != 0;
+      byte flags = in.readRawByte();
+      boolean cacheHit = (flags & CACHE_HIT) != 0;
+      NodeCounts nodes =
+          (flags & NODES) == 0
+              ? NodeCounts.none()
+              : new NodeCounts(in.readUInt64(), in.readUInt64(), in.readUInt64(), in.readUInt64());
       int attempts = in.readUInt32();
       long startMillis = previousStart + in.readSInt64();
       previousStart = startMillis;
@@ -410,7 +438,15 @@ public final class RangeResults {
       }
       Header h =
           new Header(
-              index, status, cacheHit, attempts, startMillis, duration, error, failedAttempts);
+              index,
+              status,
+              cacheHit,
+              nodes,
+              attempts,
+              startMillis,
+              duration,
+              error,
+              failedAttempts);
       outcomes.add(decoder.decode(h, in.readUInt32(), in));
     }
     readTrailer(in);
