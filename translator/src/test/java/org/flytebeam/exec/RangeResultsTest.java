@@ -185,6 +185,31 @@ class RangeResultsTest {
   }
 
   @Test
+  void shouldVisitOutputsPastAnElementsNodeCounts() throws Exception {
+    List<ElementOutcome> outcomes = new ArrayList<>(primitiveOutcomes());
+    outcomes.set(0, outcomes.get(0).withNodes(new NodeCounts(3, 2, 1, 0)));
+    RangeResults.write(dir.toString(), 0, 4, outcomes);
+    List<Object> ints = new ArrayList<>();
+
+    boolean read =
+        RangeResults.visitOutputs(
+            dir.toString(),
+            0,
+            4,
+            5,
+            (index, succeeded, k, kind, bits, bytes) -> {
+              if (succeeded && k == 0) {
+                ints.add(kind == PrimitiveLiterals.INTEGER ? bits : "literal");
+              }
+            });
+
+    assertThat(read).isTrue();
+    assertThat(ints).containsExactly(-5L, Long.MIN_VALUE, "literal");
+    assertThat(RangeResults.read(dir.toString(), 0, 4).orElseThrow().get(0).nodes())
+        .isEqualTo(new NodeCounts(3, 2, 1, 0));
+  }
+
+  @Test
   void shouldNotVisitAFileWithAnotherCountOfOutputsOrNone() throws Exception {
     assertThat(RangeResults.visitOutputs(dir.toString(), 0, 4, 5, (i, s, k, t, b, y) -> {}))
         .isFalse();
