@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
@@ -109,12 +110,79 @@ public final class LocalFiles {
     Files.createDirectories(target);
     String prefix = uri.endsWith("/") ? uri : uri + "/";
     MatchResult match = FileSystems.match(prefix + "**");
+    List<ResourceId> files = new ArrayList<>();
+    List<Path> places = new ArrayList<>();
     for (MatchResult.Metadata m : match.metadata()) {
-      String relative = m.resourceId().toString().substring(prefix.length());
-      Path file = SafePaths.inside(target, relative, "the folder [" + uri + "]");
-      Files.createDirectories(file.getParent());
-      copyRemoteFile(m.resourceId(), file);
+      // Every place is checked before anything is copied: a hostile key fails the whole folder.
+      Optional<Path> place = placeOf(prefix, m.resourceId().toString(), target);
+      if (place.isPresent()) {
+        files.add(m.resourceId());
+        places.add(place.get());
+      }
     }
+    for (int i = 0; i < files.size(); i++) {
+      Path file = places.get(i);
+      if (files.get(i).toString().endsWith("/")) {
+        Files.createDirectories(file);
+        continue;
+      }
+      Files.createDirectories(file.getParent());
+      copyRemoteFile(files.get(i), file);
+    }
+  }
+
+  /**
+   * Where the remote file {@code fileUri}, listed under the folder {@code folderUri} (ending in
+   * {@code /}), is copied under {@code target}: its path below the folder's. A folder marker (an
+   * object whose key ends in {@code /}, as consoles create them) stands for a folder; the folder's
+   * own marker is skipped (empty). Object keys are data: one holding {@code ..} segments, or an
+   * empty segment that makes it look absolute ({@code dir//etc/passwd}), is refused.
+   *
+   * @throws SafePaths.UnsafePathException when the file would land outside {@code target}
+   */
+  static Optional<Path> placeOf(String folderUri, String fileUri, Path target)
+      throws SafePaths.UnsafePathException {
+    String owner = "the folder [" + folderUri + "]";
+    String folder = pathOf(folderUri);
+    String file = pathOf(fileUri);
+    if (!file.startsWith(folder)) {
+      throw new SafePaths.UnsafePathException(
+          String.format(
+              "the file [%s] listed in %s is not under it: a folder's listing must hold only its"
+                  + " own files",
+              fileUri, owner));
+    }
+    String relative = file.substring(folder.length());
+    if (relative.isEmpty()) {
+      return Optional.empty();
+    }
+    if (relative.endsWith("/")) {
+      String inner = relative.substring(0, relative.length() - 1);
+      if (inner.isEmpty() || inner.endsWith("/")) {
+        // "dir//" or "dir/a//": an empty segment, as "/" at the start of a name.
+        throw new SafePaths.UnsafePathException(
+            String.format(
+                "the file [%s] of %s would be written outside its folder: file names with .., /"
+                    + " at the start or NUL are refused",
+                relative, owner));
+      }
+      return Optional.of(SafePaths.inside(target, inner, owner));
+    }
+    return Optional.of(SafePaths.inside(target, relative, owner));
+  }
+
+  /**
+   * The path of a URI, after {@code scheme://authority}: Hadoop lists {@code hdfs:///dir/} as
+   * {@code hdfs://namenode:8020/dir/...}, so a listing is compared by paths. No URI parsing: keys
+   * may hold any character.
+   */
+  private static String pathOf(String uri) {
+    int scheme = uri.indexOf("://");
+    if (scheme < 0) {
+      return uri;
+    }
+    int slash = uri.indexOf('/', scheme + 3);
+    return slash < 0 ? "/" : uri.substring(slash);
   }
 
   private static void copyRemoteFile(ResourceId source, Path target) throws IOException {
@@ -146,11 +214,17 @@ public final class LocalFiles {
       return;
     }
     List<Path> files = new ArrayList<>();
-    if (Files.isDirectory(source)) {
+    if (Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      // A task's link out of its folder would upload a file of this machine: refused before any
+      // upload. Links inside the folder are uploaded as what they point to.
+      SafePaths.requireNoEscape(source, source, "the folder [" + source.getFileName() + "]");
       try (Stream<Path> walk = Files.walk(source)) {
         walk.filter(Files::isRegularFile).forEach(files::add);
       }
     } else {
+      if (Files.isSymbolicLink(source)) {
+        SafePaths.requireNoEscape(source.getParent(), source, "the file [" + source + "]");
+      }
       files.add(source);
     }
     for (Path file : files) {
