@@ -252,6 +252,7 @@ class HdfsRunIT {
     List<Literal> o = Inputs.list(LiteralMap.parseFrom(Files.readAllBytes(out)), "o");
     flyteidl.core.Literals.Blob folder = o.get(0).getScalar().getBlob();
     assertThat(folder.getMetadata().getType().getDimensionality())
+        .as(o + "\n" + run.output())
         .isEqualTo(flyteidl.core.Types.BlobType.BlobDimensionality.MULTIPART);
     assertThat(folder.getUri()).startsWith(base + "/raw/run-").endsWith("/0/0/o");
     assertThat(new String(read(folder.getUri() + "/a.txt"), StandardCharsets.UTF_8))

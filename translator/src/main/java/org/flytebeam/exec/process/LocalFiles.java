@@ -11,8 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
@@ -109,25 +113,54 @@ public final class LocalFiles {
     }
     Files.createDirectories(target);
     String prefix = uri.endsWith("/") ? uri : uri + "/";
-    MatchResult match = FileSystems.match(prefix + "**");
-    List<ResourceId> files = new ArrayList<>();
+    // "**" alone is not enough: Beam's Hadoop file system matches DIR/** as DIR/*/**, leaving out
+    // the folder's own files. DIR/* adds them, and on HDFS its sub-folders, which are told apart
+    // below. A folder with nothing in it matches nothing: an empty folder.
+    List<MatchResult> results = FileSystems.match(List.of(prefix + "**", prefix + "*"));
+    Map<String, MatchResult.Metadata> listed = new LinkedHashMap<>();
+    Set<String> deep = new HashSet<>();
+    for (int r = 0; r < results.size(); r++) {
+      if (results.get(r).status() == MatchResult.Status.NOT_FOUND) {
+        continue;
+      }
+      for (MatchResult.Metadata m : results.get(r).metadata()) {
+        String name = m.resourceId().toString();
+        listed.putIfAbsent(name, m);
+        if (r == 0) {
+          deep.add(name);
+        }
+      }
+    }
+    List<String> names = new ArrayList<>();
     List<Path> places = new ArrayList<>();
-    for (MatchResult.Metadata m : match.metadata()) {
+    for (String name : listed.keySet()) {
+      if (!deep.contains(name) && deep.stream().anyMatch(d -> d.startsWith(name + "/"))) {
+        continue; // a sub-folder, listed by DIR/* on HDFS: its files are among the deep ones
+      }
       // Every place is checked before anything is copied: a hostile key fails the whole folder.
-      Optional<Path> place = placeOf(prefix, m.resourceId().toString(), target);
+      Optional<Path> place = placeOf(prefix, name, target);
       if (place.isPresent()) {
-        files.add(m.resourceId());
+        names.add(name);
         places.add(place.get());
       }
     }
-    for (int i = 0; i < files.size(); i++) {
+    for (int i = 0; i < names.size(); i++) {
       Path file = places.get(i);
-      if (files.get(i).toString().endsWith("/")) {
+      MatchResult.Metadata m = listed.get(names.get(i));
+      if (names.get(i).endsWith("/")) {
         Files.createDirectories(file);
         continue;
       }
       Files.createDirectories(file.getParent());
-      copyRemoteFile(files.get(i), file);
+      try {
+        copyRemoteFile(m.resourceId(), file);
+      } catch (IOException e) {
+        if (deep.contains(names.get(i)) || m.sizeBytes() != 0) {
+          throw e;
+        }
+        // An empty sub-folder on HDFS, listed by DIR/* as a file of no bytes that cannot be read.
+        Files.createDirectories(file);
+      }
     }
   }
 
