@@ -26,8 +26,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.flytebeam.bench.variants.BenchFunction;
+import org.flytebeam.bench.variants.JavaApiCalls;
 import org.flytebeam.examples.Burn;
 import org.flytebeam.idl.DefinitionWriter;
 import org.flytebeam.spec.MapTask;
@@ -78,6 +80,13 @@ public final class Bench {
 
   private static final String CONTAINER_OUTPUT = "y";
 
+  /** The container twin's workload name: the same invocations through {@code xargs}. */
+  static final String CONTAINER_TWIN_WORKLOAD = "sh_double_xargs";
+
+  static final String QUICKSTART_WORKLOAD = "quickstart";
+  static final String QUICKSTART_TWIN_WORKLOAD = "quickstart_plain_beam";
+  static final String JAVA_API_WORKLOAD = "java_api";
+
   /** The workflow line's size: the number of elements its map maps. */
   static final int WORKFLOW_N = 100_000;
 
@@ -109,13 +118,45 @@ public final class Bench {
   /** The map over the launch plan may cost at most this many times its three chained maps. */
   static final double WORKFLOW_MAP_BUDGET = 1.5;
 
+  /**
+   * The quick-start line's files, relative to the repository's root: the README's first command,
+   * {@code ./flyte-beam run --definition ... --inputs ...}, mapping {@code say_hello} over 2 names.
+   */
+  static final String QUICKSTART_DEFINITION = "examples/definitions/say-hello.def.json";
+
+  static final String QUICKSTART_INPUTS = "examples/definitions/say-hello.inputs.json";
+
+  /** What the quick start must print: its outputs as plain JSON. */
+  static final List<String> QUICKSTART_OUTPUT = List.of("hello earth!", "hello mars!");
+
+  /** The quick start's twin: plain Beam's DirectRunner over as many elements as the quick start. */
+  static final int QUICKSTART_N = 2;
+
+  /** What the quick start's launcher must run as it does for users, whatever the caller set. */
+  static final java.util.Set<String> LAUNCHER_ENV =
+      java.util.Set.of(
+          "FLYTE_BEAM_JAVA_OPTS", "FLYTE_BEAM_CDS", "FLYTE_BEAM_JIT", "FLYTE_BEAM_CLASSPATH");
+
+  /** The Java-API line's JVM: a main calling {@code FlyteBeam.run}. */
+  static final String JAVA_API_MAIN = "org.flytebeam.bench.variants.JavaApiCalls";
+
+  /** The Java-API line: calls per JVM, the first one counted, elements per call. */
+  static final int JAVA_API_CALLS = 25;
+
+  static final int JAVA_API_FIRST_COUNTED = 6;
+  static final int JAVA_API_QUICK_CALLS = 4;
+  static final int JAVA_API_QUICK_FIRST_COUNTED = 3;
+  static final int JAVA_API_N = 2;
+
   /** The lines of the benchmark, which {@code --only} chooses from. */
   public enum Line {
     VARIANTS("variants"),
     BIG("big"),
     CONTAINER("container"),
     WORKFLOW("workflow"),
-    MAP_OVER_LAUNCH_PLAN("workflow-map");
+    MAP_OVER_LAUNCH_PLAN("workflow-map"),
+    QUICKSTART("quickstart"),
+    JAVA_API("java-api");
 
     private final String id;
 
@@ -270,10 +311,15 @@ public final class Bench {
           + "                 quiet down (default 10; 0 with --quick)\n"
           + "  --only LINES   run only these lines, comma-separated: variants (every way to map, at"
           + " two\n"
-          + "                 sizes), big, container, workflow (a 5-node workflow against its map"
-          + " alone),\n"
+          + "                 sizes), big, container (against xargs -P <cores>), workflow (a 5-node"
+          + " workflow\n"
+          + "                 against its map alone),\n"
           + "                 workflow-map (a map over a launch plan of 3 task nodes against 3"
-          + " chained maps)\n"
+          + " chained maps),\n"
+          + "                 quickstart (the README's quick start against plain Beam over 2"
+          + " elements),\n"
+          + "                 java-api (FlyteBeam.run for 2 elements in a warm JVM, median of"
+          + " calls 6..25)\n"
           + "                 (default: all)\n"
           + "  --results DIR  where the Markdown and JSON go (default bench/results)\n"
           + "  --root DIR     the repository root (default .)";
@@ -420,8 +466,11 @@ public final class Bench {
 
     List<Measurement> big =
         options.runs(Line.BIG) ? measureBig(layout, timer, work, trivial(workloads)) : List.of();
-    List<Measurement> container =
-        options.runs(Line.CONTAINER) ? measureContainer(layout, timer, work) : List.of();
+    List<Measurement> container = new ArrayList<>();
+    List<Measurement> containerTwin = new ArrayList<>();
+    if (options.runs(Line.CONTAINER)) {
+      measureContainer(layout, timer, work, container, containerTwin);
+    }
     List<Measurement> workflow =
         options.runs(Line.WORKFLOW) ? measureWorkflow(layout, timer, work) : List.of();
     List<Measurement> workflowMap =
@@ -434,6 +483,16 @@ public final class Bench {
                 (command, out, err, what, n) -> runTimed(timer, command, out, err, what, n),
                 log)
             : List.of();
+
+    List<Measurement> quickstart = new ArrayList<>();
+    List<Measurement> quickstartTwin = new ArrayList<>();
+    if (options.runs(Line.QUICKSTART)) {
+      measureQuickstart(layout, timer, work, quickstart, quickstartTwin);
+    }
+    Optional<Report.JavaApi> javaApi =
+        options.runs(Line.JAVA_API)
+            ? Optional.of(measureJavaApi(layout, timer, work))
+            : Optional.empty();
 
     Report.Meta meta =
         new Report.Meta(
@@ -449,10 +508,15 @@ public final class Bench {
             meta,
             options.runs(Line.VARIANTS) ? workloads : List.of(),
             measurements,
-            big,
-            container,
-            workflow,
-            workflowMap);
+            new Report.Lines(
+                big,
+                container,
+                containerTwin,
+                workflow,
+                workflowMap,
+                quickstart,
+                quickstartTwin,
+                javaApi));
     Files.createDirectories(options.resultsDir());
     String stem =
         start.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm'Z'"))
@@ -591,10 +655,24 @@ public final class Bench {
   private ProcessTimer.Timed runTimed(
       ProcessTimer timer, List<String> command, Path stdout, Path stderr, String what, int n)
       throws IOException, InterruptedException {
+    return runTimed(timer, command, null, java.util.Set.of(), stdout, stderr, what, n);
+  }
+
+  /** As above, its stdin from {@code stdin} (null: none), without the variables {@code unset}. */
+  private ProcessTimer.Timed runTimed(
+      ProcessTimer timer,
+      List<String> command,
+      Path stdin,
+      java.util.Set<String> unset,
+      Path stdout,
+      Path stderr,
+      String what,
+      int n)
+      throws IOException, InterruptedException {
     if (!options.settle().isZero()) {
       ProcessTimer.settle(options.settle(), 0.5);
     }
-    ProcessTimer.Timed timed = timer.run(command, stdout, stderr, options.timeout());
+    ProcessTimer.Timed timed = timer.run(command, stdin, unset, stdout, stderr, options.timeout());
     if (timed.exitCode() != 0) {
       throw new BenchFailedException(
           String.format(
@@ -607,64 +685,348 @@ public final class Bench {
   /**
    * The container line, {@code runs} times: the flyte-beam CLI on the DirectRunner mapping a raw
    * container task, {@code sh -c 'echo $((x * 2)) > /var/outputs/y'}, over {@link #CONTAINER_N}
-   * elements: one process per element, at most one per core. Each run's outputs are checked (every
-   * {@code y} twice its {@code x}).
+   * elements: one process per element, at most one per core; and its twin in the same run,
+   * alternating which goes first: the same {@code n} {@code sh -c} invocations through {@code xargs
+   * -P <cores>}, one process reading the {@code n} inputs from its stdin. Each run's outputs are
+   * checked (every {@code y} twice its {@code x}; every twin's file twice its name).
    */
-  private List<Measurement> measureContainer(Layout layout, ProcessTimer timer, Path work)
+  private void measureContainer(
+      Layout layout,
+      ProcessTimer timer,
+      Path work,
+      List<Measurement> out,
+      List<Measurement> twinOut)
       throws IOException, InterruptedException {
     int n = options.quick() ? CONTAINER_QUICK_N : CONTAINER_N;
     Path definition = options.root().resolve(CONTAINER_DEFINITION);
     Path inputs = work.resolve("container-" + n + ".inputs.pb");
     writeInputs(inputs, n);
+    Path twinInputs = work.resolve("container-" + n + ".xargs.txt");
+    writeJsonLines(twinInputs, n);
     Checksum expected = new Checksum(n, (long) n * (n - 1), 0);
-    List<Measurement> out = new ArrayList<>();
     for (int run = 1; run <= options.runs(); run++) {
-      String stem = "container-" + n + "-run" + run;
-      Path stdout = work.resolve(stem + ".out");
-      Path stderr = work.resolve(stem + ".err");
-      Path outputs = work.resolve(stem + ".outputs.pb");
-      ProcessTimer.Timed timed =
-          runTimed(
-              timer,
-              Variant.containerCommand(layout, definition, inputs, outputs),
-              stdout,
-              stderr,
-              "container " + CONTAINER_WORKLOAD,
-              n);
-      Checksum checksum;
+      for (boolean twin : run % 2 == 1 ? List.of(false, true) : List.of(true, false)) {
+        String stem = "container-" + n + (twin ? "-xargs" : "") + "-run" + run;
+        Path stdout = work.resolve(stem + ".out");
+        Path stderr = work.resolve(stem + ".err");
+        Path outputs = work.resolve(stem + (twin ? ".outputs" : ".outputs.pb"));
+        Checksum checksum;
+        ProcessTimer.Timed timed;
+        if (twin) {
+          Files.createDirectories(outputs);
+          timed =
+              runTimed(
+                  timer,
+                  xargsCommand(ProcessTimer.cores(), outputs),
+                  twinInputs,
+                  java.util.Set.of(),
+                  stdout,
+                  stderr,
+                  "container twin xargs",
+                  n);
+          checksum = xargsChecksum(outputs, n);
+        } else {
+          timed =
+              runTimed(
+                  timer,
+                  Variant.containerCommand(layout, definition, inputs, outputs),
+                  stdout,
+                  stderr,
+                  "container " + CONTAINER_WORKLOAD,
+                  n);
+          try {
+            checksum = Checksum.fromOutputs(outputs, CONTAINER_OUTPUT);
+          } catch (IOException | IllegalArgumentException e) {
+            throw new BenchFailedException(
+                "container N=" + n + " left no valid outputs: " + e.getMessage());
+          }
+        }
+        if (!checksum.equals(expected)) {
+          throw new BenchFailedException(
+              String.format(
+                  "container%s N=%d run %d: the outputs hold [%s] but twice each input is [%s]",
+                  twin ? " twin (xargs)" : "", n, run, checksum, expected));
+        }
+        Measurement m =
+            Measurement.of(
+                twin ? CONTAINER_TWIN_WORKLOAD : CONTAINER_WORKLOAD,
+                Variant.FLYTE_BEAM_DIRECT,
+                n,
+                run,
+                timed,
+                checksum);
+        (twin ? twinOut : out).add(m);
+        log.printf(
+            Locale.ROOT,
+            "[container] %-10s N=%-6d run %d: %7.2f s = %6.1f elements/s, %7.2f CPU s, %6s MiB,"
+                + " others %4.2f cores  %s%n",
+            twin ? "xargs -P " + ProcessTimer.cores() : "flyte-beam",
+            n,
+            run,
+            m.wallSeconds(),
+            n / m.wallSeconds(),
+            m.cpuSeconds(),
+            Report.mib(m.peakRssBytes()),
+            m.othersCores(),
+            checksum);
+        if (twin) {
+          deleteTree(outputs);
+        } else {
+          Files.deleteIfExists(outputs);
+        }
+        Files.deleteIfExists(stdout);
+        Files.deleteIfExists(stderr);
+      }
+    }
+    Files.deleteIfExists(inputs);
+    Files.deleteIfExists(twinInputs);
+  }
+
+  /**
+   * The container twin's command: {@code xargs} running, at most {@code cores} at a time, one
+   * {@code sh -c 'echo $(($1 * 2)) > "$0/$1"' <dir> <x>} per line of its stdin; no shell around
+   * {@code xargs}, and the inputs reach {@code sh} as arguments, not as script text.
+   */
+  static List<String> xargsCommand(int cores, Path outputsDir) {
+    return List.of(
+        "xargs",
+        "-P",
+        Integer.toString(cores),
+        "-n",
+        "1",
+        "sh",
+        "-c",
+        "echo $(($1 * 2)) > \"$0/$1\"",
+        outputsDir.toAbsolutePath().toString());
+  }
+
+  /** The twin's outputs: one file per input {@code 0..n-1}, each holding twice its name. */
+  static Checksum xargsChecksum(Path outputsDir, int n) throws IOException {
+    long sum = 0;
+    long count = 0;
+    for (int i = 0; i < n; i++) {
+      Path file = outputsDir.resolve(Integer.toString(i));
+      if (!Files.isRegularFile(file)) {
+        continue;
+      }
+      String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+      long y;
       try {
-        checksum = Checksum.fromOutputs(outputs, CONTAINER_OUTPUT);
-      } catch (IOException | IllegalArgumentException e) {
+        y = Long.parseLong(text);
+      } catch (NumberFormatException e) {
         throw new BenchFailedException(
-            "container N=" + n + " left no valid outputs: " + e.getMessage());
+            "container twin (xargs): [" + file + "] holds [" + text + "], not a number");
       }
-      if (!checksum.equals(expected)) {
+      if (y != 2L * i) {
         throw new BenchFailedException(
-            String.format(
-                "container N=%d run %d: the outputs hold [%s] but twice each input is [%s]",
-                n, run, checksum, expected));
+            "container twin (xargs): [" + file + "] holds " + y + " but must hold " + 2L * i);
       }
-      Measurement m =
-          Measurement.of(CONTAINER_WORKLOAD, Variant.FLYTE_BEAM_DIRECT, n, run, timed, checksum);
-      out.add(m);
+      sum += y;
+      count++;
+    }
+    return new Checksum(count, sum, n - count);
+  }
+
+  /**
+   * The quick-start line, {@code runs} times each, alternating which goes first: the README's first
+   * command through the {@code ./flyte-beam} launcher as users run it (its environment's {@link
+   * #LAUNCHER_ENV} unset), after one untimed warm-up run that lets the launcher write its AppCDS
+   * archive; and plain Beam's DirectRunner over {@link #QUICKSTART_N} elements ({@link
+   * Variant#BEAM_DIRECT}, the bench's class path). The quick start's printed outputs and plain
+   * Beam's checksum are checked every run.
+   */
+  private void measureQuickstart(
+      Layout layout,
+      ProcessTimer timer,
+      Path work,
+      List<Measurement> out,
+      List<Measurement> twinOut)
+      throws IOException, InterruptedException {
+    List<String> quickstart =
+        List.of(
+            options.root().resolve("flyte-beam").toString(),
+            "run",
+            "--definition",
+            options.root().resolve(QUICKSTART_DEFINITION).toString(),
+            "--inputs",
+            options.root().resolve(QUICKSTART_INPUTS).toString());
+    Workload square = new Workload("quickstart twin", BenchFunction.SQUARE, 1, QUICKSTART_N);
+    List<String> plainBeam =
+        Variant.BEAM_DIRECT.command(
+            layout,
+            square,
+            QUICKSTART_N,
+            new Variant.RunFiles(
+                work.resolve("unused"), work.resolve("unused"), work.resolve("unused")));
+    Checksum expectedTwin = expectedChecksum(BenchFunction.SQUARE, QUICKSTART_N);
+    // The warm-up: the launcher's first run with this class path writes its archive at exit.
+    Path warmOut = work.resolve("quickstart-warm-up.out");
+    Path warmErr = work.resolve("quickstart-warm-up.err");
+    timer.run(quickstart, null, LAUNCHER_ENV, warmOut, warmErr, options.timeout());
+    quickstartChecksum(warmOut, warmErr);
+    log.printf("bench: quick start warm-up done (the launcher's archive written)%n");
+    for (int run = 1; run <= options.runs(); run++) {
+      for (boolean twin : run % 2 == 1 ? List.of(false, true) : List.of(true, false)) {
+        String stem = "quickstart" + (twin ? "-plain-beam" : "") + "-run" + run;
+        Path stdout = work.resolve(stem + ".out");
+        Path stderr = work.resolve(stem + ".err");
+        ProcessTimer.Timed timed =
+            runTimed(
+                timer,
+                twin ? plainBeam : quickstart,
+                null,
+                twin ? java.util.Set.of() : LAUNCHER_ENV,
+                stdout,
+                stderr,
+                twin ? "quick start twin (plain Beam)" : "quick start (./flyte-beam)",
+                QUICKSTART_N);
+        Checksum checksum;
+        if (twin) {
+          try {
+            checksum = Checksum.parse(Files.readString(stdout, StandardCharsets.UTF_8));
+          } catch (IllegalArgumentException e) {
+            throw new BenchFailedException("quick start twin (plain Beam): " + e.getMessage());
+          }
+          if (!checksum.equals(expectedTwin)) {
+            throw new BenchFailedException(
+                "quick start twin (plain Beam): computed ["
+                    + checksum
+                    + "] but the function computes ["
+                    + expectedTwin
+                    + "]");
+          }
+        } else {
+          checksum = quickstartChecksum(stdout, stderr);
+        }
+        Measurement m =
+            Measurement.of(
+                twin ? QUICKSTART_TWIN_WORKLOAD : QUICKSTART_WORKLOAD,
+                twin ? Variant.BEAM_DIRECT : Variant.FLYTE_BEAM_DIRECT,
+                QUICKSTART_N,
+                run,
+                timed,
+                checksum);
+        (twin ? twinOut : out).add(m);
+        log.printf(
+            Locale.ROOT,
+            "[quickstart] %-20s N=%d run %d: %7.2f s %7.2f CPU s %6s MiB, others %4.2f cores%n",
+            twin ? "plain Beam direct" : "./flyte-beam",
+            QUICKSTART_N,
+            run,
+            m.wallSeconds(),
+            m.cpuSeconds(),
+            Report.mib(m.peakRssBytes()),
+            m.othersCores());
+        Files.deleteIfExists(stdout);
+        Files.deleteIfExists(stderr);
+      }
+    }
+    Files.deleteIfExists(warmOut);
+    Files.deleteIfExists(warmErr);
+  }
+
+  /**
+   * The quick start's printed outputs, {@code {"o0": ["hello earth!", "hello mars!"]}}, as the
+   * README shows them; anything else fails the bench.
+   */
+  static Checksum quickstartChecksum(Path stdout, Path stderr) throws IOException {
+    String text = Files.readString(stdout, StandardCharsets.UTF_8);
+    List<String> got = new ArrayList<>();
+    try {
+      com.fasterxml.jackson.databind.JsonNode o0 = new ObjectMapper().readTree(text).path("o0");
+      for (com.fasterxml.jackson.databind.JsonNode x : o0) {
+        got.add(x.asText());
+      }
+    } catch (IOException e) {
+      got = List.of();
+    }
+    if (!got.equals(QUICKSTART_OUTPUT)) {
+      throw new BenchFailedException(
+          String.format(
+              "the quick start printed [%s] but must print o0 = %s; its stderr (%s) ends:%n%s",
+              text.strip(), QUICKSTART_OUTPUT, stderr, tail(stderr, 15)));
+    }
+    return new Checksum(got.size(), 0, 0);
+  }
+
+  /**
+   * The Java-API line, {@code runs} JVMs: {@link #JAVA_API_MAIN} calling {@code FlyteBeam.run}
+   * {@link #JAVA_API_CALLS} times for {@link #JAVA_API_N} elements and printing the median of calls
+   * {@link #JAVA_API_FIRST_COUNTED} onwards, each JVM timed as a whole process too. The main checks
+   * every call's outputs (a wrong one exits non-zero, which fails the bench).
+   */
+  private Report.JavaApi measureJavaApi(Layout layout, ProcessTimer timer, Path work)
+      throws IOException, InterruptedException {
+    int calls = options.quick() ? JAVA_API_QUICK_CALLS : JAVA_API_CALLS;
+    int first = options.quick() ? JAVA_API_QUICK_FIRST_COUNTED : JAVA_API_FIRST_COUNTED;
+    List<String> command = new ArrayList<>();
+    command.add(layout.java().toString());
+    command.addAll(layout.jvmFlags());
+    command.addAll(
+        List.of(
+            "-cp",
+            layout.variantClasspath(),
+            JAVA_API_MAIN,
+            Integer.toString(calls),
+            Integer.toString(first),
+            Integer.toString(JAVA_API_N)));
+    List<Double> medians = new ArrayList<>();
+    List<Measurement> processes = new ArrayList<>();
+    for (int run = 1; run <= options.runs(); run++) {
+      Path stdout = work.resolve("java-api-run" + run + ".out");
+      Path stderr = work.resolve("java-api-run" + run + ".err");
+      ProcessTimer.Timed timed =
+          runTimed(timer, command, stdout, stderr, "java-api " + JAVA_API_MAIN, JAVA_API_N);
+      double median = javaApiMedian(Files.readString(stdout, StandardCharsets.UTF_8));
+      medians.add(median);
+      Checksum checksum = new Checksum(calls, 0, 0);
+      processes.add(
+          Measurement.of(
+              JAVA_API_WORKLOAD, Variant.FLYTE_BEAM_DIRECT, JAVA_API_N, run, timed, checksum));
       log.printf(
           Locale.ROOT,
-          "[container] N=%-6d run %d: %7.2f s = %6.1f elements/s, %7.2f CPU s, %6s MiB, others"
-              + " %4.2f cores  %s%n",
-          n,
+          "[java-api] N=%d run %d: median of calls %d..%d %8.1f ms; JVM %7.2f s %7.2f CPU s %6s"
+              + " MiB, others %4.2f cores%n",
+          JAVA_API_N,
           run,
-          m.wallSeconds(),
-          n / m.wallSeconds(),
-          m.cpuSeconds(),
-          Report.mib(m.peakRssBytes()),
-          m.othersCores(),
-          checksum);
-      Files.deleteIfExists(outputs);
+          first,
+          calls,
+          median,
+          timed.wallSeconds(),
+          timed.cpuSeconds(),
+          Report.mib(timed.peakRssBytes()),
+          timed.othersCores());
       Files.deleteIfExists(stdout);
       Files.deleteIfExists(stderr);
     }
-    Files.deleteIfExists(inputs);
-    return out;
+    Report.Big process =
+        new Report.Big(
+            JAVA_API_WORKLOAD,
+            JAVA_API_N,
+            processes.size(),
+            Report.median(processes, Measurement::wallSeconds),
+            Report.median(processes, Measurement::cpuSeconds),
+            processes.stream().mapToLong(Measurement::peakRssBytes).max().orElse(0),
+            Report.median(
+                processes.stream().filter(m -> !Double.isNaN(m.othersCores())).toList(),
+                Measurement::othersCores),
+            new Checksum(calls, 0, 0));
+    return new Report.JavaApi(JAVA_API_N, calls, first, medians, process);
+  }
+
+  /** The figure the Java-API main prints: {@code median_ms=<ms>}. */
+  static double javaApiMedian(String stdout) {
+    for (String line : stdout.split("\n")) {
+      if (line.startsWith(JavaApiCalls.MEDIAN_PREFIX)) {
+        try {
+          return Double.parseDouble(line.substring(JavaApiCalls.MEDIAN_PREFIX.length()).strip());
+        } catch (NumberFormatException e) {
+          break;
+        }
+      }
+    }
+    throw new BenchFailedException(
+        "java-api: its JVM printed no [" + JavaApiCalls.MEDIAN_PREFIX + "<ms>] line");
   }
 
   /**

@@ -63,6 +63,11 @@ final class ProcessTimer {
     Runtime.getRuntime().addShutdownHook(new Thread(this::killCurrent, "bench-kill-variant"));
   }
 
+  /** The machine's cores, as the JVM sees them. */
+  static int cores() {
+    return CORES;
+  }
+
   /** GNU time when it is there, else polling. */
   static ProcessTimer detect() {
     return new ProcessTimer(isGnuTime() ? RssMethod.GNU_TIME : RssMethod.PROC_VMHWM);
@@ -101,6 +106,22 @@ final class ProcessTimer {
    */
   Timed run(List<String> command, Path stdout, Path stderr, Duration timeout)
       throws IOException, InterruptedException {
+    return run(command, null, java.util.Set.of(), stdout, stderr, timeout);
+  }
+
+  /**
+   * As {@link #run(List, Path, Path, Duration)}, its stdin read from {@code stdin} (null: none) and
+   * without the environment variables {@code unsetEnv}, so that a user's settings (such as the
+   * launcher's {@code FLYTE_BEAM_JAVA_OPTS}) do not change what is measured.
+   */
+  Timed run(
+      List<String> command,
+      Path stdin,
+      java.util.Set<String> unsetEnv,
+      Path stdout,
+      Path stderr,
+      Duration timeout)
+      throws IOException, InterruptedException {
     Path timeFile = stdout.resolveSibling(stdout.getFileName() + ".time");
     List<String> cmd = new ArrayList<>();
     if (method == RssMethod.GNU_TIME) {
@@ -111,7 +132,10 @@ final class ProcessTimer {
         new ProcessBuilder(cmd)
             .redirectOutput(stdout.toFile())
             .redirectError(stderr.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            .redirectInput(
+                ProcessBuilder.Redirect.from(
+                    (stdin != null ? stdin : Path.of("/dev/null")).toFile()));
+    builder.environment().keySet().removeAll(unsetEnv);
     long[] machineBefore = machineTicks();
     long start = System.nanoTime();
     Process process = builder.start();

@@ -51,8 +51,21 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> Bench.parse(new String[] {"--only", "workflows"}))
         .hasMessage(
             "--only [workflows] is not a line: give one or more of [variants, big, container,"
-                + " workflow, workflow-map], separated by commas");
+                + " workflow, workflow-map, quickstart, java-api], separated by commas");
     assertThatThrownBy(() -> Bench.parse(new String[] {"--only"}))
         .hasMessage("--only needs a value");
+  }
+
+  @Test
+  void shouldRunTheQuickStartAndJavaApiLinesAloneWhenOnlyThemAreChosen() {
+    assertThat(Bench.parse(new String[] {"--only", "quickstart"}).lines())
+        .containsExactly(Bench.Line.QUICKSTART);
+    Bench.Options both = Bench.parse(new String[] {"--only", "java-api,quickstart", "--runs", "1"});
+    assertThat(both.lines()).containsExactlyInAnyOrder(Bench.Line.JAVA_API, Bench.Line.QUICKSTART);
+    assertThat(both.runs(Bench.Line.CONTAINER)).isFalse();
+    assertThat(both.runs(Bench.Line.VARIANTS)).isFalse();
+    assertThat(Bench.USAGE).contains("quickstart").contains("java-api");
+    assertThatThrownBy(() -> Bench.parse(new String[] {"--only", "java_api"}))
+        .hasMessageStartingWith("--only [java_api] is not a line");
   }
 }

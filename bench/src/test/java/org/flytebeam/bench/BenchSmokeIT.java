@@ -42,8 +42,9 @@ class BenchSmokeIT {
     }
     // 7 variants x 2 workloads x 2 sizes, each a process with its own checksum.
     assertThat(report.measurements()).hasSize(28);
-    // 8 of the variants, and the workflow and workflow-map lines' on both runners.
-    assertThat(report.budgets()).hasSize(12);
+    // 9 of the variants, the workflow and workflow-map lines' on both runners, the quick start's
+    // wall and CPU, the container's against xargs, the Java API's.
+    assertThat(report.budgets()).hasSize(17);
     String markdown = Files.readString(outcome.markdown());
     for (Variant v : Variant.values()) {
       assertThat(markdown).contains("| " + v.id() + " |");
@@ -67,6 +68,21 @@ class BenchSmokeIT {
     assertThat(container.checksum())
         .isEqualTo(new Checksum(Bench.CONTAINER_QUICK_N, (long) Bench.CONTAINER_QUICK_N * 19, 0));
     assertThat(markdown).contains("| container: flyte-beam-direct | 20 | ");
+    // Its twin: the same sh -c invocations through xargs, in the same run, every file checked.
+    Report.Big xargs = report.containerTwin().orElseThrow();
+    assertThat(xargs.n()).isEqualTo(Bench.CONTAINER_QUICK_N);
+    assertThat(xargs.checksum()).isEqualTo(container.checksum());
+    assertThat(markdown).contains("flyte-beam / xargs, elements per second: ");
+    // The quick start through the launcher (outputs checked) against plain Beam over 2 elements.
+    assertThat(report.quickstart().orElseThrow().checksum()).isEqualTo(new Checksum(2, 0, 0));
+    assertThat(report.quickstartTwin().orElseThrow().checksum())
+        .isEqualTo(Bench.expectedChecksum(BenchFunction.SQUARE, 2));
+    assertThat(markdown).contains("Quick start / plain Beam: wall ");
+    // The Java API: one JVM, its calls' outputs checked inside, its median read.
+    Report.JavaApi javaApi = report.javaApi().orElseThrow();
+    assertThat(javaApi.calls()).isEqualTo(Bench.JAVA_API_QUICK_CALLS);
+    assertThat(javaApi.medianMillis()).isPositive();
+    assertThat(Files.readString(outcome.json())).contains("\"javaApi\" : {");
     // The workflow line: the 5-node workflow and the map alone, on both runners, outputs checked.
     assertThat(report.workflow())
         .extracting(Report.WorkflowLine::runner)

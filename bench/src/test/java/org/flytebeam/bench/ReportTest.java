@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.flytebeam.bench.variants.BenchFunction;
 import org.junit.jupiter.api.Test;
 
@@ -47,9 +48,31 @@ class ReportTest {
 
   // In Variant order: flyte-direct, flyte-spark, beam-direct, noenforce, beam-spark, rdd, raw.
   private static final Map<Variant, double[]> GOOD =
-      costs(3, 2e-6, 4.5, 1e-6, 3, 25e-6, 3, 12e-6, 4, 7e-6, 4, 1e-6, 0.1, 0.5e-6);
+      costs(3, 2e-6, 4.5, 1e-6, 3, 25e-6, 3, 12e-6, 4, 7e-6, 5, 1e-6, 0.1, 0.5e-6);
+  // flyte-beam over the RDD's whole process at 1k (5.0 and 6.0 s against 5.0 s) and plain Beam's
+  // fixed cost on Spark + 1 s.
   private static final Map<Variant, double[]> BAD =
-      costs(3, 20e-6, 6, 2e-6, 3, 25e-6, 3, 12e-6, 4, 7e-6, 4, 1e-6, 0.1, 0.5e-6);
+      costs(3, 2.01e-3, 6, 2e-6, 3, 25e-6, 3, 12e-6, 4, 7e-6, 5, 1e-6, 0.1, 0.5e-6);
+
+  /** {@code ms} with the flyte-beam variants' peak RSS set to {@code rss}. */
+  private static List<Measurement> flyteBeamRss(List<Measurement> ms, long rss) {
+    return ms.stream()
+        .map(
+            m ->
+                m.variant().isFlyteBeam()
+                    ? new Measurement(
+                        m.workload(),
+                        m.variant(),
+                        m.n(),
+                        m.run(),
+                        m.wallSeconds(),
+                        rss,
+                        m.cpuSeconds(),
+                        m.othersCores(),
+                        m.checksum())
+                    : m)
+        .toList();
+  }
 
   @Test
   void shouldFitFixedAndMarginalThroughTheMediansWhenOneRunIsSlow() {
@@ -67,7 +90,7 @@ class ReportTest {
     assertThat(flyte.spread()).isCloseTo(2.0, within(1e-9));
     assertThat(flyte.othersCores()).isCloseTo(0.3, within(1e-9));
     assertThat(flyte.fixedVsRdd())
-        .hasValueSatisfying(r -> assertThat(r).isCloseTo(4.5 / 4, within(1e-9)));
+        .hasValueSatisfying(r -> assertThat(r).isCloseTo(4.5 / 5, within(1e-9)));
     assertThat(flyte.marginalVsPlainBeam())
         .hasValueSatisfying(r -> assertThat(r).isCloseTo(1.0 / 7, within(1e-9)));
     assertThat(report.tables().get(0).row(Variant.SPARK_RDD).orElseThrow().fixedVsRdd()).isEmpty();
@@ -80,52 +103,103 @@ class ReportTest {
 
   @Test
   void shouldPassEveryBudgetWhenFlyteBeamIsWithinThem() {
-    List<Measurement> ms = new ArrayList<>(linear(TRIVIAL, GOOD, 100L << 20));
+    // given: flyte-beam under the RDD's whole process and RSS at 1k; on the CPU-bound map its
+    // marginal cost 1.05x and 1.04x the raw stream's (efficiency 0.95x and 0.96x)
+    List<Measurement> ms =
+        new ArrayList<>(flyteBeamRss(linear(TRIVIAL, GOOD, 100L << 20), 90L << 20));
     ms.addAll(
         linear(
             CPU,
-            costs(3, 1.05e-3, 4, 1.1e-3, 3, 1e-3, 3, 1e-3, 4, 1e-3, 4, 1e-3, 0.1, 1e-3),
+            costs(3, 1.05e-3, 4, 1.04e-3, 3, 1e-3, 3, 1e-3, 4, 1e-3, 4, 1e-3, 0.1, 1e-3),
             1L << 20));
 
+    // when
     Report report = Report.of(META, List.of(TRIVIAL, CPU), ms);
 
-    assertThat(report.budgets()).hasSize(8);
+    // then: 2 x (whole process, RSS) against the RDD, Spark's fixed cost, 2 x CPU efficiency,
+    // 2 x (1M <= 12x 100k)
+    assertThat(report.budgets()).hasSize(9);
     assertThat(report.budgets()).extracting(Report.Budget::verdict).containsOnly("PASS");
+    assertThat(report.budgets())
+        .filteredOn(b -> b.line().startsWith("DirectRunner, trivial N=1k: flyte-beam whole"))
+        .extracting(Report.Budget::measured)
+        .containsExactly("3.00 s vs 5.00 s (0.60x)");
+    assertThat(report.budgets())
+        .filteredOn(b -> b.line().startsWith("SparkRunner local[2], trivial N=1k: flyte-beam peak"))
+        .extracting(Report.Budget::measured)
+        .containsExactly("90 MiB vs 100 MiB (0.90x)");
+    assertThat(report.budgets())
+        .filteredOn(b -> b.line().startsWith("CPU-bound, DirectRunner"))
+        .extracting(Report.Budget::measured)
+        .containsExactly("1050 vs 1000 us/element (1.05x; efficiency 0.95x of the raw stream's)");
   }
 
   @Test
   void shouldMissTheBudgetsWhenFlyteBeamIsOverThem() {
-    List<Measurement> ms = new ArrayList<>(linear(TRIVIAL, BAD, 2_000_000_000L));
+    // given: flyte-beam over the RDD's whole process and RSS; CPU-bound 1.2x and 1.1x the raw
+    // stream's marginal cost (efficiency 0.83x and 0.91x)
+    List<Measurement> ms =
+        new ArrayList<>(flyteBeamRss(linear(TRIVIAL, BAD, 1_000_000_000L), 2_000_000_000L));
     ms.addAll(
         linear(
             CPU,
             costs(3, 1.2e-3, 4, 1.1e-3, 3, 1e-3, 3, 1e-3, 4, 1e-3, 4, 1e-3, 0.1, 1e-3),
             1L << 20));
 
+    // when
     Report report = Report.of(META, List.of(TRIVIAL, CPU), ms);
 
+    // then
     assertThat(report.budgets())
         .filteredOn(b -> b.verdict().equals("MISS"))
         .extracting(Report.Budget::line)
         .containsExactlyInAnyOrder(
-            "SparkRunner local[2], trivial: flyte-beam marginal <= 1.5x the Spark RDD's",
+            "DirectRunner, trivial N=1k: flyte-beam whole process <= 1.0x the collecting Spark"
+                + " RDD's (spark-rdd)",
+            "DirectRunner, trivial N=1k: flyte-beam peak RSS <= the collecting Spark RDD's"
+                + " (spark-rdd)",
+            "SparkRunner local[2], trivial N=1k: flyte-beam whole process <= 1.0x the collecting"
+                + " Spark RDD's (spark-rdd)",
+            "SparkRunner local[2], trivial N=1k: flyte-beam peak RSS <= the collecting Spark RDD's"
+                + " (spark-rdd)",
             "SparkRunner local[2], trivial: flyte-beam fixed <= plain Beam's on Spark + 1 s",
-            "DirectRunner default, trivial: flyte-beam marginal <= 1/2 plain Beam's on the"
-                + " DirectRunner with defaults",
-            "DirectRunner default, trivial: flyte-beam peak RSS < 1.5 GB at N=1,000",
-            "CPU-bound, DirectRunner: flyte-beam marginal <= 1.11x the raw parallel stream's");
+            "CPU-bound, DirectRunner: flyte-beam parallel efficiency >= 0.95x the raw parallel"
+                + " stream's (marginal <= the raw stream's / 0.95)",
+            "CPU-bound, SparkRunner local[2]: flyte-beam parallel efficiency >= 0.95x the raw"
+                + " parallel stream's (marginal <= the raw stream's / 0.95)");
+    assertThat(report.budgets())
+        .filteredOn(
+            b -> b.line().startsWith("SparkRunner local[2], trivial N=1k: flyte-beam whole"))
+        .extracting(Report.Budget::measured)
+        .containsExactly("6.00 s vs 5.00 s (1.20x)");
+    assertThat(report.budgets())
+        .filteredOn(b -> b.line().startsWith("DirectRunner, trivial N=1k: flyte-beam peak"))
+        .extracting(Report.Budget::measured)
+        .containsExactly("1907 MiB vs 954 MiB (2.00x)");
+    assertThat(report.markdown()).contains("| 1200 vs 1000 us/element (1.20x; efficiency 0.83x");
+  }
+
+  @Test
+  void shouldJudgeNothingWhenFlyteBeamsMarginalIsNotPositive() {
+    // given: noise at sizes too close makes the SparkRunner's marginal cost negative
+    Map<Variant, double[]> noisy =
+        costs(3, 1.05e-3, 4, -1e-6, 3, 1e-3, 3, 1e-3, 4, 1e-3, 4, 1e-3, 0.1, 1e-3);
+
+    Report report = Report.of(META, List.of(CPU), linear(CPU, noisy, 1L << 20));
+
+    assertThat(report.budgets()).extracting(Report.Budget::verdict).containsExactly("PASS", "N/A");
   }
 
   @Test
   void shouldJudgeNothingWhenTheReferenceMarginalIsNotPositive() {
-    Map<Variant, double[]> noisy = new EnumMap<>(GOOD);
-    noisy.put(Variant.SPARK_RDD, new double[] {4, -1e-6});
+    Map<Variant, double[]> noisy =
+        costs(3, 1.05e-3, 4, 1.04e-3, 3, 1e-3, 3, 1e-3, 4, 1e-3, 4, 1e-3, 0.1, -1e-6);
 
-    Report report = Report.of(META, List.of(TRIVIAL), linear(TRIVIAL, noisy, 1L << 20));
+    Report report = Report.of(META, List.of(CPU), linear(CPU, noisy, 1L << 20));
 
-    assertThat(report.budgets().get(0).verdict()).isEqualTo("N/A");
+    assertThat(report.budgets()).extracting(Report.Budget::verdict).containsOnly("N/A");
     assertThat(report.tables().get(0).row(Variant.FLYTE_BEAM_DIRECT).orElseThrow().marginalVsRdd())
-        .isEmpty();
+        .isNotEmpty();
   }
 
   @Test
@@ -369,5 +443,190 @@ class ReportTest {
     JsonNode json = new ObjectMapper().readTree(report.json()).path("workflowMap");
     assertThat(json.path(1).path("ratio").asDouble()).isCloseTo(1.6, within(1e-9));
     assertThat(json.path(0).path("budget").asDouble()).isEqualTo(1.5);
+  }
+
+  private static List<Measurement> runs(String workload, Variant v, int n, double... seconds) {
+    List<Measurement> out = new ArrayList<>();
+    for (int i = 0; i < seconds.length; i++) {
+      out.add(
+          new Measurement(
+              workload,
+              v,
+              n,
+              i + 1,
+              seconds[i],
+              (200L + i) << 20,
+              seconds[i] * 2,
+              0.25,
+              new Checksum(n, 0, 0)));
+    }
+    return out;
+  }
+
+  private static Report.Lines lines(
+      List<Measurement> container,
+      List<Measurement> containerTwin,
+      List<Measurement> quickstart,
+      List<Measurement> quickstartTwin,
+      java.util.Optional<Report.JavaApi> javaApi) {
+    return new Report.Lines(
+        List.of(),
+        container,
+        containerTwin,
+        List.of(),
+        List.of(),
+        quickstart,
+        quickstartTwin,
+        javaApi);
+  }
+
+  @Test
+  void shouldJudgeTheQuickStartAgainstPlainBeamOnWallAndCpu() throws Exception {
+    // given: the quick start's median 2 s (CPU 4 s) against plain Beam's 5 s (CPU 10 s): 0.40x
+    List<Measurement> quick =
+        runs(Bench.QUICKSTART_WORKLOAD, Variant.FLYTE_BEAM_DIRECT, 2, 2, 3, 1);
+    List<Measurement> plain = runs(Bench.QUICKSTART_TWIN_WORKLOAD, Variant.BEAM_DIRECT, 2, 5, 6, 4);
+
+    // when
+    Report pass =
+        Report.of(
+            META,
+            List.of(),
+            List.of(),
+            lines(List.of(), List.of(), quick, plain, Optional.empty()));
+    // and: the quick start at 3 s (0.60x) against the same plain Beam
+    Report miss =
+        Report.of(
+            META,
+            List.of(),
+            List.of(),
+            lines(
+                List.of(),
+                List.of(),
+                runs(Bench.QUICKSTART_WORKLOAD, Variant.FLYTE_BEAM_DIRECT, 2, 3, 3, 3),
+                plain,
+                Optional.empty()));
+
+    // then
+    assertThat(pass.budgets())
+        .extracting(Report.Budget::line, Report.Budget::measured, Report.Budget::verdict)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "Quick start (./flyte-beam, 2 elements): wall <= 0.5x plain Beam's DirectRunner"
+                    + " over 2 elements",
+                "2.00 s vs 5.00 s (0.40x)",
+                "PASS"),
+            org.assertj.core.groups.Tuple.tuple(
+                "Quick start (./flyte-beam, 2 elements): CPU (user+system) <= 0.5x plain Beam's"
+                    + " DirectRunner over 2 elements",
+                "4.00 CPU s vs 10.00 CPU s (0.40x)",
+                "PASS"));
+    assertThat(miss.budgets()).extracting(Report.Budget::verdict).containsExactly("MISS", "MISS");
+    assertThat(miss.budgets().get(0).measured()).isEqualTo("3.00 s vs 5.00 s (0.60x)");
+    assertThat(pass.markdown())
+        .contains("#### Quick start: the README's first command against plain Beam, 2 elements")
+        .contains("| quick start: ./flyte-beam | 2 | 2.00 | 4.00 | 202 | 0.25 |")
+        .contains("| twin: plain Beam DirectRunner | 2 | 5.00 | 10.00 | 202 | 0.25 |")
+        .contains("Quick start / plain Beam: wall 0.40x, CPU 0.40x");
+    JsonNode json = new ObjectMapper().readTree(pass.json()).path("quickstart");
+    assertThat(json.path("wallRatio").asDouble()).isCloseTo(0.4, within(1e-9));
+    assertThat(json.path("cpuRatio").asDouble()).isCloseTo(0.4, within(1e-9));
+    assertThat(json.path("plainBeamDirect").path("wallSeconds").asDouble()).isEqualTo(5);
+    assertThat(json.path("quickstart").path("othersCores").asDouble()).isEqualTo(0.25);
+    assertThat(pass.quickstart()).isPresent();
+    assertThat(Report.of(META, List.of(), List.of()).quickstart()).isEmpty();
+  }
+
+  @Test
+  void shouldJudgeTheContainerLineAgainstItsXargsTwinByElementsPerSecond() throws Exception {
+    // given: 500 elements; flyte-beam's median 4 s (125/s), xargs's 1.6 s (312.5/s): 0.40x
+    List<Measurement> flyte = runs("sh_double", Variant.FLYTE_BEAM_DIRECT, 500, 4, 5, 3);
+    List<Measurement> xargs =
+        runs(Bench.CONTAINER_TWIN_WORKLOAD, Variant.FLYTE_BEAM_DIRECT, 500, 1.6, 1.5, 2);
+
+    // when
+    Report miss =
+        Report.of(
+            META,
+            List.of(),
+            List.of(),
+            lines(flyte, xargs, List.of(), List.of(), Optional.empty()));
+    // and: flyte-beam at 3 s (166.7/s): 0.53x
+    Report pass =
+        Report.of(
+            META,
+            List.of(),
+            List.of(),
+            lines(
+                runs("sh_double", Variant.FLYTE_BEAM_DIRECT, 500, 3),
+                xargs,
+                List.of(),
+                List.of(),
+                Optional.empty()));
+
+    // then
+    assertThat(miss.budgets())
+        .extracting(Report.Budget::line, Report.Budget::measured, Report.Budget::verdict)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "Container (raw sh task, 500 elements, DirectRunner): elements/s >= 0.5x the same"
+                    + " sh -c invocations through xargs -P <cores>",
+                "125.0 vs 312.5 elements/s (0.40x)",
+                "MISS"));
+    assertThat(pass.budgets()).extracting(Report.Budget::verdict).containsExactly("PASS");
+    assertThat(pass.budgets().get(0).measured()).isEqualTo("166.7 vs 312.5 elements/s (0.53x)");
+    assertThat(miss.markdown())
+        .contains("| container: flyte-beam-direct | 500 | 4.00 | 125.0 | 8.00 | 202 | 0.25 |")
+        .contains(" sh -c | 500 | 1.60 | 312.5 | 3.20 | 202 | 0.25 |")
+        .contains("flyte-beam / xargs, elements per second: 0.40x");
+    JsonNode json = new ObjectMapper().readTree(miss.json());
+    assertThat(json.path("containerTwin").path("elementsPerSecond").asDouble()).isEqualTo(312.5);
+    assertThat(json.path("containerTwin").path("flyteBeamOverTwinRate").asDouble())
+        .isCloseTo(0.4, within(1e-9));
+    assertThat(json.path("container").path("elementsPerSecond").asDouble()).isEqualTo(125);
+    // Without its twin the container line has no budget line, as before.
+    assertThat(Report.of(META, List.of(), List.of(), List.of(), flyte).budgets()).isEmpty();
+  }
+
+  @Test
+  void shouldJudgeTheJavaApiMedianAgainstItsAbsoluteBudget() throws Exception {
+    // given: three JVMs whose medians of calls 6..25 are 250, 280 and 400 ms: median 280 ms
+    Report.Big process =
+        new Report.Big("java_api", 2, 3, 12.5, 20, 300L << 20, 0.5, new Checksum(25, 0, 0));
+    Report.JavaApi good = new Report.JavaApi(2, 25, 6, List.of(250.0, 400.0, 280.0), process);
+    Report.JavaApi bad = new Report.JavaApi(2, 25, 6, List.of(310.0, 1290.0), process);
+
+    // when
+    Report pass =
+        Report.of(
+            META,
+            List.of(),
+            List.of(),
+            lines(List.of(), List.of(), List.of(), List.of(), Optional.of(good)));
+    Report miss =
+        Report.of(
+            META,
+            List.of(),
+            List.of(),
+            lines(List.of(), List.of(), List.of(), List.of(), Optional.of(bad)));
+
+    // then
+    assertThat(pass.budgets())
+        .extracting(Report.Budget::line, Report.Budget::measured, Report.Budget::verdict)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "Java API (FlyteBeam.run in a warm JVM, 2 elements): median of calls 6..25 <= 300"
+                    + " ms",
+                "280.0 ms vs 300 ms (0.93x)",
+                "PASS"));
+    assertThat(miss.budgets()).extracting(Report.Budget::verdict).containsExactly("MISS");
+    assertThat(miss.budgets().get(0).measured()).isEqualTo("800.0 ms vs 300 ms (2.67x)");
+    assertThat(pass.markdown())
+        .contains("#### Java API: `FlyteBeam.run` in a warm JVM, 2 elements")
+        .contains("| java-api: FlyteBeam.run | 280.0 | 300 | 0.93x | 12.50 | 20.00 | 300 | 0.50 |");
+    JsonNode json = new ObjectMapper().readTree(pass.json()).path("javaApi");
+    assertThat(json.path("medianMillis").asDouble()).isEqualTo(280);
+    assertThat(json.path("runMediansMillis")).hasSize(3);
+    assertThat(json.path("process").path("othersCores").asDouble()).isEqualTo(0.5);
   }
 }

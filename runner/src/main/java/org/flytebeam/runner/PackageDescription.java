@@ -30,6 +30,7 @@ import org.flytebeam.graph.FlytePackage.Entity;
 import org.flytebeam.graph.FlytePackage.LaunchPlanEntity;
 import org.flytebeam.graph.FlytePackage.WorkflowEntity;
 import org.flytebeam.graph.LaunchPlanDef;
+import org.flytebeam.graph.Promises;
 import org.flytebeam.types.LiteralTypes;
 
 /**
@@ -42,7 +43,7 @@ import org.flytebeam.types.LiteralTypes;
 final class PackageDescription {
   private PackageDescription() {}
 
-  static final String START = "start-node";
+  static final String START = Promises.START_NODE;
   static final String END = "end-node";
 
   /** How many levels of sub-workflows and launch plans are expanded below the chosen graph. */
@@ -474,15 +475,14 @@ final class PackageDescription {
     return new ArrayList<>(edges);
   }
 
+  /**
+   * The nodes {@code d}'s promises read ({@link Promises#nodeIds}), the workflow's inputs as {@code
+   * START}.
+   */
   private static void promises(BindingData d, Set<String> into) {
-    if (d.hasPromise()) {
-      String id = d.getPromise().getNodeId();
-      into.add(id.isEmpty() ? START : id);
-    } else if (d.hasCollection()) {
-      d.getCollection().getBindingsList().forEach(x -> promises(x, into));
-    } else if (d.hasMap()) {
-      d.getMap().getBindingsMap().values().forEach(x -> promises(x, into));
-    }
+    Set<String> ids = new LinkedHashSet<>();
+    Promises.nodeIds(d, ids);
+    ids.forEach(id -> into.add(id.isEmpty() ? START : id));
   }
 
   private static String sig(TypedInterface i) {

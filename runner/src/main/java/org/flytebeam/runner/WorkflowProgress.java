@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.flytebeam.beam.MapRunPlan;
+import org.flytebeam.exec.NodeCounts;
 import org.flytebeam.exec.RunProgress;
 
 /**
@@ -15,7 +16,9 @@ import org.flytebeam.exec.RunProgress;
  * stderr, one line per event: each node as it starts and ends (a map with its verdict), and every
  * interval the counts of each map still running, when they changed. Counts come from the maps'
  * {@link RunProgress} in this JVM: every element on the DirectRunner and Spark {@code local[N]}; on
- * a cluster, the nodes' starts and ends.
+ * a cluster, the nodes' starts and ends. For a map over launch plans or sub-workflows, also the
+ * node executions inside the elements that ended in this JVM; on a cluster they are in the node's
+ * end line, from the elements' outcomes.
  */
 final class WorkflowProgress implements WorkflowObserver, AutoCloseable {
   private static final String PREFIX = "progress: ";
@@ -133,8 +136,11 @@ final class WorkflowProgress implements WorkflowObserver, AutoCloseable {
             return;
           }
           String line = ProgressPrinter.line(s, r.progress.cacheHits(), r.total, now - r.startedAt);
-          String counts = line.startsWith(PREFIX) ? line.substring(PREFIX.length()) : line;
-          String key = s + " " + r.progress.cacheHits();
+          NodeCounts nodes = r.progress.nodes();
+          String counts =
+              (line.startsWith(PREFIX) ? line.substring(PREFIX.length()) : line)
+                  + (nodes.isEmpty() ? "" : "; " + nodes.summary());
+          String key = s + " " + r.progress.cacheHits() + " " + nodes;
           if (!key.equals(r.last)) {
             r.last = key;
             say(PREFIX + "node [" + path + "] " + counts);

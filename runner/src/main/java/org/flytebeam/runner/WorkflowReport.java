@@ -15,7 +15,8 @@ import org.flytebeam.graph.FlytePackage;
 /**
  * {@code --summary} (JSON) and {@code --report} (HTML) of a workflow run: the entity, the run, the
  * outcome with its error, and every node's outcome (status, times, error, and for a map its
- * elements' counts and verdict), in the order the nodes ended.
+ * elements' counts and verdict; for a map over launch plans or sub-workflows also the node
+ * executions inside its elements, {@code elements.nodes}), in the order the nodes ended.
  */
 final class WorkflowReport {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -103,6 +104,14 @@ final class WorkflowReport {
     o.put("aborted", v.aborted());
     o.put("cacheHits", v.cacheHits());
     o.put("summary", v.summary());
+    if (!v.nodes().isEmpty()) {
+      // A map over launch plans or sub-workflows: the node executions inside its elements.
+      ObjectNode nodes = o.putObject("nodes");
+      nodes.put("started", v.nodes().started());
+      nodes.put("succeeded", v.nodes().succeeded());
+      nodes.put("failed", v.nodes().failed());
+      nodes.put("cacheHits", v.nodes().cacheHits());
+    }
     if (!v.errors().isEmpty()) {
       o.put("errors", v.errors().format());
     }

@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Maps over launch plans and sub-workflows give the same outputs, node outcomes and errors on the
  * DirectRunner and on Spark {@code local[2]}: the contract's criteria, a launch plan with fixed and
- * default inputs, a nested map, and parallelism 1 (no two element workflows overlap on Spark
- * either).
+ * default inputs, a nested map, a container task node inside the elements, a map over a launch plan
+ * mapping another launch plan, the node executions counted inside the elements (in executor threads
+ * on Spark, carried back with the outcomes), and parallelism 1 (no two element workflows overlap on
+ * Spark either).
  */
 class WorkflowMapSparkDifferentialIT {
   private static final RunOptions SPARK =
@@ -49,6 +51,10 @@ class WorkflowMapSparkDifferentialIT {
       } else {
         assertSame(direct, spark);
         assertThat(WorkflowMapTest.outputs(spark)).isEqualTo(WorkflowMapTest.EXPECTED);
+        // Counted in the executor threads and carried back with the elements' outcomes.
+        assertThat(WorkflowMapTest.nodes(spark, "n0"))
+            .isEqualTo(WorkflowMapTest.nodes(direct, "n0"))
+            .isEqualTo(new org.flytebeam.exec.NodeCounts(7, 6, 1, 0));
       }
     }
   }
@@ -60,6 +66,58 @@ class WorkflowMapSparkDifferentialIT {
 
     assertThat(direct.success()).as(String.valueOf(direct.error())).isTrue();
     assertSame(direct, spark);
+    // The cacheable inner task may hit the user's default cache on the second run: not compared.
+    assertThat(executions(spark)).isEqualTo(executions(direct)).containsExactly(3L, 2L, 1L);
+  }
+
+  private static List<Long> executions(WorkflowResult r) {
+    org.flytebeam.exec.NodeCounts n = WorkflowMapTest.nodes(r, "n0");
+    return List.of(n.started(), n.succeeded(), n.failed());
+  }
+
+  @Test
+  void aContainerTaskNodeInsideElementsGivesTheSameOutputsAndCountsOnBothRunners() {
+    WorkflowResult direct =
+        WorkflowMapNestingTest.container(Criteria.ratio(0.5f), RunOptions.defaults());
+    WorkflowResult spark = WorkflowMapNestingTest.container(Criteria.ratio(0.5f), SPARK);
+    WorkflowResult failed = WorkflowMapNestingTest.container(Criteria.all(), SPARK);
+
+    assertThat(direct.success()).as(String.valueOf(direct.error())).isTrue();
+    assertSame(direct, spark);
+    assertThat(WorkflowMapTest.nodes(spark, "n0"))
+        .isEqualTo(WorkflowMapTest.nodes(direct, "n0"))
+        .isEqualTo(new org.flytebeam.exec.NodeCounts(7, 6, 1, 0));
+    assertThat(failed.success()).isFalse();
+    assertThat(failed.error().orElseThrow())
+        .contains("[2]: n0 (sh_square): ")
+        .contains("x must not be three");
+  }
+
+  @Test
+  void aMapOverALaunchPlanMappingAnotherLaunchPlanGivesTheSameOutputsOnBothRunners() {
+    WorkflowResult direct =
+        WorkflowMapNestingTest.lpOfLps(Criteria.ratio(0.6f), RunOptions.defaults());
+    WorkflowResult spark = WorkflowMapNestingTest.lpOfLps(Criteria.ratio(0.6f), SPARK);
+
+    assertThat(direct.success()).as(String.valueOf(direct.error())).isTrue();
+    assertSame(direct, spark);
+    assertThat(WorkflowMapTest.outputs(spark)).isEqualTo(WorkflowMapNestingTest.LP_OF_LPS);
+    assertThat(WorkflowMapTest.nodes(spark, "n0"))
+        .isEqualTo(WorkflowMapTest.nodes(direct, "n0"))
+        .isEqualTo(new org.flytebeam.exec.NodeCounts(12, 8, 4, 0));
+  }
+
+  @Test
+  void anInnerMapsItemsRunAtOnceWithinTheirBoundInsideAnExecutorsElement() {
+    WorkflowResult direct =
+        WorkflowMapNestingTest.innerTimedRun(Optional.of(2), RunOptions.defaults());
+    TestTasks.reset();
+    WorkflowResult spark = WorkflowMapNestingTest.innerTimedRun(Optional.of(2), SPARK);
+
+    assertThat(spark.success()).as(String.valueOf(spark.error())).isTrue();
+    assertSame(direct, spark);
+    assertThat(TestTasks.INTERVALS).hasSize(5);
+    assertThat(WorkflowMapNestingTest.peak(TestTasks.INTERVALS)).isBetween(1, 2);
   }
 
   @Test

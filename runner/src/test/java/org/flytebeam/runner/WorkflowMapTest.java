@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.flytebeam.InvalidDefinitionException;
+import org.flytebeam.exec.NodeCounts;
 import org.flytebeam.graph.FlytePackage;
 import org.flytebeam.runner.WorkflowMaps.Criteria;
 import org.flytebeam.runner.testing.TestTasks;
@@ -30,6 +31,44 @@ class WorkflowMapTest {
 
   static List<Literal> outputs(WorkflowResult r) {
     return r.outputs().getLiteralsOrThrow("o0").getCollection().getLiteralsList();
+  }
+
+  /** The node executions inside the elements of the map node {@code path}. */
+  static NodeCounts nodes(WorkflowResult r, String path) {
+    return r.nodes().stream()
+        .filter(n -> n.path().equals(path))
+        .findFirst()
+        .orElseThrow()
+        .elements()
+        .orElseThrow()
+        .nodes();
+  }
+
+  @Test
+  void theMapCountsTheNodeExecutionsInsideItsElements() {
+    WorkflowResult r = run(Criteria.ratio(0.75f), RunOptions.defaults());
+
+    assertThat(r.success()).as(String.valueOf(r.error())).isTrue();
+    // Element 0: n0 fails, n1 never starts; elements 1 to 3: n0 and n1 succeed.
+    assertThat(nodes(r, "n0")).isEqualTo(new NodeCounts(7, 6, 1, 0));
+  }
+
+  @Test
+  void theCacheHitsOfTaskNodesInsideElementsAreCounted(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) {
+    RunOptions options = RunOptions.defaults().withCacheDir(cache.toString());
+
+    WorkflowResult first = counted(options);
+    WorkflowResult second = counted(options);
+
+    assertThat(nodes(first, "n0")).isEqualTo(new NodeCounts(3, 2, 1, 0));
+    // Elements 0 and 2 take their task node's outputs from the cache; element 1 runs again.
+    assertThat(nodes(second, "n0")).isEqualTo(new NodeCounts(3, 2, 1, 2));
+    WorkflowResult.NodeOutcome n0 = second.nodes().get(0);
+    assertThat(n0.elements().orElseThrow().summary())
+        .contains(
+            "3 node executions inside the elements (2 succeeded, 1 failed, 2 task runs from the"
+                + " cache)");
   }
 
   static final List<Literal> EXPECTED =
@@ -174,12 +213,30 @@ class WorkflowMapTest {
     WorkflowResult r = nested(RunOptions.defaults());
 
     assertThat(r.success()).as(String.valueOf(r.error())).isTrue();
+    // One node (the inner map) per outer element; the second element's fails.
+    NodeCounts counts = nodes(r, "n0");
+    assertThat(List.of(counts.started(), counts.succeeded(), counts.failed()))
+        .containsExactly(3L, 2L, 1L);
     // [1, -1]: 1 of 2 succeed, inner ratio 0.5 met; [-1, -2]: none, the element fails.
     assertThat(outputs(r))
         .containsExactly(
             Literals.collection(List.of(Literals.of(10), Literals.none())),
             Literals.none(),
             Literals.collection(List.of(Literals.of(20), Literals.of(30))));
+  }
+
+  @Test
+  void theCacheHitsOfANestedMapsItemsInsideElementsAreCounted(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) {
+    RunOptions options = RunOptions.defaults().withCacheDir(cache.toString());
+
+    WorkflowResult first = nested(options);
+    WorkflowResult second = nested(options);
+
+    assertThat(nodes(first, "n0")).isEqualTo(new NodeCounts(3, 2, 1, 0));
+    // The inner items 1, 2 and 3 succeeded the first time: task runs from the cache now.
+    assertThat(nodes(second, "n0")).isEqualTo(new NodeCounts(3, 2, 1, 3));
+    assertThat(outputs(second)).isEqualTo(outputs(first));
   }
 
   @Test
@@ -213,7 +270,21 @@ class WorkflowMapTest {
         json);
 
     assertThat(java.nio.file.Files.readString(html))
-        .contains("[0]: n0 (fail_if_equal): IllegalArgumentException: x must not be 1");
+        .contains("[0]: n0 (fail_if_equal): IllegalArgumentException: x must not be 1")
+        .contains("node execution");
     assertThat(java.nio.file.Files.readString(json)).contains("n0 (fail_if_equal)");
+    var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    var elements = summary.path("nodes").get(0).path("elements");
+    // The fields of before stay; the node executions are added beside them.
+    assertThat(elements.path("size").asLong()).isEqualTo(4);
+    assertThat(elements.path("failed").asLong()).isGreaterThanOrEqualTo(1);
+    NodeCounts counted = nodes(r, "n0");
+    assertThat(elements.path("nodes").path("started").asLong()).isEqualTo(counted.started());
+    assertThat(elements.path("nodes").path("failed").asLong()).isEqualTo(counted.failed());
+    assertThat(elements.path("nodes").path("succeeded").asLong()).isEqualTo(counted.succeeded());
+    assertThat(elements.path("nodes").path("cacheHits").asLong()).isZero();
+    // Element 0's n0 failed, whatever else fail fast let start.
+    assertThat(counted.failed()).isGreaterThanOrEqualTo(1);
+    assertThat(counted.started()).isEqualTo(counted.succeeded() + counted.failed());
   }
 }

@@ -8,13 +8,14 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.flytebeam.cache.CacheCounts;
 import org.flytebeam.exec.ErrorGroups;
+import org.flytebeam.exec.NodeCounts;
 
 /**
  * Sums range summaries into the map's verdict. Ranges are keyed by their start, so a range that a
  * runner delivered twice counts once: counts derive from per-index outcomes, never from
- * accumulators. The accumulator keeps four counts per range, the cache's counts of the ranges that
- * used it, and one bounded {@link ErrorGroups}, so its size grows with the number of ranges, not of
- * elements or failures.
+ * accumulators. The accumulator keeps eight counts per range (four of elements, four of the node
+ * executions inside them), the cache's counts of the ranges that used it, and one bounded {@link
+ * ErrorGroups}, so its size grows with the number of ranges, not of elements or failures.
  */
 final class CountOutcomesFn
     extends CombineFn<RangeSummary, CountOutcomesFn.Accumulator, MapVerdict> {
@@ -29,9 +30,12 @@ final class CountOutcomesFn
   }
 
   static final class Accumulator implements Serializable {
-    private static final long serialVersionUID = 3L;
+    private static final long serialVersionUID = 4L;
 
-    /** Range start to its succeeded, failed, timed out and aborted counts. */
+    /**
+     * Range start to its succeeded, failed, timed out and aborted counts, then its node executions'
+     * started, succeeded, failed and cache hits.
+     */
     final Map<Long, long[]> countsByStart = new HashMap<>();
 
     /** Range start to what the cache did there, for ranges where it did anything. */
@@ -79,7 +83,16 @@ final class CountOutcomesFn
   public Accumulator addInput(Accumulator acc, RangeSummary s) {
     acc.add(
         s.range().start(),
-        new long[] {s.succeeded(), s.failed(), s.timedOut(), s.aborted()},
+        new long[] {
+          s.succeeded(),
+          s.failed(),
+          s.timedOut(),
+          s.aborted(),
+          s.nodes().started(),
+          s.nodes().succeeded(),
+          s.nodes().failed(),
+          s.nodes().cacheHits()
+        },
         s.cache(),
         s.errors());
     return acc;
@@ -101,9 +114,9 @@ final class CountOutcomesFn
 
   @Override
   public MapVerdict extractOutput(Accumulator acc) {
-    long[] total = new long[4];
+    long[] total = new long[8];
     for (long[] counts : acc.countsByStart.values()) {
-      for (int k = 0; k < 4; k++) {
+      for (int k = 0; k < counts.length; k++) {
         total[k] += counts[k];
       }
     }
@@ -114,6 +127,8 @@ final class CountOutcomesFn
     for (CacheCounts counts : new TreeMap<>(acc.cacheByStart).values()) {
       cache = cache.plus(counts);
     }
-    return new MapVerdict(size, required, total[0], total[1], total[2], total[3], errors, cache);
+    NodeCounts nodes = new NodeCounts(total[4], total[5], total[6], total[7]);
+    return new MapVerdict(
+        size, required, total[0], total[1], total[2], total[3], errors, cache, nodes);
   }
 }

@@ -18,6 +18,7 @@ import org.flytebeam.exec.ErrorGroups;
 import org.flytebeam.exec.InvalidElementException;
 import org.flytebeam.exec.Invokers;
 import org.flytebeam.exec.MapInputs;
+import org.flytebeam.exec.NodeCounts;
 import org.flytebeam.exec.OutputShards;
 import org.flytebeam.exec.RangeResults;
 import org.flytebeam.exec.RunControl;
@@ -81,6 +82,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
       outcomes = done.get();
       outcomes.forEach(o -> progress.count(o.status(), 1));
       progress.cacheHits(outcomes.stream().filter(ElementOutcome::cacheHit).count());
+      outcomes.forEach(o -> progress.nodes(o.nodes()));
     } else {
       outcomes = new ArrayList<>((int) range.length());
       // One reader per range: inputs given by reference are read sequentially, not per element.
@@ -133,6 +135,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
       if (outcome.cacheHit()) {
         progress.cacheHits(1);
       }
+      progress.nodes(outcome.nodes());
       return outcome;
     } finally {
       progress.ended(status);
@@ -149,8 +152,10 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
     long timedOut = 0;
     long aborted = 0;
     long cacheHits = 0;
+    NodeCounts nodes = NodeCounts.none();
     ErrorGroups errors = new ErrorGroups();
     for (ElementOutcome o : outcomes) {
+      nodes = nodes.plus(o.nodes());
       switch (o.status()) {
         case SUCCEEDED:
           succeeded++;
@@ -178,7 +183,8 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
         aborted,
         executed,
         errors,
-        cacheProblems.withHits(cacheHits));
+        cacheProblems.withHits(cacheHits),
+        nodes);
   }
 
   @Teardown

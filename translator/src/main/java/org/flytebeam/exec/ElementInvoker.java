@@ -26,6 +26,14 @@ public interface ElementInvoker extends AutoCloseable {
       long index, int attempt, Map<String, Literal> inputs, Optional<Duration> timeout)
       throws AttemptFailedException;
 
+  /**
+   * The node executions inside the attempt that the calling thread ran last, then forgets them: an
+   * invoker that runs a whole workflow per element counts its nodes; others have none.
+   */
+  default NodeCounts takeNodeCounts() {
+    return NodeCounts.none();
+  }
+
   @Override
   default void close() {}
 }

@@ -43,6 +43,8 @@ public final class ElementRunner {
     int systemFailures = 0;
     // Made at the first failure: most elements have none.
     Deque<AttemptError> failures = null;
+    // The node executions inside a workflow element, over its attempts.
+    NodeCounts nodes = NodeCounts.none();
     while (true) {
       if (control.stopped()) {
         return attempt == 0
@@ -55,10 +57,16 @@ public final class ElementRunner {
                 startNanos,
                 "aborted: the map could no longer succeed",
                 List.of(),
-                failures);
+                failures,
+                nodes);
       }
       try {
-        List<Literal> outputs = invoker.invoke(index, attempt, inputs, timeout);
+        List<Literal> outputs;
+        try {
+          outputs = invoker.invoke(index, attempt, inputs, timeout);
+        } finally {
+          nodes = nodes.plus(invoker.takeNodeCounts());
+        }
         return outcome(
             index,
             ElementStatus.SUCCEEDED,
@@ -67,7 +75,8 @@ public final class ElementRunner {
             startNanos,
             "",
             outputs,
-            failures);
+            failures,
+            nodes);
       } catch (AttemptFailedException e) {
         attempt++;
         String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -97,7 +106,7 @@ public final class ElementRunner {
           ElementStatus status =
               e.kind() == FailureKind.TIMED_OUT ? ElementStatus.TIMED_OUT : ElementStatus.FAILED;
           return outcome(
-              index, status, attempt, startMillis, startNanos, error, List.of(), failures);
+              index, status, attempt, startMillis, startNanos, error, List.of(), failures, nodes);
         }
       }
     }
@@ -111,7 +120,8 @@ public final class ElementRunner {
       long startNanos,
       String error,
       List<Literal> outputs,
-      Deque<AttemptError> failures) { // null: no attempt failed
+      Deque<AttemptError> failures, // null: no attempt failed
+      NodeCounts nodes) {
     long durationMillis = (System.nanoTime() - startNanos) / 1_000_000;
     return new ElementOutcome(
         index,
@@ -122,6 +132,7 @@ public final class ElementRunner {
         error,
         outputs,
         false,
-        failures == null ? List.of() : List.copyOf(failures));
+        failures == null ? List.of() : List.copyOf(failures),
+        nodes);
   }
 }

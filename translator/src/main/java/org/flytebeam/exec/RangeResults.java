@@ -23,13 +23,15 @@ import org.apache.beam.sdk.util.MimeTypes;
  * none; a re-executed range (Spark after a lost executor) finds its file and is not run again.
  *
  * <p>Format (protobuf varints): a magic number, start, end, count, then per element its offset in
- * the range, status, flags (1: a cache hit), attempts, start time (delta), duration, error, failed
- * attempts (count, then number, error and stack trace of each) and length-prefixed output literals;
- * a trailer marks the end.
+ * the range, status, flags (1: a cache hit; 2: node counts follow), the element's node counts when
+ * flagged (started, succeeded, failed, cache hits: see {@link NodeCounts}), attempts, start time
+ * (delta), duration, error, failed attempts (count, then number, error and stack trace of each) and
+ * length-prefixed output literals; a trailer marks the end.
  */
 public final class RangeResults {
   private static final int MAGIC = 0x46425233; // "FBR3"
   private static final byte CACHE_HIT = 1;
+  private static final byte NODES = 2;
   private static final int TRAILER = 0x454e4421; // "END!"
 
   private RangeResults() {}
@@ -63,7 +65,14 @@ public final class RangeResults {
     for (ElementOutcome o : outcomes) {
       out.writeUInt64NoTag(o.index() - start);
       out.writeRawByte(o.status().code());
-      out.writeRawByte(o.cacheHit() ? CACHE_HIT : 0);
+      boolean nodes = !o.nodes().isEmpty();
+      out.writeRawByte((o.cacheHit() ? CACHE_HIT : 0) | (nodes ? NODES : 0));
+      if (nodes) {
+        out.writeUInt64NoTag(o.nodes().started());
+        out.writeUInt64NoTag(o.nodes().succeeded());
+        out.writeUInt64NoTag(o.nodes().failed());
+        out.writeUInt64NoTag(o.nodes().cacheHits());
+      }
       out.writeUInt32NoTag(o.attempts());
       // Start times are close to each other: deltas make short varints.
       out.writeSInt64NoTag(o.startEpochMillis() - previousStart);
@@ -111,6 +120,7 @@ public final class RangeResults {
       long index,
       ElementStatus status,
       boolean cacheHit,
+      NodeCounts nodes,
       int attempts,
       long startMillis,
       long durationMillis,
@@ -136,7 +146,8 @@ public final class RangeResults {
         h.error(),
         outputs,
         h.cacheHit(),
-        h.failedAttempts());
+        h.failedAttempts(),
+        h.nodes());
   }
 
   /** Keeps the output literals' bytes, which MapResult copies into the output LiteralMap. */
@@ -172,7 +183,10 @@ public final class RangeResults {
     in.enableAliasing(alias);
     try {
       return Optional.of(parse(in, start, end, decoder));
-    } catch (IOException | IllegalStateException | IndexOutOfBoundsException e) {
+    } catch (IOException
+        | IllegalStateException
+        | IllegalArgumentException
+        | IndexOutOfBoundsException e) {
       // Truncated or foreign: treated as missing, so the range runs (again).
       return Optional.empty();
     }
@@ -192,7 +206,12 @@ public final class RangeResults {
     for (int i = 0; i < count; i++) {
       long index = start + in.readUInt64();
       ElementStatus status = ElementStatus.ofCode(in.readRawByte());
-      boolean cacheHit = (in.readRawByte() & CACHE_HIT) != 0;
+      byte flags = in.readRawByte();
+      boolean cacheHit = (flags & CACHE_HIT) != 0;
+      NodeCounts nodes =
+          (flags & NODES) == 0
+              ? NodeCounts.none()
+              : new NodeCounts(in.readUInt64(), in.readUInt64(), in.readUInt64(), in.readUInt64());
       int attempts = in.readUInt32();
       long startMillis = previousStart + in.readSInt64();
       previousStart = startMillis;
@@ -210,7 +229,15 @@ public final class RangeResults {
       }
       Header h =
           new Header(
-              index, status, cacheHit, attempts, startMillis, duration, error, failedAttempts);
+              index,
+              status,
+              cacheHit,
+              nodes,
+              attempts,
+              startMillis,
+              duration,
+              error,
+              failedAttempts);
       outcomes.add(decoder.decode(h, in.readUInt32(), in));
     }
     if (in.readFixed32() != TRAILER || !in.isAtEnd()) {

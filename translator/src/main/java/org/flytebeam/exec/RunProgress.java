@@ -46,6 +46,10 @@ public final class RunProgress {
   private final AtomicLong aborted = new AtomicLong();
   private final AtomicLong running = new AtomicLong();
   private final AtomicLong cacheHits = new AtomicLong();
+  private final AtomicLong nodesStarted = new AtomicLong();
+  private final AtomicLong nodesSucceeded = new AtomicLong();
+  private final AtomicLong nodesFailed = new AtomicLong();
+  private final AtomicLong nodeCacheHits = new AtomicLong();
 
   /** When the first element started or ended here (epoch millis), 0 before. */
   private final AtomicLong firstActivity = new AtomicLong();
@@ -235,6 +239,26 @@ public final class RunProgress {
   /** Successes whose outputs came from the element cache (counted as succeeded too). */
   public void cacheHits(long n) {
     cacheHits.addAndGet(n);
+  }
+
+  /**
+   * The node executions inside an element that ran a whole workflow, counted when it ends. Kept in
+   * this JVM only (not relayed from executors in other JVMs): on a cluster the map's verdict counts
+   * them from the elements' outcomes.
+   */
+  public void nodes(NodeCounts counts) {
+    if (!counts.isEmpty()) {
+      nodesStarted.addAndGet(counts.started());
+      nodesSucceeded.addAndGet(counts.succeeded());
+      nodesFailed.addAndGet(counts.failed());
+      nodeCacheHits.addAndGet(counts.cacheHits());
+    }
+  }
+
+  /** The node executions inside the elements that ended in this JVM so far. */
+  public NodeCounts nodes() {
+    return new NodeCounts(
+        nodesStarted.get(), nodesSucceeded.get(), nodesFailed.get(), nodeCacheHits.get());
   }
 
   /** The cache hits so far. */

@@ -65,7 +65,10 @@ public final class WorkflowInvoker implements ElementInvoker {
   private final ExecutionGraph graph;
   private final Optional<LaunchPlanDef> launchPlan;
   private final List<String> outputNames;
-  private final Map<String, MapTaskSpec> specs = new HashMap<>();
+  private final Map<String, MapTaskSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The node executions of the element each thread ran last, until taken. */
+  private final ThreadLocal<NodeCounts> lastCounts = ThreadLocal.withInitial(NodeCounts::none);
 
   /**
    * The invoker of {@code context}'s element template.
@@ -149,7 +152,8 @@ public final class WorkflowInvoker implements ElementInvoker {
       throws AttemptFailedException {
     LiteralMap given = LiteralMap.newBuilder().putAllLiterals(inputs).build();
     LiteralMap in = launchPlan.map(lp -> lp.inputsWith(given)).orElse(given);
-    try (Scope scope = new Scope(index)) {
+    Scope scope = new Scope(index);
+    try (scope) {
       LiteralMap out = runGraph(scope, "", graph, in);
       List<Literal> outputs = new ArrayList<>(outputNames.size());
       for (String name : outputNames) {
@@ -163,24 +167,46 @@ public final class WorkflowInvoker implements ElementInvoker {
       return outputs;
     } catch (NodeFailure e) {
       throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage());
+    } finally {
+      lastCounts.set(lastCounts.get().plus(scope.counts()));
     }
+  }
+
+  @Override
+  public NodeCounts takeNodeCounts() {
+    NodeCounts counts = lastCounts.get();
+    lastCounts.remove();
+    return counts;
   }
 
   /** The task invokers of one element, by node path; closed when the element ends. */
   private final class Scope implements AutoCloseable {
     private final long index;
-    private final Map<String, TaskRun> runs = new HashMap<>();
+    // By node path and thread: items of a nested map running at once each have their own invoker.
+    private final Map<String, TaskRun> runs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong started =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong succeeded =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong failed =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong cacheHits =
+        new java.util.concurrent.atomic.AtomicLong();
 
     Scope(long index) {
       this.index = index;
     }
 
+    NodeCounts counts() {
+      return new NodeCounts(started.get(), succeeded.get(), failed.get(), cacheHits.get());
+    }
+
     ElementOutcome run(String path, MapTaskSpec spec, long at, Map<String, Literal> values) {
       TaskRun run =
           runs.computeIfAbsent(
-              path,
-              p -> {
-                ElementInvoker invoker = Invokers.create(innerContext(spec, p, index));
+              path + "\u0000" + Thread.currentThread().getId(),
+              k -> {
+                ElementInvoker invoker = Invokers.create(innerContext(spec, path, index));
                 RunControl control = RunControl.forRun(context.runId(), 1, 0, true);
                 return new TaskRun(
                     invoker,
@@ -188,7 +214,11 @@ public final class WorkflowInvoker implements ElementInvoker {
                         invoker, spec.subTask().retries(), spec.subTask().timeout(), control),
                     ElementCache.open(cache, spec.subTask()));
               });
-      return run.cache().run(at, values, run.runner());
+      ElementOutcome outcome = run.cache().run(at, values, run.runner());
+      if (outcome.cacheHit()) {
+        cacheHits.incrementAndGet();
+      }
+      return outcome;
     }
 
     String folder(String path) {
@@ -250,7 +280,7 @@ public final class WorkflowInvoker implements ElementInvoker {
         break;
       }
       try {
-        done.put(n.id(), runNode(scope, prefix + n.id(), n, promises));
+        done.put(n.id(), countedNode(scope, prefix + n.id(), n, promises));
       } catch (NodeFailure e) {
         failed.add(n.id());
         errors.add(e.getMessage());
@@ -281,6 +311,20 @@ public final class WorkflowInvoker implements ElementInvoker {
       in.putLiterals(b.getVar(), resolve(path, b, promises));
     }
     return in.build();
+  }
+
+  /** Runs node {@code n}, counted as one node execution of the element. */
+  private LiteralMap countedNode(Scope scope, String path, GraphNode n, Promises promises)
+      throws NodeFailure {
+    scope.started.incrementAndGet();
+    try {
+      LiteralMap out = runNode(scope, path, n, promises);
+      scope.succeeded.incrementAndGet();
+      return out;
+    } catch (NodeFailure | RuntimeException e) {
+      scope.failed.incrementAndGet();
+      throw e;
+    }
   }
 
   private LiteralMap runNode(Scope scope, String path, GraphNode n, Promises promises)
@@ -323,12 +367,12 @@ public final class WorkflowInvoker implements ElementInvoker {
           throw new NodeFailure(path + ": its condition cannot be evaluated: " + e.getMessage());
         }
         if (holds) {
-          return runNode(scope, path + "/" + c.then().id(), c.then(), promises);
+          return countedNode(scope, path + "/" + c.then().id(), c.then(), promises);
         }
       }
       if (b.elseNode().isPresent()) {
         GraphNode e = b.elseNode().get();
-        return runNode(scope, path + "/" + e.id(), e, promises);
+        return countedNode(scope, path + "/" + e.id(), e, promises);
       }
       throw new NodeFailure(
           path + ": " + b.elseFail().orElse("no case of the branch holds and it has no else"));
@@ -409,9 +453,88 @@ public final class WorkflowInvoker implements ElementInvoker {
   /** One item's result in a nested map: its outputs, or why it failed. */
   private record Item(List<Literal> outputs, String error) {}
 
-  /** Runs a nested map of {@code size} items, in index order, with fail fast. */
+  /** Runs item {@code j} of a nested map; called from several threads at once when allowed. */
   private interface ItemRunner {
     Item run(int j) throws NodeFailure;
+  }
+
+  /**
+   * How many items of a nested map run at once inside this element: its parallelism (unset or 0:
+   * unlimited), at most the worker's cores and the number of items.
+   */
+  public static int lanes(int size, java.util.OptionalInt parallelism, int cores) {
+    int bound =
+        parallelism.isPresent() && parallelism.getAsInt() > 0 ? parallelism.getAsInt() : size;
+    return Math.max(1, Math.min(Math.min(bound, Math.max(1, cores)), size));
+  }
+
+  private static final Item ABORTED =
+      new Item(List.of(), "aborted: the map could no longer succeed");
+
+  /**
+   * Runs the items of a nested map on {@code lanes} threads (the calling one when 1), taken in
+   * index order; with fail fast an item not yet started once the map can no longer succeed is
+   * aborted. The verdict counts every item's own outcome, and outputs keep index order, however the
+   * items interleaved.
+   */
+  private Item[] runItems(int size, long required, boolean runAll, int lanes, ItemRunner items)
+      throws NodeFailure {
+    Item[] results = new Item[size];
+    java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    if (lanes <= 1) {
+      for (int j = 0; j < size; j++) {
+        results[j] = !runAll && size - failed.get() < required ? ABORTED : items.run(j);
+        if (!results[j].error().isEmpty()) {
+          failed.incrementAndGet();
+        }
+      }
+      return results;
+    }
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            lanes,
+            r -> {
+              Thread t = new Thread(r, "flyte-beam-nested-map");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<java.util.concurrent.Future<Void>> lanesDone = new ArrayList<>();
+      for (int l = 0; l < lanes; l++) {
+        lanesDone.add(
+            pool.submit(
+                () -> {
+                  for (int j = next.getAndIncrement(); j < size; j = next.getAndIncrement()) {
+                    Item item = !runAll && size - failed.get() < required ? ABORTED : items.run(j);
+                    if (!item.error().isEmpty()) {
+                      failed.incrementAndGet();
+                    }
+                    results[j] = item;
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<Void> lane : lanesDone) {
+        lane.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NodeFailure("interrupted while its items ran");
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof NodeFailure f) {
+        throw f;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(cause);
+    } finally {
+      pool.shutdownNow();
+    }
+    return results;
   }
 
   private LiteralMap runNestedMap(
@@ -420,6 +543,7 @@ public final class WorkflowInvoker implements ElementInvoker {
       int size,
       long required,
       boolean runAll,
+      java.util.OptionalInt parallelism,
       List<String> outputs,
       ItemRunner items)
       throws NodeFailure {
@@ -427,13 +551,15 @@ public final class WorkflowInvoker implements ElementInvoker {
     outputs.forEach(o -> lists.add(new ArrayList<>(size)));
     long failed = 0;
     String firstError = "";
+    Item[] results =
+        runItems(
+            size,
+            required,
+            runAll,
+            lanes(size, parallelism, Runtime.getRuntime().availableProcessors()),
+            items);
     for (int j = 0; j < size; j++) {
-      Item item;
-      if (!runAll && size - failed < required) {
-        item = new Item(List.of(), "aborted: the map could no longer succeed");
-      } else {
-        item = items.run(j);
-      }
+      Item item = results[j];
       boolean ok = item.error().isEmpty() && item.outputs().size() == outputs.size();
       if (!ok) {
         failed++;
@@ -482,6 +608,7 @@ public final class WorkflowInvoker implements ElementInvoker {
         size,
         spec.requiredSuccesses(size),
         spec.runAllSubNodes(),
+        spec.parallelism(),
         outputs,
         j -> {
           Map<String, Literal> values = new java.util.LinkedHashMap<>();
@@ -528,6 +655,10 @@ public final class WorkflowInvoker implements ElementInvoker {
         size,
         required,
         a.arrayNode().getRunAllSubNodes(),
+        a.arrayNode().getParallelismOptionCase()
+                == flyteidl.core.Workflow.ArrayNode.ParallelismOptionCase.PARALLELISM
+            ? java.util.OptionalInt.of(a.arrayNode().getParallelism())
+            : java.util.OptionalInt.empty(),
         outputs,
         j -> {
           LiteralMap.Builder given = LiteralMap.newBuilder();

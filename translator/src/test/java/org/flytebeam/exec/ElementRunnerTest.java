@@ -43,6 +43,55 @@ class ElementRunnerTest {
     return new ElementRunner(invoker, retries, Optional.empty(), control(true)).run(3, Map.of());
   }
 
+  /** Counts one node execution per attempt, a failed node on a failed attempt. */
+  static final class NodeCountingInvoker implements ElementInvoker {
+    final ScriptedInvoker script;
+    NodeCounts last = NodeCounts.none();
+
+    NodeCountingInvoker(FailureKind... failures) {
+      this.script = new ScriptedInvoker(failures);
+    }
+
+    @Override
+    public List<Literal> invoke(
+        long index, int attempt, Map<String, Literal> inputs, Optional<Duration> timeout)
+        throws AttemptFailedException {
+      try {
+        List<Literal> out = script.invoke(index, attempt, inputs, timeout);
+        last = new NodeCounts(1, 1, 0, attempt);
+        return out;
+      } catch (AttemptFailedException e) {
+        last = new NodeCounts(1, 0, 1, 0);
+        throw e;
+      }
+    }
+
+    @Override
+    public NodeCounts takeNodeCounts() {
+      NodeCounts counts = last;
+      last = NodeCounts.none();
+      return counts;
+    }
+  }
+
+  @Test
+  void shouldCarryTheNodeExecutionsOfEveryAttemptInTheOutcome() {
+    NodeCountingInvoker succeeding = new NodeCountingInvoker(FailureKind.RECOVERABLE_USER);
+    NodeCountingInvoker failing = new NodeCountingInvoker(FailureKind.NON_RECOVERABLE);
+
+    ElementOutcome ok =
+        new ElementRunner(succeeding, 1, Optional.empty(), control(true)).run(3, Map.of());
+    ElementOutcome failed =
+        new ElementRunner(failing, 1, Optional.empty(), control(true)).run(3, Map.of());
+
+    assertThat(ok.status()).isEqualTo(ElementStatus.SUCCEEDED);
+    // attempt 0: one node failed; attempt 1: one node succeeded, one cache hit
+    assertThat(ok.nodes()).isEqualTo(new NodeCounts(2, 1, 1, 1));
+    assertThat(failed.status()).isEqualTo(ElementStatus.FAILED);
+    assertThat(failed.nodes()).isEqualTo(new NodeCounts(1, 0, 1, 0));
+    assertThat(run(new ScriptedInvoker(), 0).nodes()).isEqualTo(NodeCounts.none());
+  }
+
   @Test
   void shouldNeverRetryWhenTheFailureIsNonRecoverable() {
     ScriptedInvoker invoker = new ScriptedInvoker(FailureKind.NON_RECOVERABLE);

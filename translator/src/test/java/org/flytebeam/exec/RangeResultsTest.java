@@ -59,6 +59,21 @@ class RangeResultsTest {
   }
 
   @Test
+  void shouldReadBackTheNodeCountsOfWorkflowElements() {
+    List<ElementOutcome> written =
+        List.of(
+            outcomes().get(0).withNodes(new NodeCounts(3, 3, 0, 2)),
+            outcomes().get(1).withNodes(new NodeCounts(2, 1, 1, 0)),
+            outcomes().get(3));
+    RangeResults.write(dir.toString(), 10, 15, written);
+
+    assertThat(RangeResults.read(dir.toString(), 10, 15).get())
+        .extracting(ElementOutcome::nodes)
+        .containsExactly(new NodeCounts(3, 3, 0, 2), new NodeCounts(2, 1, 1, 0), NodeCounts.none());
+    assertThat(RangeResults.read(dir.toString(), 10, 15)).contains(written);
+  }
+
+  @Test
   void shouldTreatAMissingOrTruncatedFileAsNotDone() throws Exception {
     assertThat(RangeResults.read(dir.toString(), 10, 15)).isEmpty();
 
