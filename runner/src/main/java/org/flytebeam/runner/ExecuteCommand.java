@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.beam.MapRunPlan;
 import org.flytebeam.exec.AttemptFailedException;
@@ -30,6 +32,7 @@ import org.flytebeam.task.JavaTask;
 import org.flytebeam.types.Literals;
 import org.flytebeam.types.RecordCodec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,6 +52,10 @@ import picocli.CommandLine.Spec;
  * NON_RECOVERABLE USER, a JVM error RECOVERABLE SYSTEM. With loader args (the legacy {@code
  * container_array} form), the files go to {@code <output-prefix>/<index>/}, as flytekit's legacy
  * map resolver writes them.
+ *
+ * <p>The inputs and the output prefix may be URIs on a remote store: {@code --s3-endpoint} and
+ * {@code --s3-region} as for {@code run}, and the Hadoop configuration of {@code hdfs://} paths
+ * from {@code --hadoop-conf}, {@code HADOOP_CONF_DIR} or the class path.
  */
 @Command(
     name = "execute",
@@ -62,6 +69,16 @@ import picocli.CommandLine.Spec;
     })
 final class ExecuteCommand implements Callable<Integer> {
   @Spec CommandSpec command;
+
+  @Mixin S3Flags s3 = new S3Flags();
+
+  @Option(
+      names = "--hadoop-conf",
+      paramLabel = "DIR",
+      description =
+          "The Hadoop client configuration folder (core-site.xml, hdfs-site.xml) for hdfs:// inputs"
+              + " and output prefix (default: HADOOP_CONF_DIR, else YARN_CONF_DIR).")
+  String hadoopConf;
 
   @Option(
       names = "--task",
@@ -115,6 +132,12 @@ final class ExecuteCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = command.commandLine().getErr();
     Logging.configure(verbose);
+    try {
+      configureFileSystems();
+    } catch (InvalidDefinitionException e) {
+      // No error.pb: the output prefix may be on the very store that is misconfigured.
+      return Failures.report(err, e, verbose);
+    }
     OptionalLong index;
     try {
       index = arrayIndex();
@@ -162,6 +185,20 @@ final class ExecuteCommand implements Callable<Integer> {
           verbose);
     }
     return ExitCode.SUCCESS;
+  }
+
+  /**
+   * Beam's file systems set up for the remote stores the options name, as {@code run} does: the S3
+   * endpoint and region, the Hadoop configuration. Nothing when none is named, so a local run
+   * builds no client.
+   */
+  private void configureFileSystems() {
+    List<String> args = new ArrayList<>(s3.apply(List.of()));
+    HadoopConf.beamOption(hadoopConf, System.getenv(), args).ifPresent(args::add);
+    if (!args.isEmpty()) {
+      FileSystems.setDefaultPipelineOptions(
+          PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).create());
+    }
   }
 
   /**

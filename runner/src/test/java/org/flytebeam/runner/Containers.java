@@ -144,6 +144,35 @@ final class Containers {
     return vars.build();
   }
 
+  /** A FlyteDirectory's type: a multipart blob of no particular format. */
+  static LiteralType folder() {
+    return LiteralType.newBuilder()
+        .setBlob(
+            flyteidl.core.Types.BlobType.newBuilder()
+                .setDimensionality(flyteidl.core.Types.BlobType.BlobDimensionality.MULTIPART))
+        .build();
+  }
+
+  /**
+   * A raw container over a folder {@code d} that writes a folder {@code o}: a copy of {@code
+   * d/a.txt} and {@code nested/seen.txt}, holding {@code d/sub/c.txt} and the names in {@code d}.
+   * Given a folder holding {@code hostile.txt}, it writes {@code o/a.txt} and a link {@code o/b} to
+   * {@code secret} instead, which must never be uploaded.
+   */
+  static TaskTemplate folderCopier(Path secret) {
+    return rawContainer(
+        "folder-copier",
+        vars("d", folder()),
+        vars("o", folder()),
+        "if [ -e /var/inputs/d/hostile.txt ]; then mkdir /var/outputs/o &&"
+            + " echo fine > /var/outputs/o/a.txt && ln -s "
+            + secret
+            + " /var/outputs/o/b; exit 0; fi;"
+            + " mkdir -p /var/outputs/o/nested && cp /var/inputs/d/a.txt /var/outputs/o/a.txt &&"
+            + " { cat /var/inputs/d/sub/c.txt; echo; ls /var/inputs/d | tr '\\n' ' '; }"
+            + " > /var/outputs/o/nested/seen.txt");
+  }
+
   /**
    * A flytekit ContainerTask-style template: {@code sh -c script}, data in /var/inputs and
    * /var/outputs.

@@ -212,6 +212,66 @@ class HdfsRunIT {
     assertThat(values).isEqualTo(squares(0, SIZE));
   }
 
+  @Test
+  void shouldGiveAContainerTaskAFolderFromHdfsAndUploadTheFolderItWrites() throws IOException {
+    // given: two FlyteDirectories on hdfs, one with a nested folder, one whose task links out
+    String base = root + "/folders";
+    put(base + "/in/a.txt", "alpha");
+    put(base + "/in/b.txt", "beta");
+    put(base + "/in/sub/c.txt", "gamma");
+    put(base + "/hostile/hostile.txt", "x");
+    Path secret = Files.writeString(dir.resolve("id_rsa"), "PRIVATE KEY");
+    Path def = Containers.mapOver(dir, "folders.def.json", Containers.folderCopier(secret));
+    Path in =
+        Files.writeString(
+            dir.resolve("folders.json"),
+            "{\"d\": [{\"uri\": \""
+                + base
+                + "/in/\", \"multipart\": true}, {\"uri\": \""
+                + base
+                + "/hostile\", \"multipart\": true}]}");
+    Path out = dir.resolve("folders.pb");
+
+    // when: the folders it writes go under a raw output prefix on hdfs
+    Child run =
+        launch(
+            "folders",
+            hadoop.environment(),
+            "--definition",
+            def.toString(),
+            "--inputs",
+            in.toString(),
+            "--raw-output-prefix",
+            base + "/raw",
+            "--outputs",
+            out.toString());
+
+    // then: element 0 got the whole folder, nested file included, and its folder came back as a
+    // multipart blob on hdfs holding every file it wrote
+    assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isEqualTo(ExitCode.MAP_FAILED);
+    List<Literal> o = Inputs.list(LiteralMap.parseFrom(Files.readAllBytes(out)), "o");
+    flyteidl.core.Literals.Blob folder = o.get(0).getScalar().getBlob();
+    assertThat(folder.getMetadata().getType().getDimensionality())
+        .as(o + "\n" + run.output())
+        .isEqualTo(flyteidl.core.Types.BlobType.BlobDimensionality.MULTIPART);
+    assertThat(folder.getUri()).startsWith(base + "/raw/run-").endsWith("/0/0/o");
+    assertThat(new String(read(folder.getUri() + "/a.txt"), StandardCharsets.UTF_8))
+        .isEqualTo("alpha");
+    assertThat(new String(read(folder.getUri() + "/nested/seen.txt"), StandardCharsets.UTF_8))
+        .isEqualTo("gamma\na.txt b.txt sub ");
+    List<String> uploaded = new ArrayList<>();
+    var files = fs.listFiles(new org.apache.hadoop.fs.Path(base + "/raw"), true);
+    while (files.hasNext()) {
+      uploaded.add(files.next().getPath().toUri().getPath());
+    }
+    String folderPath = URI.create(folder.getUri()).getPath();
+    assertThat(uploaded)
+        .containsExactlyInAnyOrder(folderPath + "/a.txt", folderPath + "/nested/seen.txt");
+
+    // and element 1, whose folder links out of itself, failed with nothing of it uploaded
+    assertThat(run.output()).contains("[1]: output [o] holds the symbolic link [o/b]");
+  }
+
   private Child launch(String name, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(List.of("bash", launcher.toString(), "run"));
     command.addAll(List.of(args));

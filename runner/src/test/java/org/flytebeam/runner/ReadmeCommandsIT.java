@@ -105,6 +105,21 @@ class ReadmeCommandsIT {
               "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT"
                   + " runs these against s3proxy on a free port"),
           entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --definition s3://flyte/defs/folders.def.json --inputs folders.json --raw-output-prefix s3://flyte/rawdirs --outputs folders.pb",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT runs these against s3proxy on a free port"),
+          entry(
+              "./flyte-beam run --hadoop-conf CONF --definition folders.def.json --inputs folders.json --raw-output-prefix hdfs://NAMENODE:PORT/folders/raw --outputs folders.pb",
+              "needs HDFS at NAMENODE:PORT and its configuration folder CONF (placeholders); HdfsRunIT runs it on a MiniDFSCluster"),
+          entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --definition s3://flyte/defs/square.def.json --inputs s3://flyte/offloaded/inputs.pb --outputs s3://flyte/offloaded/out.pb --no-cache",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT runs these against s3proxy on a free port"),
+          entry(
+              "./flyte-beam run --s3-endpoint http://HOST:PORT --definition s3://flyte/defs/square.def.json --inputs s3://flyte/parts/inputs.json --outputs s3://flyte/parts/out.pb --no-cache",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT runs these against s3proxy on a free port"),
+          entry(
+              "./flyte-beam execute --s3-endpoint http://HOST:PORT --s3-region us-east-1 --task test_counted --inputs s3://flyte/exec/ok/inputs.pb --output-prefix s3://flyte/exec/ok/out",
+              "needs an S3 API server at HOST:PORT (a placeholder) and the bucket flyte; S3RunIT runs these against s3proxy on a free port"),
+          entry(
               "java <the Java 17 flags> -cp \"$SPARK_HOME/jars/*\""
                   + " org.apache.spark.deploy.SparkSubmit --master spark://HOST:7077 --class"
                   + " org.flytebeam.runner.Main flyte-beam-cluster.jar run ...",

@@ -232,6 +232,168 @@ class S3RunIT {
   }
 
   @Test
+  void shouldGiveAContainerTaskAFolderFromS3AndUploadTheFolderItWrites() throws Exception {
+    // given: two FlyteDirectories on s3, one with a nested folder, one whose task links out
+    put("dirs/in/a.txt", "alpha");
+    put("dirs/in/b.txt", "beta");
+    put("dirs/in/sub/c.txt", "gamma");
+    put("dirs/hostile/hostile.txt", "x");
+    Path secret = Files.writeString(dir.resolve("id_rsa"), "PRIVATE KEY");
+    put(
+        "defs/folders.def.json",
+        Files.readAllBytes(
+            Containers.mapOver(dir, "folders.def.json", Containers.folderCopier(secret))));
+    Path in =
+        Cli.write(
+            dir,
+            "folders.json",
+            "{\"d\": [{\"uri\": \""
+                + uri("dirs/in/")
+                + "\", \"multipart\": true}, {\"uri\": \""
+                + uri("dirs/hostile")
+                + "\", \"multipart\": true}]}");
+    long started = System.nanoTime();
+
+    // when: the folders it writes go under a raw output prefix on s3
+    Cli cli =
+        run(
+            List.of(),
+            "--definition",
+            uri("defs/folders.def.json"),
+            "--inputs",
+            in.toString(),
+            "--raw-output-prefix",
+            uri("rawdirs"),
+            "--outputs",
+            dir.resolve("folders.pb").toString());
+
+    // then: element 0 got the whole folder, nested file included, and its folder came back as a
+    // multipart blob on s3 holding every file it wrote
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(ExitCode.MAP_FAILED);
+    List<Literal> o = Inputs.list(Containers.outputs(dir.resolve("folders.pb")), "o");
+    flyteidl.core.Literals.Blob folder = o.get(0).getScalar().getBlob();
+    assertThat(folder.getMetadata().getType().getDimensionality())
+        .isEqualTo(flyteidl.core.Types.BlobType.BlobDimensionality.MULTIPART);
+    assertThat(folder.getUri()).startsWith(uri("rawdirs/run-")).endsWith("/0/0/o");
+    String key = folder.getUri().substring(uri("").length());
+    assertThat(keys(key + "/")).containsExactly(key + "/a.txt", key + "/nested/seen.txt");
+    assertThat(new String(get(key + "/a.txt"), StandardCharsets.UTF_8)).isEqualTo("alpha");
+    assertThat(new String(get(key + "/nested/seen.txt"), StandardCharsets.UTF_8))
+        .isEqualTo("gamma\na.txt b.txt sub ");
+
+    // and element 1, whose folder links out of itself, failed with nothing of it uploaded
+    assertThat(o.get(1).getScalar().hasNoneType() || o.get(1).getValueCase().getNumber() == 0)
+        .as(o.get(1).toString())
+        .isTrue();
+    assertThat(cli.err()).contains("[1]: ").contains("output [o] holds the symbolic link [o/b]");
+    assertThat(keys("rawdirs/")).noneMatch(k -> k.contains("/1/"));
+    for (String k : keys("rawdirs/")) {
+      assertThat(new String(get(k), StandardCharsets.UTF_8)).doesNotContain("PRIVATE KEY");
+    }
+    System.out.printf("S3RunIT: folders on s3: %.1f s%n", (System.nanoTime() - started) / 1e9);
+  }
+
+  @Test
+  void shouldReadAnOffloadedLiteralAndAFilePatternOnS3() throws Exception {
+    // given: the list as flytepropeller offloads it, a binary Literal on s3, named by a binary
+    // LiteralMap on s3; and JSON Lines parts on s3 matched by a pattern
+    put("defs/square.def.json", Files.readAllBytes(squareDefinition()));
+    Literal list = Inputs.range(300);
+    put("offloaded/x.pb", list.toByteArray());
+    LiteralMap offloaded =
+        LiteralMap.newBuilder()
+            .putLiterals(
+                "x",
+                Literal.newBuilder()
+                    .setOffloadedMetadata(
+                        flyteidl.core.Literals.LiteralOffloadedMetadata.newBuilder()
+                            .setUri(uri("offloaded/x.pb"))
+                            .setSizeBytes(list.getSerializedSize()))
+                    .build())
+            .build();
+    put("offloaded/inputs.pb", offloaded.toByteArray());
+    put("parts/part-00000.jsonl", "1\n2\n3\n");
+    put("parts/part-00001.jsonl", "4\n5\n");
+    put("parts/other.jsonl", "100\n"); // not matched by part-*
+    put(
+        "parts/inputs.json",
+        "{\"x\": {\"pattern\": \"" + uri("parts/part-*.jsonl") + "\", \"format\": \"jsonl\"}}");
+
+    // when
+    Cli fromOffloaded =
+        run(
+            List.of(),
+            "--definition",
+            uri("defs/square.def.json"),
+            "--inputs",
+            uri("offloaded/inputs.pb"),
+            "--outputs",
+            uri("offloaded/out.pb"),
+            "--no-cache");
+    Cli fromPattern =
+        run(
+            List.of(),
+            "--definition",
+            uri("defs/square.def.json"),
+            "--inputs",
+            uri("parts/inputs.json"),
+            "--outputs",
+            uri("parts/out.pb"),
+            "--no-cache");
+
+    // then: every output, read back from s3
+    assertThat(fromOffloaded.exitCode()).as(fromOffloaded.err()).isZero();
+    assertThat(Inputs.plain(LiteralMap.parseFrom(get("offloaded/out.pb")), "o0"))
+        .isEqualTo(LongStream.range(0, 300).mapToObj(x -> (Object) (x * x)).toList());
+    assertThat(fromPattern.exitCode()).as(fromPattern.err()).isZero();
+    assertThat(Inputs.plain(LiteralMap.parseFrom(get("parts/out.pb")), "o0"))
+        .containsExactly(1L, 4L, 9L, 16L, 25L);
+  }
+
+  @Test
+  void shouldExecuteAJavaTaskWhoseInputsAndOutputsAreOnS3() throws Exception {
+    // given: the inputs LiteralMap on s3; Beam's file systems as a fresh JVM has them, so only
+    // execute's own --s3-endpoint can lead s3:// to the server
+    put(
+        "exec/ok/inputs.pb",
+        LiteralMap.newBuilder().putLiterals("x", Literals.of(7L)).build().toByteArray());
+    put(
+        "exec/bad/inputs.pb",
+        LiteralMap.newBuilder().putLiterals("x", Literals.of(-1L)).build().toByteArray());
+    org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(
+        org.apache.beam.sdk.options.PipelineOptionsFactory.create());
+
+    // when
+    Cli ok = execute("exec/ok");
+    Cli bad = execute("exec/bad");
+
+    // then: outputs.pb on s3, and error.pb for the failing input
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(LiteralMap.parseFrom(get("exec/ok/out/outputs.pb")).getLiteralsMap())
+        .containsEntry("o0", Literals.of(70L));
+    assertThat(bad.exitCode()).as(bad.err()).isEqualTo(ExitCode.MAP_FAILED);
+    flyteidl.core.Errors.ErrorDocument error =
+        flyteidl.core.Errors.ErrorDocument.parseFrom(get("exec/bad/out/error.pb"));
+    assertThat(error.getError().getMessage()).contains("negative: -1");
+    assertThat(keys("exec/bad/out/")).containsExactly("exec/bad/out/error.pb");
+  }
+
+  private static Cli execute(String base) {
+    return Cli.run(
+        "execute",
+        "--s3-endpoint",
+        server.endpoint(),
+        "--s3-region",
+        "us-east-1",
+        "--task",
+        "test_counted",
+        "--inputs",
+        uri(base + "/inputs.pb"),
+        "--output-prefix",
+        uri(base + "/out"));
+  }
+
+  @Test
   void shouldRunAPackageArchiveAFolderOfSerializedFilesAndACodeBundleFromS3() throws Exception {
     // given: flytesnacks' fast-registered package (stand-ins for flytekit), as an archive, as the
     // folder pyflyte serialize writes, and without its bundle, the bundle beside it

@@ -11,7 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
@@ -108,13 +113,111 @@ public final class LocalFiles {
     }
     Files.createDirectories(target);
     String prefix = uri.endsWith("/") ? uri : uri + "/";
-    MatchResult match = FileSystems.match(prefix + "**");
-    for (MatchResult.Metadata m : match.metadata()) {
-      String relative = m.resourceId().toString().substring(prefix.length());
-      Path file = SafePaths.inside(target, relative, "the folder [" + uri + "]");
-      Files.createDirectories(file.getParent());
-      copyRemoteFile(m.resourceId(), file);
+    // "**" alone is not enough: Beam's Hadoop file system matches DIR/** as DIR/*/**, leaving out
+    // the folder's own files. DIR/* adds them, and on HDFS its sub-folders, which are told apart
+    // below. A folder with nothing in it matches nothing: an empty folder.
+    // One spec a call: Beam's S3 file system fails a call whose specs match the same key.
+    List<MatchResult> results =
+        List.of(FileSystems.match(prefix + "**"), FileSystems.match(prefix + "*"));
+    Map<String, MatchResult.Metadata> listed = new LinkedHashMap<>();
+    Set<String> deep = new HashSet<>();
+    for (int r = 0; r < results.size(); r++) {
+      if (results.get(r).status() == MatchResult.Status.NOT_FOUND) {
+        continue;
+      }
+      for (MatchResult.Metadata m : results.get(r).metadata()) {
+        String name = m.resourceId().toString();
+        listed.putIfAbsent(name, m);
+        if (r == 0) {
+          deep.add(name);
+        }
+      }
     }
+    List<String> names = new ArrayList<>();
+    List<Path> places = new ArrayList<>();
+    for (String name : listed.keySet()) {
+      if (!deep.contains(name) && deep.stream().anyMatch(d -> d.startsWith(name + "/"))) {
+        continue; // a sub-folder, listed by DIR/* on HDFS: its files are among the deep ones
+      }
+      // Every place is checked before anything is copied: a hostile key fails the whole folder.
+      Optional<Path> place = placeOf(prefix, name, target);
+      if (place.isPresent()) {
+        names.add(name);
+        places.add(place.get());
+      }
+    }
+    for (int i = 0; i < names.size(); i++) {
+      Path file = places.get(i);
+      MatchResult.Metadata m = listed.get(names.get(i));
+      if (names.get(i).endsWith("/")) {
+        Files.createDirectories(file);
+        continue;
+      }
+      Files.createDirectories(file.getParent());
+      try {
+        copyRemoteFile(m.resourceId(), file);
+      } catch (IOException e) {
+        if (deep.contains(names.get(i)) || m.sizeBytes() != 0) {
+          throw e;
+        }
+        // An empty sub-folder on HDFS, listed by DIR/* as a file of no bytes that cannot be read.
+        Files.createDirectories(file);
+      }
+    }
+  }
+
+  /**
+   * Where the remote file {@code fileUri}, listed under the folder {@code folderUri} (ending in
+   * {@code /}), is copied under {@code target}: its path below the folder's. A folder marker (an
+   * object whose key ends in {@code /}, as consoles create them) stands for a folder; the folder's
+   * own marker is skipped (empty). Object keys are data: one holding {@code ..} segments, or an
+   * empty segment that makes it look absolute ({@code dir//etc/passwd}), is refused.
+   *
+   * @throws SafePaths.UnsafePathException when the file would land outside {@code target}
+   */
+  static Optional<Path> placeOf(String folderUri, String fileUri, Path target)
+      throws SafePaths.UnsafePathException {
+    String owner = "the folder [" + folderUri + "]";
+    String folder = pathOf(folderUri);
+    String file = pathOf(fileUri);
+    if (!file.startsWith(folder)) {
+      throw new SafePaths.UnsafePathException(
+          String.format(
+              "the file [%s] listed in %s is not under it: a folder's listing must hold only its"
+                  + " own files",
+              fileUri, owner));
+    }
+    String relative = file.substring(folder.length());
+    if (relative.isEmpty()) {
+      return Optional.empty();
+    }
+    if (relative.endsWith("/")) {
+      String inner = relative.substring(0, relative.length() - 1);
+      if (inner.isEmpty() || inner.endsWith("/")) {
+        // "dir//" or "dir/a//": an empty segment, as "/" at the start of a name.
+        throw new SafePaths.UnsafePathException(
+            String.format(
+                "the file [%s] of %s would be written outside its folder: file names with .., /"
+                    + " at the start or NUL are refused",
+                relative, owner));
+      }
+      return Optional.of(SafePaths.inside(target, inner, owner));
+    }
+    return Optional.of(SafePaths.inside(target, relative, owner));
+  }
+
+  /**
+   * The path of a URI, after {@code scheme://authority}: Hadoop lists {@code hdfs:///dir/} as
+   * {@code hdfs://namenode:8020/dir/...}, so a listing is compared by paths. No URI parsing: keys
+   * may hold any character.
+   */
+  private static String pathOf(String uri) {
+    int scheme = uri.indexOf("://");
+    if (scheme < 0) {
+      return uri;
+    }
+    int slash = uri.indexOf('/', scheme + 3);
+    return slash < 0 ? "/" : uri.substring(slash);
   }
 
   private static void copyRemoteFile(ResourceId source, Path target) throws IOException {
@@ -146,11 +249,17 @@ public final class LocalFiles {
       return;
     }
     List<Path> files = new ArrayList<>();
-    if (Files.isDirectory(source)) {
+    if (Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      // A task's link out of its folder would upload a file of this machine: refused before any
+      // upload. Links inside the folder are uploaded as what they point to.
+      SafePaths.requireNoEscape(source, source, "the folder [" + source.getFileName() + "]");
       try (Stream<Path> walk = Files.walk(source)) {
         walk.filter(Files::isRegularFile).forEach(files::add);
       }
     } else {
+      if (Files.isSymbolicLink(source)) {
+        SafePaths.requireNoEscape(source.getParent(), source, "the file [" + source + "]");
+      }
       files.add(source);
     }
     for (Path file : files) {

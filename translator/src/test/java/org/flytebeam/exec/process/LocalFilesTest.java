@@ -1,0 +1,102 @@
+package org.flytebeam.exec.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A remote folder (a multipart blob) copied in, and a task's output folder moved out, with object
+ * keys and folder contents that are data: nothing lands outside its folder, no link is followed
+ * out.
+ */
+class LocalFilesTest {
+  @TempDir Path dir;
+
+  @Test
+  void shouldPlaceEachFileOfARemoteFolderByItsPathBelowTheFolder() throws Exception {
+    Path target = dir.resolve("in");
+    String folder = "s3://bucket/dirs/in/";
+
+    assertThat(LocalFiles.placeOf(folder, folder + "a.txt", target))
+        .contains(target.resolve("a.txt").toAbsolutePath());
+    assertThat(LocalFiles.placeOf(folder, folder + "sub/deeper/c.txt", target))
+        .contains(target.resolve("sub/deeper/c.txt").toAbsolutePath());
+    // a folder marker stands for a folder; the folder's own marker for nothing
+    assertThat(LocalFiles.placeOf(folder, folder + "empty/", target))
+        .contains(target.resolve("empty").toAbsolutePath());
+    assertThat(LocalFiles.placeOf(folder, folder, target)).isEmpty();
+    // Hadoop lists hdfs:///dir/ with the namenode's authority: compared by path
+    assertThat(LocalFiles.placeOf("hdfs:///data/d/", "hdfs://127.0.0.1:8020/data/d/x/y", target))
+        .contains(target.resolve("x/y").toAbsolutePath());
+  }
+
+  @Test
+  void shouldRefuseObjectKeysThatWouldWriteOutsideTheFolder() {
+    Path target = dir.resolve("in");
+    String folder = "s3://bucket/dirs/in/";
+    for (String key :
+        List.of(
+            "../escaped",
+            "sub/../../escaped",
+            "../../../../../../../../tmp/escaped",
+            "/etc/passwd",
+            "/",
+            "//",
+            "sub//",
+            "..",
+            "../",
+            "a\0b")) {
+      assertThatThrownBy(() -> LocalFiles.placeOf(folder, folder + key, target))
+          .as(key)
+          .isInstanceOf(SafePaths.UnsafePathException.class)
+          .hasMessageContaining(
+              "of the folder [" + folder + "] would be written outside its folder");
+    }
+    assertThatThrownBy(() -> LocalFiles.placeOf(folder, "s3://bucket/dirs/other/a.txt", target))
+        .isInstanceOf(SafePaths.UnsafePathException.class)
+        .hasMessageContaining("is not under it");
+    assertThat(dir.resolve("escaped")).doesNotExist();
+  }
+
+  @Test
+  void shouldUploadNothingOfAnOutputFolderHoldingALinkOutOfIt() throws Exception {
+    // given: a task's output folder, one file of its own and a link to a file of the user's
+    Path secret = Files.writeString(dir.resolve("id_rsa"), "PRIVATE KEY");
+    Path out = Files.createDirectories(dir.resolve("out/nested"));
+    Files.writeString(out.resolve("a.txt"), "fine");
+    Files.createSymbolicLink(out.resolve("b"), secret);
+    Path folder = dir.resolve("out");
+
+    // when / then: refused before any store is asked (none is registered for this scheme)
+    assertThatThrownBy(() -> LocalFiles.moveOut(folder, "s3://bucket/raw/out"))
+        .isInstanceOf(SafePaths.UnsafePathException.class)
+        .hasMessageContaining("holds the symbolic link [nested/b] to [" + secret.toRealPath() + "]")
+        .hasMessageNotContaining("PRIVATE KEY");
+    assertThat(out.resolve("a.txt")).hasContent("fine");
+
+    // and a single output file that is a link out is refused too
+    Path link =
+        Files.createSymbolicLink(Files.createDirectories(dir.resolve("o")).resolve("y"), secret);
+    assertThatThrownBy(() -> LocalFiles.moveOut(link, "s3://bucket/raw/y"))
+        .isInstanceOf(SafePaths.UnsafePathException.class)
+        .hasMessageContaining("to [" + secret.toRealPath() + "]");
+  }
+
+  @Test
+  void shouldCopyALocalFolderWithItsNestedFilesAndNoLinkOut() throws Exception {
+    Path source = Files.createDirectories(dir.resolve("src/sub"));
+    Files.writeString(dir.resolve("src/a.txt"), "a");
+    Files.writeString(source.resolve("c.txt"), "c");
+    Path target = dir.resolve("copy");
+
+    LocalFiles.copyIn(dir.resolve("src").toString(), target, true);
+
+    assertThat(target.resolve("a.txt")).hasContent("a");
+    assertThat(target.resolve("sub/c.txt")).hasContent("c");
+  }
+}
