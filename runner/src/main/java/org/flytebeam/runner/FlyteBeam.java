@@ -505,7 +505,6 @@ public final class FlyteBeam {
   private static final Pattern LOCAL_MASTER =
       Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?");
 
-  /** Whether the workers run on this machine: the DirectRunner, or Spark {@code local[N]}. */
   /**
    * Whether every worker runs in this JVM: the DirectRunner, or Spark {@code local[N]} (not {@code
    * local-cluster}, whose executors are JVMs of their own).
@@ -517,6 +516,7 @@ public final class FlyteBeam {
             .matches();
   }
 
+  /** Whether the workers run on this machine: the DirectRunner, or Spark {@code local[N]}. */
   private static boolean localWorkers(RunOptions options) {
     return options.runner() == RunnerKind.DirectRunner
         || SparkContexts.isLocal(SparkContexts.submittedMaster().orElse(options.sparkMaster()));
