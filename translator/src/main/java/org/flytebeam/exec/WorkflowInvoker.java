@@ -13,10 +13,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.flytebeam.InvalidDefinitionException;
 import org.flytebeam.cache.CacheSettings;
@@ -65,7 +75,7 @@ public final class WorkflowInvoker implements ElementInvoker {
   private final ExecutionGraph graph;
   private final Optional<LaunchPlanDef> launchPlan;
   private final List<String> outputNames;
-  private final Map<String, MapTaskSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, MapTaskSpec> specs = new ConcurrentHashMap<>();
 
   /** The node executions of the element each thread ran last, until taken. */
   private final ThreadLocal<NodeCounts> lastCounts = ThreadLocal.withInitial(NodeCounts::none);
@@ -183,15 +193,11 @@ public final class WorkflowInvoker implements ElementInvoker {
   private final class Scope implements AutoCloseable {
     private final long index;
     // By node path and thread: items of a nested map running at once each have their own invoker.
-    private final Map<String, TaskRun> runs = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong started =
-        new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong succeeded =
-        new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong failed =
-        new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong cacheHits =
-        new java.util.concurrent.atomic.AtomicLong();
+    private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
+    private final AtomicLong started = new AtomicLong();
+    private final AtomicLong succeeded = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong cacheHits = new AtomicLong();
 
     Scope(long index) {
       this.index = index;
@@ -336,7 +342,7 @@ public final class WorkflowInvoker implements ElementInvoker {
         return runTaskMap(scope, path, spec, inputsOf(path, n, promises));
       }
       LiteralMap in = inputsOf(path, n, promises);
-      Map<String, Literal> values = new java.util.LinkedHashMap<>();
+      Map<String, Literal> values = new LinkedHashMap<>();
       for (String var : spec.subTask().scalarInterface().getInputs().getVariablesMap().keySet()) {
         Literal v = in.getLiteralsMap().get(var);
         if (v != null) {
@@ -462,7 +468,7 @@ public final class WorkflowInvoker implements ElementInvoker {
    * How many items of a nested map run at once inside this element: its parallelism (unset or 0:
    * unlimited), at most the worker's cores and the number of items.
    */
-  public static int lanes(int size, java.util.OptionalInt parallelism, int cores) {
+  public static int lanes(int size, OptionalInt parallelism, int cores) {
     int bound =
         parallelism.isPresent() && parallelism.getAsInt() > 0 ? parallelism.getAsInt() : size;
     return Math.max(1, Math.min(Math.min(bound, Math.max(1, cores)), size));
@@ -480,7 +486,7 @@ public final class WorkflowInvoker implements ElementInvoker {
   private Item[] runItems(int size, long required, boolean runAll, int lanes, ItemRunner items)
       throws NodeFailure {
     Item[] results = new Item[size];
-    java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong failed = new AtomicLong();
     if (lanes <= 1) {
       for (int j = 0; j < size; j++) {
         results[j] = !runAll && size - failed.get() < required ? ABORTED : items.run(j);
@@ -490,10 +496,9 @@ public final class WorkflowInvoker implements ElementInvoker {
       }
       return results;
     }
-    java.util.concurrent.atomic.AtomicInteger next =
-        new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
             lanes,
             r -> {
               Thread t = new Thread(r, "flyte-beam-nested-map");
@@ -501,7 +506,7 @@ public final class WorkflowInvoker implements ElementInvoker {
               return t;
             });
     try {
-      List<java.util.concurrent.Future<Void>> lanesDone = new ArrayList<>();
+      List<Future<Void>> lanesDone = new ArrayList<>();
       for (int l = 0; l < lanes; l++) {
         lanesDone.add(
             pool.submit(
@@ -516,13 +521,13 @@ public final class WorkflowInvoker implements ElementInvoker {
                   return null;
                 }));
       }
-      for (java.util.concurrent.Future<Void> lane : lanesDone) {
+      for (Future<Void> lane : lanesDone) {
         lane.get();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new NodeFailure("interrupted while its items ran");
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof NodeFailure f) {
         throw f;
@@ -543,7 +548,7 @@ public final class WorkflowInvoker implements ElementInvoker {
       int size,
       long required,
       boolean runAll,
-      java.util.OptionalInt parallelism,
+      OptionalInt parallelism,
       List<String> outputs,
       ItemRunner items)
       throws NodeFailure {
@@ -611,7 +616,7 @@ public final class WorkflowInvoker implements ElementInvoker {
         spec.parallelism(),
         outputs,
         j -> {
-          Map<String, Literal> values = new java.util.LinkedHashMap<>();
+          Map<String, Literal> values = new LinkedHashMap<>();
           for (String var : scalarInputs) {
             Literal v = inputs.getLiteralsMap().get(var);
             if (v != null) {
@@ -642,11 +647,11 @@ public final class WorkflowInvoker implements ElementInvoker {
                 == flyteidl.core.Workflow.ArrayNode.SuccessCriteriaCase.MIN_SUCCESS_RATIO
             ? Optional.of(a.arrayNode().getMinSuccessRatio())
             : Optional.empty();
-    java.util.OptionalLong minSuccesses =
+    OptionalLong minSuccesses =
         a.arrayNode().getSuccessCriteriaCase()
                 == flyteidl.core.Workflow.ArrayNode.SuccessCriteriaCase.MIN_SUCCESSES
-            ? java.util.OptionalLong.of(a.arrayNode().getMinSuccesses() & 0xFFFFFFFFL)
-            : java.util.OptionalLong.empty();
+            ? OptionalLong.of(a.arrayNode().getMinSuccesses() & 0xFFFFFFFFL)
+            : OptionalLong.empty();
     long required = org.flytebeam.spec.SuccessCriteria.requiredSuccesses(size, minSuccesses, ratio);
     String what = a.launchPlan().map(LaunchPlanDef::name).orElse(a.graph().name());
     return runNestedMap(
@@ -657,8 +662,8 @@ public final class WorkflowInvoker implements ElementInvoker {
         a.arrayNode().getRunAllSubNodes(),
         a.arrayNode().getParallelismOptionCase()
                 == flyteidl.core.Workflow.ArrayNode.ParallelismOptionCase.PARALLELISM
-            ? java.util.OptionalInt.of(a.arrayNode().getParallelism())
-            : java.util.OptionalInt.empty(),
+            ? OptionalInt.of(a.arrayNode().getParallelism())
+            : OptionalInt.empty(),
         outputs,
         j -> {
           LiteralMap.Builder given = LiteralMap.newBuilder();
