@@ -133,10 +133,12 @@ public final class LocalFiles {
         }
       }
     }
+    // The folders holding the deep files, to tell a sub-folder listed by DIR/* from a file.
+    Set<String> holders = holders(deep);
     List<String> names = new ArrayList<>();
     List<Path> places = new ArrayList<>();
     for (String name : listed.keySet()) {
-      if (!deep.contains(name) && deep.stream().anyMatch(d -> d.startsWith(name + "/"))) {
+      if (!deep.contains(name) && holders.contains(name)) {
         continue; // a sub-folder, listed by DIR/* on HDFS: its files are among the deep ones
       }
       // Every place is checked before anything is copied: a hostile key fails the whole folder.
@@ -164,6 +166,19 @@ public final class LocalFiles {
         Files.createDirectories(file);
       }
     }
+  }
+
+  /** Every folder (a prefix ending before a {@code /}) that holds one of {@code files}. */
+  static Set<String> holders(Set<String> files) {
+    Set<String> holders = new HashSet<>();
+    for (String f : files) {
+      for (int slash = f.lastIndexOf('/'); slash > 0; slash = f.lastIndexOf('/', slash - 1)) {
+        if (!holders.add(f.substring(0, slash))) {
+          break; // its ancestors were added with it
+        }
+      }
+    }
+    return holders;
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,19 @@ class LocalFilesTest {
     // Hadoop lists hdfs:///dir/ with the namenode's authority: compared by path
     assertThat(LocalFiles.placeOf("hdfs:///data/d/", "hdfs://127.0.0.1:8020/data/d/x/y", target))
         .contains(target.resolve("x/y").toAbsolutePath());
+  }
+
+  @Test
+  void shouldTellTheSubFoldersOfAListingFromItsFiles() {
+    Set<String> holders =
+        LocalFiles.holders(
+            Set.of(
+                "hdfs://nn:8020/d/a.txt",
+                "hdfs://nn:8020/d/sub/x",
+                "hdfs://nn:8020/d/sub/deeper/y"));
+    assertThat(holders)
+        .contains("hdfs://nn:8020/d", "hdfs://nn:8020/d/sub", "hdfs://nn:8020/d/sub/deeper")
+        .doesNotContain("hdfs://nn:8020/d/a.txt", "hdfs://nn:8020/d/sub/x", "hdfs://nn:8020/d/su");
   }
 
   @Test
