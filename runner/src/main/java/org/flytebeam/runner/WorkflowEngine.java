@@ -29,6 +29,9 @@ import org.flytebeam.beam.MapResult;
 import org.flytebeam.beam.MapRunPlan;
 import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.exec.AtomicFiles;
+import org.flytebeam.exec.ElementOutcome;
+import org.flytebeam.exec.LiftedWorkflowMap;
+import org.flytebeam.exec.NestedMaps;
 import org.flytebeam.exec.RunControl;
 import org.flytebeam.graph.BindingException;
 import org.flytebeam.graph.BindingResolver;
@@ -454,9 +457,14 @@ final class WorkflowEngine {
       return out.build();
     } else if (target instanceof ArrayCall) {
       return runMap(path, inputsOf(path, n, promises), scope, byReference);
-    } else if (target instanceof ArrayWorkflowCall) {
+    } else if (target instanceof ArrayWorkflowCall a) {
       // A map over a workflow: its outputs pass by value (byReference considers task maps only).
-      return runMap(path, inputsOf(path, n, promises), scope, false);
+      LiteralMap inputs = inputsOf(path, n, promises);
+      Optional<List<Map<String, Literal>>> elements = liftedElements(path, a, inputs);
+      if (elements.isPresent()) {
+        return runLifted(path, a, elements.get(), scope);
+      }
+      return runMap(path, inputs, scope, false);
     } else if (target instanceof SubWorkflow s) {
       return run(path + "/", s.graph(), inputsOf(path, n, promises), scope.child());
     } else if (target instanceof LaunchPlanCall l) {
@@ -625,22 +633,191 @@ final class WorkflowEngine {
     }
     try {
       if (!result.success()) {
-        String errors = result.verdict().errors().format();
-        if (spec.form() == MapTaskSpec.Form.TASK_NODE && !errors.isEmpty()) {
-          // One task run once: its own error, without the map's element index.
-          throw new NodeFailedException(
-              "node [" + path + "] failed: " + errors.replaceFirst("^\\[0\\]: ", ""));
-        }
-        throw new NodeFailedException(
-            "node ["
-                + path
-                + "] failed: "
-                + result.verdict().summary()
-                + (errors.isEmpty() ? "" : "\n" + errors.replaceAll("(?m)^", "  ")));
+        throw failed(path, spec, result.verdict());
       }
       return result.outputs();
     } finally {
       result.plan().release();
+    }
+  }
+
+  /** The failure of the map of node {@code path}, naming its elements' errors. */
+  private static NodeFailedException failed(String path, MapTaskSpec spec, MapVerdict verdict) {
+    String errors = verdict.errors().format();
+    if (spec.form() == MapTaskSpec.Form.TASK_NODE && !errors.isEmpty()) {
+      // One task run once: its own error, without the map's element index.
+      return new NodeFailedException(
+          "node [" + path + "] failed: " + errors.replaceFirst("^\\[0\\]: ", ""));
+    }
+    return new NodeFailedException(
+        "node ["
+            + path
+            + "] failed: "
+            + verdict.summary()
+            + (errors.isEmpty() ? "" : "\n" + errors.replaceAll("(?m)^", "  ")));
+  }
+
+  /**
+   * Whether maps over workflows that hold maps run lifted (on by default); tests switch it off to
+   * compare with the in-worker path. Not a user setting.
+   */
+  static volatile boolean liftNestedMaps = true;
+
+  /**
+   * The outer elements' inputs of a map over workflows to run lifted ({@link LiftedWorkflowMap}):
+   * its element workflow holds a map at any depth, every map inside over a Java task, every mapped
+   * input a list given by value, of equal lengths, at most {@link NestedMaps#MAX_ELEMENTS}. Empty:
+   * the map runs in the workers as one map (the in-worker path), which also reports any problem of
+   * its inputs.
+   */
+  private Optional<List<Map<String, Literal>>> liftedElements(
+      String path, ArrayWorkflowCall a, LiteralMap inputs) {
+    MapTaskSpec spec = specs.get(path);
+    if (!liftNestedMaps
+        || spec == null
+        || !NestedMaps.holdsMap(a.graph())
+        || NestedMaps.unliftable(a.graph()).isPresent()) {
+      return Optional.empty();
+    }
+    Set<String> names = spec.subTask().scalarInterface().getInputs().getVariablesMap().keySet();
+    int size = -1;
+    for (Map.Entry<String, Literal> e : inputs.getLiteralsMap().entrySet()) {
+      if (!names.contains(e.getKey()) || spec.boundInputs().contains(e.getKey())) {
+        continue;
+      }
+      if (!e.getValue().hasCollection()) {
+        return Optional.empty();
+      }
+      int n = e.getValue().getCollection().getLiteralsCount();
+      if ((size >= 0 && n != size) || n > NestedMaps.MAX_ELEMENTS) {
+        return Optional.empty();
+      }
+      size = n;
+    }
+    if (size < 0) {
+      return Optional.empty();
+    }
+    List<Map<String, Literal>> elements = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      Map<String, Literal> element = new LinkedHashMap<>();
+      for (String name : names) {
+        Literal v = inputs.getLiteralsMap().get(name);
+        if (v != null) {
+          element.put(
+              name, spec.boundInputs().contains(name) ? v : v.getCollection().getLiterals(i));
+        }
+      }
+      elements.add(element);
+    }
+    return Optional.of(elements);
+  }
+
+  /**
+   * Runs a map over workflows lifted: each node of the element workflow a map of its own over the
+   * live elements (or their inner items), on this run's runner; its verdict, error lines and
+   * outputs those of the in-worker path.
+   */
+  private LiteralMap runLifted(
+      String path, ArrayWorkflowCall a, List<Map<String, Literal>> elements, Scope scope) {
+    MapTaskSpec spec = specs.get(path);
+    int size = elements.size();
+    long required = spec.requiredSuccesses(size);
+    List<String> outputNames =
+        List.copyOf(spec.subTask().scalarInterface().getOutputs().getVariablesMap().keySet());
+    List<ElementOutcome> outcomes =
+        new LiftedWorkflowMap(a, new LiftedStages(path, scope))
+            .run(elements, outputNames, required, spec.runAllSubNodes(), spec.parallelism());
+    if (scope.aborted()) {
+      throw new NodeFailedException("node [" + path + "] aborted");
+    }
+    MapVerdict verdict = NestedMaps.verdict(size, required, outcomes);
+    verdicts.put(path, verdict);
+    if (!verdict.success()) {
+      throw failed(path, spec, verdict);
+    }
+    List<LiteralCollection.Builder> lists = new ArrayList<>();
+    outputNames.forEach(o -> lists.add(LiteralCollection.newBuilder()));
+    for (ElementOutcome o : outcomes) {
+      for (int k = 0; k < outputNames.size(); k++) {
+        lists
+            .get(k)
+            .addLiterals(
+                o.status().succeeded() ? o.outputs().get(k) : org.flytebeam.types.Literals.none());
+      }
+    }
+    LiteralMap.Builder node = LiteralMap.newBuilder();
+    for (int k = 0; k < outputNames.size(); k++) {
+      node.putLiterals(
+          outputNames.get(k), Literal.newBuilder().setCollection(lists.get(k)).build());
+    }
+    if (spec.workflowOutputs().isEmpty()) {
+      return node.build();
+    }
+    LiteralMap.Builder out = LiteralMap.newBuilder();
+    for (Map.Entry<String, String> e : spec.workflowOutputs().entrySet()) {
+      Literal value = node.getLiteralsMap().get(e.getValue());
+      if (value == null) {
+        throw new NodeFailedException("node [" + path + "]: no node output [" + e.getValue() + "]");
+      }
+      out.putLiterals(e.getKey(), value);
+    }
+    return out.build();
+  }
+
+  /** The stages of a lifted map: ordinary maps in the node's scope, on this run's runner. */
+  private final class LiftedStages implements LiftedWorkflowMap.Stages {
+    private final String path;
+    private final Scope scope;
+
+    LiftedStages(String path, Scope scope) {
+      this.path = path;
+      this.scope = scope;
+    }
+
+    @Override
+    public List<ElementOutcome> run(
+        String stagePath, MapTaskSpec spec, LiteralMap inputs, int size) {
+      if (scope.aborted()) {
+        throw new NodeFailedException("node [" + path + "] aborted");
+      }
+      String runId = UUID.randomUUID().toString();
+      String folder = workDir + "/" + folderName(path + "-lifted-" + stagePath);
+      scope.started(runId, folder);
+      MapResult result;
+      try {
+        result =
+            FlyteBeam.runNode(
+                spec,
+                inputs,
+                options,
+                runs,
+                folder,
+                runId,
+                Optional.empty(),
+                plan -> observer.mapStarted(path, plan));
+      } finally {
+        scope.ended(runId);
+      }
+      List<ElementOutcome> outcomes = new ArrayList<>(size);
+      try {
+        result.outcomes().forEachRemaining(outcomes::add);
+      } finally {
+        result.plan().release();
+      }
+      if (scope.aborted()) {
+        throw new NodeFailedException("node [" + path + "] aborted");
+      }
+      return outcomes;
+    }
+
+    @Override
+    public boolean sleep(java.time.Duration duration) {
+      try {
+        return !scope.awaitAbort(duration.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
   }
 

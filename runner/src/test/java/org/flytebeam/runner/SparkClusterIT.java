@@ -569,6 +569,180 @@ class SparkClusterIT {
     return folder;
   }
 
+  /** Items of each outer element of the spreading run, and how long each takes. */
+  private static final int SPREAD_ITEMS = 40;
+
+  private static final long SPREAD_ITEM_MILLIS = 100;
+
+  @Test
+  @Order(4)
+  void shouldSpreadTheInnerItemsOfOneLaunchPlanElementOverSeveralExecutors() throws IOException {
+    // given: wf.it_spread(xss) maps lp.it_pids over two lists of 40; lp.it_pids launches
+    // wf.it_pids(xs), whose n0 maps jvm_pid (waits 100 ms, returns x and its JVM's pid) over xs.
+    // Lifted, n0 runs as one map of the 80 (element, item) pairs: 40 ranges of 2 items on a
+    // cluster (one lane per range), spread over the two partitions the cluster's 2 cores give;
+    // in the workers, each element's 40 items would run inside the one executor that got it.
+    Path definition = spreadPackage(dir.resolve("spread/pkg"));
+    String list0 =
+        LongStream.range(0, SPREAD_ITEMS).mapToObj(Long::toString).collect(Collectors.joining(","));
+    String list1 =
+        LongStream.range(SPREAD_ITEMS, 2L * SPREAD_ITEMS)
+            .mapToObj(Long::toString)
+            .collect(Collectors.joining(","));
+    Path inputs =
+        Files.writeString(
+            dir.resolve("spread.inputs.json"), "{\"xss\": [[" + list0 + "], [" + list1 + "]]}");
+    Path outputs = dir.resolve("spread/outputs.json");
+
+    // when
+    Child run =
+        launch(
+            "spread",
+            "run",
+            "--definition",
+            definition.toString(),
+            "--workflow",
+            "wf.it_spread",
+            "--inputs",
+            inputs.toString(),
+            "--outputs",
+            outputs.toString(),
+            "--work-dir",
+            dir.resolve("spread/work").toString(),
+            "--jars",
+            examplesJar.toString(),
+            "--runner",
+            "SparkRunner",
+            "--spark-master",
+            cluster.masterUrl());
+    // The driver's JVM and the executors' JVMs, seen while the run lasts.
+    java.util.Set<Long> driver = new java.util.HashSet<>();
+    java.util.Set<Long> executors = new java.util.HashSet<>();
+    long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+    while (run.process().isAlive() && System.nanoTime() < deadline) {
+      driver.add(run.pid());
+      run.process().toHandle().descendants().forEach(p -> driver.add(p.pid()));
+      for (int w = 0; w < 2; w++) {
+        cluster.executors(w).forEach(p -> executors.add(p.pid()));
+      }
+      sleepMillis(100);
+    }
+
+    // then: every output, in order; element 0's items ran in two executor JVMs, not the driver's
+    assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
+    LiteralMap out = outputs(outputs);
+    List<List<Long>> xs = nestedLongs(out, "xs");
+    List<List<Long>> pids = nestedLongs(out, "pids");
+    assertThat(xs)
+        .containsExactly(
+            LongStream.range(0, SPREAD_ITEMS).boxed().toList(),
+            LongStream.range(SPREAD_ITEMS, 2L * SPREAD_ITEMS).boxed().toList());
+    assertThat(pids).hasSize(2).allSatisfy(p -> assertThat(p).hasSize(SPREAD_ITEMS));
+    java.util.Set<Long> element0 = new java.util.TreeSet<>(pids.get(0));
+    assertThat(element0).as("JVMs that ran element 0's items").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(executors).as("executor JVMs seen").containsAll(element0);
+    assertThat(element0).as("the driver's JVMs").doesNotContainAnyElementsOf(driver);
+    assertThat(Files.readString(dir.resolve("spread.log")))
+        .contains("workflow [wf.it_spread] succeeded");
+  }
+
+  /** Per outer element, the list of the workflow output {@code name}: {@code o0}'s field. */
+  private static List<List<Long>> nestedLongs(LiteralMap out, String name) {
+    List<List<Long>> lists = new ArrayList<>();
+    for (var element : out.getLiteralsOrThrow(name).getCollection().getLiteralsList()) {
+      List<Long> values = new ArrayList<>();
+      for (var item : element.getCollection().getLiteralsList()) {
+        values.add(item.getScalar().getPrimitive().getInteger());
+      }
+      lists.add(values);
+    }
+    return lists;
+  }
+
+  /** {@code wf.it_spread} and what it needs, as a pyflyte-style folder of flyteidl files. */
+  private static Path spreadPackage(Path folder) throws IOException {
+    Files.createDirectories(folder);
+    flyteidl.core.Tasks.TaskTemplate pid =
+        MapTask.javaTaskTemplate(new org.flytebeam.examples.JvmPid());
+    flyteidl.core.Types.LiteralType ints = WorkflowMaps.listOf(WorkflowMaps.INT);
+    flyteidl.core.Workflow.ArrayNode.Builder inner =
+        flyteidl.core.Workflow.ArrayNode.newBuilder()
+            .setNode(
+                WorkflowMaps.taskNode(
+                    "n0",
+                    pid,
+                    WorkflowMaps.promise("x", org.flytebeam.graph.Promises.START_NODE, "xs"),
+                    WorkflowMaps.scalar("millis", SPREAD_ITEM_MILLIS)))
+            .addBoundInputs("millis")
+            .setIsOriginalSubNodeInterface(
+                com.google.protobuf.BoolValue.newBuilder().setValue(true));
+    WorkflowMaps.Criteria.all().applyTo(inner);
+    flyteidl.core.Workflow.WorkflowTemplate element =
+        flyteidl.core.Workflow.WorkflowTemplate.newBuilder()
+            .setId(WorkflowMaps.id(ResourceType.WORKFLOW, "wf.it_pids"))
+            .setInterface(
+                flyteidl.core.Interface.TypedInterface.newBuilder()
+                    .setInputs(Containers.vars("xs", ints))
+                    .setOutputs(Containers.vars("xs", ints, "pids", ints)))
+            .addNodes(
+                flyteidl.core.Workflow.Node.newBuilder()
+                    .setId("n0")
+                    .addInputs(
+                        WorkflowMaps.promise("x", org.flytebeam.graph.Promises.START_NODE, "xs"))
+                    .addInputs(WorkflowMaps.scalar("millis", SPREAD_ITEM_MILLIS))
+                    .setArrayNode(inner))
+            .addOutputs(WorkflowMaps.promise("xs", "n0", "x"))
+            .addOutputs(WorkflowMaps.promise("pids", "n0", "pid"))
+            .build();
+    WorkflowMaps.Criteria all = WorkflowMaps.Criteria.all();
+    flyteidl.core.Types.LiteralType lists = WorkflowMaps.listOf(ints);
+    flyteidl.core.Workflow.Node map =
+        WorkflowMaps.mapOverLaunchPlan(
+            "n0",
+            "lp.it_pids",
+            WorkflowMaps.promise("xs", org.flytebeam.graph.Promises.START_NODE, "xss"),
+            all,
+            java.util.Optional.empty());
+    flyteidl.core.Workflow.WorkflowTemplate top =
+        flyteidl.core.Workflow.WorkflowTemplate.newBuilder()
+            .setId(WorkflowMaps.id(ResourceType.WORKFLOW, "wf.it_spread"))
+            .setInterface(
+                flyteidl.core.Interface.TypedInterface.newBuilder()
+                    .setInputs(Containers.vars("xss", lists))
+                    .setOutputs(Containers.vars("xs", lists, "pids", lists)))
+            .addNodes(map)
+            .addOutputs(WorkflowMaps.promise("xs", "n0", "xs"))
+            .addOutputs(WorkflowMaps.promise("pids", "n0", "pids"))
+            .build();
+    Files.write(
+        folder.resolve("0_jvm_pid_1.pb"),
+        TaskSpec.newBuilder().setTemplate(pid).build().toByteArray());
+    Files.write(
+        folder.resolve("1_wf.it_pids_2.pb"),
+        WorkflowSpec.newBuilder().setTemplate(element).build().toByteArray());
+    Files.write(
+        folder.resolve("2_wf.it_pids_3.pb"),
+        LaunchPlan.newBuilder()
+            .setId(WorkflowMaps.id(ResourceType.LAUNCH_PLAN, "lp.it_pids"))
+            .setSpec(
+                LaunchPlanSpec.newBuilder()
+                    .setWorkflowId(WorkflowMaps.id(ResourceType.WORKFLOW, "wf.it_pids"))
+                    .setDefaultInputs(
+                        flyteidl.core.Interface.ParameterMap.newBuilder()
+                            .putParameters(
+                                "xs",
+                                flyteidl.core.Interface.Parameter.newBuilder()
+                                    .setVar(WorkflowMaps.var(ints))
+                                    .setRequired(true)
+                                    .build())))
+            .build()
+            .toByteArray());
+    Files.write(
+        folder.resolve("3_wf.it_spread_2.pb"),
+        WorkflowSpec.newBuilder().setTemplate(top).build().toByteArray());
+    return folder;
+  }
+
   /** The {@code [start, end)} of every range file written so far under {@code workDir}. */
   private static List<long[]> rangeFiles(Path workDir) throws IOException {
     try (Stream<Path> files = Files.walk(workDir)) {

@@ -409,7 +409,8 @@ public final class WorkflowInvoker implements ElementInvoker {
     return specs.computeIfAbsent(path, p -> buildSpec(n));
   }
 
-  private static MapTaskSpec buildSpec(GraphNode n) {
+  /** The map of a task or array node (a task node: a map of one), as the element runs it. */
+  static MapTaskSpec buildSpec(GraphNode n) {
     if (n.target() instanceof TaskCall t) {
       TaskTemplate task = NodeOverrides.apply(t.task(), n.metadata());
       if (DefinitionReader.CONTAINER_ARRAY_TYPE.equals(task.getType())) {
@@ -642,17 +643,7 @@ public final class WorkflowInvoker implements ElementInvoker {
     int size = sizeOf(path, inputs, mapped);
     List<String> outputs =
         List.copyOf(a.elementInterface().getOutputs().getVariablesMap().keySet());
-    Optional<Float> ratio =
-        a.arrayNode().getSuccessCriteriaCase()
-                == flyteidl.core.Workflow.ArrayNode.SuccessCriteriaCase.MIN_SUCCESS_RATIO
-            ? Optional.of(a.arrayNode().getMinSuccessRatio())
-            : Optional.empty();
-    OptionalLong minSuccesses =
-        a.arrayNode().getSuccessCriteriaCase()
-                == flyteidl.core.Workflow.ArrayNode.SuccessCriteriaCase.MIN_SUCCESSES
-            ? OptionalLong.of(a.arrayNode().getMinSuccesses() & 0xFFFFFFFFL)
-            : OptionalLong.empty();
-    long required = org.flytebeam.spec.SuccessCriteria.requiredSuccesses(size, minSuccesses, ratio);
+    long required = requiredOf(a.arrayNode(), size);
     String what = a.launchPlan().map(LaunchPlanDef::name).orElse(a.graph().name());
     return runNestedMap(
         path,
@@ -660,10 +651,7 @@ public final class WorkflowInvoker implements ElementInvoker {
         size,
         required,
         a.arrayNode().getRunAllSubNodes(),
-        a.arrayNode().getParallelismOptionCase()
-                == flyteidl.core.Workflow.ArrayNode.ParallelismOptionCase.PARALLELISM
-            ? OptionalInt.of(a.arrayNode().getParallelism())
-            : OptionalInt.empty(),
+        parallelismOf(a.arrayNode()),
         outputs,
         j -> {
           LiteralMap.Builder given = LiteralMap.newBuilder();
@@ -686,6 +674,29 @@ public final class WorkflowInvoker implements ElementInvoker {
             return new Item(List.of(), e.getMessage());
           }
         });
+  }
+
+  /** The successes a map over workflows of {@code size} elements needs, by its own criteria. */
+  static long requiredOf(flyteidl.core.Workflow.ArrayNode array, long size) {
+    Optional<Float> ratio =
+        array.getSuccessCriteriaCase()
+                == flyteidl.core.Workflow.ArrayNode.SuccessCriteriaCase.MIN_SUCCESS_RATIO
+            ? Optional.of(array.getMinSuccessRatio())
+            : Optional.empty();
+    OptionalLong minSuccesses =
+        array.getSuccessCriteriaCase()
+                == flyteidl.core.Workflow.ArrayNode.SuccessCriteriaCase.MIN_SUCCESSES
+            ? OptionalLong.of(array.getMinSuccesses() & 0xFFFFFFFFL)
+            : OptionalLong.empty();
+    return org.flytebeam.spec.SuccessCriteria.requiredSuccesses(size, minSuccesses, ratio);
+  }
+
+  /** A map over workflows' parallelism: empty when unset. */
+  static OptionalInt parallelismOf(flyteidl.core.Workflow.ArrayNode array) {
+    return array.getParallelismOptionCase()
+            == flyteidl.core.Workflow.ArrayNode.ParallelismOptionCase.PARALLELISM
+        ? OptionalInt.of(array.getParallelism())
+        : OptionalInt.empty();
   }
 
   /** A nested map's whole input map, where a process that reads {@code {{.input}}} finds it. */
