@@ -129,4 +129,45 @@ class WorkflowMapSparkDifferentialIT {
     assertThat(TestTasks.INTERVALS).hasSize(4);
     WorkflowMapTest.assertNoOverlap(TestTasks.INTERVALS);
   }
+
+  /** Runs {@code run} on Spark local[2] in-worker, then lifted, each with a cache of its own. */
+  private static List<WorkflowResult> bothWaysOnSpark(
+      java.nio.file.Path dir, java.util.function.Function<RunOptions, WorkflowResult> run) {
+    List<WorkflowResult> results = new java.util.ArrayList<>();
+    for (boolean lift : List.of(false, true)) {
+      RunOptions options = SPARK.withCacheDir(dir.resolve("cache-" + lift).toString());
+      WorkflowEngine.liftNestedMaps = lift;
+      try {
+        results.add(run.apply(options));
+      } finally {
+        WorkflowEngine.liftNestedMaps = true;
+      }
+    }
+    return results;
+  }
+
+  @Test
+  void nestedMapsGiveTheSameResultLiftedAndInTheWorkersOnSpark(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    List<List<WorkflowResult>> cases =
+        List.of(
+            bothWaysOnSpark(dir.resolve("nested"), WorkflowMapTest::nested),
+            bothWaysOnSpark(
+                dir.resolve("lp-of-lps"),
+                o -> WorkflowMapNestingTest.lpOfLps(Criteria.ratio(0.6f), o)),
+            bothWaysOnSpark(
+                dir.resolve("wrapped"),
+                o ->
+                    WorkflowMapLiftTest.wrappedRun(
+                        flyteidl.core.Workflow.WorkflowMetadata.OnFailurePolicy
+                            .FAIL_AFTER_EXECUTABLE_NODES_COMPLETE,
+                        o.withCacheMode(org.flytebeam.cache.CacheMode.DISABLED))));
+
+    for (List<WorkflowResult> both : cases) {
+      assertThat(WorkflowMapLiftTest.seen(both.get(1)))
+          .isEqualTo(WorkflowMapLiftTest.seen(both.get(0)));
+    }
+    assertThat(WorkflowMapTest.outputs(cases.get(1).get(1)))
+        .isEqualTo(WorkflowMapNestingTest.LP_OF_LPS);
+  }
 }
