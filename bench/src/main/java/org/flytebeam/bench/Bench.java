@@ -734,12 +734,7 @@ public final class Bench {
                   stderr,
                   "container " + CONTAINER_WORKLOAD,
                   n);
-          try {
-            checksum = Checksum.fromOutputs(outputs, CONTAINER_OUTPUT);
-          } catch (IOException | IllegalArgumentException e) {
-            throw new BenchFailedException(
-                "container N=" + n + " left no valid outputs: " + e.getMessage());
-          }
+          checksum = Checksum.ofRun(outputs, CONTAINER_OUTPUT, "container N=" + n);
         }
         if (!checksum.equals(expected)) {
           throw new BenchFailedException(
@@ -1110,13 +1105,7 @@ public final class Bench {
   }
 
   private static Checksum mapChecksum(Path outputs, int n, Checksum expected) {
-    Checksum checksum;
-    try {
-      checksum = Checksum.fromOutputs(outputs, OUTPUT);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new BenchFailedException(
-          "workflow line: the map alone N=" + n + " left no valid outputs: " + e.getMessage());
-    }
+    Checksum checksum = Checksum.ofRun(outputs, OUTPUT, "workflow line: the map alone N=" + n);
     if (!checksum.equals(expected)) {
       throw new BenchFailedException(
           String.format(
@@ -1131,13 +1120,7 @@ public final class Bench {
    * {@code report} the total formatted and upper-cased, as its last two nodes make it.
    */
   static Checksum workflowChecksum(Path outputs, int n, Checksum expected) {
-    LiteralMap map;
-    try {
-      map = LiteralMap.parseFrom(Files.readAllBytes(outputs));
-    } catch (IOException e) {
-      throw new BenchFailedException(
-          "workflow line: the workflow N=" + n + " left no valid outputs: " + e.getMessage());
-    }
+    LiteralMap map = Checksum.readOutputs(outputs, "workflow line: the workflow N=" + n);
     Literal total = map.getLiteralsMap().get("total");
     Literal report = map.getLiteralsMap().get("report");
     String expectedReport = (expected.sum() + " - 0.5 - sum of squares").toUpperCase(Locale.ROOT);

@@ -90,6 +90,34 @@ public record Checksum(long count, long sum, long failures) {
   }
 
   /**
+   * The binary LiteralMap a run wrote at {@code file}.
+   *
+   * @param what the run, as the failure names it ({@code "container N=500"})
+   * @throws Bench.BenchFailedException when the file is missing or is no LiteralMap
+   */
+  static LiteralMap readOutputs(Path file, String what) {
+    try {
+      return LiteralMap.parseFrom(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new Bench.BenchFailedException(what + " left no valid outputs: " + e.getMessage());
+    }
+  }
+
+  /**
+   * {@link #fromOutputs} of a run the benchmark depends on.
+   *
+   * @param what the run, as the failure names it
+   * @throws Bench.BenchFailedException when the outputs are missing or not a list of integers
+   */
+  static Checksum ofRun(Path file, String outputName, String what) {
+    try {
+      return fromOutputs(file, outputName);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new Bench.BenchFailedException(what + " left no valid outputs: " + e.getMessage());
+    }
+  }
+
+  /**
    * From the shards of a flyte-beam {@code --outputs-dir} run ({@code elements/part-*.jsonl}, lines
    * {@code {"index":i,"outputs":{"o0":v}}}), streaming: {@code null} counts as a failure.
    *

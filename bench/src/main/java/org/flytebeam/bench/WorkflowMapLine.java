@@ -141,13 +141,8 @@ final class WorkflowMapLine {
    * 2}, in index order.
    */
   static Checksum check(Path outputs, int n, Checksum expected, String what) {
-    flyteidl.core.Literals.LiteralMap map;
-    try {
-      map = flyteidl.core.Literals.LiteralMap.parseFrom(Files.readAllBytes(outputs));
-    } catch (IOException e) {
-      throw new BenchFailedException(
-          "workflow-map line: " + what + " N=" + n + " left no valid outputs: " + e.getMessage());
-    }
+    flyteidl.core.Literals.LiteralMap map =
+        Checksum.readOutputs(outputs, "workflow-map line: " + what + " N=" + n);
     flyteidl.core.Literals.Literal o0 = map.getLiteralsMap().get("o0");
     List<flyteidl.core.Literals.Literal> items =
         o0 == null ? List.of() : o0.getCollection().getLiteralsList();

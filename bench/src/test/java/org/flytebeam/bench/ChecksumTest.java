@@ -93,4 +93,23 @@ class ChecksumTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("index 2 where 1 was expected");
   }
+
+  @Test
+  void shouldNameTheRunWhenItLeftNoOutputsOrNoIntegerList(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("missing.pb");
+    assertThatThrownBy(() -> Checksum.ofRun(missing, "o0", "container N=5"))
+        .isInstanceOf(Bench.BenchFailedException.class)
+        .hasMessageStartingWith("container N=5 left no valid outputs: ");
+    assertThatThrownBy(() -> Checksum.readOutputs(missing, "workflow line: the workflow N=5"))
+        .isInstanceOf(Bench.BenchFailedException.class)
+        .hasMessageStartingWith("workflow line: the workflow N=5 left no valid outputs: ");
+
+    Path noList = dir.resolve("no-list.pb");
+    Files.write(noList, LiteralMap.getDefaultInstance().toByteArray());
+    assertThatThrownBy(() -> Checksum.ofRun(noList, "o0", "the map alone N=5"))
+        .isInstanceOf(Bench.BenchFailedException.class)
+        .hasMessageContaining("left no valid outputs")
+        .hasMessageContaining("hold no collection [o0]");
+    assertThat(Checksum.readOutputs(noList, "x").getLiteralsCount()).isZero();
+  }
 }

@@ -2,15 +2,11 @@ package org.flytebeam.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.util.JsonFormat;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralMap;
 import flyteidl.core.Literals.LiteralOffloadedMetadata;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,13 +17,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.flytebeam.examples.Square;
 import org.flytebeam.idl.DefinitionWriter;
 import org.flytebeam.runner.testing.ChildProcesses;
 import org.flytebeam.runner.testing.ChildProcesses.Child;
+import org.flytebeam.runner.testing.HdfsClient;
 import org.flytebeam.runner.testing.MiniHadoop;
 import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
@@ -59,7 +54,7 @@ class HdfsRunIT {
 
   private Path dir;
   private MiniHadoop hadoop;
-  private FileSystem fs;
+  private HdfsClient hdfs;
   private String root;
   private long startNanos;
 
@@ -69,16 +64,14 @@ class HdfsRunIT {
     dir = Files.createTempDirectory("flyte-beam-hdfs-it-");
     hadoop = MiniHadoop.start(dir, false);
     root = hadoop.hdfs();
-    Configuration conf = new Configuration();
-    conf.set("fs.defaultFS", root);
-    fs = FileSystem.newInstance(URI.create(root), conf);
+    hdfs = HdfsClient.open(root);
   }
 
   @AfterAll
   void stopHdfs() throws IOException {
     try {
-      if (fs != null) {
-        fs.close();
+      if (hdfs != null) {
+        hdfs.close();
       }
     } finally {
       if (hadoop != null) {
@@ -98,9 +91,9 @@ class HdfsRunIT {
     // JSON Lines file on hdfs
     String base = root + "/first";
     String definition = putDefinition(MapTask.of(new Square()).cache("1").build(), base);
-    put(base + "/x.jsonl", lines(0, CACHED));
+    hdfs.put(base + "/x.jsonl", lines(0, CACHED));
     String inputs =
-        put(
+        hdfs.put(
             base + "/inputs.json",
             "{\"x\": {\"uri\": \"" + base + "/x.jsonl\", \"format\": \"jsonl\"}}");
 
@@ -122,22 +115,24 @@ class HdfsRunIT {
 
     // then: every output, read back from hdfs; the run folder and the cache entries are on hdfs
     assertThat(first.waitFor(RUN_TIMEOUT)).as(first.tail()).isZero();
-    assertThat(values(base + "/out/outputs.json")).isEqualTo(squares(0, CACHED));
-    List<FileStatus> runs = List.of(fs.listStatus(new org.apache.hadoop.fs.Path(base + "/work")));
+    assertThat(Inputs.longs(Inputs.fromJson(hdfs.string(base + "/out/outputs.json")), "o0"))
+        .isEqualTo(squares(0, CACHED));
+    List<FileStatus> runs = hdfs.list(base + "/work");
     assertThat(runs).as("one run folder on hdfs").hasSize(1);
-    assertThat(fs.exists(new org.apache.hadoop.fs.Path(runs.get(0).getPath(), "verdict.bin")))
-        .isTrue();
-    assertThat(countFiles(root + "/cache", ".entry")).isEqualTo(CACHED);
+    assertThat(hdfs.exists(runs.get(0).getPath() + "/verdict.bin")).isTrue();
+    assertThat(hdfs.filesBelow(root + "/cache"))
+        .filteredOn(f -> f.endsWith(".entry"))
+        .hasSize(CACHED);
     assertThat(first.output()).contains("map succeeded: " + CACHED + " of " + CACHED);
     assertThat(first.output()).doesNotContain("from the cache");
 
     // when: the same map over a file pattern on hdfs matching two parts, into --outputs-dir on hdfs
     String second = root + "/second";
-    put(second + "/parts/part-00000.jsonl", lines(0, CACHED / 2));
-    put(second + "/parts/part-00001.jsonl", lines(CACHED / 2, CACHED));
-    put(second + "/parts/other.jsonl", lines(0, 7)); // not matched by part-*
+    hdfs.put(second + "/parts/part-00000.jsonl", lines(0, CACHED / 2));
+    hdfs.put(second + "/parts/part-00001.jsonl", lines(CACHED / 2, CACHED));
+    hdfs.put(second + "/parts/other.jsonl", lines(0, 7)); // not matched by part-*
     String patternInputs =
-        put(
+        hdfs.put(
             second + "/inputs.json",
             "{\"x\": {\"pattern\": \"" + second + "/parts/part-*.jsonl\", \"format\": \"jsonl\"}}");
     Child again =
@@ -161,10 +156,10 @@ class HdfsRunIT {
     assertThat(again.waitFor(RUN_TIMEOUT)).as(again.tail()).isZero();
     assertThat(again.output()).contains(CACHED + " from the cache");
     assertThat(shardValues(second + "/out")).isEqualTo(squares(0, CACHED));
-    LiteralMap blobs = LiteralMap.parseFrom(read(second + "/out/outputs.pb"));
+    LiteralMap blobs = LiteralMap.parseFrom(hdfs.bytes(second + "/out/outputs.pb"));
     assertThat(blobs.getLiteralsOrThrow("o0").getScalar().getBlob().getUri())
         .isEqualTo(second + "/out/elements/");
-    assertThat(fs.exists(new org.apache.hadoop.fs.Path(second + "/out/_temporary"))).isFalse();
+    assertThat(hdfs.exists(second + "/out/_temporary")).isFalse();
   }
 
   @Test
@@ -174,7 +169,7 @@ class HdfsRunIT {
     String base = root + "/offloaded";
     String definition = putDefinition(MapTask.of(new Square()).build(), base);
     Literal list = Inputs.range(SIZE);
-    put(base + "/x.pb", list.toByteArray());
+    hdfs.put(base + "/x.pb", list.toByteArray());
     LiteralMap inputs =
         LiteralMap.newBuilder()
             .putLiterals(
@@ -186,7 +181,7 @@ class HdfsRunIT {
                             .setSizeBytes(list.getSerializedSize()))
                     .build())
             .build();
-    String inputsUri = put(base + "/inputs.pb", inputs.toByteArray());
+    String inputsUri = hdfs.put(base + "/inputs.pb", inputs.toByteArray());
 
     // when
     Child run =
@@ -204,22 +199,18 @@ class HdfsRunIT {
 
     // then
     assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
-    LiteralMap outputs = LiteralMap.parseFrom(read(base + "/outputs.pb"));
-    List<Long> values = new ArrayList<>();
-    for (Object v : Inputs.plain(outputs, "o0")) {
-      values.add((Long) v);
-    }
-    assertThat(values).isEqualTo(squares(0, SIZE));
+    LiteralMap outputs = LiteralMap.parseFrom(hdfs.bytes(base + "/outputs.pb"));
+    assertThat(Inputs.longs(outputs, "o0")).isEqualTo(squares(0, SIZE));
   }
 
   @Test
   void shouldGiveAContainerTaskAFolderFromHdfsAndUploadTheFolderItWrites() throws IOException {
     // given: two FlyteDirectories on hdfs, one with a nested folder, one whose task links out
     String base = root + "/folders";
-    put(base + "/in/a.txt", "alpha");
-    put(base + "/in/b.txt", "beta");
-    put(base + "/in/sub/c.txt", "gamma");
-    put(base + "/hostile/hostile.txt", "x");
+    hdfs.put(base + "/in/a.txt", "alpha");
+    hdfs.put(base + "/in/b.txt", "beta");
+    hdfs.put(base + "/in/sub/c.txt", "gamma");
+    hdfs.put(base + "/hostile/hostile.txt", "x");
     Path secret = Files.writeString(dir.resolve("id_rsa"), "PRIVATE KEY");
     Path def = Containers.mapOver(dir, "folders.def.json", Containers.folderCopier(secret));
     Path in =
@@ -255,15 +246,10 @@ class HdfsRunIT {
         .as(o + "\n" + run.output())
         .isEqualTo(flyteidl.core.Types.BlobType.BlobDimensionality.MULTIPART);
     assertThat(folder.getUri()).startsWith(base + "/raw/run-").endsWith("/0/0/o");
-    assertThat(new String(read(folder.getUri() + "/a.txt"), StandardCharsets.UTF_8))
-        .isEqualTo("alpha");
-    assertThat(new String(read(folder.getUri() + "/nested/seen.txt"), StandardCharsets.UTF_8))
+    assertThat(hdfs.string(folder.getUri() + "/a.txt")).isEqualTo("alpha");
+    assertThat(hdfs.string(folder.getUri() + "/nested/seen.txt"))
         .isEqualTo("gamma\na.txt b.txt sub ");
-    List<String> uploaded = new ArrayList<>();
-    var files = fs.listFiles(new org.apache.hadoop.fs.Path(base + "/raw"), true);
-    while (files.hasNext()) {
-      uploaded.add(files.next().getPath().toUri().getPath());
-    }
+    List<String> uploaded = hdfs.filesBelow(base + "/raw");
     String folderPath = URI.create(folder.getUri()).getPath();
     assertThat(uploaded)
         .containsExactlyInAnyOrder(folderPath + "/a.txt", folderPath + "/nested/seen.txt");
@@ -289,60 +275,21 @@ class HdfsRunIT {
   private String putDefinition(MapTaskSpec spec, String base) throws IOException {
     Path local = dir.resolve(base.replaceAll("[^A-Za-z0-9]", "_") + ".def.json");
     DefinitionWriter.write(spec, local);
-    return put(base + "/map.def.json", Files.readAllBytes(local));
-  }
-
-  private String put(String uri, String content) throws IOException {
-    return put(uri, content.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private String put(String uri, byte[] content) throws IOException {
-    try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(uri), true)) {
-      out.write(content);
-    }
-    return uri;
-  }
-
-  private byte[] read(String uri) throws IOException {
-    try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(uri))) {
-      return in.readAllBytes();
-    }
-  }
-
-  private long countFiles(String uri, String suffix) throws IOException {
-    long n = 0;
-    var files = fs.listFiles(new org.apache.hadoop.fs.Path(uri), true);
-    while (files.hasNext()) {
-      n += files.next().getPath().getName().endsWith(suffix) ? 1 : 0;
-    }
-    return n;
-  }
-
-  private List<Long> values(String outputsJson) throws IOException {
-    LiteralMap.Builder map = LiteralMap.newBuilder();
-    JsonFormat.parser().merge(new String(read(outputsJson), StandardCharsets.UTF_8), map);
-    List<Long> values = new ArrayList<>();
-    for (Object v : Inputs.plain(map.build(), "o0")) {
-      values.add((Long) v);
-    }
-    return values;
+    return hdfs.put(base + "/map.def.json", Files.readAllBytes(local));
   }
 
   /** The o0 of every line of the shards under {@code outputsDir/elements/}, in index order. */
   private List<Long> shardValues(String outputsDir) throws IOException {
     Pattern line = Pattern.compile("\\{\"index\":(\\d+),\"outputs\":\\{\"o0\":(-?\\d+)}}");
     List<String> names = new ArrayList<>();
-    for (FileStatus s : fs.listStatus(new org.apache.hadoop.fs.Path(outputsDir + "/elements"))) {
+    for (FileStatus s : hdfs.list(outputsDir + "/elements")) {
       names.add(s.getPath().getName());
     }
     names.sort(null);
     assertThat(names).allMatch(n -> n.matches("part-\\d{12}-\\d{12}\\.jsonl"));
     List<Long> values = new ArrayList<>();
     for (String name : names) {
-      for (String l :
-          new String(read(outputsDir + "/elements/" + name), StandardCharsets.UTF_8)
-              .lines()
-              .toList()) {
+      for (String l : hdfs.string(outputsDir + "/elements/" + name).lines().toList()) {
         Matcher m = line.matcher(l);
         assertThat(m.matches()).as(l).isTrue();
         assertThat(Long.parseLong(m.group(1))).isEqualTo(values.size());

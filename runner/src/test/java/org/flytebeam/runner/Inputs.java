@@ -1,5 +1,7 @@
 package org.flytebeam.runner;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralMap;
 import java.util.ArrayList;
@@ -37,6 +39,26 @@ final class Inputs {
 
   static List<Literal> list(LiteralMap outputs, String name) {
     return outputs.getLiteralsMap().get(name).getCollection().getLiteralsList();
+  }
+
+  /** The integers of list output {@code name}; any other item (a none too) fails the test. */
+  static List<Long> longs(LiteralMap outputs, String name) {
+    List<Long> values = new ArrayList<>();
+    for (Literal l : list(outputs, name)) {
+      if (l.getScalar().getPrimitive().getValueCase()
+          != flyteidl.core.Literals.Primitive.ValueCase.INTEGER) {
+        throw new AssertionError("output [" + name + "] holds a non-integer: " + l);
+      }
+      values.add(l.getScalar().getPrimitive().getInteger());
+    }
+    return values;
+  }
+
+  /** A literal map from flyteidl's JSON form, as {@code --outputs x.json} writes it. */
+  static LiteralMap fromJson(String json) throws InvalidProtocolBufferException {
+    LiteralMap.Builder map = LiteralMap.newBuilder();
+    JsonFormat.parser().merge(json, map);
+    return map.build();
   }
 
   static List<Object> plain(LiteralMap outputs, String name) {

@@ -2,13 +2,7 @@ package org.flytebeam.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.util.JsonFormat;
-import flyteidl.core.Literals.LiteralMap;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,12 +11,11 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.flytebeam.examples.Square;
 import org.flytebeam.idl.DefinitionWriter;
 import org.flytebeam.runner.testing.ChildProcesses;
 import org.flytebeam.runner.testing.ChildProcesses.Child;
+import org.flytebeam.runner.testing.HdfsClient;
 import org.flytebeam.runner.testing.MiniHadoop;
 import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
@@ -58,7 +51,7 @@ class YarnIT {
   private Path dir;
   private Path sparkHome;
   private MiniHadoop hadoop;
-  private FileSystem fs;
+  private HdfsClient hdfs;
   private String root;
   private long startNanos;
 
@@ -80,16 +73,14 @@ class YarnIT {
         .isDirectoryContaining(p -> p.getFileName().toString().startsWith("spark-yarn"));
     hadoop = MiniHadoop.start(dir, true);
     root = hadoop.hdfs();
-    Configuration conf = new Configuration();
-    conf.set("fs.defaultFS", root);
-    fs = FileSystem.newInstance(URI.create(root), conf);
+    hdfs = HdfsClient.open(root);
   }
 
   @AfterAll
   void stopYarn() throws IOException {
     try {
-      if (fs != null) {
-        fs.close();
+      if (hdfs != null) {
+        hdfs.close();
       }
     } finally {
       if (hadoop != null) {
@@ -158,7 +149,8 @@ class YarnIT {
 
     // then: every output; the elements ran in YARN containers
     assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
-    assertThat(values(Files.readString(outputs))).isEqualTo(squares(BIG));
+    assertThat(Inputs.longs(Inputs.fromJson(Files.readString(outputs)), "o0"))
+        .isEqualTo(squares(BIG));
     assertThat(run.output()).contains("map succeeded: " + BIG + " of " + BIG);
     assertThat(yarnApplications()).as("applications YARN ran").isNotEmpty();
   }
@@ -169,12 +161,12 @@ class YarnIT {
     // given: the driver runs in YARN, so everything it reads and writes is on hdfs
     String base = root + "/cluster";
     String definition =
-        put(base + "/square.def.json", definitionBytes(MapTask.of(new Square()).build()));
-    put(
+        hdfs.put(base + "/square.def.json", definitionBytes(MapTask.of(new Square()).build()));
+    hdfs.put(
         base + "/x.jsonl",
         LongStream.range(0, BIG).mapToObj(x -> x + "\n").collect(Collectors.joining()));
     String inputs =
-        put(
+        hdfs.put(
             base + "/inputs.json",
             "{\"x\": {\"uri\": \"" + base + "/x.jsonl\", \"format\": \"jsonl\"}}");
     List<String> before = yarnApplications();
@@ -201,7 +193,7 @@ class YarnIT {
     assertThat(run.output()).contains("final status: SUCCEEDED");
     List<Long> values = new ArrayList<>();
     for (String name : shardNames(base + "/out/elements")) {
-      for (String line : read(base + "/out/elements/" + name).lines().toList()) {
+      for (String line : hdfs.string(base + "/out/elements/" + name).lines().toList()) {
         assertThat(line)
             .isEqualTo(
                 "{\"index\":"
@@ -213,7 +205,7 @@ class YarnIT {
       }
     }
     assertThat(values).hasSize(BIG);
-    assertThat(read(base + "/outputs.json")).contains(base + "/out/elements/");
+    assertThat(hdfs.string(base + "/outputs.json")).contains(base + "/out/elements/");
     List<String> apps = yarnApplications();
     apps.removeAll(before);
     assertThat(apps).as("the application of the cluster-mode run").hasSize(1);
@@ -232,12 +224,12 @@ class YarnIT {
                     Containers.vars("o0", LiteralTypes.of(Long.class)),
                     "cd /var/outputs; echo $(({{.inputs.x}} * {{.inputs.x}} + 1)) > o0"))
             .build();
-    String definition = put(base + "/sh.def.json", definitionBytes(spec));
+    String definition = hdfs.put(base + "/sh.def.json", definitionBytes(spec));
     String xs =
         LongStream.range(0, CONTAINER_ELEMENTS)
             .mapToObj(Long::toString)
             .collect(Collectors.joining(","));
-    String inputs = put(base + "/inputs.json", "{\"x\": [" + xs + "]}");
+    String inputs = hdfs.put(base + "/inputs.json", "{\"x\": [" + xs + "]}");
 
     // when
     Child run =
@@ -256,7 +248,7 @@ class YarnIT {
 
     // then
     assertThat(run.waitFor(RUN_TIMEOUT)).as(run.tail()).isZero();
-    assertThat(values(read(base + "/outputs.json")))
+    assertThat(Inputs.longs(Inputs.fromJson(hdfs.string(base + "/outputs.json")), "o0"))
         .isEqualTo(LongStream.range(0, CONTAINER_ELEMENTS).map(x -> x * x + 1).boxed().toList());
   }
 
@@ -323,7 +315,7 @@ class YarnIT {
 
   private List<String> shardNames(String folder) throws IOException {
     List<String> names = new ArrayList<>();
-    for (var status : fs.listStatus(new org.apache.hadoop.fs.Path(folder))) {
+    for (var status : hdfs.list(folder)) {
       names.add(status.getPath().getName());
     }
     names.sort(null);
@@ -346,33 +338,6 @@ class YarnIT {
   private Path inputs(String name, int size) throws IOException {
     String xs = LongStream.range(0, size).mapToObj(Long::toString).collect(Collectors.joining(","));
     return Files.writeString(dir.resolve(name), "{\"x\": [" + xs + "]}");
-  }
-
-  private String put(String uri, String content) throws IOException {
-    return put(uri, content.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private String put(String uri, byte[] content) throws IOException {
-    try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(uri), true)) {
-      out.write(content);
-    }
-    return uri;
-  }
-
-  private String read(String uri) throws IOException {
-    try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(uri))) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
-  private static List<Long> values(String outputsJson) throws IOException {
-    LiteralMap.Builder map = LiteralMap.newBuilder();
-    JsonFormat.parser().merge(outputsJson, map);
-    List<Long> values = new ArrayList<>();
-    for (Object v : Inputs.plain(map.build(), "o0")) {
-      values.add((Long) v);
-    }
-    return values;
   }
 
   private static List<Long> squares(int size) {
