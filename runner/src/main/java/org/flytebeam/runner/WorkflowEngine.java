@@ -10,6 +10,7 @@ import flyteidl.core.Tasks.TaskTemplate;
 import flyteidl.core.Workflow.Node;
 import flyteidl.core.Workflow.TaskNode;
 import flyteidl.core.Workflow.WorkflowMetadata.OnFailurePolicy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -811,7 +812,7 @@ final class WorkflowEngine {
     }
 
     @Override
-    public boolean sleep(java.time.Duration duration) {
+    public boolean sleep(Duration duration) {
       try {
         return !scope.awaitAbort(duration.toMillis());
       } catch (InterruptedException e) {

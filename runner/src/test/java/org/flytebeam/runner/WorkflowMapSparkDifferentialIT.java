@@ -158,14 +158,14 @@ class WorkflowMapSparkDifferentialIT {
             bothWaysOnSpark(
                 dir.resolve("wrapped"),
                 o ->
-                    WorkflowMapLiftTest.wrappedRun(
+                    WorkflowMapLiftIT.wrappedRun(
                         flyteidl.core.Workflow.WorkflowMetadata.OnFailurePolicy
                             .FAIL_AFTER_EXECUTABLE_NODES_COMPLETE,
                         o.withCacheMode(org.flytebeam.cache.CacheMode.DISABLED))));
 
     for (List<WorkflowResult> both : cases) {
-      assertThat(WorkflowMapLiftTest.seen(both.get(1)))
-          .isEqualTo(WorkflowMapLiftTest.seen(both.get(0)));
+      assertThat(WorkflowMapLiftIT.seen(both.get(1)))
+          .isEqualTo(WorkflowMapLiftIT.seen(both.get(0)));
     }
     assertThat(WorkflowMapTest.outputs(cases.get(1).get(1)))
         .isEqualTo(WorkflowMapNestingTest.LP_OF_LPS);

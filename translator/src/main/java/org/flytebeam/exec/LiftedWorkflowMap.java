@@ -8,6 +8,7 @@ import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralCollection;
 import flyteidl.core.Literals.LiteralMap;
 import flyteidl.core.Workflow.WorkflowMetadata.OnFailurePolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.flytebeam.graph.BindingException;
 import org.flytebeam.graph.BindingResolver;
@@ -65,7 +67,7 @@ public final class LiftedWorkflowMap {
     List<ElementOutcome> run(String path, MapTaskSpec spec, LiteralMap inputs, int size);
 
     /** Sleeps for a sleep node's stage; false when the run was stopped while sleeping. */
-    boolean sleep(java.time.Duration duration);
+    boolean sleep(Duration duration);
   }
 
   private final ArrayWorkflowCall call;
@@ -752,7 +754,7 @@ public final class LiftedWorkflowMap {
         List.of(),
         Map.of(),
         parallelism,
-        java.util.OptionalLong.empty(),
+        OptionalLong.empty(),
         Optional.of(0f),
         true,
         spec.dataMode(),

@@ -4,6 +4,8 @@ import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralMap;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.flytebeam.beam.MapVerdict;
 import org.flytebeam.cache.CacheCounts;
@@ -85,17 +87,17 @@ public final class NestedMaps {
    * (its items would see other array indices and input files than inside one element) keeps the
    * in-worker path.
    */
-  public static java.util.Optional<String> unliftable(ExecutionGraph graph) {
+  public static Optional<String> unliftable(ExecutionGraph graph) {
     for (GraphNode n : graph.nodes()) {
-      java.util.Optional<String> why = unliftable(n);
+      Optional<String> why = unliftable(n);
       if (why.isPresent()) {
         return why;
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
-  private static java.util.Optional<String> unliftable(GraphNode n) {
+  private static Optional<String> unliftable(GraphNode n) {
     var target = n.target();
     boolean taskMap =
         target instanceof ArrayCall
@@ -104,7 +106,7 @@ public final class NestedMaps {
                     NodeOverrides.apply(t.task(), n.metadata()).getType()));
     if (taskMap) {
       if (!WorkflowInvoker.buildSpec(n).subTask().isJavaTask()) {
-        return java.util.Optional.of("node [" + n.id() + "] maps a task that runs as a process");
+        return Optional.of("node [" + n.id() + "] maps a task that runs as a process");
       }
     } else if (target instanceof ArrayWorkflowCall a) {
       return unliftable(a.graph());
@@ -114,7 +116,7 @@ public final class NestedMaps {
       return unliftable(l.graph());
     } else if (target instanceof Branch b) {
       for (Case c : b.cases()) {
-        java.util.Optional<String> why = unliftable(c.then());
+        Optional<String> why = unliftable(c.then());
         if (why.isPresent()) {
           return why;
         }
@@ -123,7 +125,7 @@ public final class NestedMaps {
         return unliftable(b.elseNode().get());
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /**
@@ -157,7 +159,7 @@ public final class NestedMaps {
   public record Item(List<Literal> outputs, String error) {
     public Item {
       outputs = List.copyOf(outputs);
-      java.util.Objects.requireNonNull(error, "error");
+      Objects.requireNonNull(error, "error");
     }
 
     public boolean succeeded() {
@@ -245,8 +247,8 @@ public final class NestedMaps {
   /** A node's end for one element: its outputs, or its error ({@code ""}: it succeeded). */
   public record Decided(LiteralMap outputs, String error) {
     public Decided {
-      java.util.Objects.requireNonNull(outputs, "outputs");
-      java.util.Objects.requireNonNull(error, "error");
+      Objects.requireNonNull(outputs, "outputs");
+      Objects.requireNonNull(error, "error");
     }
 
     public boolean succeeded() {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * summary, error groups and node counts. Each case runs both ways on the DirectRunner, each run
  * with a cache folder of its own.
  */
-class WorkflowMapLiftTest {
+class WorkflowMapLiftIT {
   @TempDir Path dir;
   private int runs;
 
