@@ -8,7 +8,15 @@ import flyteidl.admin.LaunchPlanOuterClass.LaunchPlanSpec;
 import flyteidl.admin.TaskOuterClass.TaskSpec;
 import flyteidl.admin.WorkflowOuterClass.WorkflowSpec;
 import flyteidl.core.IdentifierOuterClass.ResourceType;
+import flyteidl.core.Interface.Parameter;
+import flyteidl.core.Interface.ParameterMap;
+import flyteidl.core.Interface.TypedInterface;
 import flyteidl.core.Literals.LiteralMap;
+import flyteidl.core.Tasks.TaskTemplate;
+import flyteidl.core.Types.LiteralType;
+import flyteidl.core.Workflow.ArrayNode;
+import flyteidl.core.Workflow.Node;
+import flyteidl.core.Workflow.WorkflowTemplate;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -19,9 +27,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -30,9 +42,11 @@ import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.flytebeam.beam.MapVerdict;
+import org.flytebeam.examples.JvmPid;
 import org.flytebeam.examples.Square;
 import org.flytebeam.exec.ElementOutcome;
 import org.flytebeam.exec.RangeResults;
+import org.flytebeam.graph.Promises;
 import org.flytebeam.idl.DefinitionWriter;
 import org.flytebeam.runner.testing.ChildProcesses;
 import org.flytebeam.runner.testing.ChildProcesses.Child;
@@ -43,6 +57,7 @@ import org.flytebeam.spec.MapTask;
 import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.task.JavaTask;
 import org.flytebeam.types.LiteralTypes;
+import org.flytebeam.types.Literals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -218,7 +233,7 @@ class SparkClusterIT {
     Path inputs = inputs("workflow.inputs.json", "xs", size);
     Path outputs = dir.resolve("workflow/outputs.json");
     Path workDir = dir.resolve("workflow/work");
-    java.util.Set<String> appsBefore = applications();
+    Set<String> appsBefore = applications();
 
     // when
     Child run =
@@ -259,7 +274,7 @@ class SparkClusterIT {
     assertRunCountsEveryElementOnce(runFolder.resolve("node-n1"), 1);
     // One application for the whole workflow (one runner start, not one per node), and its
     // elements ran on the cluster's executors.
-    java.util.Set<String> apps = applications();
+    Set<String> apps = applications();
     apps.removeAll(appsBefore);
     assertThat(apps).as("applications the workflow started on the workers").hasSize(1);
     assertThat(Files.readString(dir.resolve("workflow.log")))
@@ -481,7 +496,7 @@ class SparkClusterIT {
    */
   private static Path launchPlanMapPackage(Path folder, Path executions) throws IOException {
     Files.createDirectories(folder);
-    flyteidl.core.Tasks.TaskTemplate logged =
+    TaskTemplate logged =
         Containers.rawContainer(
             "it_sh_logged_square",
             Containers.vars("x", LiteralTypes.of(Long.class)),
@@ -489,12 +504,12 @@ class SparkClusterIT {
             "echo {{.inputs.x}} >> '"
                 + executions
                 + "'; cd /var/outputs; sleep 0.05; echo $(({{.inputs.x}} * {{.inputs.x}})) > o0");
-    flyteidl.core.Tasks.TaskTemplate multiply = WorkflowMaps.MULTIPLY;
-    flyteidl.core.Workflow.WorkflowTemplate element =
-        flyteidl.core.Workflow.WorkflowTemplate.newBuilder()
+    TaskTemplate multiply = WorkflowMaps.MULTIPLY;
+    WorkflowTemplate element =
+        WorkflowTemplate.newBuilder()
             .setId(WorkflowMaps.id(ResourceType.WORKFLOW, "wf.it_element"))
             .setInterface(
-                flyteidl.core.Interface.TypedInterface.newBuilder()
+                TypedInterface.newBuilder()
                     .setInputs(
                         Containers.vars(
                             "x", WorkflowMaps.INT,
@@ -502,15 +517,13 @@ class SparkClusterIT {
                     .setOutputs(Containers.vars("o0", WorkflowMaps.INT)))
             .addNodes(
                 WorkflowMaps.taskNode(
-                    "n0",
-                    logged,
-                    WorkflowMaps.promise("x", org.flytebeam.graph.Promises.START_NODE, "x")))
+                    "n0", logged, WorkflowMaps.promise("x", Promises.START_NODE, "x")))
             .addNodes(
                 WorkflowMaps.taskNode(
                         "n1",
                         multiply,
                         WorkflowMaps.promise("a", "n0", "o0"),
-                        WorkflowMaps.promise("b", org.flytebeam.graph.Promises.START_NODE, "b"),
+                        WorkflowMaps.promise("b", Promises.START_NODE, "b"),
                         WorkflowMaps.scalar("c", 1))
                     .toBuilder()
                     .addUpstreamNodeIds("n0")
@@ -518,20 +531,20 @@ class SparkClusterIT {
             .addOutputs(WorkflowMaps.promise("o0", "n1", "o0"))
             .build();
     WorkflowMaps.Criteria all = WorkflowMaps.Criteria.all();
-    flyteidl.core.Workflow.WorkflowTemplate top =
-        flyteidl.core.Workflow.WorkflowTemplate.newBuilder()
+    WorkflowTemplate top =
+        WorkflowTemplate.newBuilder()
             .setId(WorkflowMaps.id(ResourceType.WORKFLOW, "wf.it_map"))
             .setInterface(
-                flyteidl.core.Interface.TypedInterface.newBuilder()
+                TypedInterface.newBuilder()
                     .setInputs(Containers.vars("xs", WorkflowMaps.listOf(WorkflowMaps.INT)))
                     .setOutputs(Containers.vars("o0", WorkflowMaps.outputType(all))))
             .addNodes(
                 WorkflowMaps.mapOverLaunchPlan(
                     "n0",
                     KILL_LP,
-                    WorkflowMaps.promise("x", org.flytebeam.graph.Promises.START_NODE, "xs"),
+                    WorkflowMaps.promise("x", Promises.START_NODE, "xs"),
                     all,
-                    java.util.Optional.empty()))
+                    Optional.empty()))
             .addOutputs(WorkflowMaps.promise("o0", "n0", "o0"))
             .build();
     Files.write(
@@ -551,16 +564,14 @@ class SparkClusterIT {
                 LaunchPlanSpec.newBuilder()
                     .setWorkflowId(WorkflowMaps.id(ResourceType.WORKFLOW, "wf.it_element"))
                     .setDefaultInputs(
-                        flyteidl.core.Interface.ParameterMap.newBuilder()
+                        ParameterMap.newBuilder()
                             .putParameters(
                                 "x",
-                                flyteidl.core.Interface.Parameter.newBuilder()
+                                Parameter.newBuilder()
                                     .setVar(WorkflowMaps.var(WorkflowMaps.INT))
                                     .setRequired(true)
                                     .build()))
-                    .setFixedInputs(
-                        LiteralMap.newBuilder()
-                            .putLiterals("b", org.flytebeam.types.Literals.of(3L))))
+                    .setFixedInputs(LiteralMap.newBuilder().putLiterals("b", Literals.of(3L))))
             .build()
             .toByteArray());
     Files.write(
@@ -616,8 +627,8 @@ class SparkClusterIT {
             "--spark-master",
             cluster.masterUrl());
     // The driver's JVM and the executors' JVMs, seen while the run lasts.
-    java.util.Set<Long> driver = new java.util.HashSet<>();
-    java.util.Set<Long> executors = new java.util.HashSet<>();
+    Set<Long> driver = new HashSet<>();
+    Set<Long> executors = new HashSet<>();
     long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
     while (run.process().isAlive() && System.nanoTime() < deadline) {
       driver.add(run.pid());
@@ -638,7 +649,7 @@ class SparkClusterIT {
             LongStream.range(0, SPREAD_ITEMS).boxed().toList(),
             LongStream.range(SPREAD_ITEMS, 2L * SPREAD_ITEMS).boxed().toList());
     assertThat(pids).hasSize(2).allSatisfy(p -> assertThat(p).hasSize(SPREAD_ITEMS));
-    java.util.Set<Long> element0 = new java.util.TreeSet<>(pids.get(0));
+    Set<Long> element0 = new TreeSet<>(pids.get(0));
     assertThat(element0).as("JVMs that ran element 0's items").hasSizeGreaterThanOrEqualTo(2);
     assertThat(executors).as("executor JVMs seen").containsAll(element0);
     assertThat(element0).as("the driver's JVMs").doesNotContainAnyElementsOf(driver);
@@ -662,52 +673,50 @@ class SparkClusterIT {
   /** {@code wf.it_spread} and what it needs, as a pyflyte-style folder of flyteidl files. */
   private static Path spreadPackage(Path folder) throws IOException {
     Files.createDirectories(folder);
-    flyteidl.core.Tasks.TaskTemplate pid =
-        MapTask.javaTaskTemplate(new org.flytebeam.examples.JvmPid());
-    flyteidl.core.Types.LiteralType ints = WorkflowMaps.listOf(WorkflowMaps.INT);
-    flyteidl.core.Workflow.ArrayNode.Builder inner =
-        flyteidl.core.Workflow.ArrayNode.newBuilder()
+    TaskTemplate pid = MapTask.javaTaskTemplate(new JvmPid());
+    LiteralType ints = WorkflowMaps.listOf(WorkflowMaps.INT);
+    ArrayNode.Builder inner =
+        ArrayNode.newBuilder()
             .setNode(
                 WorkflowMaps.taskNode(
                     "n0",
                     pid,
-                    WorkflowMaps.promise("x", org.flytebeam.graph.Promises.START_NODE, "xs"),
+                    WorkflowMaps.promise("x", Promises.START_NODE, "xs"),
                     WorkflowMaps.scalar("millis", SPREAD_ITEM_MILLIS)))
             .addBoundInputs("millis")
             .setIsOriginalSubNodeInterface(
                 com.google.protobuf.BoolValue.newBuilder().setValue(true));
     WorkflowMaps.Criteria.all().applyTo(inner);
-    flyteidl.core.Workflow.WorkflowTemplate element =
-        flyteidl.core.Workflow.WorkflowTemplate.newBuilder()
+    WorkflowTemplate element =
+        WorkflowTemplate.newBuilder()
             .setId(WorkflowMaps.id(ResourceType.WORKFLOW, "wf.it_pids"))
             .setInterface(
-                flyteidl.core.Interface.TypedInterface.newBuilder()
+                TypedInterface.newBuilder()
                     .setInputs(Containers.vars("xs", ints))
                     .setOutputs(Containers.vars("xs", ints, "pids", ints)))
             .addNodes(
-                flyteidl.core.Workflow.Node.newBuilder()
+                Node.newBuilder()
                     .setId("n0")
-                    .addInputs(
-                        WorkflowMaps.promise("x", org.flytebeam.graph.Promises.START_NODE, "xs"))
+                    .addInputs(WorkflowMaps.promise("x", Promises.START_NODE, "xs"))
                     .addInputs(WorkflowMaps.scalar("millis", SPREAD_ITEM_MILLIS))
                     .setArrayNode(inner))
             .addOutputs(WorkflowMaps.promise("xs", "n0", "x"))
             .addOutputs(WorkflowMaps.promise("pids", "n0", "pid"))
             .build();
     WorkflowMaps.Criteria all = WorkflowMaps.Criteria.all();
-    flyteidl.core.Types.LiteralType lists = WorkflowMaps.listOf(ints);
-    flyteidl.core.Workflow.Node map =
+    LiteralType lists = WorkflowMaps.listOf(ints);
+    Node map =
         WorkflowMaps.mapOverLaunchPlan(
             "n0",
             "lp.it_pids",
-            WorkflowMaps.promise("xs", org.flytebeam.graph.Promises.START_NODE, "xss"),
+            WorkflowMaps.promise("xs", Promises.START_NODE, "xss"),
             all,
-            java.util.Optional.empty());
-    flyteidl.core.Workflow.WorkflowTemplate top =
-        flyteidl.core.Workflow.WorkflowTemplate.newBuilder()
+            Optional.empty());
+    WorkflowTemplate top =
+        WorkflowTemplate.newBuilder()
             .setId(WorkflowMaps.id(ResourceType.WORKFLOW, "wf.it_spread"))
             .setInterface(
-                flyteidl.core.Interface.TypedInterface.newBuilder()
+                TypedInterface.newBuilder()
                     .setInputs(Containers.vars("xss", lists))
                     .setOutputs(Containers.vars("xs", lists, "pids", lists)))
             .addNodes(map)
@@ -728,10 +737,10 @@ class SparkClusterIT {
                 LaunchPlanSpec.newBuilder()
                     .setWorkflowId(WorkflowMaps.id(ResourceType.WORKFLOW, "wf.it_pids"))
                     .setDefaultInputs(
-                        flyteidl.core.Interface.ParameterMap.newBuilder()
+                        ParameterMap.newBuilder()
                             .putParameters(
                                 "xs",
-                                flyteidl.core.Interface.Parameter.newBuilder()
+                                Parameter.newBuilder()
                                     .setVar(WorkflowMaps.var(ints))
                                     .setRequired(true)
                                     .build())))
@@ -1156,8 +1165,8 @@ class SparkClusterIT {
   }
 
   /** The ids of the applications that ran executors on either worker so far. */
-  private java.util.Set<String> applications() throws IOException {
-    java.util.Set<String> ids = new java.util.HashSet<>();
+  private Set<String> applications() throws IOException {
+    Set<String> ids = new HashSet<>();
     for (int worker = 0; worker < 2; worker++) {
       appFolders(worker).forEach(p -> ids.add(p.getFileName().toString()));
     }
