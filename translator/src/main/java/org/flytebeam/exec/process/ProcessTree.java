@@ -40,6 +40,11 @@ import java.util.function.BooleanSupplier;
  * finished program costs no delay, and a timeout kills the whole tree, reparented children
  * included.
  *
+ * <p>The group is killed by its id after the program was reaped. While anything of the group is
+ * left, the kernel does not hand that id out again; when nothing is left, the kill finds nothing,
+ * unless a new process got that pid and made itself a group leader in the microseconds between:
+ * pids are handed out in increasing order, so that takes the whole range of pids to go round.
+ *
  * <p>A process that leaves the session ({@code setsid}, a daemon's double fork) escapes the group
  * kill, so every program also gets a marker of its own in its environment, {@link #TOKEN_VARIABLE}
  * (a random value per run of a program, appended to the value this JVM got, if any), which its
