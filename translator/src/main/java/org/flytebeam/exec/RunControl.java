@@ -1,6 +1,7 @@
 package org.flytebeam.exec;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.BitSet;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.flytebeam.exec.process.LocalFiles;
 
 /**
  * Fail fast across a run: counts terminal failures by index (so a re-executed element is not
@@ -134,6 +136,16 @@ public final class RunControl {
 
   /** Whether {@code path} exists, on any file system Beam opens; false when it cannot be told. */
   private static boolean exists(String path) {
+    if (LocalFiles.isLocal(path)) {
+      // Not Beam's match: for a local file that is not there, it walks the whole folder above it
+      // (the run folder, every attempt's files in it), which made each check cost more the longer
+      // a run of process elements went.
+      try {
+        return Files.exists(LocalFiles.toPath(path));
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
     try {
       MatchResult match = FileSystems.match(path, EmptyMatchTreatment.ALLOW);
       return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,17 +27,23 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Runs one program as a tree of processes that never outlives this JVM: started in a session of its
- * own (through {@code setsid}), with a watchdog in that session that kills the whole process group
- * as soon as the pipe to this JVM is gone.
+ * own (through {@code setsid}), registered with this JVM's {@link Watchdog}, which kills the whole
+ * process group as soon as the pipe to this JVM is gone.
  *
- * <p>How: the program is started as {@code setsid sh -c WRAPPER ...}. The wrapper keeps its stdin
- * (a pipe whose only writer is this JVM) on a spare descriptor, forks a watchdog that blocks
- * reading it, and {@code exec}s the program in its place, with stdin from {@code /dev/null}. The
- * watchdog's read returns when the pipe closes: when this JVM closes it (the program ended, timed
- * out or was stopped) or when this JVM dies, even by {@code kill -9}. It then kills its process
- * group, which holds the program and everything it started that did not leave the session. No
- * polling, so a finished program costs no delay, and a timeout kills the whole tree, reparented
- * children included.
+ * <p>How: the program is started as {@code setsid -- PROGRAM ARGS} (no shell, stdin from {@code
+ * /dev/null}); {@code setsid} makes it the leader of a new session and process group, then execs
+ * it, so its pid is its group's id. Right after the start, this JVM registers that group with the
+ * watchdog, one {@code sh} per JVM that blocks reading a pipe whose only writer is this JVM: when
+ * this JVM dies, even by {@code kill -9}, the read ends and the watchdog kills every registered
+ * group. When the program ends, times out or is stopped, this JVM has the watchdog kill its group
+ * at once, which holds everything it started that did not leave the session. No polling, so a
+ * finished program costs no delay, and a timeout kills the whole tree, reparented children
+ * included.
+ *
+ * <p>The group is killed by its id after the program was reaped. While anything of the group is
+ * left, the kernel does not hand that id out again; when nothing is left, the kill finds nothing,
+ * unless a new process got that pid and made itself a group leader in the microseconds between:
+ * pids are handed out in increasing order, so that takes the whole range of pids to go round.
  *
  * <p>A process that leaves the session ({@code setsid}, a daemon's double fork) escapes the group
  * kill, so every program also gets a marker of its own in its environment, {@link #TOKEN_VARIABLE}
@@ -46,26 +51,25 @@ import java.util.function.BooleanSupplier;
  * descendants inherit however they detach. When the program ends, times out or is stopped, every
  * process of this user whose environment carries the marker is killed (found through {@code /proc},
  * scanned until none is left), so a detached child neither outlives its element nor holds its
- * output pipes open. A process that clears its environment and leaves the session is beyond reach
- * (as it is of Flyte on Kubernetes only because the pod ends); its pipes are given up after a short
- * wait.
+ * output pipes open. The marker is registered with the watchdog before the program starts: if this
+ * JVM dies between the start and the group's registration, or while a detached child still runs,
+ * the watchdog's own scan of {@code /proc} for every registered marker finds them. A process that
+ * clears its environment and leaves the session is beyond reach (as it is of Flyte on Kubernetes
+ * only because the pod ends); its pipes are given up after a short wait.
  *
- * <p>Without {@code setsid} the program runs in this JVM's process group; the watchdog then kills
- * only the program, and timeouts also kill its live descendants.
+ * <p>The scan after a program reads the environment of every process only when it must: the
+ * marker's carriers were all started after the program, so when the program ran briefly, only the
+ * pids the kernel handed out since just before its start ({@code /proc/sys/kernel/ns_last_pid},
+ * handed out in increasing order) can be among them; a longer run, a wraparound of the pids or no
+ * {@code ns_last_pid} means a scan of the whole of {@code /proc}.
+ *
+ * <p>Without {@code setsid} the program runs in this JVM's process group (started through {@code sh
+ * -c 'exec "$@"'}, so that a missing program is exit code 127 as with {@code setsid}); the watchdog
+ * then kills only the program, and timeouts also kill its live descendants.
  */
 public final class ProcessTree {
-  /** The watchdog and program in a new session: the program is the group leader after exec. */
-  private static final String SESSION_WRAPPER =
-      "exec 3<&0 </dev/null; ( read -r _ <&3; kill -KILL 0 ) >/dev/null 2>&1 & exec \"$@\" 3<&-";
-
-  /**
-   * Without setsid: kill the program alone, never our own group; the watchdog is stopped before the
-   * wrapper exits, so it can never kill a recycled pid.
-   */
-  private static final String PLAIN_WRAPPER =
-      "exec 3<&0 </dev/null; \"$@\" 3<&- & p=$!;"
-          + " ( read -r _ <&3; kill -KILL $p ) >/dev/null 2>&1 & w=$!;"
-          + " wait $p; r=$?; kill $w 2>/dev/null; exit $r";
+  /** Without setsid: exec the program, so that a missing one is exit code 127 as with setsid. */
+  private static final String PLAIN_EXEC = "exec \"$@\"";
 
   private static final String ZERO_ARG = "flyte-beam-element";
   private static final Optional<String> SETSID =
@@ -80,6 +84,21 @@ public final class ProcessTree {
   public static final String TOKEN_VARIABLE = "FLYTE_BEAM_ELEMENT_TOKEN";
 
   private static final Path PROC = Path.of("/proc");
+
+  /** The last pid the kernel handed out in this JVM's pid namespace. */
+  private static final Path LAST_PID = Path.of("/proc/sys/kernel/ns_last_pid");
+
+  private static final File DEV_NULL = new File("/dev/null");
+
+  /**
+   * A program that ran longer than this gets a scan of the whole of {@code /proc}: in a longer
+   * time, the pids handed out might have gone once around the whole range ({@code pid_max}, 32768
+   * on many machines) and back past the first one, which the last pid alone would not show.
+   */
+  private static final Duration BRIEF = Duration.ofMillis(250);
+
+  /** A range of new pids wider than this is scanned as the whole of {@code /proc}. */
+  private static final long MAX_RANGE = 4096;
 
   /** How long to wait for the program to be reaped once it was killed. */
   private static final Duration EXIT_LIMIT = Duration.ofSeconds(10);
@@ -106,6 +125,14 @@ public final class ProcessTree {
   /** Whether programs get a session (and so a process group) of their own. */
   public static boolean sessions() {
     return SETSID.isPresent();
+  }
+
+  static Optional<String> setsid() {
+    return SETSID;
+  }
+
+  static String sh() {
+    return SH;
   }
 
   /** How an attempt's program ended. */
@@ -164,20 +191,21 @@ public final class ProcessTree {
    */
   public static Completed run(Launch launch, BooleanSupplier stop)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(launch.argv().size() + 5);
+    List<String> command = new ArrayList<>(launch.argv().size() + 4);
     if (SETSID.isPresent()) {
       command.add(SETSID.get());
-      command.add(SH);
-      command.add("-c");
-      command.add(SESSION_WRAPPER);
+      command.add("--");
     } else {
       command.add(SH);
       command.add("-c");
-      command.add(PLAIN_WRAPPER);
+      command.add(PLAIN_EXEC);
+      command.add(ZERO_ARG);
     }
-    command.add(ZERO_ARG);
     command.addAll(launch.argv());
-    ProcessBuilder builder = new ProcessBuilder(command).directory(launch.workDir().toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(launch.workDir().toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
     String token = newToken();
     String inheritedTokens = System.getenv(TOKEN_VARIABLE);
     builder.environment().clear();
@@ -189,36 +217,50 @@ public final class ProcessTree {
             inheritedTokens == null || inheritedTokens.isEmpty()
                 ? token
                 : inheritedTokens + "," + token);
-    Process process = builder.start();
-    // Held open while the program runs: closing it is what releases the watchdog.
-    OutputStream lifeline = process.getOutputStream();
-    TailBuffer stdout = new TailBuffer(launch.tailBytes());
-    TailBuffer stderr = new TailBuffer(launch.tailBytes());
-    Future<?> outPump = PUMPS.submit(() -> pump(process.getInputStream(), stdout));
-    Future<?> errPump = PUMPS.submit(() -> pump(process.getErrorStream(), stderr));
+    // Before the start: this JVM dying from here on leaves the program to the watchdog's scan.
+    long id = Watchdog.register(token);
+    long firstPid = lastPid();
+    long started = System.nanoTime();
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      Watchdog.forget(id);
+      throw e;
+    }
     Ending ending = Ending.EXITED;
     try {
-      ending = await(process, launch.timeout(), stop);
-    } catch (InterruptedException e) {
-      kill(process, lifeline);
-      killMarked(token);
+      Watchdog.attach(id, process.pid(), SETSID.isPresent());
+      TailBuffer stdout = new TailBuffer(launch.tailBytes());
+      TailBuffer stderr = new TailBuffer(launch.tailBytes());
+      Future<?> outPump = PUMPS.submit(() -> pump(process.getInputStream(), stdout));
+      Future<?> errPump = PUMPS.submit(() -> pump(process.getErrorStream(), stderr));
+      try {
+        ending = await(process, launch.timeout(), stop);
+      } finally {
+        if (ending != Ending.EXITED) {
+          kill(process, id);
+        } else if (SETSID.isPresent()) {
+          // The program is gone: whatever it left behind in its group goes too.
+          Watchdog.kill(id);
+        }
+      }
+      if (!process.waitFor(EXIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+      }
+      // Whatever left the group, with the marker still in its environment.
+      killMarked(token, firstPid, started);
+      drain(outPump);
+      drain(errPump);
+      int exit = process.isAlive() ? -1 : process.exitValue();
+      return new Completed(process.pid(), exit, ending, stdout, stderr);
+    } catch (InterruptedException | IOException | RuntimeException e) {
+      kill(process, id);
+      killMarked(token, firstPid, started);
       throw e;
     } finally {
-      if (ending != Ending.EXITED) {
-        kill(process, lifeline);
-      }
-      // The program is gone: the watchdog now kills whatever it left behind in its group.
-      close(lifeline);
+      Watchdog.forget(id);
     }
-    if (!process.waitFor(EXIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-      process.destroyForcibly();
-    }
-    // Whatever left the group, with the marker still in its environment.
-    killMarked(token);
-    drain(outPump);
-    drain(errPump);
-    int exit = process.isAlive() ? -1 : process.exitValue();
-    return new Completed(process.pid(), exit, ending, stdout, stderr);
   }
 
   private static Ending await(Process process, Optional<Duration> timeout, BooleanSupplier stop)
@@ -240,9 +282,13 @@ public final class ProcessTree {
   }
 
   /** Kills the program and everything under it, whichever way is left to reach them. */
-  private static void kill(Process process, OutputStream lifeline) {
+  private static void kill(Process process, long id) {
     List<ProcessHandle> descendants = process.descendants().toList();
-    close(lifeline);
+    try {
+      Watchdog.kill(id);
+    } catch (IOException e) {
+      // No watchdog to be had: the program and its descendants are still killed here.
+    }
     process.destroyForcibly();
     descendants.forEach(ProcessHandle::destroyForcibly);
   }
@@ -258,19 +304,41 @@ public final class ProcessTree {
    * until a scan finds none alive: a process forking while it is killed leaves children the next
    * scan finds. Nothing without {@code /proc}.
    *
+   * <p>When the program ran briefly and the pids handed out since {@code firstPid} did not wrap
+   * around, only those are read: a carrier started after the program, so its pid is among them
+   * (pids are handed out in increasing order). A round reads the pids up to the last one handed out
+   * as it starts; every carrier alive after it that it did not see started after it, so the next
+   * round reads only the pids handed out since, and the scan ends after a round that found none
+   * while no pid was handed out.
+   *
+   * @param firstPid {@link #lastPid()} before the program started, -1 when unknown
+   * @param started {@link System#nanoTime()} at its start
    * @return the pids killed
    */
-  static Set<Long> killMarked(String token) {
+  static Set<Long> killMarked(String token, long firstPid, long started) {
     Set<Long> killed = new HashSet<>();
     if (!Files.isDirectory(PROC)) {
       return killed;
     }
     byte[] prefix = (TOKEN_VARIABLE + "=").getBytes(StandardCharsets.US_ASCII);
     long self = ProcessHandle.current().pid();
+    long from = System.nanoTime() - started < BRIEF.toNanos() ? firstPid : -1;
     for (int round = 0; round < 100; round++) {
-      List<Long> found = marked(prefix, token, self);
-      if (found.isEmpty()) {
-        break;
+      long to = from < 0 ? -1 : lastPid();
+      List<Long> found;
+      if (from >= 0 && to >= from && to - from <= MAX_RANGE) {
+        found = markedAmong(from, to, prefix, token, self);
+        if (found.isEmpty() && lastPid() == to) {
+          break;
+        }
+        from = to;
+      } else {
+        // Unknown, wrapped or too wide a range: the whole of /proc, until a round finds none.
+        from = -1;
+        found = marked(prefix, token, self);
+        if (found.isEmpty()) {
+          break;
+        }
       }
       for (long pid : found) {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
@@ -278,6 +346,39 @@ public final class ProcessTree {
       }
     }
     return killed;
+  }
+
+  /** Every marker carrier among the pids after {@code from} up to {@code to}. */
+  private static List<Long> markedAmong(
+      long from, long to, byte[] prefix, String token, long self) {
+    List<Long> found = new ArrayList<>();
+    for (long pid = from + 1; pid <= to; pid++) {
+      String name = Long.toString(pid);
+      if (pid != self
+          && new File("/proc/" + name).exists()
+          && carries(PROC.resolve(name), prefix, token)) {
+        found.add(pid);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The last pid handed out in this JVM's pid namespace, or -1 when the kernel does not say (before
+   * Linux 3.3, or no {@code /proc}).
+   */
+  static long lastPid() {
+    // One read of the whole value: a sysctl file read on from an offset past 0 ends there, which
+    // is how Files.readAllBytes reads a file whose size says 0.
+    byte[] buffer = new byte[32];
+    try (InputStream in = Files.newInputStream(LAST_PID)) {
+      int n = in.read(buffer);
+      return n <= 0
+          ? -1
+          : Long.parseLong(new String(buffer, 0, n, StandardCharsets.US_ASCII).strip());
+    } catch (IOException | NumberFormatException | SecurityException e) {
+      return -1;
+    }
   }
 
   /** The live processes whose environment marks them with {@code token}. */
@@ -300,20 +401,25 @@ public final class ProcessTree {
       if (pid == self) {
         continue;
       }
-      byte[] environ;
-      try {
-        // Another user's processes cannot be read, and need not be: ours cannot run as them.
-        try (InputStream in = Files.newInputStream(PROC.resolve(name).resolve("environ"))) {
-          environ = in.readAllBytes();
-        }
-      } catch (IOException | SecurityException e) {
-        continue;
-      }
-      if (carries(environ, prefix, token)) {
+      if (carries(PROC.resolve(name), prefix, token)) {
         found.add(pid);
       }
     }
     return found;
+  }
+
+  /** Whether the process of {@code procDir} carries the marker; false when it cannot be read. */
+  private static boolean carries(Path procDir, byte[] prefix, String token) {
+    byte[] environ;
+    try {
+      // Another user's processes cannot be read, and need not be: ours cannot run as them.
+      try (InputStream in = Files.newInputStream(procDir.resolve("environ"))) {
+        environ = in.readAllBytes();
+      }
+    } catch (IOException | SecurityException e) {
+      return false;
+    }
+    return carries(environ, prefix, token);
   }
 
   /**
@@ -363,14 +469,6 @@ public final class ProcessTree {
       pump.get(DRAIN_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       pump.cancel(true);
-    }
-  }
-
-  private static void close(OutputStream out) {
-    try {
-      out.close();
-    } catch (IOException e) {
-      // Already closed: the watchdog has been released.
     }
   }
 

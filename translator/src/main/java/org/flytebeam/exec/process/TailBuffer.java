@@ -2,21 +2,39 @@ package org.flytebeam.exec.process;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** The last {@code capacity} bytes written to it, and how many were written in all. Thread-safe. */
+/**
+ * The last {@code capacity} bytes written to it, and how many were written in all. Thread-safe. Its
+ * memory grows with what is written, up to {@code capacity}: most programs write little or nothing,
+ * and two buffers of the full size per process were a cost of every element.
+ */
 public final class TailBuffer {
-  private final byte[] ring;
+  private static final int FIRST_SIZE = 256;
+
+  private final int capacity;
+
+  /**
+   * Shorter than {@code capacity} only while nothing was dropped: then the bytes are at {@code [0,
+   * total)}, where a ring of any size at least {@code total} holds them too.
+   */
+  private byte[] ring = new byte[0];
+
   private long total;
 
   public TailBuffer(int capacity) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("capacity [" + capacity + "] must be > 0");
     }
-    this.ring = new byte[capacity];
+    this.capacity = capacity;
   }
 
   public synchronized void write(byte[] bytes, int offset, int length) {
+    if (ring.length < capacity && total + length > ring.length) {
+      long size = Math.max(Math.max(total + length, 2L * ring.length), FIRST_SIZE);
+      ring = Arrays.copyOf(ring, (int) Math.min(capacity, size));
+    }
     for (int i = 0; i < length; i++) {
       ring[(int) ((total + i) % ring.length)] = bytes[offset + i];
     }

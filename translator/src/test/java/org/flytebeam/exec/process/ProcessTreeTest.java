@@ -1,8 +1,10 @@
 package org.flytebeam.exec.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -227,6 +229,24 @@ class ProcessTreeTest {
     assertThat(done.stdout().total()).isGreaterThan(1024);
     assertThat(done.stdout().bytes()).hasSize(1024);
     assertThat(new String(done.stdout().bytes(), StandardCharsets.UTF_8)).endsWith("line1999\n");
+  }
+
+  @Test
+  void shouldReadTheLastPidTheKernelHandedOut() throws Exception {
+    assumeTrue(Files.exists(Path.of("/proc/sys/kernel/ns_last_pid")), "no ns_last_pid here");
+    // given
+    long before = ProcessTree.lastPid();
+    Process p = new ProcessBuilder("true").start();
+    p.waitFor();
+
+    // when
+    long after = ProcessTree.lastPid();
+
+    // then: at least the pid just handed out, unless the pids wrapped around meanwhile
+    assertThat(before).isPositive();
+    if (after >= before) {
+      assertThat(after).isGreaterThanOrEqualTo(p.pid());
+    }
   }
 
   @Test
