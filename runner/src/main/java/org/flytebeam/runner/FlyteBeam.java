@@ -12,8 +12,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.spark.SparkContextOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -611,7 +609,9 @@ public final class FlyteBeam {
   public static void registerFileSystems(RunOptions options) {
     try (UserJars jars = UserJars.install(options.jars())) {
       FileSystems.setDefaultPipelineOptions(
-          PipelineOptionsFactory.fromArgs(beamArgs(options)).create());
+          options.runner() == RunnerKind.DirectRunner
+              ? DirectRunnerOptions.of(List.of(beamArgs(options)))
+              : PipelineOptionsFactory.fromArgs(beamArgs(options)).create());
     } catch (IllegalArgumentException e) {
       throw invalidBeamOptions(options, e);
     }
@@ -639,11 +639,8 @@ public final class FlyteBeam {
     switch (options.runner()) {
       case DirectRunner:
         {
-          DirectOptions direct = PipelineOptionsFactory.fromArgs(args).as(DirectOptions.class);
-          direct.setRunner(DirectRunner.class);
-          direct.setBlockOnRun(true);
-          direct.setTargetParallelism(Math.max(2, Runtime.getRuntime().availableProcessors()));
-          return direct;
+          // One object per arguments and class loader, so Beam registers its file systems once.
+          return DirectRunnerOptions.of(List.of(args));
         }
       case SparkRunner:
         {

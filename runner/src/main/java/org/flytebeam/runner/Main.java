@@ -34,6 +34,9 @@ public final class Main implements Callable<Integer> {
   @Spec CommandSpec command;
 
   public static void main(String[] args) {
+    // Before anything reads a registrar: on the DirectRunner, Spark's, Scala's (and Hadoop's,
+    // without a Hadoop configuration) stay hidden from ServiceLoader.
+    DirectServices.installFor(args);
     int code =
         execute(
             args,
