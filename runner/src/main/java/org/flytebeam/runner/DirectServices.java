@@ -89,7 +89,8 @@ final class DirectServices extends ClassLoader {
   /**
    * Whether the command line runs on the DirectRunner: no Spark runner or master named (as
    * flyte-beam's options or Beam's after {@code --}) and not under spark-submit. A runner it cannot
-   * read counts as not the DirectRunner.
+   * read counts as not the DirectRunner, and so does an argument file ({@code @FILE}, which the
+   * command line expands into arguments this check does not see): nothing is hidden then.
    */
   static boolean runsDirect(List<String> args, Properties properties) {
     String submitted = properties.getProperty(SparkContexts.MASTER_PROPERTY);
@@ -98,6 +99,9 @@ final class DirectServices extends ClassLoader {
     }
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i).toLowerCase(Locale.ROOT);
+      if (arg.startsWith("@")) {
+        return false;
+      }
       if (arg.startsWith("--spark-master") || arg.startsWith("--sparkmaster")) {
         return false;
       }

@@ -108,6 +108,8 @@ class DirectServicesTest {
         .isFalse();
     assertThat(DirectServices.runsDirect(List.of("run", "--runner", "flink"), none)).isFalse();
     assertThat(DirectServices.runsDirect(List.of("run"), submitted)).isFalse();
+    // An argument file may name a Spark runner: expanded later, so nothing is hidden.
+    assertThat(DirectServices.runsDirect(List.of("run", "@spark.args"), none)).isFalse();
   }
 
   @Test
