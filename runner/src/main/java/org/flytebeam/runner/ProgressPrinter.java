@@ -42,6 +42,10 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
   private String waiting = "";
 
   private long printerStart;
+
+  /** When the current phase began: a phase is shown only once it has lasted an interval. */
+  private long phaseStart;
+
   private Thread thread;
   private final boolean serveRemote;
   private ProgressServer server;
@@ -84,6 +88,7 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
       finishCounts();
     }
     phase = description;
+    phaseStart = clock.getAsLong();
     startThread();
   }
 
@@ -192,7 +197,9 @@ final class ProgressPrinter implements RunObserver, AutoCloseable {
     RunProgress p = progress;
     if (!RUNNING.equals(phase) || p == null) {
       String key = "phase " + phase;
-      if (!key.equals(lastKey)) {
+      // Not a phase that began since the last tick: writing the outputs of a small map takes
+      // milliseconds, and would otherwise be shown after the final counts now and then.
+      if (!key.equals(lastKey) && now - phaseStart >= intervalMillis) {
         emit(key, "progress: " + phase);
       }
       return;
