@@ -139,7 +139,7 @@ final class DirectServices extends ClassLoader {
         return true;
       }
     }
-    for (String variable : List.of("HADOOP_CONF_DIR", "YARN_CONF_DIR")) {
+    for (String variable : HadoopConf.VARIABLES) {
       String value = env.get(variable);
       if (value != null && !value.isBlank()) {
         return true;

@@ -34,6 +34,10 @@ import org.xml.sax.SAXException;
  */
 final class HadoopConf {
   static final List<String> FILES = List.of("core-site.xml", "hdfs-site.xml");
+
+  /** The environment variables naming a configuration folder, in the order they are read. */
+  static final List<String> VARIABLES = List.of("HADOOP_CONF_DIR", "YARN_CONF_DIR");
+
   private static final String OPTION = "hdfsConfiguration";
 
   private HadoopConf() {}
@@ -69,7 +73,7 @@ final class HadoopConf {
       return Optional.of(option(read(Path.of(hadoopConf), "--hadoop-conf")));
     }
     Map<String, String> merged = new LinkedHashMap<>();
-    for (String variable : List.of("HADOOP_CONF_DIR", "YARN_CONF_DIR")) {
+    for (String variable : VARIABLES) {
       String value = env.get(variable);
       if (value != null && !value.isBlank() && hasConfiguration(Path.of(value))) {
         read(Path.of(value), variable).forEach(merged::putIfAbsent);

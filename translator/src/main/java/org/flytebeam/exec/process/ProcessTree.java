@@ -354,9 +354,8 @@ public final class ProcessTree {
     List<Long> found = new ArrayList<>();
     for (long pid = from + 1; pid <= to; pid++) {
       String name = Long.toString(pid);
-      if (pid != self
-          && new File("/proc/" + name).exists()
-          && carries(PROC.resolve(name), prefix, token)) {
+      // A pid that is not (or no longer) there reads as not carrying the marker.
+      if (pid != self && carries(PROC.resolve(name), prefix, token)) {
         found.add(pid);
       }
     }
