@@ -135,7 +135,11 @@ public final class Bench {
   /** What the quick start's launcher must run as it does for users, whatever the caller set. */
   static final java.util.Set<String> LAUNCHER_ENV =
       java.util.Set.of(
-          "FLYTE_BEAM_JAVA_OPTS", "FLYTE_BEAM_CDS", "FLYTE_BEAM_JIT", "FLYTE_BEAM_CLASSPATH");
+          "FLYTE_BEAM_JAVA_OPTS",
+          "FLYTE_BEAM_CDS",
+          "FLYTE_BEAM_JIT",
+          "FLYTE_BEAM_GC",
+          "FLYTE_BEAM_CLASSPATH");
 
   /** The Java-API line's JVM: a main calling {@code FlyteBeam.run}. */
   static final String JAVA_API_MAIN = "org.flytebeam.bench.variants.JavaApiCalls";

@@ -12,19 +12,25 @@ import java.util.List;
 import org.flytebeam.runner.FlyteBeam;
 
 /**
- * Where the variants' programs are: the JVM, its flags (the same for every variant), the shaded
- * flyte-beam jar, the example tasks' jar it runs (not in the shaded jar, as for a user's own
- * tasks), and the classpath of the plain variants.
+ * Where the variants' programs are: the JVM and its flags for the plain variants (the flags Spark
+ * needs on Java 17, otherwise the JVM's defaults), the {@code ./flyte-beam} launcher that runs the
+ * flyte-beam variants as users run them (with its own JVM settings), the shaded flyte-beam jar, the
+ * example tasks' jar it runs (not in the shaded jar, as for a user's own tasks), the classpath of
+ * the plain variants, and the flags the smoke run adds to every JVM.
  */
 record Layout(
     Path java,
     List<String> jvmFlags,
+    Path launcher,
     Path flyteBeamJar,
     Path examplesJar,
-    String variantClasspath) {
+    String variantClasspath,
+    List<String> smokeFlags) {
   Layout {
     requireNonNull(java, "java");
     jvmFlags = List.copyOf(jvmFlags);
+    requireNonNull(launcher, "launcher");
+    smokeFlags = List.copyOf(smokeFlags);
     requireNonNull(flyteBeamJar, "flyteBeamJar");
     requireNonNull(examplesJar, "examplesJar");
     requireNonNull(variantClasspath, "variantClasspath");
@@ -39,11 +45,12 @@ record Layout(
    * bench/target/classpath.txt}.
    */
   static Layout of(Path root, boolean quick) throws IOException {
+    Path launcher = root.resolve("flyte-beam");
     Path jar = root.resolve("runner/target/flyte-beam.jar");
     Path examples = root.resolve("examples/target/flyte-beam-examples.jar");
     Path classes = root.resolve("bench/target/classes");
     Path classpathFile = root.resolve("bench/target/classpath.txt");
-    for (Path p : List.of(jar, examples, classes, classpathFile)) {
+    for (Path p : List.of(launcher, jar, examples, classes, classpathFile)) {
       if (!Files.exists(p)) {
         throw new IllegalStateException(
             "[" + p + "] does not exist: build first (./bench/run builds what is missing)");
@@ -58,6 +65,7 @@ record Layout(
     if (quick) {
       flags.addAll(QUICK_FLAGS);
     }
-    return new Layout(java, flags, jar, examples, classpath);
+    return new Layout(
+        java, flags, launcher, jar, examples, classpath, quick ? QUICK_FLAGS : List.of());
   }
 }

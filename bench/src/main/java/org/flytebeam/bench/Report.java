@@ -883,7 +883,11 @@ public final class Report {
         .append(meta.runs())
         .append(meta.runs() == 1 ? " run" : " runs");
     md.append(
-        " of a whole process (JVM start to exit, wall seconds); variants interleaved run by run. ");
+        " of a whole process (JVM start to exit, wall seconds); variants interleaved run by run."
+            + " The flyte-beam variants run through the `./flyte-beam` launcher, as users run"
+            + " them (its C1-only JIT, class-data archive and, on 2 cores, serial collector);"
+            + " every other variant, and the big line, is a plain `java` with the JVM's defaults"
+            + " and the flags Spark needs on Java 17. ");
     md.append("Measured by ")
         .append(meta.rssMethod())
         .append("; peak RSS is the largest of the runs. ");

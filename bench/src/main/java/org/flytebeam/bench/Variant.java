@@ -100,13 +100,16 @@ public enum Variant {
   }
 
   /**
-   * The big line's command: the flyte-beam CLI on the SparkRunner {@code local[2]} with the same
-   * JVM flags as the other variants plus {@code heap} (such as {@code -Xmx512m}), the workers
-   * writing sharded outputs to {@code outputsDir}, no progress.
+   * The big line's command: the flyte-beam CLI on the SparkRunner {@code local[2]} with {@code
+   * heap} (such as {@code -Xmx512m}), the workers writing sharded outputs to {@code outputsDir}, no
+   * progress. Unlike the other flyte-beam lines, a plain {@code java} with the JVM's defaults, as
+   * this line has always been measured: it is the reference for "no slowdown" between versions of
+   * the engine, and a run of this length is one for the launcher's full JIT ({@code
+   * FLYTE_BEAM_JIT=full}; its C1-only default is for runs of seconds, see docs/performance.md).
    */
   static List<String> bigCommand(
       Layout layout, String heap, Path definition, Path inputs, Path outputsDir) {
-    return flyteBeamRun(
+    return plainJavaRun(
         layout,
         List.of(heap),
         List.of(
@@ -123,10 +126,7 @@ public enum Variant {
             "--quiet"));
   }
 
-  /**
-   * The container line's command: the flyte-beam CLI on the DirectRunner with the same JVM flags as
-   * the other variants, no progress.
-   */
+  /** The container line's command: the flyte-beam launcher on the DirectRunner, no progress. */
   static List<String> containerCommand(Layout layout, Path definition, Path inputs, Path outputs) {
     return flyteBeamRun(layout, List.of(), runArgs(definition, inputs, outputs));
   }
@@ -146,8 +146,8 @@ public enum Variant {
   /**
    * The workflow line's command: the flyte-beam CLI running {@code definition} (a map or a
    * workflow) on this variant's runner ({@link #FLYTE_BEAM_DIRECT} or {@link #FLYTE_BEAM_SPARK},
-   * {@code local[2]}) with the other variants' JVM flags, outputs to {@code outputs}, no progress:
-   * the map alone and the workflow run with the same command but for their files.
+   * {@code local[2]}) through the launcher, outputs to {@code outputs}, no progress: the map alone
+   * and the workflow run with the same command but for their files.
    */
   List<String> runCommand(Layout layout, Path definition, Path inputs, Path outputs) {
     if (!isFlyteBeam()) {
@@ -161,10 +161,35 @@ public enum Variant {
   }
 
   /**
-   * {@code flyte-beam run} from the shaded jar, the example tasks' jar on the class path, with the
-   * variants' JVM flags, then {@code jvmFlags}, then the run's {@code args}.
+   * {@code flyte-beam run} through the {@code ./flyte-beam} launcher, as users run it (its JIT
+   * setting and class-data archive included), the example tasks' jar on its class path ({@code
+   * FLYTE_BEAM_CLASSPATH}), {@code jvmFlags} and the smoke run's flags in {@code
+   * FLYTE_BEAM_JAVA_OPTS}, then the run's {@code args}. The caller's own launcher settings are
+   * unset ({@code env -u}, no shell), so they do not change what is measured.
    */
   private static List<String> flyteBeamRun(
+      Layout layout, List<String> jvmFlags, List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of("env"));
+    for (String name : new java.util.TreeSet<>(Bench.LAUNCHER_ENV)) {
+      cmd.addAll(List.of("-u", name));
+    }
+    cmd.add("FLYTE_BEAM_CLASSPATH=" + layout.examplesJar());
+    List<String> javaOpts = new ArrayList<>(layout.smokeFlags());
+    javaOpts.addAll(jvmFlags);
+    if (!javaOpts.isEmpty()) {
+      cmd.add("FLYTE_BEAM_JAVA_OPTS=" + String.join(" ", javaOpts));
+    }
+    cmd.add(layout.launcher().toString());
+    cmd.add("run");
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  /**
+   * {@code flyte-beam run} from the shaded jar with a plain {@code java}: the example tasks' jar on
+   * the class path, the variants' JVM flags, then {@code jvmFlags}, then the run's {@code args}.
+   */
+  private static List<String> plainJavaRun(
       Layout layout, List<String> jvmFlags, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(layout.java().toString());
