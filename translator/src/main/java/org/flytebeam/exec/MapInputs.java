@@ -17,6 +17,7 @@ import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.types.LiteralTypeException;
 import org.flytebeam.types.LiteralTypes;
 import org.flytebeam.types.Literals;
+import org.flytebeam.types.NamedLiterals;
 
 /**
  * The inputs of a map node, split into mapped lists and bound values, checked against the
@@ -218,10 +219,14 @@ public final class MapInputs {
       // Every item that does not fit, up to a bound, so that one pass shows what to fix.
       int bad = 0;
       for (int i = 0; checkTypes && i < items.size(); i++) {
-        List<String> itemProblems = bad < MAX_ITEM_PROBLEMS ? problems : new ArrayList<>();
-        if (!check(itemProblems, "input", name + "[" + i + "]", items.get(i), type)) {
-          bad++;
+        // The item's name (and its message) only for an item that does not fit: a million items
+        // that fit cost no string each.
+        if (Literals.fits(items.get(i), type)) {
+          continue;
         }
+        List<String> itemProblems = bad < MAX_ITEM_PROBLEMS ? problems : new ArrayList<>();
+        check(itemProblems, "input", name + "[" + i + "]", items.get(i), type);
+        bad++;
       }
       if (bad > MAX_ITEM_PROBLEMS) {
         problems.add(
@@ -267,12 +272,12 @@ public final class MapInputs {
     if (hasReferences()) {
       throw new IllegalStateException("inputs given by reference are read by range: use read()");
     }
-    Map<String, Literal> inputs = new LinkedHashMap<>(names.size() * 2);
-    for (String name : names) {
-      List<Literal> items = inline.get(name);
-      inputs.put(name, items != null ? items.get((int) index) : bound.get(name));
+    Literal[] values = new Literal[names.size()];
+    for (int i = 0; i < values.length; i++) {
+      List<Literal> items = inline.get(names.get(i));
+      values[i] = items != null ? items.get((int) index) : bound.get(names.get(i));
     }
-    return inputs;
+    return new NamedLiterals(names, values);
   }
 
   /**
@@ -301,9 +306,18 @@ public final class MapInputs {
   /** The inputs of a range of elements, one element after the other. */
   public final class Elements implements Closeable {
     private final Map<String, ElementSource.Reader> readers;
+    // By the names' position: the reader of a mapped input, or the value of a bound one.
+    private final ElementSource.Reader[] positionedReaders;
+    private final Literal[] boundValues;
 
     private Elements(Map<String, ElementSource.Reader> readers) {
       this.readers = readers;
+      this.positionedReaders = new ElementSource.Reader[names.size()];
+      this.boundValues = new Literal[names.size()];
+      for (int i = 0; i < names.size(); i++) {
+        positionedReaders[i] = readers.get(names.get(i));
+        boundValues[i] = bound.get(names.get(i));
+      }
     }
 
     /**
@@ -313,16 +327,16 @@ public final class MapInputs {
      *     fails, and the next call reads the next element
      */
     public Map<String, Literal> next() throws InvalidElementException, IOException {
-      Map<String, Literal> inputs = new LinkedHashMap<>(names.size() * 2);
+      Literal[] values = new Literal[names.size()];
       InvalidElementException invalid = null;
-      for (String name : names) {
-        ElementSource.Reader reader = readers.get(name);
+      for (int i = 0; i < values.length; i++) {
+        ElementSource.Reader reader = positionedReaders[i];
         if (reader == null) {
-          inputs.put(name, bound.get(name));
+          values[i] = boundValues[i];
           continue;
         }
         try {
-          inputs.put(name, reader.next());
+          values[i] = reader.next();
         } catch (InvalidElementException e) {
           // Every other reader still moves past this element.
           if (invalid == null) {
@@ -333,7 +347,8 @@ public final class MapInputs {
       if (invalid != null) {
         throw invalid;
       }
-      return inputs;
+      // Two objects per element, the names shared: no hash table per element.
+      return new NamedLiterals(names, values);
     }
 
     @Override

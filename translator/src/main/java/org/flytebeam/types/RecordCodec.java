@@ -109,8 +109,12 @@ public final class RecordCodec<R extends Record> implements Serializable {
     State s = state();
     int n = s.names.length;
     Object[] args = new Object[n];
+    // One element's inputs in this record's order (the sub-task's interface is the record's): read
+    // by position, no lookup per value.
+    NamedLiterals positional =
+        literals instanceof NamedLiterals named && s.inOrder(named.names()) ? named : null;
     for (int i = 0; i < n; i++) {
-      Literal literal = literals.get(s.names[i]);
+      Literal literal = positional != null ? positional.value(i) : literals.get(s.names[i]);
       if (literal == null) {
         throw missing(s, i, literals);
       }
@@ -248,6 +252,27 @@ public final class RecordCodec<R extends Record> implements Serializable {
     final MethodHandle constructor;
     final Map<String, LiteralType> variables;
     final VariableMap variableMap;
+
+    // The last names list found in this record's order: the list every element of a map shares.
+    private List<String> namesInOrder;
+
+    /** Whether {@code given} are this record's component names, in order. */
+    boolean inOrder(List<String> given) {
+      if (given == namesInOrder) {
+        return true;
+      }
+      if (given.size() != names.length) {
+        return false;
+      }
+      for (int i = 0; i < names.length; i++) {
+        if (!names[i].equals(given.get(i))) {
+          return false;
+        }
+      }
+      // A racy cache of an immutable fact: a thread that does not see it checks again.
+      namesInOrder = given;
+      return true;
+    }
 
     State(Class<?> type) {
       recordName = recordName(type);
