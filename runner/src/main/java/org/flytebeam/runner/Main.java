@@ -37,6 +37,7 @@ public final class Main implements Callable<Integer> {
     // Before anything reads a registrar: on the DirectRunner, Spark's, Scala's (and Hadoop's,
     // without a Hadoop configuration) stay hidden from ServiceLoader.
     DirectServices.installFor(args);
+    Thread.setDefaultUncaughtExceptionHandler(quietOutOfMemory(System.err));
     int code =
         execute(
             args,
@@ -49,6 +50,23 @@ public final class Main implements Callable<Integer> {
       return;
     }
     System.exit(code);
+  }
+
+  /**
+   * The handler of exceptions no thread caught: as the JVM's own (the thread's name and the stack
+   * trace), except an {@link OutOfMemoryError} in a background thread (an HTTP keep-alive timer, a
+   * runner's bookkeeping), which is left unsaid: the heap the run shares is exhausted, so the run
+   * fails too and says so in its one line ("the driver ran out of memory ..."), which a JDK
+   * thread's stack trace must not come before.
+   */
+  static Thread.UncaughtExceptionHandler quietOutOfMemory(java.io.PrintStream err) {
+    return (thread, e) -> {
+      if (e instanceof OutOfMemoryError) {
+        return;
+      }
+      err.print("Exception in thread \"" + thread.getName() + "\" ");
+      e.printStackTrace(err);
+    };
   }
 
   /** Runs the command line and returns its exit code. */
