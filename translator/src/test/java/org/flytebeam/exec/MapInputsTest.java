@@ -36,7 +36,7 @@ class MapInputsTest {
     }
   }
 
-  private static final MapTaskSpec TRIPLE = MapTask.of(new Identity()).build();
+  private static final MapTaskSpec IDENTITY_MAP = MapTask.of(new Identity()).build();
 
   private static LiteralMap xs(List<Literal> items) {
     return LiteralMap.newBuilder().putLiterals("x", Literals.collection(items)).build();
@@ -51,7 +51,7 @@ class MapInputsTest {
     }
 
     InvalidDefinitionException e =
-        assertThrows(InvalidDefinitionException.class, () -> MapInputs.of(TRIPLE, xs(items)));
+        assertThrows(InvalidDefinitionException.class, () -> MapInputs.of(IDENTITY_MAP, xs(items)));
 
     List<String> problems = e.problems();
     assertThat(problems).hasSize(MapInputs.MAX_ITEM_PROBLEMS + 1);
@@ -64,7 +64,7 @@ class MapInputsTest {
 
   @Test
   void shouldGiveEachElementItsItemsInInterfaceOrder() throws Exception {
-    MapInputs inputs = MapInputs.of(TRIPLE, xs(List.of(Literals.of(4L), Literals.of(5L))));
+    MapInputs inputs = MapInputs.of(IDENTITY_MAP, xs(List.of(Literals.of(4L), Literals.of(5L))));
 
     List<Map<String, Literal>> read = new ArrayList<>();
     try (MapInputs.Elements elements = inputs.read(0, 2)) {
