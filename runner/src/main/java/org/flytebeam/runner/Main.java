@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.flytebeam.exec.process.ProcessTree;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -38,6 +39,8 @@ public final class Main implements Callable<Integer> {
     // without a Hadoop configuration) stay hidden from ServiceLoader.
     DirectServices.installFor(args);
     Thread.setDefaultUncaughtExceptionHandler(quietOutOfMemory(System.err));
+    // Before this JVM starts a process: element programs without the JDK's helper in between.
+    ProcessTree.preferDirectLaunch();
     int code =
         execute(
             args,

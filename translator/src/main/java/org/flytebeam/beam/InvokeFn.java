@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.flytebeam.cache.CacheCounts;
 import org.flytebeam.cache.ElementCache;
@@ -27,10 +29,12 @@ import org.flytebeam.spec.SubTask;
 
 /**
  * Runs a lane: each of its ranges, element by element, each element its own invocation with its own
- * retries, timeout and outcome. Failures are data: every outcome goes to the range's result file
- * and into the summary this emits. A range whose result file already exists (Spark re-running a
- * task after a lost executor) is read back, not run again. A cacheable sub-task's elements go
- * through the element cache: looked up first, stored as soon as they succeed.
+ * retries, timeout and outcome; with {@link MapRunPlan#sharedRanges()}, then ranges of other lanes
+ * that no lane has started (see {@link SharedRanges}), still emitting only its own. Failures are
+ * data: every outcome goes to the range's result file and into the summary this emits. A range
+ * whose result file already exists (Spark re-running a task after a lost executor) is read back,
+ * not run again. A cacheable sub-task's elements go through the element cache: looked up first,
+ * stored as soon as they succeed.
  */
 final class InvokeFn extends DoFn<Shard, RangeSummary> {
   private static final long serialVersionUID = 1L;
@@ -68,8 +72,38 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
 
   @ProcessElement
   public void processElement(@Element Shard shard, OutputReceiver<RangeSummary> out) {
-    for (IndexRange range : shard.ranges()) {
-      out.output(runRange(range));
+    if (!plan.sharedRanges()) {
+      for (IndexRange range : shard.ranges()) {
+        out.output(runRange(range));
+      }
+      return;
+    }
+    SharedRanges shared = SharedRanges.of(plan);
+    try {
+      SharedRanges.Claim claim;
+      while ((claim = shared.next(shard)) != null) {
+        if (claim.forOwner() == null) {
+          out.output(runRange(claim.range()));
+          continue;
+        }
+        try {
+          claim.forOwner().complete(runRange(claim.range()));
+        } catch (RuntimeException | Error e) {
+          claim.forOwner().completeExceptionally(e);
+          throw e;
+        }
+      }
+      for (CompletableFuture<RangeSummary> ranByOther : shared.takenFrom(shard)) {
+        out.output(ranByOther.join());
+      }
+      shared.finished(shard);
+    } catch (CompletionException e) {
+      shared.abandon();
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException runtime ? runtime : e;
+    } catch (RuntimeException | Error e) {
+      shared.abandon();
+      throw e;
     }
   }
 

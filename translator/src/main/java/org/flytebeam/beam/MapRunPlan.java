@@ -71,6 +71,8 @@ public final class MapRunPlan implements Serializable {
   // none reads the file): what inputs() reads after release(), e.g. for the report. Never travels:
   // such a plan has no workers elsewhere.
   private final transient LiteralMap unwrittenInputs;
+  // Every lane runs in this JVM: a lane with nothing left takes ranges no lane has started.
+  private final boolean sharedRanges;
 
   public MapRunPlan(
       String runId,
@@ -103,7 +105,8 @@ public final class MapRunPlan implements Serializable {
         CacheSettings.disabled(),
         null,
         org.flytebeam.exec.RunProgress.newSecret(),
-        null);
+        null,
+        false);
   }
 
   private MapRunPlan(
@@ -118,7 +121,8 @@ public final class MapRunPlan implements Serializable {
       CacheSettings cache,
       String outputsDir,
       String progressSecret,
-      LiteralMap unwrittenInputs) {
+      LiteralMap unwrittenInputs,
+      boolean sharedRanges) {
     this.runId = requireNonNull(runId, "runId");
     this.workDir = requireNonNull(workDir, "workDir");
     this.spec = requireNonNull(spec, "spec");
@@ -131,6 +135,7 @@ public final class MapRunPlan implements Serializable {
     this.outputsDir = outputsDir;
     this.progressSecret = requireNonNull(progressSecret, "progressSecret");
     this.unwrittenInputs = unwrittenInputs;
+    this.sharedRanges = sharedRanges;
   }
 
   /** The secret that executors' progress posts carry (see the runner's progress endpoint). */
@@ -195,7 +200,8 @@ public final class MapRunPlan implements Serializable {
         cache,
         outputsDir,
         progressSecret,
-        unwrittenInputs);
+        unwrittenInputs,
+        sharedRanges);
   }
 
   /**
@@ -217,7 +223,8 @@ public final class MapRunPlan implements Serializable {
         cache,
         outputsDir,
         progressSecret,
-        unwrittenInputs);
+        unwrittenInputs,
+        sharedRanges);
   }
 
   /** Where the workers write the outputs as shards; empty: the driver assembles them. */
@@ -333,7 +340,8 @@ public final class MapRunPlan implements Serializable {
             CacheSettings.disabled(),
             null,
             org.flytebeam.exec.RunProgress.newSecret(),
-            write ? null : nodeInputs);
+            write ? null : nodeInputs,
+            workersInThisJvm);
     if (write) {
       writeBytes(plan.inputsFile(), nodeInputs.toByteArray());
     }
@@ -388,7 +396,8 @@ public final class MapRunPlan implements Serializable {
         cache,
         outputsDir,
         progressSecret,
-        unwrittenInputs);
+        unwrittenInputs,
+        sharedRanges);
   }
 
   static List<Shard> planShards(long size, int parallelism, int maxLanes) {
@@ -411,6 +420,16 @@ public final class MapRunPlan implements Serializable {
       shards.add(new Shard(i, byLane.get(i)));
     }
     return shards;
+  }
+
+  /**
+   * Whether the lanes share their ranges: every worker runs in this JVM (the DirectRunner, Spark
+   * {@code local[N]}), so a lane with no range of its own left runs the next range no lane has
+   * started, its own or another lane's (see {@link SharedRanges}). Lanes still run one element at a
+   * time each, so the map's parallelism bound holds.
+   */
+  public boolean sharedRanges() {
+    return sharedRanges;
   }
 
   /** What a worker's invoker is told of this run. */

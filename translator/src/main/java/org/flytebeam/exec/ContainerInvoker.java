@@ -23,9 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.flytebeam.InvalidDefinitionException;
+import org.flytebeam.exec.process.AttemptSlots;
 import org.flytebeam.exec.process.DataConfigFiles;
 import org.flytebeam.exec.process.FastRegistration;
 import org.flytebeam.exec.process.LocalFiles;
@@ -47,26 +49,28 @@ import org.flytebeam.spec.TaskId;
  * Templates}) and passed as it is, never through a shell of ours. The image is not used: the
  * program must be installed on every worker.
  *
- * <p>Per attempt: a fresh folder under the run folder (or under a local temporary folder when the
- * run folder is not local) holding the working folder (the process's cwd), {@code
- * {{.outputPrefix}}}, the checkpoint folder and the captured end of stdout and stderr ({@code
- * stdout.log}, {@code stderr.log}, the last 64 KiB each); {@code {{.prevCheckpointPrefix}}} is the
- * previous attempt's checkpoint folder, or {@code ""} on the first attempt, as flytepropeller
- * writes it. {@code {{.input}}} is, for {@code SINGLE_INPUT_FILE}, the map's whole input map (lists
- * and bound values, which flytekit indexes by the array index), written once and shared by every
- * element of a worker; for {@code INDIVIDUAL_INPUT_FILES}, the element's own. When mapped inputs
- * are given by reference (JSON Lines, file patterns, offloaded literals) there is no whole map of
- * lists: a process that reads the whole map gets a map of its element alone (each mapped input a
- * list of its one item, bound values whole) with {@code BATCH_JOB_ARRAY_INDEX_VAR_NAME} naming
- * {@link #ELEMENT_INDEX_VARIABLE}, which is 0, so flytekit reads item 0 (and a legacy task writes
- * to {@code <outputPrefix>/0/}); {@code FLYTE_K8S_ARRAY_INDEX} stays the element's index. The
- * environment is not the worker's: only its allow-listed and passed-on variables (see {@link
- * TaskEnvironment}), the container's {@code env} on top, the secrets the task declares, and Flyte's
- * variables: {@code BATCH_JOB_ARRAY_INDEX_VAR_NAME=FLYTE_K8S_ARRAY_INDEX}, {@code
- * FLYTE_K8S_ARRAY_INDEX}, {@code FLYTE_ATTEMPT_NUMBER} (from 0) and the {@code
- * FLYTE_INTERNAL_EXECUTION_*} and {@code FLYTE_INTERNAL_TASK_*} identity. A workflow's task node
- * ({@link MapTaskSpec.Form#TASK_NODE}) is no array element: its {@code {{.input}}} is its own input
- * map and it gets neither array variable.
+ * <p>Per attempt: a folder under the run folder (or under a local temporary folder when the run
+ * folder is not local) holding the working folder (the process's cwd), {@code {{.outputPrefix}}},
+ * the checkpoint folder and the captured end of stdout and stderr ({@code stdout.log}, {@code
+ * stderr.log}, the last 64 KiB each). Its folders are made once per worker and emptied for the next
+ * attempt (see {@link AttemptSlots}); an attempt that failed or left logs is kept, whole, as {@code
+ * attempts/<index>/<execution>-<attempt>}. {@code {{.prevCheckpointPrefix}}} is the previous
+ * attempt's checkpoint folder there (a retry follows a failed, so kept, attempt), or {@code ""} on
+ * the first attempt, as flytepropeller writes it. {@code {{.input}}} is, for {@code
+ * SINGLE_INPUT_FILE}, the map's whole input map (lists and bound values, which flytekit indexes by
+ * the array index), written once and shared by every element of a worker; for {@code
+ * INDIVIDUAL_INPUT_FILES}, the element's own. When mapped inputs are given by reference (JSON
+ * Lines, file patterns, offloaded literals) there is no whole map of lists: a process that reads
+ * the whole map gets a map of its element alone (each mapped input a list of its one item, bound
+ * values whole) with {@code BATCH_JOB_ARRAY_INDEX_VAR_NAME} naming {@link #ELEMENT_INDEX_VARIABLE},
+ * which is 0, so flytekit reads item 0 (and a legacy task writes to {@code <outputPrefix>/0/});
+ * {@code FLYTE_K8S_ARRAY_INDEX} stays the element's index. The environment is not the worker's:
+ * only its allow-listed and passed-on variables (see {@link TaskEnvironment}), the container's
+ * {@code env} on top, the secrets the task declares, and Flyte's variables: {@code
+ * BATCH_JOB_ARRAY_INDEX_VAR_NAME=FLYTE_K8S_ARRAY_INDEX}, {@code FLYTE_K8S_ARRAY_INDEX}, {@code
+ * FLYTE_ATTEMPT_NUMBER} (from 0) and the {@code FLYTE_INTERNAL_EXECUTION_*} and {@code
+ * FLYTE_INTERNAL_TASK_*} identity. A workflow's task node ({@link MapTaskSpec.Form#TASK_NODE}) is
+ * no array element: its {@code {{.input}}} is its own input map and it gets neither array variable.
  *
  * <p>Outcome: {@code error.pb} (an ErrorDocument) decides, whatever the exit code: NON_RECOVERABLE
  * fails the element at once, RECOVERABLE retries on the user or system budget by its origin; its
@@ -93,6 +97,14 @@ public final class ContainerInvoker implements ElementInvoker {
   public static final int TAIL_BYTES = 64 * 1024;
 
   private static final int ERROR_LINES = 5;
+
+  /** The attempt's input folder, whose files the next attempt writes over in place. */
+  private static final String DATA_IN = "data-in";
+
+  private static final Set<String> REWRITTEN = Set.of(DATA_IN);
+
+  private static final String STDOUT_LOG = "stdout.log";
+  private static final String STDERR_LOG = "stderr.log";
   private static final int ERROR_CHARS = 500;
 
   /**
@@ -125,6 +137,9 @@ public final class ContainerInvoker implements ElementInvoker {
 
   private final Semaphore slots;
 
+  /** The attempts' folders, used again from one attempt to the next. */
+  private final AttemptSlots folders;
+
   /** The parsed command line of a container, and its raw-container data folders. */
   private record Command(
       List<Template> argv, Optional<DataLoadingConfig> dataConfig, List<String> problems) {}
@@ -141,6 +156,7 @@ public final class ContainerInvoker implements ElementInvoker {
     this.secrets = secrets(context.subTask());
     this.secretsDir = secretsDir(context);
     this.attemptsRoot = attemptsRoot(context);
+    this.folders = new AttemptSlots(attemptsRoot.resolve("slots").resolve(execution));
     this.slots =
         SLOTS.computeIfAbsent(
             context.process().effectiveProcessesPerWorker(), n -> new Semaphore(n, true));
@@ -438,23 +454,58 @@ public final class ContainerInvoker implements ElementInvoker {
   public List<Literal> invoke(
       long index, int attempt, Map<String, Literal> inputs, Optional<Duration> timeout)
       throws AttemptFailedException {
-    Attempt a;
+    AttemptSlots.Slot slot;
     try {
-      a = prepare(index, attempt, inputs);
-    } catch (SafePaths.UnsafePathException e) {
-      throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
-    } catch (IOException | UncheckedIOException e) {
+      slot = folders.take();
+    } catch (IOException e) {
       throw new AttemptFailedException(
           FailureKind.RECOVERABLE_SYSTEM,
           "IOError: cannot prepare the attempt: " + e.getMessage(),
           e);
     }
+    Attempt a = null;
+    boolean keep = true;
     try {
-      return run(a, index, attempt, inputs, timeout);
+      try {
+        a = prepare(slot, index, attempt, inputs);
+      } catch (SafePaths.UnsafePathException e) {
+        throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
+      } catch (IOException | UncheckedIOException e) {
+        throw new AttemptFailedException(
+            FailureKind.RECOVERABLE_SYSTEM,
+            "IOError: cannot prepare the attempt: " + e.getMessage(),
+            e);
+      }
+      List<Literal> outputs = run(a, index, attempt, inputs, timeout);
+      // A successful attempt is kept only for the logs it left.
+      keep =
+          Files.exists(a.dir().resolve(STDOUT_LOG), LinkOption.NOFOLLOW_LINKS)
+              || Files.exists(a.dir().resolve(STDERR_LOG), LinkOption.NOFOLLOW_LINKS);
+      return outputs;
     } finally {
       // The unpacked code of a fast-registered task lives no longer than its attempt.
-      a.destDir().ifPresent(ContainerInvoker::deleteQuietly);
+      if (a != null) {
+        a.destDir().ifPresent(ContainerInvoker::deleteQuietly);
+      }
+      if (keep) {
+        folders.keep(slot, attemptDir(index, attempt));
+      } else {
+        folders.recycle(slot, REWRITTEN);
+      }
     }
+  }
+
+  /**
+   * Where a kept attempt's folder goes: {@code attempts/<index>/<execution>-<attempt>}, which the
+   * next attempt's {@code {{.prevCheckpointPrefix}}} names.
+   */
+  private Path attemptDir(long index, int attempt) {
+    return attemptsRoot.resolve(Long.toString(index)).resolve(execution + "-" + attempt);
+  }
+
+  @Override
+  public void close() {
+    folders.close();
   }
 
   private List<Literal> run(
@@ -529,18 +580,17 @@ public final class ContainerInvoker implements ElementInvoker {
     }
   }
 
-  private Attempt prepare(long index, int attempt, Map<String, Literal> inputs) throws IOException {
-    Path element = attemptsRoot.resolve(Long.toString(index));
-    Path dir = element.resolve(execution + "-" + attempt);
-    // A range run again (Spark after a lost executor) must not see the files of its first run.
-    LocalFiles.deleteTree(dir);
-    Path work = Files.createDirectories(dir.resolve("work"));
-    Path checkpoint = Files.createDirectories(dir.resolve("checkpoint"));
+  private Attempt prepare(
+      AttemptSlots.Slot slot, long index, int attempt, Map<String, Literal> inputs)
+      throws IOException {
+    Path dir = slot.open();
+    Path work = slot.subfolder("work");
+    Path checkpoint = slot.subfolder("checkpoint");
     Path outputPrefix;
     Path outputs;
     if (context.form() == MapTaskSpec.Form.LEGACY && ownWholeMap()) {
       // A map of one element: its index in the map, 0, names its output folder.
-      outputPrefix = Files.createDirectories(dir.resolve("outputs"));
+      outputPrefix = slot.subfolder("outputs");
       outputs = outputPrefix.resolve("0");
     } else if (context.form() == MapTaskSpec.Form.LEGACY) {
       outputPrefix =
@@ -549,29 +599,27 @@ public final class ContainerInvoker implements ElementInvoker {
       outputs = outputPrefix.resolve(Long.toString(index));
       LocalFiles.deleteTree(outputs);
     } else {
-      outputPrefix = Files.createDirectories(dir.resolve("outputs"));
+      outputPrefix = slot.subfolder("outputs");
       outputs = outputPrefix;
     }
     Optional<Path> dataIn = Optional.empty();
     Optional<Path> dataOut = Optional.empty();
     if (command.dataConfig().isPresent()) {
-      dataIn = Optional.of(Files.createDirectories(dir.resolve("data-in")));
-      dataOut = Optional.of(Files.createDirectories(dir.resolve("data-out")));
+      dataIn = Optional.of(slot.subfolder(DATA_IN));
+      dataOut = Optional.of(slot.subfolder("data-out"));
       DataConfigFiles.writeInputs(inputs, dataIn.get(), command.dataConfig().get().getFormat());
     }
     String previous =
         attempt == 0
             ? NO_PREVIOUS_CHECKPOINT
-            : element.resolve(execution + "-" + (attempt - 1)).resolve("checkpoint").toString();
+            : attemptDir(index, attempt - 1).resolve("checkpoint").toString();
     String raw =
         LocalFiles.join(
             LocalFiles.join(context.rawOutputPrefix(), Long.toString(index)),
             Integer.toString(attempt));
     // {{ .dest_dir }}: a fresh folder per attempt, which pyflyte-fast-execute needs to exist.
     Optional<Path> destDir =
-        uses(Kind.DEST_DIR)
-            ? Optional.of(Files.createDirectories(dir.resolve("dest")))
-            : Optional.empty();
+        uses(Kind.DEST_DIR) ? Optional.of(slot.subfolder("dest")) : Optional.empty();
     return new Attempt(
         dir, work, outputPrefix, outputs, checkpoint, dataIn, dataOut, destDir, previous, raw);
   }
@@ -719,10 +767,10 @@ public final class ContainerInvoker implements ElementInvoker {
   private static void keepLogs(Attempt a, ProcessTree.Completed done) {
     try {
       if (done.stdout().total() > 0) {
-        Files.write(a.dir().resolve("stdout.log"), done.stdout().bytes());
+        Files.write(a.dir().resolve(STDOUT_LOG), done.stdout().bytes());
       }
       if (done.stderr().total() > 0) {
-        Files.write(a.dir().resolve("stderr.log"), done.stderr().bytes());
+        Files.write(a.dir().resolve(STDERR_LOG), done.stderr().bytes());
       }
     } catch (IOException e) {
       // The logs are a courtesy: the attempt's outcome does not depend on them.

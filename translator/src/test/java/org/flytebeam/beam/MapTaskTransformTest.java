@@ -130,6 +130,80 @@ class MapTaskTransformTest {
         .isEqualTo("[13]: IllegalArgumentException: unlucky");
   }
 
+  /** Slow on the first lane's elements, so that the other lanes run out of ranges of their own. */
+  @SuppressWarnings("rawtypes") // ServiceLoader registers the raw JavaTask interface.
+  @AutoService(JavaTask.class)
+  public static final class Uneven extends JavaTask<In, Out> {
+    private static final long serialVersionUID = 1L;
+
+    public Uneven() {
+      super("transform_test_uneven", In.class, Out.class);
+    }
+
+    @Override
+    public Out run(In input, TaskContext context) {
+      CALLS.incrementAndGet();
+      if (input.x() < 20) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (input.x() == 13) {
+        throw new IllegalArgumentException("unlucky");
+      }
+      return new Out(3 * input.x());
+    }
+  }
+
+  @Test
+  void shouldRunEveryElementOnceAndCountItOnceWhenLanesShareTheirRanges() {
+    // given: a plan for workers in this JVM, whose lanes share their ranges
+    List<Literal> xs = new ArrayList<>();
+    for (long i = 0; i < 2000; i++) {
+      xs.add(Literals.of(i));
+    }
+    String runId = UUID.randomUUID().toString();
+    MapRunPlan plan =
+        MapRunPlan.prepare(
+                MapTask.of(new Uneven()).minSuccessRatio(0.9f).build(),
+                LiteralMap.newBuilder().putLiterals("x", Literals.collection(xs)).build(),
+                dir.resolve(runId).toString(),
+                runId,
+                org.flytebeam.exec.ProcessSettings.defaults(),
+                InputIndexer.inProcess(),
+                true)
+            .withMaxLanes(8);
+    assertThat(plan.sharedRanges()).isTrue();
+    assertThat(plan.shards()).hasSize(8);
+    int maps = SharedRanges.live();
+
+    // when
+    Pipeline pipeline = Pipeline.create(direct());
+    PCollection<String> summary =
+        pipeline
+            .apply(MapTaskTransform.of(plan))
+            .apply(MapElements.into(TypeDescriptors.strings()).via(MapVerdict::summary));
+    PAssert.thatSingleton(summary)
+        .isEqualTo("map succeeded: 1999 of 2000 elements succeeded (1800 required)");
+    pipeline.run().waitUntilFinish();
+
+    // then: each element ran once, every output in its place, and the map was forgotten after
+    assertThat(CALLS.get()).isEqualTo(2000);
+    List<Literal> o0 =
+        MapResult.read(plan)
+            .nodeOutputs()
+            .getLiteralsMap()
+            .get("o0")
+            .getCollection()
+            .getLiteralsList();
+    assertThat(o0).hasSize(2000);
+    assertThat(o0.get(13)).isEqualTo(Literals.none());
+    assertThat(o0.get(1999)).isEqualTo(Literals.of(5997L));
+    assertThat(SharedRanges.live()).isEqualTo(maps);
+  }
+
   @Test
   void shouldStreamTheSameOutputsItAssembles() throws Exception {
     MapRunPlan plan = plan(MapTask.of(new Describe()).minSuccessRatio(0.5f).build(), 3000);

@@ -150,6 +150,58 @@ class ContainerInvokerTest {
     }
   }
 
+  /** The attempts of element {@code index} whose folders were kept. */
+  private List<Integer> keptAttempts(long index) throws java.io.IOException {
+    Path element = dir.resolve("run").resolve("attempts").resolve(Long.toString(index));
+    if (!Files.isDirectory(element)) {
+      return List.of();
+    }
+    try (var dirs = Files.list(element)) {
+      return dirs.map(p -> p.getFileName().toString())
+          .map(n -> Integer.parseInt(n.substring(n.indexOf('-') + 1)))
+          .sorted()
+          .toList();
+    }
+  }
+
+  @Test
+  void shouldRunEveryAttemptOfAWorkerInItsFoldersEmptiedAndNotFollowALinkAProgramLeft()
+      throws Exception {
+    // given: a raw container that doubles its input, and on element 0 replaces its input folder
+    // by a link to a folder outside the run
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    TaskTemplate t =
+        template(
+            vars("x", type(Long.class)),
+            vars("o", type(Long.class)),
+            sh(
+                    "x=$(cat /var/inputs/x); if [ \"$FLYTE_K8S_ARRAY_INDEX\" = 0 ]; then"
+                        + " rm -rf /var/inputs && ln -s "
+                        + outside
+                        + " /var/inputs; fi; echo $((x * 2)) > /var/outputs/o")
+                .toBuilder()
+                .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
+                .build());
+    ElementInvoker invoker = Invokers.create(context(t));
+
+    // when: three elements on one worker
+    List<Literal> outputs = new java.util.ArrayList<>();
+    for (long i = 0; i < 3; i++) {
+      outputs.addAll(invoker.invoke(i, 0, inputs("x", Literals.of(10 + i)), Optional.empty()));
+    }
+
+    // then: each read its own input, nothing was written through the link, no attempt was kept
+    assertThat(outputs).containsExactly(Literals.of(20L), Literals.of(22L), Literals.of(24L));
+    try (var left = Files.list(outside)) {
+      assertThat(left).isEmpty();
+    }
+    for (long i = 0; i < 3; i++) {
+      assertThat(keptAttempts(i)).isEmpty();
+    }
+    invoker.close();
+    assertThat(dir.resolve("run").resolve("attempts").resolve("slots")).isEmptyDirectory();
+  }
+
   // --- the container contract ------------------------------------------------------------------
 
   @Test
@@ -364,12 +416,14 @@ class ContainerInvokerTest {
     List<Literal> outputs = Invokers.create(context(t)).invoke(7, 2, Map.of(), Optional.empty());
 
     // then
+    // (the working folder is a worker's, used again by its next attempt, see AttemptSlotsTest)
     assertThat(outputs.get(0).getScalar().getPrimitive().getStringValue())
-        .isEqualTo(
-            "FLYTE_K8S_ARRAY_INDEX 7 2 scale 1 flyte-beam "
-                + runId
-                + " map_scale mine "
-                + attemptDir(7, 2).resolve("work").toRealPath());
+        .matches(
+            java.util.regex.Pattern.quote(
+                    "FLYTE_K8S_ARRAY_INDEX 7 2 scale 1 flyte-beam " + runId + " map_scale mine ")
+                + java.util.regex.Pattern.quote(
+                    dir.resolve("run").resolve("attempts").resolve("slots").toRealPath() + "/")
+                + "[0-9a-f]{8}/0/attempt/work");
   }
 
   // --- outputs.pb and error.pb ------------------------------------------------------------------
@@ -523,7 +577,8 @@ class ContainerInvokerTest {
     assertThat(outcome.attempts()).isEqualTo(2);
     assertThat(outcome.outputs()).containsExactly(Literals.of(42L));
     assertThat(attemptDir(0, 0).resolve("outputs/error.pb")).exists();
-    assertThat(attemptDir(0, 1).resolve("outputs/error.pb")).doesNotExist();
+    // the successful attempt left no logs, so no folder: its worker's folder was emptied for reuse
+    assertThat(keptAttempts(0)).containsExactly(0);
   }
 
   @Test
@@ -678,8 +733,8 @@ class ContainerInvokerTest {
             Container.newBuilder()
                 .addArgs("sh")
                 .addArgs("-c")
-                .addArgs("echo \"$1\" > /var/outputs/o")
-                .addArgs("s")
+                .addArgs("cp \"$1\" \"$0\" && echo \"$1\" > /var/outputs/o")
+                .addArgs(dir.resolve("seen.pb").toString())
                 .addArgs("{{.input}}")
                 .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
                 .build());
@@ -700,7 +755,9 @@ class ContainerInvokerTest {
             .getPrimitive()
             .getStringValue();
 
-    assertThat(LiteralMap.parseFrom(Files.readAllBytes(Path.of(path))))
+    // (the file as the program saw it: the attempt's folder is emptied after it, for the next)
+    assertThat(path).startsWith(dir.resolve("run").resolve("attempts").toString());
+    assertThat(LiteralMap.parseFrom(Files.readAllBytes(dir.resolve("seen.pb"))))
         .isEqualTo(LiteralMap.newBuilder().putLiterals("x", Literals.of(9L)).build());
   }
 
@@ -801,9 +858,9 @@ class ContainerInvokerTest {
                 .addArgs("sh")
                 .addArgs("-c")
                 .addArgs(
-                    "eval i=\\$$BATCH_JOB_ARRAY_INDEX_VAR_NAME;"
+                    "eval i=\\$$BATCH_JOB_ARRAY_INDEX_VAR_NAME; cp \"$1\" \"$0\";"
                         + " echo \"$1 $BATCH_JOB_ARRAY_INDEX_VAR_NAME=$i $FLYTE_K8S_ARRAY_INDEX\" > /var/outputs/o")
-                .addArgs("s")
+                .addArgs(dir.resolve("seen.pb").toString())
                 .addArgs("{{.input}}")
                 .setDataConfig(dataConfig(DataLoadingConfig.LiteralMapFormat.JSON))
                 .build());
@@ -831,7 +888,8 @@ class ContainerInvokerTest {
     // then: flytekit's index (the variable the index variable names, plus no offset) is 0 in it
     assertThat(seen[1]).isEqualTo(ContainerInvoker.ELEMENT_INDEX_VARIABLE + "=0");
     assertThat(seen[2]).isEqualTo("5");
-    assertThat(LiteralMap.parseFrom(Files.readAllBytes(Path.of(seen[0]))))
+    assertThat(seen[0]).startsWith(dir.resolve("run").resolve("attempts").toString());
+    assertThat(LiteralMap.parseFrom(Files.readAllBytes(dir.resolve("seen.pb"))))
         .isEqualTo(
             LiteralMap.newBuilder()
                 .putLiterals("x", Literals.collection(List.of(Literals.of(9L))))
@@ -853,7 +911,7 @@ class ContainerInvokerTest {
                 .addArgs(
                     "eval i=\\$$BATCH_JOB_ARRAY_INDEX_VAR_NAME; mkdir -p \"$1/$i\" && cp "
                         + dir.resolve("prepared/outputs-0.pb")
-                        + " \"$1/$i/outputs.pb\"")
+                        + " \"$1/$i/outputs.pb\" && echo \"wrote $i\"")
                 .addArgs("s")
                 .addArgs("{{.outputPrefix}}")
                 .build());
@@ -871,7 +929,9 @@ class ContainerInvokerTest {
 
     assertThat(invoker.invoke(7, 0, inputs("x", Literals.of(1L)), Optional.empty()))
         .containsExactly(Literals.of("done"));
+    // (an attempt that printed something is kept, with its logs)
     assertThat(attemptDir(7, 0).resolve("outputs/0/outputs.pb")).exists();
+    assertThat(attemptDir(7, 0).resolve("stdout.log")).hasContent("wrote 0");
   }
 
   // --- blobs, formats

@@ -25,19 +25,23 @@ import flyteidl.core.Types.LiteralType;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.flytebeam.types.LiteralTypeException;
 import org.flytebeam.types.LiteralTypes;
 import org.flytebeam.types.Literals;
@@ -90,7 +94,11 @@ public final class DataConfigFiles {
   }
 
   /**
-   * Writes the inputs into {@code folder} (which exists and is empty).
+   * Writes the inputs into {@code folder}, which exists and is empty or holds an earlier attempt's
+   * inputs: a value written as one plain file (a primitive, bytes, JSON, none) and the map files go
+   * over an earlier attempt's file of that name, in place (a file made anew costs an inode, which
+   * on some file systems costs more than the write); anything else there is removed first, links
+   * and files of more than one link included, which are never written through.
    *
    * @throws IllegalArgumentException for a value copilot cannot lay out as files
    * @throws SafePaths.UnsafePathException for an input name or a map key that is not a plain file
@@ -99,6 +107,7 @@ public final class DataConfigFiles {
    */
   public static void writeInputs(Map<String, Literal> inputs, Path folder, LiteralMapFormat format)
       throws IOException {
+    keepOnlyRewritten(inputs, folder, format);
     LiteralMap.Builder local = LiteralMap.newBuilder();
     ObjectNode plain = NODES.objectNode();
     for (Map.Entry<String, Literal> e : inputs.entrySet()) {
@@ -107,13 +116,13 @@ public final class DataConfigFiles {
       local.putLiterals(e.getKey(), w.literal());
       plain.set(e.getKey(), w.plain());
     }
-    Files.write(folder.resolve("inputs.pb"), local.build().toByteArray());
+    writePlain(folder.resolve("inputs.pb"), local.build().toByteArray());
     switch (format) {
       case JSON:
-        Files.write(folder.resolve("inputs.json"), JSON.writeValueAsBytes(plain));
+        writePlain(folder.resolve("inputs.json"), JSON.writeValueAsBytes(plain));
         break;
       case YAML:
-        Files.writeString(folder.resolve("inputs.yaml"), yaml().dump(toJava(plain)));
+        writePlain(folder.resolve("inputs.yaml"), utf8(yaml().dump(toJava(plain))));
         break;
       case PROTO:
         break;
@@ -121,6 +130,84 @@ public final class DataConfigFiles {
       default:
         throw new IllegalArgumentException("data_config.format [" + format + "] is not known");
     }
+  }
+
+  /** The map files' names, by format: written as plain files. */
+  private static final Map<LiteralMapFormat, List<String>> MAP_FILES =
+      Map.of(
+          LiteralMapFormat.JSON, List.of("inputs.pb", "inputs.json"),
+          LiteralMapFormat.YAML, List.of("inputs.pb", "inputs.yaml"),
+          LiteralMapFormat.PROTO, List.of("inputs.pb"));
+
+  /**
+   * Removes from {@code folder} what this attempt does not write again as a plain file of its own:
+   * the names of other values, folders, links, and files of more than one link.
+   */
+  private static void keepOnlyRewritten(
+      Map<String, Literal> inputs, Path folder, LiteralMapFormat format) throws IOException {
+    Set<String> rewritten = new HashSet<>(MAP_FILES.getOrDefault(format, List.of()));
+    inputs.forEach(
+        (name, value) -> {
+          if (plainFile(value)) {
+            rewritten.add(name);
+          }
+        });
+    List<Path> stale = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+      for (Path entry : entries) {
+        if (!rewritten.contains(entry.getFileName().toString()) || !singleLinkFile(entry)) {
+          stale.add(entry);
+        }
+      }
+    }
+    for (Path entry : stale) {
+      LocalFiles.deleteTree(entry);
+    }
+  }
+
+  /** Whether a value is written as one plain file (not a folder, not a copy of a blob). */
+  private static boolean plainFile(Literal literal) {
+    if (!literal.hasScalar()) {
+      return false;
+    }
+    switch (literal.getScalar().getValueCase()) {
+      case PRIMITIVE:
+      case BINARY:
+      case ERROR:
+      case GENERIC:
+      case NONE_TYPE:
+        return true;
+      case UNION:
+        return plainFile(literal.getScalar().getUnion().getValue());
+      default:
+        return false;
+    }
+  }
+
+  private static boolean singleLinkFile(Path entry) {
+    try {
+      return Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
+          && ((Number) Files.getAttribute(entry, "unix:nlink", LinkOption.NOFOLLOW_LINKS))
+                  .intValue()
+              == 1;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Writes a plain file, over an earlier one in place; never through a link. */
+  private static void writePlain(Path path, byte[] bytes) throws IOException {
+    Files.write(
+        path,
+        bytes,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   /** A value as laid out: the literal pointing at local files, and its plain form for the JSON. */
@@ -176,7 +263,7 @@ public final class DataConfigFiles {
       case PRIMITIVE:
         {
           Primitive p = scalar.getPrimitive();
-          Files.writeString(path, primitiveText(p));
+          writePlain(path, utf8(primitiveText(p)));
           return new Written(literal, primitivePlain(p));
         }
       case BLOB:
@@ -206,20 +293,20 @@ public final class DataConfigFiles {
       case BINARY:
         {
           byte[] bytes = scalar.getBinary().getValue().toByteArray();
-          Files.write(path, bytes);
+          writePlain(path, bytes);
           return new Written(literal, TextNode.valueOf(Base64.getEncoder().encodeToString(bytes)));
         }
       case ERROR:
-        Files.writeString(path, scalar.getError().getMessage());
+        writePlain(path, utf8(scalar.getError().getMessage()));
         return new Written(literal, TextNode.valueOf(scalar.getError().getMessage()));
       case GENERIC:
         {
           String json = JsonFormat.printer().print(scalar.getGeneric());
-          Files.writeString(path, json);
+          writePlain(path, utf8(json));
           return new Written(literal, JSON.readTree(json));
         }
       case NONE_TYPE:
-        Files.writeString(path, "null");
+        writePlain(path, utf8("null"));
         return new Written(literal, NODES.nullNode());
       case UNION:
         // Copilot refuses unions; their value is laid out instead.

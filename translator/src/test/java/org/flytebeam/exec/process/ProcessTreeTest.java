@@ -256,4 +256,25 @@ class ProcessTreeTest {
         .isEmpty();
     assertThat(ProcessTree.findOnPath("/bin/sh", null)).contains(Path.of("/bin/sh"));
   }
+
+  @Test
+  void shouldPreferStartingProgramsWithoutTheJdksHelperUnlessTheMechanismIsChosenAlready() {
+    String before = System.getProperty(ProcessTree.LAUNCH_MECHANISM);
+    try {
+      System.clearProperty(ProcessTree.LAUNCH_MECHANISM);
+      ProcessTree.preferDirectLaunch();
+      assertThat(System.getProperty(ProcessTree.LAUNCH_MECHANISM))
+          .isEqualTo(System.getProperty("os.name").startsWith("Linux") ? "VFORK" : null);
+
+      System.setProperty(ProcessTree.LAUNCH_MECHANISM, "POSIX_SPAWN");
+      ProcessTree.preferDirectLaunch();
+      assertThat(System.getProperty(ProcessTree.LAUNCH_MECHANISM)).isEqualTo("POSIX_SPAWN");
+    } finally {
+      if (before == null) {
+        System.clearProperty(ProcessTree.LAUNCH_MECHANISM);
+      } else {
+        System.setProperty(ProcessTree.LAUNCH_MECHANISM, before);
+      }
+    }
+  }
 }
