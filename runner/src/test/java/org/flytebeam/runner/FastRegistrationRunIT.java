@@ -192,7 +192,9 @@ class FastRegistrationRunIT {
     assertThat(Inputs.plain(outputs(dir.resolve("out.pb")), "o0")).containsExactly("3", "4", "5");
     List<String[]> fast = FastPackages.logged(log, "fast");
     assertThat(fast).hasSize(3);
-    assertThat(fast.stream().map(line -> line[2]).distinct()).hasSize(3);
+    // Each element unpacked into a destination empty when it started (a worker's attempt folders
+    // are used again, so two elements may have had the same path).
+    assertThat(fast).allSatisfy(line -> assertThat(line[3]).isEqualTo("[]"));
   }
 
   @Test
