@@ -48,6 +48,12 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
   private transient ElementCache cache;
   private transient List<String> outputNames;
 
+  /**
+   * Names this transform's shared ranges in the JVM: made with the transform, so that the same plan
+   * in another pipeline (run again after a failure) shares a fresh set.
+   */
+  private final String lanes = java.util.UUID.randomUUID().toString();
+
   InvokeFn(MapRunPlan plan) {
     this.plan = plan;
   }
@@ -78,7 +84,7 @@ final class InvokeFn extends DoFn<Shard, RangeSummary> {
       }
       return;
     }
-    SharedRanges shared = SharedRanges.of(plan);
+    SharedRanges shared = SharedRanges.of(lanes, plan.shards());
     try {
       SharedRanges.Claim claim;
       while ((claim = shared.next(shard)) != null) {

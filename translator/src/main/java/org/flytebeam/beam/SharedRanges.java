@@ -51,10 +51,12 @@ final class SharedRanges {
     this.unfinished = shards.size();
   }
 
-  /** The ranges of {@code plan}'s map in this JVM, made by the first lane to ask. */
-  static SharedRanges of(MapRunPlan plan) {
-    String key = plan.resultsDir();
-    return MAPS.computeIfAbsent(key, k -> new SharedRanges(k, plan.shards()));
+  /**
+   * The shared ranges of the lanes {@code shards} in this JVM, named {@code key} (one name per
+   * transform in a pipeline), made by the first lane to ask.
+   */
+  static SharedRanges of(String key, List<Shard> shards) {
+    return MAPS.computeIfAbsent(key, k -> new SharedRanges(k, shards));
   }
 
   /** How many maps have shared ranges in this JVM now (for tests). */

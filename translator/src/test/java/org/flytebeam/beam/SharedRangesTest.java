@@ -24,20 +24,14 @@ class SharedRangesTest {
     return shards;
   }
 
-  private static MapRunPlan plan(List<Shard> shards) {
-    return new MapRunPlan(
-        java.util.UUID.randomUUID().toString(),
-        "/tmp/flyte-beam-shared-ranges-test/" + java.util.UUID.randomUUID(),
-        org.flytebeam.spec.MapTask.of(new MapTaskTransformTest.Triple()).build(),
-        10L * shards.stream().mapToInt(s -> s.ranges().size()).sum(),
-        1,
-        shards);
+  private static String key() {
+    return java.util.UUID.randomUUID().toString();
   }
 
   @Test
   void shouldRunALanesOwnRangesFirstThenTheLastUnstartedOfTheLaneWithMostLeft() {
     List<Shard> shards = lanes(9, 3); // lane 0: 0,3,6; lane 1: 1,4,7; lane 2: 2,5,8
-    SharedRanges shared = SharedRanges.of(plan(shards));
+    SharedRanges shared = SharedRanges.of(key(), shards);
     Shard first = shards.get(0);
 
     // lane 0 alone: its own three in order, then lane 1's last, lane 2's last, ...
@@ -64,20 +58,20 @@ class SharedRangesTest {
   @Test
   void shouldForgetTheMapWhenEveryLaneFinishedOrOneFailed() {
     List<Shard> shards = lanes(4, 2);
-    MapRunPlan plan = plan(shards);
-    SharedRanges shared = SharedRanges.of(plan);
-    assertThat(SharedRanges.of(plan)).isSameAs(shared);
+    String key = key();
+    SharedRanges shared = SharedRanges.of(key, shards);
+    assertThat(SharedRanges.of(key, shards)).isSameAs(shared);
 
     shared.finished(shards.get(0));
-    assertThat(SharedRanges.of(plan)).isSameAs(shared);
+    assertThat(SharedRanges.of(key, shards)).isSameAs(shared);
     shared.finished(shards.get(1));
-    SharedRanges again = SharedRanges.of(plan);
+    SharedRanges again = SharedRanges.of(key, shards);
     assertThat(again).isNotSameAs(shared);
 
     // a failed lane: a lane run again starts from its own ranges
     again.next(shards.get(0));
     again.abandon();
-    SharedRanges fresh = SharedRanges.of(plan);
+    SharedRanges fresh = SharedRanges.of(key, shards);
     assertThat(fresh.next(shards.get(0)).range()).isEqualTo(shards.get(0).ranges().get(0));
     fresh.abandon();
   }
@@ -85,7 +79,7 @@ class SharedRangesTest {
   @Test
   void shouldHandEachRangeToOneLaneOnlyWhateverTheThreads() throws Exception {
     List<Shard> shards = lanes(400, 8);
-    SharedRanges shared = SharedRanges.of(plan(shards));
+    SharedRanges shared = SharedRanges.of(key(), shards);
     List<Long> ran = java.util.Collections.synchronizedList(new ArrayList<>());
     List<CompletableFuture<Void>> lanes = new ArrayList<>();
     for (Shard shard : shards) {
