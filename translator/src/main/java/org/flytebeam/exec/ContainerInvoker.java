@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ import org.flytebeam.exec.process.FastRegistration;
 import org.flytebeam.exec.process.LocalFiles;
 import org.flytebeam.exec.process.ProcessTree;
 import org.flytebeam.exec.process.SafePaths;
+import org.flytebeam.exec.process.TailBuffer;
 import org.flytebeam.exec.process.TaskEnvironment;
 import org.flytebeam.exec.process.TaskEnvironment.SecretRef;
 import org.flytebeam.exec.process.Templates;
@@ -97,6 +99,7 @@ public final class ContainerInvoker implements ElementInvoker {
   public static final int TAIL_BYTES = 64 * 1024;
 
   private static final int ERROR_LINES = 5;
+  private static final int ERROR_CHARS = 500;
 
   /** The attempt's input folder, whose files the next attempt writes over in place. */
   private static final String DATA_IN = "data-in";
@@ -105,7 +108,6 @@ public final class ContainerInvoker implements ElementInvoker {
 
   private static final String STDOUT_LOG = "stdout.log";
   private static final String STDERR_LOG = "stderr.log";
-  private static final int ERROR_CHARS = 500;
 
   /**
    * With inputs given by reference, the variable {@code BATCH_JOB_ARRAY_INDEX_VAR_NAME} names: the
@@ -764,14 +766,27 @@ public final class ContainerInvoker implements ElementInvoker {
     }
   }
 
+  /**
+   * Writes the ends of stdout and stderr into the attempt's folder, never through a link: the
+   * program can reach that folder (its working folder's parent) and put one there.
+   */
   private static void keepLogs(Attempt a, ProcessTree.Completed done) {
+    keepLog(a.dir().resolve(STDOUT_LOG), done.stdout());
+    keepLog(a.dir().resolve(STDERR_LOG), done.stderr());
+  }
+
+  private static void keepLog(Path file, TailBuffer tail) {
+    if (tail.total() == 0) {
+      return;
+    }
     try {
-      if (done.stdout().total() > 0) {
-        Files.write(a.dir().resolve(STDOUT_LOG), done.stdout().bytes());
-      }
-      if (done.stderr().total() > 0) {
-        Files.write(a.dir().resolve(STDERR_LOG), done.stderr().bytes());
-      }
+      Files.write(
+          file,
+          tail.bytes(),
+          StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       // The logs are a courtesy: the attempt's outcome does not depend on them.
     }

@@ -202,6 +202,25 @@ class ContainerInvokerTest {
     assertThat(dir.resolve("run").resolve("attempts").resolve("slots")).isEmptyDirectory();
   }
 
+  @Test
+  void shouldNotWriteTheLogsThroughALinkTheProgramPutInPlaceOfThem() throws Exception {
+    // given: a program that links its attempt's stderr.log to a file outside, then fails loudly
+    Path outside = Files.writeString(dir.resolve("outside.txt"), "keep me");
+    TaskTemplate t =
+        template(
+            vars("x", type(Long.class)),
+            vars("o", type(Long.class)),
+            sh("ln -s " + outside + " ../stderr.log; echo 'failing on purpose' >&2; exit 3"));
+
+    // when
+    ElementOutcome outcome = runElement(t, 0, Optional.empty());
+
+    // then: the element failed with its stderr, and the file outside is as it was
+    assertThat(outcome.status()).isEqualTo(ElementStatus.FAILED);
+    assertThat(outcome.error()).contains("failing on purpose");
+    assertThat(outside).hasContent("keep me");
+  }
+
   // --- the container contract ------------------------------------------------------------------
 
   @Test
