@@ -24,9 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * allocation). A slot's folders are made at its first attempt; after an attempt that is not kept,
  * what the program and flyte-beam left in them is moved aside into the slot's {@code spent} folder
  * (renames: nothing is freed while the run goes on, as freed inodes make later creations slower on
- * file systems that check them, ext4 without a journal among them) and is deleted with the slot. An
- * attempt that is kept (it failed, so a retry reads its checkpoint, or it left logs) is renamed to
- * where the caller says, whole, and the slot makes its folder again for the next attempt.
+ * file systems that check them, ext4 without a journal among them) and is deleted with the run
+ * folder. An attempt that is kept (it failed, so a retry reads its checkpoint, or it left logs) is
+ * renamed to where the caller says, whole, and the slot makes its folder again for the next
+ * attempt.
  *
  * <p>Before an attempt, the slot's folder and every sub-folder it hands out are checked to be real
  * folders, not links: a program may have replaced them (it reaches its attempt's folder through its
@@ -46,7 +47,7 @@ public final class AttemptSlots implements AutoCloseable {
   private final AtomicLong moved = new AtomicLong();
 
   /**
-   * @param root the folder the slots are made in, when first needed; deleted by {@link #close}
+   * @param root the folder the slots are made in, when first needed
    */
   public AttemptSlots(Path root) {
     this.root = root;
@@ -145,15 +146,15 @@ public final class AttemptSlots implements AutoCloseable {
     free.addFirst(slot);
   }
 
-  /** Deletes every slot: the run is over for this invoker. */
+  /**
+   * Forgets the slots: the run is over for this invoker. Their folders stay, and go with the run
+   * folder (a temporary one at the run's end): deleting them here would free inodes while the run
+   * goes on, which a workflow's element (one invoker per element and node) would do element after
+   * element.
+   */
   @Override
   public void close() {
     free.clear();
-    try {
-      LocalFiles.deleteTree(root);
-    } catch (IOException e) {
-      // Inside the run's attempts folder: deleted with the run folder, or left for the user's.
-    }
   }
 
   private Path realFolder(Slot slot, Path path) throws IOException {
