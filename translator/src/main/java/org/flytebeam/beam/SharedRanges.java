@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Why: the DirectRunner starts the lanes' bundles in waves (it adds the work of its roots and of
  * a shuffle's keys when the work it started before is done), so with fixed lanes one of its two
- * bundle threads waited, spinning the runner's scheduling loop, for 27% to 40% of a 2,000-element
+ * bundle threads waited, spinning the runner's scheduling loop, for 27% to 43% of a 2,000-element
  * container map (docs/performance.md, "Container tasks"). With shared ranges, the lanes of the
  * first wave run the whole map, and a later lane finds its ranges done.
  *
