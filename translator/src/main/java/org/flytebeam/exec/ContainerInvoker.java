@@ -17,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -460,30 +459,20 @@ public final class ContainerInvoker implements ElementInvoker {
     try {
       slot = folders.take();
     } catch (IOException e) {
-      throw new AttemptFailedException(
-          FailureKind.RECOVERABLE_SYSTEM,
-          "IOError: cannot prepare the attempt: " + e.getMessage(),
-          e);
+      throw notPrepared(e);
     }
     Attempt a = null;
     boolean keep = true;
     try {
       try {
         a = prepare(slot, index, attempt, inputs);
-      } catch (SafePaths.UnsafePathException e) {
-        throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
       } catch (IOException | UncheckedIOException e) {
-        throw new AttemptFailedException(
-            FailureKind.RECOVERABLE_SYSTEM,
-            "IOError: cannot prepare the attempt: " + e.getMessage(),
-            e);
+        throw notPrepared(e);
       }
-      List<Literal> outputs = run(a, index, attempt, inputs, timeout);
+      Ran ran = run(a, index, attempt, inputs, timeout);
       // A successful attempt is kept only for the logs it left.
-      keep =
-          Files.exists(a.dir().resolve(STDOUT_LOG), LinkOption.NOFOLLOW_LINKS)
-              || Files.exists(a.dir().resolve(STDERR_LOG), LinkOption.NOFOLLOW_LINKS);
-      return outputs;
+      keep = ran.logged();
+      return ran.outputs();
     } finally {
       // The unpacked code of a fast-registered task lives no longer than its attempt.
       if (a != null) {
@@ -510,19 +499,31 @@ public final class ContainerInvoker implements ElementInvoker {
     folders.close();
   }
 
-  private List<Literal> run(
+  /**
+   * A failure to lay out an attempt: a path from data that would leave its folder fails the
+   * element; any other I/O error is the system's, retried on its budget.
+   */
+  private static AttemptFailedException notPrepared(Exception e) {
+    if (e instanceof SafePaths.UnsafePathException) {
+      return new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
+    }
+    return new AttemptFailedException(
+        FailureKind.RECOVERABLE_SYSTEM,
+        "IOError: cannot prepare the attempt: " + e.getMessage(),
+        e);
+  }
+
+  /** A successful attempt's outputs, and whether it left logs (which keep its folder). */
+  private record Ran(List<Literal> outputs, boolean logged) {}
+
+  private Ran run(
       Attempt a, long index, int attempt, Map<String, Literal> inputs, Optional<Duration> timeout)
       throws AttemptFailedException {
     List<String> argv;
     try {
       argv = render(a, index, attempt, inputs);
-    } catch (SafePaths.UnsafePathException e) {
-      throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
     } catch (IOException | UncheckedIOException e) {
-      throw new AttemptFailedException(
-          FailureKind.RECOVERABLE_SYSTEM,
-          "IOError: cannot prepare the attempt: " + e.getMessage(),
-          e);
+      throw notPrepared(e);
     } catch (Templates.RenderException | IllegalArgumentException e) {
       throw new AttemptFailedException(FailureKind.NON_RECOVERABLE, e.getMessage(), e);
     }
@@ -570,8 +571,8 @@ public final class ContainerInvoker implements ElementInvoker {
           "IOError: cannot start [" + argv.get(0) + "]: " + e.getMessage(),
           e);
     }
-    keepLogs(a, done);
-    return outcome(a, done, timeout);
+    boolean logged = keepLogs(a, done);
+    return new Ran(outcome(a, done, timeout), logged);
   }
 
   private static void deleteQuietly(Path folder) {
@@ -769,26 +770,24 @@ public final class ContainerInvoker implements ElementInvoker {
   /**
    * Writes the ends of stdout and stderr into the attempt's folder, never through a link: the
    * program can reach that folder (its working folder's parent) and put one there.
+   *
+   * @return whether a log was written
    */
-  private static void keepLogs(Attempt a, ProcessTree.Completed done) {
-    keepLog(a.dir().resolve(STDOUT_LOG), done.stdout());
-    keepLog(a.dir().resolve(STDERR_LOG), done.stderr());
+  private static boolean keepLogs(Attempt a, ProcessTree.Completed done) {
+    boolean out = keepLog(a.dir().resolve(STDOUT_LOG), done.stdout());
+    return keepLog(a.dir().resolve(STDERR_LOG), done.stderr()) || out;
   }
 
-  private static void keepLog(Path file, TailBuffer tail) {
+  private static boolean keepLog(Path file, TailBuffer tail) {
     if (tail.total() == 0) {
-      return;
+      return false;
     }
     try {
-      Files.write(
-          file,
-          tail.bytes(),
-          StandardOpenOption.CREATE,
-          StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE,
-          LinkOption.NOFOLLOW_LINKS);
+      LocalFiles.writeInPlace(file, tail.bytes());
+      return true;
     } catch (IOException e) {
       // The logs are a courtesy: the attempt's outcome does not depend on them.
+      return false;
     }
   }
 

@@ -29,7 +29,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -116,13 +115,13 @@ public final class DataConfigFiles {
       local.putLiterals(e.getKey(), w.literal());
       plain.set(e.getKey(), w.plain());
     }
-    writePlain(folder.resolve("inputs.pb"), local.build().toByteArray());
+    LocalFiles.writeInPlace(folder.resolve("inputs.pb"), local.build().toByteArray());
     switch (format) {
       case JSON:
-        writePlain(folder.resolve("inputs.json"), JSON.writeValueAsBytes(plain));
+        LocalFiles.writeInPlace(folder.resolve("inputs.json"), JSON.writeValueAsBytes(plain));
         break;
       case YAML:
-        writePlain(folder.resolve("inputs.yaml"), utf8(yaml().dump(toJava(plain))));
+        LocalFiles.writeInPlace(folder.resolve("inputs.yaml"), utf8(yaml().dump(toJava(plain))));
         break;
       case PROTO:
         break;
@@ -195,17 +194,6 @@ public final class DataConfigFiles {
     }
   }
 
-  /** Writes a plain file, over an earlier one in place; never through a link. */
-  private static void writePlain(Path path, byte[] bytes) throws IOException {
-    Files.write(
-        path,
-        bytes,
-        StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS);
-  }
-
   private static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
@@ -263,7 +251,7 @@ public final class DataConfigFiles {
       case PRIMITIVE:
         {
           Primitive p = scalar.getPrimitive();
-          writePlain(path, utf8(primitiveText(p)));
+          LocalFiles.writeInPlace(path, utf8(primitiveText(p)));
           return new Written(literal, primitivePlain(p));
         }
       case BLOB:
@@ -293,20 +281,20 @@ public final class DataConfigFiles {
       case BINARY:
         {
           byte[] bytes = scalar.getBinary().getValue().toByteArray();
-          writePlain(path, bytes);
+          LocalFiles.writeInPlace(path, bytes);
           return new Written(literal, TextNode.valueOf(Base64.getEncoder().encodeToString(bytes)));
         }
       case ERROR:
-        writePlain(path, utf8(scalar.getError().getMessage()));
+        LocalFiles.writeInPlace(path, utf8(scalar.getError().getMessage()));
         return new Written(literal, TextNode.valueOf(scalar.getError().getMessage()));
       case GENERIC:
         {
           String json = JsonFormat.printer().print(scalar.getGeneric());
-          writePlain(path, utf8(json));
+          LocalFiles.writeInPlace(path, utf8(json));
           return new Written(literal, JSON.readTree(json));
         }
       case NONE_TYPE:
-        writePlain(path, utf8("null"));
+        LocalFiles.writeInPlace(path, utf8("null"));
         return new Written(literal, NODES.nullNode());
       case UNION:
         // Copilot refuses unions; their value is laid out instead.

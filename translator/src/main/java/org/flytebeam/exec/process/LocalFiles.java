@@ -311,6 +311,20 @@ public final class LocalFiles {
     }
   }
 
+  /**
+   * Writes {@code bytes} to a file in a folder a program can reach: over an existing file in place
+   * (no new inode), never through a link (one there fails the write).
+   */
+  public static void writeInPlace(Path file, byte[] bytes) throws IOException {
+    Files.write(
+        file,
+        bytes,
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+        java.nio.file.StandardOpenOption.WRITE,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  }
+
   /** Removes a local file or folder and all it holds; nothing when it does not exist. */
   public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -131,9 +131,8 @@ public final class ProcessTree {
    * its helper program {@code jspawnhelper}, which then starts the program: an {@code exec} more
    * per element, the most expensive part of a trivial one's start (a 2,000-element map of {@code sh
    * -c 'echo ...'}, two alternated pairs: 6.89 vs 9.46 s and 7.10 vs 7.89 s; docs/performance.md,
-   * "Container tasks"). Takes effect
-   * only before this JVM starts its first process: for a command line's {@code main}, not for a
-   * library in its caller's JVM.
+   * "Container tasks"). Takes effect only before this JVM starts its first process: for a command
+   * line's {@code main}, not for a library in its caller's JVM.
    */
   public static void preferDirectLaunch() {
     if (System.getProperty(LAUNCH_MECHANISM) == null
