@@ -5,18 +5,23 @@ import static java.util.Objects.requireNonNull;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,6 +105,9 @@ public final class ProcessTree {
   /** A range of new pids wider than this is scanned as the whole of {@code /proc}. */
   private static final long MAX_RANGE = 4096;
 
+  /** How often to ask whether the run wants every element to stop. */
+  private static final Duration STOP_CHECK = Duration.ofMillis(200);
+
   /** How long to wait for the program to be reaped once it was killed. */
   private static final Duration EXIT_LIMIT = Duration.ofSeconds(10);
 
@@ -111,6 +119,14 @@ public final class ProcessTree {
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(2);
 
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * The programs this JVM started that are not reaped yet: its own children, each with a marker of
+   * its own, so never a carrier of another program's marker; while not reaped, no other process can
+   * have their pid. The scan after a program skips them (on two cores, the pids handed out during a
+   * brief program are mostly the other elements' programs).
+   */
+  private static final Set<Long> RUNNING = ConcurrentHashMap.newKeySet();
 
   private static final ExecutorService PUMPS =
       Executors.newCachedThreadPool(
@@ -143,7 +159,7 @@ public final class ProcessTree {
 
   /** Whether programs get a session (and so a process group) of their own. */
   public static boolean sessions() {
-    return SETSID.isPresent();
+    return NativeSpawn.available() || SETSID.isPresent();
   }
 
   static Optional<String> setsid() {
@@ -210,6 +226,44 @@ public final class ProcessTree {
    */
   public static Completed run(Launch launch, BooleanSupplier stop)
       throws IOException, InterruptedException {
+    return run(launch, stop, NativeSpawn.available());
+  }
+
+  /**
+   * {@link #run(Launch, BooleanSupplier)}, the program started through {@link NativeSpawn} or
+   * through the JDK and {@code setsid}.
+   */
+  static Completed run(Launch launch, BooleanSupplier stop, boolean nativeSpawn)
+      throws IOException, InterruptedException {
+    String token = newToken();
+    String inheritedTokens = System.getenv(TOKEN_VARIABLE);
+    Map<String, String> environment = new LinkedHashMap<>(launch.environment());
+    environment.put(
+        TOKEN_VARIABLE,
+        inheritedTokens == null || inheritedTokens.isEmpty()
+            ? token
+            : inheritedTokens + "," + token);
+    // Before the start: this JVM dying from here on leaves the program to the watchdog's scan.
+    long id = Watchdog.register(token);
+    try {
+      Started started = new Started(token, id, lastPid(), System.nanoTime());
+      return nativeSpawn
+          ? runSpawned(launch, environment, stop, started)
+          : runProcess(launch, environment, stop, started);
+    } finally {
+      Watchdog.forget(id);
+    }
+  }
+
+  /**
+   * A program's registration: its marker, its watchdog id, the last pid handed out before its start
+   * and when it started.
+   */
+  private record Started(String token, long id, long firstPid, long nanos) {}
+
+  private static Completed runProcess(
+      Launch launch, Map<String, String> environment, BooleanSupplier stop, Started started)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(launch.argv().size() + 4);
     if (SETSID.isPresent()) {
       command.add(SETSID.get());
@@ -225,28 +279,11 @@ public final class ProcessTree {
         new ProcessBuilder(command)
             .directory(launch.workDir().toFile())
             .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
-    String token = newToken();
-    String inheritedTokens = System.getenv(TOKEN_VARIABLE);
     builder.environment().clear();
-    builder.environment().putAll(launch.environment());
-    builder
-        .environment()
-        .put(
-            TOKEN_VARIABLE,
-            inheritedTokens == null || inheritedTokens.isEmpty()
-                ? token
-                : inheritedTokens + "," + token);
-    // Before the start: this JVM dying from here on leaves the program to the watchdog's scan.
-    long id = Watchdog.register(token);
-    long firstPid = lastPid();
-    long started = System.nanoTime();
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      Watchdog.forget(id);
-      throw e;
-    }
+    builder.environment().putAll(environment);
+    long id = started.id();
+    Process process = builder.start();
+    RUNNING.add(process.pid());
     Ending ending = Ending.EXITED;
     try {
       Watchdog.attach(id, process.pid(), SETSID.isPresent());
@@ -268,18 +305,125 @@ public final class ProcessTree {
         process.destroyForcibly();
       }
       // Whatever left the group, with the marker still in its environment.
-      killMarked(token, firstPid, started);
+      killMarked(started.token(), started.firstPid(), started.nanos());
       drain(outPump);
       drain(errPump);
       int exit = process.isAlive() ? -1 : process.exitValue();
       return new Completed(process.pid(), exit, ending, stdout, stderr);
     } catch (InterruptedException | IOException | RuntimeException e) {
       kill(process, id);
-      killMarked(token, firstPid, started);
+      killMarked(started.token(), started.firstPid(), started.nanos());
       throw e;
     } finally {
-      Watchdog.forget(id);
+      RUNNING.remove(process.pid());
     }
+  }
+
+  /**
+   * The same steps as {@link #runProcess}, on a program {@link NativeSpawn} started: this thread
+   * waits in one {@code poll} for its output, its end, its timeout and the next look at {@code
+   * stop}, with no thread of its own for each pipe.
+   */
+  private static Completed runSpawned(
+      Launch launch, Map<String, String> environment, BooleanSupplier stop, Started started)
+      throws IOException, InterruptedException {
+    TailBuffer stdout = new TailBuffer(launch.tailBytes());
+    TailBuffer stderr = new TailBuffer(launch.tailBytes());
+    NativeSpawn.Child child;
+    try {
+      child = NativeSpawn.start(launch.argv(), environment, launch.workDir(), SH);
+    } catch (NativeSpawn.NotExecutable e) {
+      // What a shell, or setsid, says of a program it cannot execute, with the same exit code.
+      byte[] message = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+      stderr.write(message, 0, message.length);
+      return new Completed(-1, e.exitCode(), Ending.EXITED, stdout, stderr);
+    }
+    long id = started.id();
+    RUNNING.add(child.pid());
+    try (child) {
+      Watchdog.attach(id, child.pid(), true);
+      Optional<Long> deadline = launch.timeout().map(t -> started.nanos() + t.toNanos());
+      Ending ending = Ending.EXITED;
+      int exit = -1;
+      long killedAt = 0;
+      long nextStopCheck = System.nanoTime() + STOP_CHECK.toNanos();
+      while (!child.reaped()) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException("interrupted while [" + launch.argv().get(0) + "] ran");
+        }
+        long now = System.nanoTime();
+        long waitNanos;
+        if (ending == Ending.EXITED) {
+          if (deadline.isPresent() && now - deadline.get() >= 0) {
+            ending = Ending.TIMED_OUT;
+          } else if (now - nextStopCheck >= 0) {
+            nextStopCheck = now + STOP_CHECK.toNanos();
+            if (stop.getAsBoolean()) {
+              ending = Ending.STOPPED;
+            }
+          }
+          if (ending != Ending.EXITED) {
+            killSpawned(child, id);
+            killedAt = now;
+            continue;
+          }
+          waitNanos = nextStopCheck - now;
+          if (deadline.isPresent()) {
+            waitNanos = Math.min(waitNanos, deadline.get() - now);
+          }
+        } else if (now - killedAt > EXIT_LIMIT.toNanos()) {
+          // Killed and still not gone (a process stuck in the kernel): given up, unreaped.
+          break;
+        } else {
+          waitNanos = STOP_CHECK.toNanos();
+        }
+        if (child.await(millisAtLeastOne(waitNanos), stdout, stderr)) {
+          exit = child.reap();
+          RUNNING.remove(child.pid());
+        }
+      }
+      if (ending == Ending.EXITED) {
+        // The program is gone: whatever it left behind in its group goes too.
+        Watchdog.kill(id);
+      }
+      // Whatever left the group, with the marker still in its environment.
+      killMarked(started.token(), started.firstPid(), started.nanos());
+      // A process that left the session may hold the pipes open: its output is not waited for.
+      long drainEnd = System.nanoTime() + DRAIN_LIMIT.toNanos();
+      while (child.outputOpen()) {
+        long left = drainEnd - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        child.await(millisAtLeastOne(left), stdout, stderr);
+      }
+      return new Completed(child.pid(), exit, ending, stdout, stderr);
+    } catch (InterruptedException | IOException | RuntimeException e) {
+      killSpawned(child, id);
+      killMarked(started.token(), started.firstPid(), started.nanos());
+      throw e;
+    } finally {
+      RUNNING.remove(child.pid());
+    }
+  }
+
+  private static int millisAtLeastOne(long nanos) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos) + 1));
+  }
+
+  /** {@link #kill(Process, long)} for a program {@link NativeSpawn} started. */
+  private static void killSpawned(NativeSpawn.Child child, long id) {
+    List<ProcessHandle> descendants =
+        child.reaped()
+            ? List.of()
+            : ProcessHandle.of(child.pid()).stream().flatMap(ProcessHandle::descendants).toList();
+    try {
+      Watchdog.kill(id);
+    } catch (IOException e) {
+      // No watchdog to be had: the program and its descendants are still killed here.
+    }
+    child.kill();
+    descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
   private static Ending await(Process process, Optional<Duration> timeout, BooleanSupplier stop)
@@ -290,8 +434,7 @@ public final class ProcessTree {
       if (left <= 0) {
         return Ending.TIMED_OUT;
       }
-      if (process.waitFor(
-          Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS)) {
+      if (process.waitFor(Math.min(left, STOP_CHECK.toNanos()), TimeUnit.NANOSECONDS)) {
         return Ending.EXITED;
       }
       if (stop.getAsBoolean()) {
@@ -374,7 +517,7 @@ public final class ProcessTree {
     for (long pid = from + 1; pid <= to; pid++) {
       String name = Long.toString(pid);
       // A pid that is not (or no longer) there reads as not carrying the marker.
-      if (pid != self && carries(PROC.resolve(name), prefix, token)) {
+      if (pid != self && !RUNNING.contains(pid) && carries(PROC.resolve(name), prefix, token)) {
         found.add(pid);
       }
     }
@@ -386,18 +529,42 @@ public final class ProcessTree {
    * Linux 3.3, or no {@code /proc}).
    */
   static long lastPid() {
-    // One read of the whole value: a sysctl file read on from an offset past 0 ends there, which
-    // is how Files.readAllBytes reads a file whose size says 0.
-    byte[] buffer = new byte[32];
-    try (InputStream in = Files.newInputStream(LAST_PID)) {
-      int n = in.read(buffer);
+    FileChannel channel = lastPidChannel();
+    if (channel == null) {
+      return -1;
+    }
+    // One read from the start each time: a sysctl file read on from an offset past 0 ends there.
+    ByteBuffer buffer = ByteBuffer.allocate(32);
+    try {
+      int n = channel.read(buffer, 0);
       return n <= 0
           ? -1
-          : Long.parseLong(new String(buffer, 0, n, StandardCharsets.US_ASCII).strip());
-    } catch (IOException | NumberFormatException | SecurityException e) {
+          : Long.parseLong(new String(buffer.array(), 0, n, StandardCharsets.US_ASCII).strip());
+    } catch (IOException | NumberFormatException e) {
       return -1;
     }
   }
+
+  /** {@link #LAST_PID}, opened once for reads from its start; null when there is none. */
+  private static FileChannel lastPidChannel() {
+    FileChannel channel = lastPidChannel;
+    if (channel == null && !lastPidMissing) {
+      synchronized (ProcessTree.class) {
+        if (lastPidChannel == null && !lastPidMissing) {
+          try {
+            lastPidChannel = FileChannel.open(LAST_PID, StandardOpenOption.READ);
+          } catch (IOException | SecurityException | UnsupportedOperationException e) {
+            lastPidMissing = true;
+          }
+        }
+        channel = lastPidChannel;
+      }
+    }
+    return channel;
+  }
+
+  private static volatile FileChannel lastPidChannel;
+  private static volatile boolean lastPidMissing;
 
   /** The live processes whose environment marks them with {@code token}. */
   private static List<Long> marked(byte[] prefix, String token, long self) {
@@ -416,7 +583,7 @@ public final class ProcessTree {
       } catch (NumberFormatException e) {
         continue;
       }
-      if (pid == self) {
+      if (pid == self || RUNNING.contains(pid)) {
         continue;
       }
       if (carries(PROC.resolve(name), prefix, token)) {

@@ -1,0 +1,140 @@
+package org.flytebeam.exec.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ProcessTreeContract} with programs started through {@link NativeSpawn}, and what only that
+ * way promises: on Linux (x86-64, aarch64 with glibc 2.34 or later, as CI and the supported workers
+ * run) it must be there, not skipped.
+ */
+class ProcessTreeNativeTest extends ProcessTreeContract {
+  @Override
+  boolean nativeSpawn() {
+    return true;
+  }
+
+  @BeforeAll
+  static void nativeSpawnIsThere() {
+    assertThat(NativeSpawn.unavailable()).as("why NativeSpawn is not used").isEmpty();
+  }
+
+  private String stdout(ProcessTree.Completed done) {
+    return new String(done.stdout().bytes(), StandardCharsets.UTF_8);
+  }
+
+  private ProcessTree.Completed run(String... argv) throws Exception {
+    return ProcessTree.run(
+        new ProcessTree.Launch(
+            List.of(argv), Map.of("PATH", System.getenv("PATH")), dir, Optional.empty(), 4096),
+        () -> false,
+        true);
+  }
+
+  @Test
+  void shouldStartTheProgramAsTheLeaderOfASessionOfItsOwn() throws Exception {
+    // /proc/PID/stat after the command's name: state, ppid, pgrp, session
+    ProcessTree.Completed done =
+        run("sh", "-c", "echo $$; sed 's/.*) //' /proc/$$/stat | cut -d' ' -f3,4");
+
+    List<String> lines = stdout(done).lines().toList();
+    String pid = lines.get(0);
+    assertThat(lines.get(1)).isEqualTo(pid + " " + pid);
+    assertThat(Long.parseLong(pid)).isEqualTo(done.pid());
+  }
+
+  @Test
+  void shouldGiveTheProgramNoDescriptorButItsStdinStdoutAndStderr() throws Exception {
+    // given: descriptors of this JVM's, open while the program starts
+    try (var in = Files.newInputStream(Files.writeString(dir.resolve("open"), "x"))) {
+      // when: the shell lists its own descriptors (a glob, no process of its own), keeping those
+      // still open once the glob closed the folder it read
+      ProcessTree.Completed done =
+          run(
+              "sh",
+              "-c",
+              "set -- /proc/$$/fd/*; for f; do [ -e \"$f\" ] && printf '%s ' \"${f##*/}\"; done;"
+                  + " true");
+
+      // then
+      assertThat(stdout(done).strip()).isEqualTo("0 1 2");
+      assertThat(in.read()).isEqualTo('x');
+    }
+  }
+
+  @Test
+  void shouldReadStdinFromDevNull() throws Exception {
+    ProcessTree.Completed done = run("sh", "-c", "readlink /proc/$$/fd/0; cat; echo end");
+    assertThat(stdout(done)).isEqualTo("/dev/null\nend\n");
+  }
+
+  @Test
+  void shouldRunAnExecutableWithoutAnInterpreterLineThroughTheShellAsExecvpDoes() throws Exception {
+    Path script = dir.resolve("plain-script");
+    Files.writeString(script, "echo from-script \"$1\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+
+    ProcessTree.Completed done = run(script.toString(), "arg");
+
+    assertThat(done.exitCode()).isZero();
+    assertThat(stdout(done)).isEqualTo("from-script arg\n");
+  }
+
+  @Test
+  void shouldReportAFileThatCannotBeExecutedAsExitCode126() throws Exception {
+    Path notExecutable = dir.resolve("not-executable");
+    Files.writeString(notExecutable, "echo never\n");
+
+    ProcessTree.Completed done = run(notExecutable.toString());
+
+    assertThat(done.exitCode()).isEqualTo(126);
+    assertThat(done.stderr().lastLines(3, 300))
+        .contains("not-executable")
+        .contains("Permission denied");
+  }
+
+  @Test
+  void shouldLookTheProgramUpOnTheProgramsOwnPath() throws Exception {
+    // given: a program only on the PATH given to the program, not on this JVM's
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path program = bin.resolve("flyte-beam-only-here");
+    Files.writeString(program, "#!/bin/sh\necho found-it\n");
+    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
+
+    ProcessTree.Completed done =
+        ProcessTree.run(
+            new ProcessTree.Launch(
+                List.of("flyte-beam-only-here"),
+                Map.of("PATH", bin + ":" + System.getenv("PATH")),
+                dir,
+                Optional.empty(),
+                1024),
+            () -> false,
+            true);
+
+    assertThat(stdout(done)).isEqualTo("found-it\n");
+
+    // and when it is gone, the next start looks again rather than using what it found before
+    Files.delete(program);
+    ProcessTree.Completed again =
+        ProcessTree.run(
+            new ProcessTree.Launch(
+                List.of("flyte-beam-only-here"),
+                Map.of("PATH", bin + ":" + System.getenv("PATH")),
+                dir,
+                Optional.empty(),
+                1024),
+            () -> false,
+            true);
+    assertThat(again.exitCode()).isEqualTo(127);
+  }
+}
