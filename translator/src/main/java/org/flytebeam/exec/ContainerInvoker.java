@@ -103,7 +103,10 @@ public final class ContainerInvoker implements ElementInvoker {
   /** The attempt's input folder, whose files the next attempt writes over in place. */
   private static final String DATA_IN = "data-in";
 
-  private static final Set<String> REWRITTEN = Set.of(DATA_IN);
+  /** The folder of this element's own {@code inputs.pb}, written over in place too. */
+  private static final String INPUTS = "inputs";
+
+  private static final Set<String> REWRITTEN = Set.of(DATA_IN, INPUTS);
 
   private static final String STDOUT_LOG = "stdout.log";
   private static final String STDERR_LOG = "stderr.log";
@@ -448,6 +451,7 @@ public final class ContainerInvoker implements ElementInvoker {
       Optional<Path> dataIn,
       Optional<Path> dataOut,
       Optional<Path> destDir,
+      Optional<Path> inputsDir,
       String previousCheckpoint,
       String rawOutputPrefix) {}
 
@@ -623,13 +627,27 @@ public final class ContainerInvoker implements ElementInvoker {
     // {{ .dest_dir }}: a fresh folder per attempt, which pyflyte-fast-execute needs to exist.
     Optional<Path> destDir =
         uses(Kind.DEST_DIR) ? Optional.of(slot.subfolder("dest")) : Optional.empty();
+    Optional<Path> inputsDir =
+        namesInputFile() ? Optional.of(slot.subfolder(INPUTS)) : Optional.empty();
     return new Attempt(
-        dir, work, outputPrefix, outputs, checkpoint, dataIn, dataOut, destDir, previous, raw);
+        dir,
+        work,
+        outputPrefix,
+        outputs,
+        checkpoint,
+        dataIn,
+        dataOut,
+        destDir,
+        inputsDir,
+        previous,
+        raw);
   }
 
   private List<String> render(Attempt a, long index, int attempt, Map<String, Literal> inputs)
       throws IOException, Templates.RenderException {
-    Path input = inputFile(a, inputs);
+    // Nothing but {{.input}} and {{.inputPrefix}} names this file: unnamed, it is not written.
+    Path input =
+        namesInputFile() ? inputFile(a, inputs) : a.dir().resolve(INPUTS).resolve("inputs.pb");
     String key =
         ("fb" + context.runId() + "_" + index + "_" + attempt).replaceAll("[^A-Za-z0-9_]", "_");
     Templates.Values values =
@@ -675,14 +693,15 @@ public final class ContainerInvoker implements ElementInvoker {
                   context.boundInputs().contains(name)
                       ? value
                       : org.flytebeam.types.Literals.collection(List.of(value))));
-      Path file = Files.createDirectories(a.dir().resolve("inputs")).resolve("inputs.pb");
-      Files.write(file, map.build().toByteArray());
+      Path file = a.inputsDir().orElseThrow().resolve("inputs.pb");
+      LocalFiles.writeInPlace(file, map.build().toByteArray());
       return file;
     }
     if (context.dataMode() == DataMode.INDIVIDUAL_INPUT_FILES
         && context.form() != MapTaskSpec.Form.LEGACY) {
-      Path file = Files.createDirectories(a.dir().resolve("inputs")).resolve("inputs.pb");
-      Files.write(file, LiteralMap.newBuilder().putAllLiterals(inputs).build().toByteArray());
+      Path file = a.inputsDir().orElseThrow().resolve("inputs.pb");
+      LocalFiles.writeInPlace(
+          file, LiteralMap.newBuilder().putAllLiterals(inputs).build().toByteArray());
       return file;
     }
     if (LocalFiles.isLocal(context.inputsFile())) {
@@ -692,6 +711,11 @@ public final class ContainerInvoker implements ElementInvoker {
         "inputs",
         "inputs/inputs.pb",
         temp -> Files.write(temp, LocalFiles.read(context.inputsFile())));
+  }
+
+  /** Whether the command names the input file, or its folder. */
+  private boolean namesInputFile() {
+    return uses(Kind.INPUT) || uses(Kind.INPUT_PREFIX);
   }
 
   private boolean needsTemplateFile() {

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,6 +33,8 @@ import org.apache.beam.sdk.util.MimeTypes;
  * which is which, and copying and moving files and folders between them.
  */
 public final class LocalFiles {
+  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
   private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.\\-]*:");
 
   private LocalFiles() {}
@@ -313,16 +319,34 @@ public final class LocalFiles {
 
   /**
    * Writes {@code bytes} to a file in a folder a program can reach: over an existing file in place
-   * (no new inode), never through a link (one there fails the write).
+   * (no new inode), never through a link: a name that is not a plain file of one link (a symbolic
+   * or hard link a program made to a file elsewhere, a fifo) is unlinked first, and the file is
+   * opened without following a link. The old content is overwritten from the start and the file
+   * then cut to the new length, never to zero: on ext4, a file cut to zero and written again is
+   * flushed to the disk when it is closed, and its freed blocks are discarded on a {@code discard}
+   * mount, both while the caller waits.
    */
   public static void writeInPlace(Path file, byte[] bytes) throws IOException {
-    Files.write(
-        file,
-        bytes,
-        java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
-        java.nio.file.StandardOpenOption.WRITE,
-        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    Map<String, Object> attributes;
+    try {
+      attributes = Files.readAttributes(file, "unix:nlink,isRegularFile", NOFOLLOW);
+    } catch (java.nio.file.NoSuchFileException e) {
+      attributes = null;
+    }
+    if (attributes != null
+        && (!Boolean.TRUE.equals(attributes.get("isRegularFile"))
+            || ((Number) attributes.get("nlink")).intValue() != 1)) {
+      Files.delete(file);
+    }
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, NOFOLLOW)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      long position = 0;
+      while (buffer.hasRemaining()) {
+        position += channel.write(buffer, position);
+      }
+      channel.truncate(bytes.length);
+    }
   }
 
   /** Removes a local file or folder and all it holds; nothing when it does not exist. */

@@ -113,4 +113,36 @@ class LocalFilesTest {
     assertThat(target.resolve("a.txt")).hasContent("a");
     assertThat(target.resolve("sub/c.txt")).hasContent("c");
   }
+
+  @Test
+  void shouldWriteOverAFileInPlaceCuttingWhatWasLonger() throws Exception {
+    Path file = Files.writeString(dir.resolve("x"), "a much longer earlier value");
+    Object inode = Files.getAttribute(file, "unix:ino");
+
+    LocalFiles.writeInPlace(file, "42".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(Files.readString(file)).isEqualTo("42");
+    assertThat(Files.getAttribute(file, "unix:ino")).isEqualTo(inode);
+    LocalFiles.writeInPlace(file, "4242".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(Files.readString(file)).isEqualTo("4242");
+  }
+
+  @Test
+  void shouldNeverWriteThroughALinkAProgramLeftWhereItsInputWas() throws Exception {
+    // given: a file of the user's, reachable by a hard link and by a symbolic link in the folder
+    Path outside = Files.writeString(dir.resolve("users-file"), "precious");
+    Path folder = Files.createDirectories(dir.resolve("data-in"));
+    Path hard = Files.createLink(folder.resolve("x"), outside);
+    Path soft = Files.createSymbolicLink(folder.resolve("y"), outside);
+
+    // when: each link's name is unlinked and written anew
+    LocalFiles.writeInPlace(hard, "1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    LocalFiles.writeInPlace(soft, "2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    // then
+    assertThat(Files.readString(hard)).isEqualTo("1");
+    assertThat(Files.isSymbolicLink(soft)).isFalse();
+    assertThat(Files.readString(soft)).isEqualTo("2");
+    assertThat(Files.readString(outside)).isEqualTo("precious");
+  }
 }
