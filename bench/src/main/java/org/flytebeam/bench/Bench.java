@@ -40,10 +40,11 @@ import org.flytebeam.spec.MapTask;
  * run by run, so the machine's noise spreads over all of them), checks that every checksum agrees,
  * then runs the big line (the flyte-beam CLI over {@link #BIG_N} JSON Lines items with {@code
  * --outputs-dir} in {@link #BIG_HEAP}, its shards checked the same way) and the container line (the
- * flyte-beam CLI mapping a raw container task over {@link #CONTAINER_N} elements, one process each,
- * its outputs checked) and the workflow line (a workflow of five nodes around a map of {@link
- * #WORKFLOW_N} elements against the map alone, on the DirectRunner and Spark {@code local[2]}), and
- * writes the {@link Report} as Markdown and JSON. {@code --only} runs some of the lines.
+ * flyte-beam CLI mapping a raw container task over {@link #CONTAINER_SMALL_N} and {@link
+ * #CONTAINER_N} elements, one process each, its outputs checked) and the workflow line (a workflow
+ * of five nodes around a map of {@link #WORKFLOW_N} elements against the map alone, on the
+ * DirectRunner and Spark {@code local[2]}), and writes the {@link Report} as Markdown and JSON.
+ * {@code --only} runs some of the lines.
  *
  * <pre>{@code
  * ./bench/run [--runs 3] [--quick] [--only workflow]
@@ -65,10 +66,17 @@ public final class Bench {
   /** The big line's heap, which bounds the driver and its {@code local[2]} executors alike. */
   static final String BIG_HEAP = "-Xmx512m";
 
-  /** The container line's size: one process per element. */
-  static final int CONTAINER_N = 500;
+  /**
+   * The container line's sizes, one process per element: the rate after start-up is what the larger
+   * adds over the smaller.
+   */
+  static final int CONTAINER_N = 5_000;
+
+  static final int CONTAINER_SMALL_N = 500;
 
   static final int CONTAINER_QUICK_N = 20;
+
+  static final int CONTAINER_QUICK_SMALL_N = 5;
 
   static final String CONTAINER_WORKLOAD = "sh_double";
 
@@ -687,12 +695,13 @@ public final class Bench {
   }
 
   /**
-   * The container line, {@code runs} times: the flyte-beam CLI on the DirectRunner mapping a raw
-   * container task, {@code sh -c 'echo $((x * 2)) > /var/outputs/y'}, over {@link #CONTAINER_N}
-   * elements: one process per element, at most one per core; and its twin in the same run,
-   * alternating which goes first: the same {@code n} {@code sh -c} invocations through {@code xargs
-   * -P <cores>}, one process reading the {@code n} inputs from its stdin. Each run's outputs are
-   * checked (every {@code y} twice its {@code x}; every twin's file twice its name).
+   * The container line, {@code runs} times at each of its two sizes ({@link #CONTAINER_SMALL_N},
+   * {@link #CONTAINER_N}): the flyte-beam CLI on the DirectRunner mapping a raw container task,
+   * {@code sh -c 'echo $((x * 2)) > /var/outputs/y'}, over that many elements: one process per
+   * element, at most one per core; and its twin in the same run, alternating which goes first: the
+   * same {@code n} {@code sh -c} invocations through {@code xargs -P <cores>}, one process reading
+   * the {@code n} inputs from its stdin. Each run's outputs are checked (every {@code y} twice its
+   * {@code x}; every twin's file twice its name).
    */
   private void measureContainer(
       Layout layout,
@@ -701,7 +710,24 @@ public final class Bench {
       List<Measurement> out,
       List<Measurement> twinOut)
       throws IOException, InterruptedException {
-    int n = options.quick() ? CONTAINER_QUICK_N : CONTAINER_N;
+    List<Integer> sizes =
+        options.quick()
+            ? List.of(CONTAINER_QUICK_SMALL_N, CONTAINER_QUICK_N)
+            : List.of(CONTAINER_SMALL_N, CONTAINER_N);
+    for (int n : sizes) {
+      measureContainer(layout, timer, work, n, out, twinOut);
+    }
+  }
+
+  /** The container line at one size, {@code runs} times, and its twin. */
+  private void measureContainer(
+      Layout layout,
+      ProcessTimer timer,
+      Path work,
+      int n,
+      List<Measurement> out,
+      List<Measurement> twinOut)
+      throws IOException, InterruptedException {
     Path definition = options.root().resolve(CONTAINER_DEFINITION);
     Path inputs = work.resolve("container-" + n + ".inputs.pb");
     writeInputs(inputs, n);

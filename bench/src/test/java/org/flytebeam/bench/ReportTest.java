@@ -340,6 +340,57 @@ class ReportTest {
         .isEmpty();
   }
 
+  @Test
+  void shouldJudgeTheContainerLineOnTheRateAfterStartUpWhenItRanAtTwoSizes() throws Exception {
+    // given: flyte-beam 4 s at 500 and 10 s at 5,000 elements (4,500 more in 6 s: 750/s), xargs
+    // 0.5 s and 5 s (4,500 in 4.5 s: 1,000/s): 0.75x after start-up, 0.50x whole process
+    List<Measurement> flyte =
+        new ArrayList<>(runs("sh_double", Variant.FLYTE_BEAM_DIRECT, 500, 4, 5, 3));
+    flyte.addAll(runs("sh_double", Variant.FLYTE_BEAM_DIRECT, 5_000, 10, 11, 9));
+    List<Measurement> xargs =
+        new ArrayList<>(runs("sh_double_xargs", Variant.FLYTE_BEAM_DIRECT, 500, 0.5, 0.5));
+    xargs.addAll(runs("sh_double_xargs", Variant.FLYTE_BEAM_DIRECT, 5_000, 5, 5));
+    // and: flyte-beam slower per element, 14 s at 5,000 (4,500 in 10 s: 450/s, 0.45x)
+    List<Measurement> slower =
+        new ArrayList<>(runs("sh_double", Variant.FLYTE_BEAM_DIRECT, 500, 4, 4));
+    slower.addAll(runs("sh_double", Variant.FLYTE_BEAM_DIRECT, 5_000, 14, 14));
+
+    // when
+    Report pass =
+        Report.of(
+            META,
+            List.of(),
+            List.of(),
+            lines(flyte, xargs, List.of(), List.of(), Optional.empty()));
+    Report miss =
+        Report.of(
+            META,
+            List.of(),
+            List.of(),
+            lines(slower, xargs, List.of(), List.of(), Optional.empty()));
+
+    // then
+    assertThat(pass.container().orElseThrow().n()).isEqualTo(5_000);
+    assertThat(pass.budgets()).hasSize(1);
+    Report.Budget budget = pass.budgets().get(0);
+    assertThat(budget.verdict()).isEqualTo("PASS");
+    assertThat(budget.line()).contains("after start-up (N = 500 to 5k) >= 0.5x");
+    assertThat(budget.measured())
+        .isEqualTo(
+            "750.0 vs 1000.0 elements/s (0.75x); whole process at N = 5k: 500.0 vs 1000.0 (0.50x)");
+    assertThat(miss.budgets().get(0).verdict()).isEqualTo("MISS");
+    assertThat(pass.markdown())
+        .contains("#### Container: `sh_double`, N = 500 and 5k, one process per element")
+        .contains("| container: flyte-beam-direct | 500 | 4.00 | 125.0 |")
+        .contains("| container: flyte-beam-direct | 5k | 10.00 | 500.0 |")
+        .contains(
+            "After start-up (N = 500 to 5k): flyte-beam 750.0, xargs 1000.0 elements/s: 0.75x");
+    JsonNode twin = new ObjectMapper().readTree(pass.json()).path("containerTwin");
+    assertThat(twin.path("flyteBeamOverTwinRateAfterStartup").asDouble())
+        .isCloseTo(0.75, within(1e-9));
+    assertThat(twin.path("smaller").path("n").asInt()).isEqualTo(500);
+  }
+
   private static Measurement workflowRun(String what, Variant runner, int run, double seconds) {
     return new Measurement(
         what, runner, 100_000, run, seconds, 300L << 20, seconds * 2, 0.1, new Checksum(1, 2, 0));
@@ -578,7 +629,7 @@ class ReportTest {
     assertThat(miss.markdown())
         .contains("| container: flyte-beam-direct | 500 | 4.00 | 125.0 | 8.00 | 202 | 0.25 |")
         .contains(" sh -c | 500 | 1.60 | 312.5 | 3.20 | 202 | 0.25 |")
-        .contains("flyte-beam / xargs, elements per second: 0.40x");
+        .contains("flyte-beam / xargs, elements per second, whole process at N = 500: 0.40x");
     JsonNode json = new ObjectMapper().readTree(miss.json());
     assertThat(json.path("containerTwin").path("elementsPerSecond").asDouble()).isEqualTo(312.5);
     assertThat(json.path("containerTwin").path("flyteBeamOverTwinRate").asDouble())
