@@ -506,6 +506,18 @@ final class NativeSpawn {
       }
     }
 
+    /**
+     * SIGKILL to every process of the program's group (its pid is the group's id): what it left
+     * there after it ended, or everything at a timeout. Nothing when the group is empty.
+     */
+    void killGroup() {
+      try {
+        NativeSpawn.kill(-pid, SIGKILL);
+      } catch (LastErrorException e) {
+        // ESRCH: nothing is left in the group.
+      }
+    }
+
     /** Gives up the output pipes (an escaped process may hold them open) and the pidfd. */
     @Override
     public void close() {

@@ -32,18 +32,22 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Runs one program as a tree of processes that never outlives this JVM: started in a session of its
- * own (through {@code setsid}), registered with this JVM's {@link Watchdog}, which kills the whole
- * process group as soon as the pipe to this JVM is gone.
+ * own, registered with this JVM's {@link Watchdog}, which kills the whole process group as soon as
+ * the pipe to this JVM is gone.
  *
- * <p>How: the program is started as {@code setsid -- PROGRAM ARGS} (no shell, stdin from {@code
- * /dev/null}); {@code setsid} makes it the leader of a new session and process group, then execs
- * it, so its pid is its group's id. Right after the start, this JVM registers that group with the
- * watchdog, one {@code sh} per JVM that blocks reading a pipe whose only writer is this JVM: when
- * this JVM dies, even by {@code kill -9}, the read ends and the watchdog kills every registered
- * group. When the program ends, times out or is stopped, this JVM has the watchdog kill its group
- * at once, which holds everything it started that did not leave the session. No polling, so a
- * finished program costs no delay, and a timeout kills the whole tree, reparented children
- * included.
+ * <p>How: on Linux with glibc 2.34 or later, {@link NativeSpawn} starts the program itself with
+ * {@code posix_spawn} and {@code POSIX_SPAWN_SETSID}, so it leads a new session and process group
+ * (its pid is its group's id), with stdin from {@code /dev/null}, no descriptor of this JVM's but
+ * its output pipes, and no shell or other program exec'd before it; one thread then waits for its
+ * output and its end in one {@code poll}. Elsewhere (or with {@code
+ * -Dflyte-beam.process.spawn=jdk}) the JDK starts it as {@code setsid -- PROGRAM ARGS}, {@code
+ * setsid} making the session and then exec'ing it. Right after the start, this JVM registers the
+ * group with the watchdog, one {@code sh} per JVM that blocks reading a pipe whose only writer is
+ * this JVM: when this JVM dies, even by {@code kill -9}, the read ends and the watchdog kills every
+ * registered group. When the program ends, times out or is stopped, its group is killed at once (by
+ * this JVM for a program {@link NativeSpawn} started, else by the watchdog), which holds everything
+ * it started that did not leave the session. No polling, so a finished program costs no delay, and
+ * a timeout kills the whole tree, reparented children included.
  *
  * <p>The group is killed by its id after the program was reaped. While anything of the group is
  * left, the kernel does not hand that id out again; when nothing is left, the kill finds nothing,
@@ -66,11 +70,13 @@ import java.util.function.BooleanSupplier;
  * marker's carriers were all started after the program, so when the program ran briefly, only the
  * pids the kernel handed out since just before its start ({@code /proc/sys/kernel/ns_last_pid},
  * handed out in increasing order) can be among them; a longer run, a wraparound of the pids or no
- * {@code ns_last_pid} means a scan of the whole of {@code /proc}.
+ * {@code ns_last_pid} means a scan of the whole of {@code /proc}. The programs this JVM started and
+ * has not reaped are its own children with markers of their own, and are skipped.
  *
- * <p>Without {@code setsid} the program runs in this JVM's process group (started through {@code sh
- * -c 'exec "$@"'}, so that a missing program is exit code 127 as with {@code setsid}); the watchdog
- * then kills only the program, and timeouts also kill its live descendants.
+ * <p>Without {@link NativeSpawn} and without {@code setsid} the program runs in this JVM's process
+ * group (started through {@code sh -c 'exec "$@"'}, so that a missing program is exit code 127 as
+ * with {@code setsid}); the watchdog then kills only the program, and timeouts also kill its live
+ * descendants.
  */
 public final class ProcessTree {
   /** Without setsid: exec the program, so that a missing one is exit code 127 as with setsid. */
@@ -363,7 +369,7 @@ public final class ProcessTree {
             }
           }
           if (ending != Ending.EXITED) {
-            killSpawned(child, id);
+            killSpawned(child);
             killedAt = now;
             continue;
           }
@@ -383,8 +389,9 @@ public final class ProcessTree {
         }
       }
       if (ending == Ending.EXITED) {
-        // The program is gone: whatever it left behind in its group goes too.
-        Watchdog.kill(id);
+        // The program is gone: whatever it left behind in its group goes too (killed from here,
+        // without waking the watchdog).
+        child.killGroup();
       }
       // Whatever left the group, with the marker still in its environment.
       killMarked(started.token(), started.firstPid(), started.nanos());
@@ -399,7 +406,7 @@ public final class ProcessTree {
       }
       return new Completed(child.pid(), exit, ending, stdout, stderr);
     } catch (InterruptedException | IOException | RuntimeException e) {
-      killSpawned(child, id);
+      killSpawned(child);
       killMarked(started.token(), started.firstPid(), started.nanos());
       throw e;
     } finally {
@@ -411,17 +418,13 @@ public final class ProcessTree {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos) + 1));
   }
 
-  /** {@link #kill(Process, long)} for a program {@link NativeSpawn} started. */
-  private static void killSpawned(NativeSpawn.Child child, long id) {
+  /** {@link #kill(Process, long)} for a program {@link NativeSpawn} started: its group, then it. */
+  private static void killSpawned(NativeSpawn.Child child) {
     List<ProcessHandle> descendants =
         child.reaped()
             ? List.of()
             : ProcessHandle.of(child.pid()).stream().flatMap(ProcessHandle::descendants).toList();
-    try {
-      Watchdog.kill(id);
-    } catch (IOException e) {
-      // No watchdog to be had: the program and its descendants are still killed here.
-    }
+    child.killGroup();
     child.kill();
     descendants.forEach(ProcessHandle::destroyForcibly);
   }
