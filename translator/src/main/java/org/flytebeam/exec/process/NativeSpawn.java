@@ -232,8 +232,12 @@ final class NativeSpawn {
     } catch (LastErrorException x) {
       if (pid > 0) {
         // No pidfd for a child that is ours: it goes, and is reaped, here.
-        kill(pid, SIGKILL);
-        waitpid(pid, new int[1], 0);
+        try {
+          kill(pid, SIGKILL);
+          waitpid(pid, new int[1], 0);
+        } catch (LastErrorException again) {
+          x.addSuppressed(again);
+        }
       }
       closeQuietly(out[0]);
       closeQuietly(err[0]);
@@ -493,6 +497,28 @@ final class NativeSpawn {
 
     boolean reaped() {
       return reaped;
+    }
+
+    /**
+     * After a kill: waits up to {@code limitMillis} for the program's end and reaps it, so that a
+     * run given up (interrupted, its watchdog unreachable) leaves no zombie behind.
+     */
+    void reapWithin(long limitMillis) {
+      long end = System.nanoTime() + limitMillis * 1_000_000L;
+      TailBuffer ignored = new TailBuffer(1);
+      try {
+        while (!reaped) {
+          long left = (end - System.nanoTime()) / 1_000_000L;
+          if (left <= 0) {
+            return;
+          }
+          if (await((int) Math.min(left, 200), ignored, ignored)) {
+            reap();
+          }
+        }
+      } catch (IOException e) {
+        // Left unreaped: it ends as a zombie of this JVM's.
+      }
     }
 
     /** SIGKILL to the program, unless it was reaped already (its pid may then be another's). */

@@ -114,6 +114,9 @@ public final class ProcessTree {
   /** How often to ask whether the run wants every element to stop. */
   private static final Duration STOP_CHECK = Duration.ofMillis(200);
 
+  /** How long a run that failed waits for its killed program to be reaped before it gives up. */
+  private static final Duration EXIT_LIMIT_AFTER_ERROR = Duration.ofSeconds(1);
+
   /** How long to wait for the program to be reaped once it was killed. */
   private static final Duration EXIT_LIMIT = Duration.ofSeconds(10);
 
@@ -346,7 +349,7 @@ public final class ProcessTree {
     }
     long id = started.id();
     RUNNING.add(child.pid());
-    try (child) {
+    try {
       Watchdog.attach(id, child.pid(), true);
       Optional<Long> deadline = launch.timeout().map(t -> started.nanos() + t.toNanos());
       Ending ending = Ending.EXITED;
@@ -407,9 +410,12 @@ public final class ProcessTree {
       return new Completed(child.pid(), exit, ending, stdout, stderr);
     } catch (InterruptedException | IOException | RuntimeException e) {
       killSpawned(child);
+      child.reapWithin(EXIT_LIMIT_AFTER_ERROR.toMillis());
       killMarked(started.token(), started.firstPid(), started.nanos());
       throw e;
     } finally {
+      // Not a try-with-resources: the catch above still waits on the pidfd.
+      child.close();
       RUNNING.remove(child.pid());
     }
   }

@@ -3,6 +3,7 @@ package org.flytebeam.exec.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -223,5 +224,52 @@ abstract class ProcessTreeContract {
     assertThat(done.stdout().total()).isGreaterThan(1024);
     assertThat(done.stdout().bytes()).hasSize(1024);
     assertThat(new String(done.stdout().bytes(), StandardCharsets.UTF_8)).endsWith("line1999\n");
+  }
+
+  @Test
+  void shouldKillAndReapTheProgramWhenItsThreadIsInterrupted() throws Exception {
+    // given: a long program run by a thread of its own
+    Path pidFile = dir.resolve("pids");
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread runner =
+        new Thread(
+            () -> {
+              try {
+                run(Optional.empty(), "sh", "-c", "echo $$ > " + pidFile + "; exec sleep 300");
+              } catch (Exception e) {
+                thrown.set(e);
+              }
+            });
+    runner.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (readPidsQuietly(pidFile).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    List<Long> started = readPids(pidFile);
+    assertThat(started).hasSize(1);
+
+    // when
+    runner.interrupt();
+    runner.join(Duration.ofSeconds(30).toMillis());
+
+    // then: the run ends with the interrupt, its program gone and not left as a zombie of ours
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+    Pids.assertGoneWithin(started, Duration.ofSeconds(5));
+    long deadlineReaped = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (Files.exists(Path.of("/proc", started.get(0).toString()))
+        && System.nanoTime() < deadlineReaped) {
+      Thread.sleep(20);
+    }
+    assertThat(Path.of("/proc", started.get(0).toString())).doesNotExist();
+  }
+
+  private static List<Long> readPidsQuietly(Path file) {
+    try {
+      return Pids.read(file);
+    } catch (java.io.IOException | NumberFormatException e) {
+      return List.of();
+    }
   }
 }
