@@ -72,7 +72,12 @@ class BenchSmokeIT {
     Report.Big xargs = report.containerTwin().orElseThrow();
     assertThat(xargs.n()).isEqualTo(Bench.CONTAINER_QUICK_N);
     assertThat(xargs.checksum()).isEqualTo(container.checksum());
-    assertThat(markdown).contains("flyte-beam / xargs, elements per second: ");
+    assertThat(markdown)
+        .contains("flyte-beam / xargs, elements per second, whole process at N = 20: ")
+        .contains("After start-up (N = 5 to 20): flyte-beam ");
+    // The container line at its smaller size too: the rate after start-up is between the two.
+    assertThat(markdown).contains("| container: flyte-beam-direct | 5 | ");
+    assertThat(Files.readString(outcome.json())).contains("\"flyteBeamOverTwinRateAfterStartup\"");
     // The quick start through the launcher (outputs checked) against plain Beam over 2 elements.
     assertThat(report.quickstart().orElseThrow().checksum()).isEqualTo(new Checksum(2, 0, 0));
     assertThat(report.quickstartTwin().orElseThrow().checksum())
