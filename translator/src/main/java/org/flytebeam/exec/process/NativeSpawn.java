@@ -8,6 +8,8 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
 import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,6 +55,7 @@ final class NativeSpawn {
   private static final int ENOEXEC = 8;
   private static final int EACCES = 13;
   private static final int EAGAIN = 11;
+  private static final int ENOMEM = 12;
   private static final long SYS_PIDFD_OPEN = 434;
   static final short POLLIN = 0x1;
   private static final short POLLERR = 0x8;
@@ -64,6 +67,8 @@ final class NativeSpawn {
 
   /** {@code sigset_t}: 1024 bits. */
   private static final int SIGSET_BYTES = 128;
+
+  private static final Charset FILE_NAMES = fileNameCharset();
 
   private static final Optional<String> UNAVAILABLE = load();
 
@@ -113,18 +118,18 @@ final class NativeSpawn {
 
   // The C library's functions (JNA's direct mapping).
   private static native int posix_spawn(
-      int[] pid, String path, Pointer fileActions, Pointer attributes, Pointer argv, Pointer envp);
+      int[] pid, byte[] path, Pointer fileActions, Pointer attributes, Pointer argv, Pointer envp);
 
   private static native int posix_spawn_file_actions_init(Pointer actions);
 
   private static native int posix_spawn_file_actions_destroy(Pointer actions);
 
   private static native int posix_spawn_file_actions_addopen(
-      Pointer actions, int fd, String path, int flags, int mode);
+      Pointer actions, int fd, byte[] path, int flags, int mode);
 
   private static native int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
 
-  private static native int posix_spawn_file_actions_addchdir_np(Pointer actions, String path);
+  private static native int posix_spawn_file_actions_addchdir_np(Pointer actions, byte[] path);
 
   private static native int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
 
@@ -219,7 +224,7 @@ final class NativeSpawn {
         if (!Files.isDirectory(workDir)) {
           throw new IOException("the work folder [" + workDir + "] is not a folder");
         }
-        if (rc == EAGAIN || rc == 12 /* ENOMEM */) {
+        if (rc == EAGAIN || rc == ENOMEM) {
           throw new IOException("cannot start [" + program + "]: errno " + rc);
         }
         throw new NotExecutable(
@@ -272,19 +277,36 @@ final class NativeSpawn {
         check(
             posix_spawnattr_setflags(
                 attributes, (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK)));
-        check(posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0));
+        check(posix_spawn_file_actions_addopen(actions, 0, fileName("/dev/null"), O_RDONLY, 0));
         check(posix_spawn_file_actions_adddup2(actions, stdoutFd, 1));
         check(posix_spawn_file_actions_adddup2(actions, stderrFd, 2));
-        check(posix_spawn_file_actions_addchdir_np(actions, workDir.toString()));
+        check(posix_spawn_file_actions_addchdir_np(actions, fileName(workDir.toString())));
         // Nothing of this JVM's (jars, sockets, other elements' pipes) reaches the program.
         check(posix_spawn_file_actions_addclosefrom_np(actions, 3));
         StringArray args = new StringArray(argv.toArray(new String[0]), "UTF-8");
         StringArray envp = new StringArray(env, "UTF-8");
-        return posix_spawn(pid, path, actions, attributes, args, envp);
+        return posix_spawn(pid, fileName(path), actions, attributes, args, envp);
       } finally {
         posix_spawnattr_destroy(attributes);
         posix_spawn_file_actions_destroy(actions);
       }
+    }
+  }
+
+  /**
+   * A file name as the C library takes it: in the encoding the JDK gives file names ({@code
+   * sun.jnu.encoding}), so that the file Java looked at is the file executed, NUL-terminated.
+   */
+  private static byte[] fileName(String name) {
+    byte[] bytes = name.getBytes(FILE_NAMES);
+    return Arrays.copyOf(bytes, bytes.length + 1);
+  }
+
+  private static Charset fileNameCharset() {
+    try {
+      return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+    } catch (IllegalArgumentException e) {
+      return StandardCharsets.UTF_8;
     }
   }
 

@@ -137,4 +137,22 @@ class ProcessTreeNativeTest extends ProcessTreeContract {
             true);
     assertThat(again.exitCode()).isEqualTo(127);
   }
+
+  @Test
+  void shouldStartAProgramWhosePathAndWorkFolderAreNotAscii() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("dossier-\u00e9t\u00e9"));
+    Path program = folder.resolve("programme-\u00e0");
+    Files.writeString(program, "#!/bin/sh\npwd\n");
+    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
+
+    ProcessTree.Completed done =
+        ProcessTree.run(
+            new ProcessTree.Launch(
+                List.of(program.toString()), Map.of(), folder, Optional.empty(), 1024),
+            () -> false,
+            true);
+
+    assertThat(done.exitCode()).isZero();
+    assertThat(stdout(done).strip()).isEqualTo(folder.toRealPath().toString());
+  }
 }
