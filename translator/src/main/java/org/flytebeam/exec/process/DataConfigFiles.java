@@ -139,8 +139,9 @@ public final class DataConfigFiles {
           LiteralMapFormat.PROTO, List.of("inputs.pb"));
 
   /**
-   * Removes from {@code folder} what this attempt does not write again as a plain file of its own:
-   * the names of other values, folders, links, and files of more than one link.
+   * Removes from {@code folder} what this attempt does not write again as a plain file: the names
+   * of other values, folders and links. A file of more than one link under a name written again is
+   * unlinked by {@link LocalFiles#writeInPlace} before it writes.
    */
   private static void keepOnlyRewritten(
       Map<String, Literal> inputs, Path folder, LiteralMapFormat format) throws IOException {
@@ -154,7 +155,8 @@ public final class DataConfigFiles {
     List<Path> stale = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
       for (Path entry : entries) {
-        if (!rewritten.contains(entry.getFileName().toString()) || !singleLinkFile(entry)) {
+        if (!rewritten.contains(entry.getFileName().toString())
+            || !Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
           stale.add(entry);
         }
       }
@@ -180,17 +182,6 @@ public final class DataConfigFiles {
         return plainFile(literal.getScalar().getUnion().getValue());
       default:
         return false;
-    }
-  }
-
-  private static boolean singleLinkFile(Path entry) {
-    try {
-      return Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
-          && ((Number) Files.getAttribute(entry, "unix:nlink", LinkOption.NOFOLLOW_LINKS))
-                  .intValue()
-              == 1;
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      return false;
     }
   }
 
