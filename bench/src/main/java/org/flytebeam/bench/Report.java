@@ -152,7 +152,22 @@ public final class Report {
       double cpuSeconds,
       long peakRssBytes,
       double othersCores,
-      Checksum checksum) {}
+      Checksum checksum) {
+    /** Elements per second of the whole process (median wall time). */
+    public double elementsPerSecond() {
+      return n / wallSeconds;
+    }
+  }
+
+  /**
+   * Elements per second after start-up, flyte-beam's and its twin's: the elements the larger size
+   * adds over the time it adds (medians); NaN when the larger took no longer.
+   */
+  record AfterStartup(double flyteBeam, double twin) {
+    double ratio() {
+      return flyteBeam / twin;
+    }
+  }
 
   /**
    * The workflow line on one runner: {@link Bench#WORKFLOW_DEFINITION}'s five nodes in one process
@@ -275,6 +290,8 @@ public final class Report {
   private final Optional<Big> containerTwin;
   private final Optional<Big> containerSmall;
   private final Optional<Big> containerTwinSmall;
+  // Present when both ran at two sizes.
+  private final Optional<AfterStartup> containerAfterStartup;
   private final Optional<Big> quickstart;
   private final Optional<Big> quickstartTwin;
   private final Optional<JavaApi> javaApi;
@@ -292,6 +309,7 @@ public final class Report {
     this.containerTwin = big(atSize(lines.containerTwin(), true));
     this.containerSmall = smaller(lines.container());
     this.containerTwinSmall = smaller(lines.containerTwin());
+    this.containerAfterStartup = afterStartup();
     this.quickstart = big(lines.quickstart());
     this.quickstartTwin = big(lines.quickstartTwin());
     this.javaApi = lines.javaApi();
@@ -490,19 +508,16 @@ public final class Report {
     return seconds > 0 ? (large.n() - small.n()) / seconds : Double.NaN;
   }
 
-  /**
-   * The container line's marginal rates, flyte-beam's and its twin's, when both ran at two sizes.
-   */
-  private Optional<double[]> containerMarginal() {
+  /** The container line's rates after start-up, when it and its twin ran at two sizes. */
+  private Optional<AfterStartup> afterStartup() {
     if (container.isPresent()
         && containerSmall.isPresent()
         && containerTwin.isPresent()
         && containerTwinSmall.isPresent()) {
       return Optional.of(
-          new double[] {
-            marginalRate(containerSmall.get(), container.get()),
-            marginalRate(containerTwinSmall.get(), containerTwin.get())
-          });
+          new AfterStartup(
+              marginalRate(containerSmall.get(), container.get()),
+              marginalRate(containerTwinSmall.get(), containerTwin.get())));
     }
     return Optional.empty();
   }
@@ -868,13 +883,12 @@ public final class Report {
     if (container.isPresent() && containerTwin.isPresent()) {
       Big c = container.get();
       Big x = containerTwin.get();
-      double rate = c.n() / c.wallSeconds();
-      double twinRate = x.n() / x.wallSeconds();
-      Optional<double[]> marginal = containerMarginal();
-      if (marginal.isPresent()) {
+      double rate = c.elementsPerSecond();
+      double twinRate = x.elementsPerSecond();
+      if (containerAfterStartup.isPresent()) {
         // Per element once both run: start-up (about 2 s of a JVM against none) has its own line.
-        double m = marginal.get()[0];
-        double mx = marginal.get()[1];
+        double m = containerAfterStartup.get().flyteBeam();
+        double mx = containerAfterStartup.get().twin();
         out.add(
             new Budget(
                 String.format(
@@ -1054,7 +1068,7 @@ public final class Report {
         c ->
             md.append(
                 containerMarkdown(
-                    c, containerTwin, containerSmall, containerTwinSmall, containerMarginal())));
+                    c, containerTwin, containerSmall, containerTwinSmall, containerAfterStartup)));
     quickstart.ifPresent(q -> md.append(quickstartMarkdown(q, quickstartTwin)));
     javaApi.ifPresent(j -> md.append(javaApiMarkdown(j)));
     if (!workflow.isEmpty()) {
@@ -1188,7 +1202,7 @@ public final class Report {
       Optional<Big> twin,
       Optional<Big> small,
       Optional<Big> twinSmall,
-      Optional<double[]> marginal) {
+      Optional<AfterStartup> afterStartup) {
     StringBuilder md =
         new StringBuilder(
             String.format(
@@ -1228,9 +1242,9 @@ public final class Report {
                   Locale.ROOT,
                   "%nflyte-beam / xargs, elements per second, whole process at N = %s: %s.%n",
                   size(c.n()),
-                  times((c.n() / c.wallSeconds()) / (x.n() / x.wallSeconds()))));
+                  times(c.elementsPerSecond() / x.elementsPerSecond())));
         });
-    marginal.ifPresent(
+    afterStartup.ifPresent(
         m ->
             md.append(
                 String.format(
@@ -1239,11 +1253,11 @@ public final class Report {
                         + " %s (budget: at least %.1fx).%n",
                     size(small.orElseThrow().n()),
                     size(c.n()),
-                    m[0],
-                    m[1],
-                    times(m[0] / m[1]),
+                    m.flyteBeam(),
+                    m.twin(),
+                    times(m.ratio()),
                     CONTAINER_BUDGET)));
-    if (marginal.isEmpty() && twin.isPresent()) {
+    if (afterStartup.isEmpty() && twin.isPresent()) {
       md.append(String.format(Locale.ROOT, "%nBudget: at least %.1fx.%n", CONTAINER_BUDGET));
     }
     return md.toString();
@@ -1256,7 +1270,7 @@ public final class Report {
         name,
         size(b.n()),
         b.wallSeconds(),
-        b.n() / b.wallSeconds(),
+        b.elementsPerSecond(),
         b.cpuSeconds(),
         mib(b.peakRssBytes()),
         cores(b.othersCores()));
@@ -1464,7 +1478,7 @@ public final class Report {
               "flyte-beam CLI, DirectRunner, a raw container task: one process per element");
           cm.put("runs", c.runs());
           cm.put("wallSeconds", finite(c.wallSeconds()));
-          cm.put("elementsPerSecond", finite(c.n() / c.wallSeconds()));
+          cm.put("elementsPerSecond", finite(c.elementsPerSecond()));
           cm.put("cpuSeconds", finite(c.cpuSeconds()));
           cm.put("peakRssBytes", c.peakRssBytes());
           cm.put("othersCores", finite(c.othersCores()));
@@ -1481,22 +1495,20 @@ public final class Report {
                   + ProcessTimer.cores()
                   + ", one process");
           cm.putAll(processJson(x));
-          cm.put("elementsPerSecond", finite(x.n() / x.wallSeconds()));
+          cm.put("elementsPerSecond", finite(x.elementsPerSecond()));
           container.ifPresent(
               c -> {
                 cm.put(
-                    "flyteBeamOverTwinRate",
-                    finite((c.n() / c.wallSeconds()) / (x.n() / x.wallSeconds())));
+                    "flyteBeamOverTwinRate", finite(c.elementsPerSecond() / x.elementsPerSecond()));
                 cm.put("budgetAtLeast", CONTAINER_BUDGET);
               });
           containerTwinSmall.ifPresent(b -> cm.put("smaller", processJson(b)));
-          containerMarginal()
-              .ifPresent(
-                  rates -> {
-                    cm.put("flyteBeamElementsPerSecondAfterStartup", finite(rates[0]));
-                    cm.put("twinElementsPerSecondAfterStartup", finite(rates[1]));
-                    cm.put("flyteBeamOverTwinRateAfterStartup", finite(rates[0] / rates[1]));
-                  });
+          containerAfterStartup.ifPresent(
+              rates -> {
+                cm.put("flyteBeamElementsPerSecondAfterStartup", finite(rates.flyteBeam()));
+                cm.put("twinElementsPerSecondAfterStartup", finite(rates.twin()));
+                cm.put("flyteBeamOverTwinRateAfterStartup", finite(rates.ratio()));
+              });
           root.put("containerTwin", cm);
         });
     quickstart.ifPresent(
