@@ -40,11 +40,22 @@ class ProcessTreeNativeTest extends ProcessTreeContract {
   }
 
   private ProcessTree.Completed run(String... argv) throws Exception {
+    return runIn(dir, Map.of("PATH", System.getenv("PATH")), argv);
+  }
+
+  private static ProcessTree.Completed runIn(
+      Path workDir, Map<String, String> environment, String... argv) throws Exception {
     return ProcessTree.run(
-        new ProcessTree.Launch(
-            List.of(argv), Map.of("PATH", System.getenv("PATH")), dir, Optional.empty(), 4096),
+        new ProcessTree.Launch(List.of(argv), environment, workDir, Optional.empty(), 4096),
         () -> false,
         true);
+  }
+
+  /** Writes {@code text} to {@code file}, executable by its owner. */
+  private static Path executable(Path file, String text) throws Exception {
+    Files.writeString(file, text);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+    return file;
   }
 
   @Test
@@ -86,9 +97,7 @@ class ProcessTreeNativeTest extends ProcessTreeContract {
 
   @Test
   void shouldRunAnExecutableWithoutAnInterpreterLineThroughTheShellAsExecvpDoes() throws Exception {
-    Path script = dir.resolve("plain-script");
-    Files.writeString(script, "echo from-script \"$1\"\n");
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    Path script = executable(dir.resolve("plain-script"), "echo from-script \"$1\"\n");
 
     ProcessTree.Completed done = run(script.toString(), "arg");
 
@@ -113,51 +122,25 @@ class ProcessTreeNativeTest extends ProcessTreeContract {
   void shouldLookTheProgramUpOnTheProgramsOwnPath() throws Exception {
     // given: a program only on the PATH given to the program, not on this JVM's
     Path bin = Files.createDirectories(dir.resolve("bin"));
-    Path program = bin.resolve("flyte-beam-only-here");
-    Files.writeString(program, "#!/bin/sh\necho found-it\n");
-    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
+    Path program = executable(bin.resolve("flyte-beam-only-here"), "#!/bin/sh\necho found-it\n");
+    Map<String, String> environment = Map.of("PATH", bin + ":" + System.getenv("PATH"));
 
-    ProcessTree.Completed done =
-        ProcessTree.run(
-            new ProcessTree.Launch(
-                List.of("flyte-beam-only-here"),
-                Map.of("PATH", bin + ":" + System.getenv("PATH")),
-                dir,
-                Optional.empty(),
-                1024),
-            () -> false,
-            true);
+    ProcessTree.Completed done = runIn(dir, environment, "flyte-beam-only-here");
 
     assertThat(stdout(done)).isEqualTo("found-it\n");
 
     // and when it is gone, the next start looks again rather than using what it found before
     Files.delete(program);
-    ProcessTree.Completed again =
-        ProcessTree.run(
-            new ProcessTree.Launch(
-                List.of("flyte-beam-only-here"),
-                Map.of("PATH", bin + ":" + System.getenv("PATH")),
-                dir,
-                Optional.empty(),
-                1024),
-            () -> false,
-            true);
+    ProcessTree.Completed again = runIn(dir, environment, "flyte-beam-only-here");
     assertThat(again.exitCode()).isEqualTo(127);
   }
 
   @Test
   void shouldStartAProgramWhosePathAndWorkFolderAreNotAscii() throws Exception {
     Path folder = Files.createDirectories(dir.resolve("dossier-\u00e9t\u00e9"));
-    Path program = folder.resolve("programme-\u00e0");
-    Files.writeString(program, "#!/bin/sh\npwd\n");
-    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
+    Path program = executable(folder.resolve("programme-\u00e0"), "#!/bin/sh\npwd\n");
 
-    ProcessTree.Completed done =
-        ProcessTree.run(
-            new ProcessTree.Launch(
-                List.of(program.toString()), Map.of(), folder, Optional.empty(), 1024),
-            () -> false,
-            true);
+    ProcessTree.Completed done = runIn(folder, Map.of(), program.toString());
 
     assertThat(done.exitCode()).isZero();
     assertThat(stdout(done).strip()).isEqualTo(folder.toRealPath().toString());
