@@ -6,17 +6,15 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.ExtensionRegistryLite;
 import flyteidl.core.Literals.Literal;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.flytebeam.FlyteBeamException;
+import org.flytebeam.exec.process.LocalFiles;
 import org.flytebeam.types.LiteralList;
 import org.flytebeam.types.PrimitiveLiterals;
 
@@ -268,17 +266,11 @@ public final class RangeResults {
     String file = path(resultsDir, start, end);
     byte[] bytes;
     try {
-      MatchResult match = FileSystems.match(file);
-      if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
-        return Optional.empty();
+      Optional<byte[]> read = LocalFiles.readIfPresent(file);
+      if (read.isEmpty()) {
+        return read;
       }
-      try (InputStream raw =
-          Channels.newInputStream(
-              org.flytebeam.exec.process.LocalFiles.open(match.metadata().get(0).resourceId()))) {
-        bytes = raw.readAllBytes();
-      }
-    } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
-      return Optional.empty();
+      bytes = read.get();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read results from [" + file + "]", e);
     }

@@ -156,12 +156,17 @@ public final class RunControl {
   }
 
   /** Records an element's terminal status. */
-  public synchronized void finished(long index, ElementStatus status) {
+  public void finished(long index, ElementStatus status) {
+    // Outside the lock: most elements succeed, and the lanes would take turns for nothing.
     if (status.succeeded() || status == ElementStatus.ABORTED || index > Integer.MAX_VALUE) {
       return;
     }
-    if (!failed.get((int) index)) {
-      failed.set((int) index);
+    countFailure((int) index);
+  }
+
+  private synchronized void countFailure(int index) {
+    if (!failed.get(index)) {
+      failed.set(index);
       failedCount++;
       if (!runAll && size - failedCount < required) {
         stopped = true;

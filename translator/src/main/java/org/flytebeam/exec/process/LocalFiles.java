@@ -92,6 +92,25 @@ public final class LocalFiles {
     }
   }
 
+  /**
+   * The bytes of a local file or of any URI Beam can read; empty when there is no such file. Opened
+   * by its name, without a match first: for a name that is not there, Beam's local match lists the
+   * whole folder above it (a results folder of thousands of files, once per range).
+   */
+  public static Optional<byte[]> readIfPresent(String uri) throws IOException {
+    try {
+      if (isLocal(uri)) {
+        return Optional.of(Files.readAllBytes(toPath(uri)));
+      }
+      try (InputStream in =
+          Channels.newInputStream(open(FileSystems.matchNewResource(uri, false)))) {
+        return Optional.of(in.readAllBytes());
+      }
+    } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
   /** {@code dir/name}, for local paths and URIs alike. */
   public static String join(String dir, String name) {
     return dir.endsWith("/") ? dir + name : dir + "/" + name;

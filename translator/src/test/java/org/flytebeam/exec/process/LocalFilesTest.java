@@ -37,6 +37,20 @@ class LocalFilesTest {
   }
 
   @Test
+  void shouldReadAFileByItsNameAndTellAMissingOne() throws Exception {
+    // Glob characters in a folder's name are the name's own: read, never matched as a pattern.
+    Path folder = Files.createDirectories(dir.resolve("run [1] *"));
+    Path file = Files.write(folder.resolve("r-0-10"), new byte[] {1, 2, 3});
+    Files.write(folder.resolve("r-0-1"), new byte[] {9});
+
+    assertThat(LocalFiles.readIfPresent(file.toString())).hasValue(new byte[] {1, 2, 3});
+    assertThat(LocalFiles.readIfPresent(file.toUri().toString())).hasValue(new byte[] {1, 2, 3});
+    assertThat(LocalFiles.readIfPresent(folder.resolve("r-0-*").toString())).isEmpty();
+    assertThat(LocalFiles.readIfPresent(folder.resolve("r-10-20").toString())).isEmpty();
+    assertThat(LocalFiles.readIfPresent(dir.resolve("gone/r-0-10").toString())).isEmpty();
+  }
+
+  @Test
   void shouldTellTheSubFoldersOfAListingFromItsFiles() {
     Set<String> holders =
         LocalFiles.holders(
