@@ -45,7 +45,7 @@ public final class MapTaskTransform extends PTransform<PBegin, PCollection<MapVe
         // Spreads the lanes over the workers; they are few, so the shuffle is cheap.
         .apply("SpreadShards", Reshuffle.viaRandomKey())
         .apply("Invoke[" + task + "]", ParDo.of(new InvokeFn(plan)))
-        .setCoder(SerializableCoder.of(RangeSummary.class))
+        .setCoder(RangeSummaryCoder.of())
         .apply("CountOutcomes", Combine.globally(new CountOutcomesFn(plan.size(), plan.required())))
         .setCoder(SerializableCoder.of(MapVerdict.class))
         .apply("EnforceSuccessCriteria", ParDo.of(new WriteVerdictFn(plan.verdictFile())))
