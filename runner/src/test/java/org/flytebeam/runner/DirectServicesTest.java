@@ -60,6 +60,44 @@ class DirectServicesTest {
   }
 
   @Test
+  void shouldHideTheCloudModulesOptionsButNotTheirFileSystems() {
+    List<String> cloudToo = new ArrayList<>(DirectServices.SPARK_AND_SCALA);
+    cloudToo.addAll(DirectServices.CLOUD_OPTIONS);
+    ClassLoader direct = new DirectServices(here, cloudToo);
+
+    assertThat(providers(PipelineOptionsRegistrar.class, here))
+        .contains(
+            "org.apache.beam.sdk.extensions.gcp.options.GcpPipelineOptionsRegistrar",
+            "org.apache.beam.sdk.io.aws2.options.AwsPipelineOptionsRegistrar",
+            S3OptionsRegistrar.class.getName());
+    assertThat(providers(PipelineOptionsRegistrar.class, direct))
+        .contains(
+            "org.apache.beam.runners.direct.DirectRegistrar$Options",
+            "org.apache.beam.sdk.options.DefaultPipelineOptionsRegistrar")
+        .noneMatch(n -> n.startsWith("org.apache.beam.sdk.extensions.gcp."))
+        .noneMatch(n -> n.startsWith("org.apache.beam.sdk.io.aws2."))
+        .doesNotContain(S3OptionsRegistrar.class.getName());
+    assertThat(providers(FileSystemRegistrar.class, direct))
+        .contains("org.apache.beam.sdk.extensions.gcp.storage.GcsFileSystemRegistrar")
+        .containsAll(
+            providers(FileSystemRegistrar.class, new DirectServices(here, List.of("none."))));
+  }
+
+  @Test
+  void shouldSeeTheCloudOptionsWhenTheCommandGivesBeamOptionsOrS3Flags() {
+    assertThat(DirectServices.namesBeamOptions(List.of("run", "--definition", "d.json"))).isFalse();
+    assertThat(
+            DirectServices.namesBeamOptions(
+                List.of("run", "--definition", "d.json", "--", "--awsRegion=eu-west-1")))
+        .isTrue();
+    assertThat(DirectServices.namesBeamOptions(List.of("run", "--s3-endpoint=http://127.0.0.1:9")))
+        .isTrue();
+    assertThat(DirectServices.namesBeamOptions(List.of("run", "--S3-REGION", "us-east-1")))
+        .isTrue();
+    assertThat(DirectServices.namesBeamOptions(List.of("run", "@args.txt"))).isTrue();
+  }
+
+  @Test
   void shouldDropHiddenEntriesAndKeepTheRestOfAServiceFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("META-INF/services/com.fasterxml.jackson.databind.Module");
     Files.createDirectories(file.getParent());
