@@ -39,14 +39,26 @@ public final class MapTaskTransform extends PTransform<PBegin, PCollection<MapVe
   @Override
   public PCollection<MapVerdict> expand(PBegin begin) {
     String task = plan.spec().subTask().id().name();
-    return begin
-        .apply(
-            "CreateShards", Create.of(plan.shards()).withCoder(SerializableCoder.of(Shard.class)))
-        // Spreads the lanes over the workers; they are few, so the shuffle is cheap.
-        .apply("SpreadShards", Reshuffle.viaRandomKey())
+    PCollection<Shard> shards =
+        begin.apply(
+            "CreateShards", Create.of(plan.shards()).withCoder(SerializableCoder.of(Shard.class)));
+    if (plan.shards().size() > 1) {
+      // Spreads the lanes over the workers; they are few, so the shuffle is cheap. One lane (a
+      // task node, a small map) has nothing to spread.
+      shards = shards.apply("SpreadShards", Reshuffle.viaRandomKey());
+    }
+    Combine.Globally<RangeSummary, MapVerdict> count =
+        Combine.globally(new CountOutcomesFn(plan.size(), plan.required()));
+    if (!plan.shards().isEmpty()) {
+      // Every range's summary reaches the combine, so it always has an input to count: no empty
+      // default, which Beam makes with a side input of the result and another Create (about a
+      // dozen more steps for the runner to plan and wait on). An empty map keeps the default.
+      count = count.withoutDefaults();
+    }
+    return shards
         .apply("Invoke[" + task + "]", ParDo.of(new InvokeFn(plan)))
         .setCoder(RangeSummaryCoder.of())
-        .apply("CountOutcomes", Combine.globally(new CountOutcomesFn(plan.size(), plan.required())))
+        .apply("CountOutcomes", count)
         .setCoder(SerializableCoder.of(MapVerdict.class))
         .apply("EnforceSuccessCriteria", ParDo.of(new WriteVerdictFn(plan.verdictFile())))
         .setCoder(SerializableCoder.of(MapVerdict.class));

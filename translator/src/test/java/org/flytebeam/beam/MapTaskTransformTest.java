@@ -14,6 +14,7 @@ import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
@@ -128,6 +129,81 @@ class MapTaskTransformTest {
     assertThat(o0.get(14)).isEqualTo(Literals.of(42L));
     assertThat(result.verdict().errors().format())
         .isEqualTo("[13]: IllegalArgumentException: unlucky");
+  }
+
+  /** The full names of a pipeline's transforms, composites and primitives. */
+  private static List<String> transformNames(Pipeline pipeline) {
+    List<String> names = new ArrayList<>();
+    pipeline.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+            names.add(node.getFullName());
+            return CompositeBehavior.ENTER_TRANSFORM;
+          }
+
+          @Override
+          public void visitPrimitiveTransform(TransformHierarchy.Node node) {
+            names.add(node.getFullName());
+          }
+        });
+    return names;
+  }
+
+  @Test
+  void shouldRunOneLaneWithoutAShuffleAndCountWithoutAnEmptyDefault() {
+    MapRunPlan one = plan(MapTask.of(new Triple()).build(), 1);
+    MapRunPlan many = plan(MapTask.of(new Triple()).minSuccessRatio(0.9f).build(), 100);
+    assertThat(one.shards()).hasSize(1);
+    assertThat(many.shards().size()).isGreaterThan(1);
+    Pipeline pipeline = Pipeline.create(direct());
+
+    PCollection<MapVerdict> oneVerdict = pipeline.apply("One", MapTaskTransform.of(one));
+    PCollection<MapVerdict> manyVerdict = pipeline.apply("Many", MapTaskTransform.of(many));
+    PAssert.thatSingleton(
+            oneVerdict.apply(
+                "OneSummary", MapElements.into(TypeDescriptors.strings()).via(MapVerdict::summary)))
+        .isEqualTo("map succeeded: 1 of 1 elements succeeded (1 required)");
+    PAssert.thatSingleton(
+            manyVerdict.apply(
+                "ManySummary",
+                MapElements.into(TypeDescriptors.strings()).via(MapVerdict::summary)))
+        .isEqualTo("map succeeded: 99 of 100 elements succeeded (90 required)");
+    List<String> names = transformNames(pipeline);
+    pipeline.run().waitUntilFinish();
+
+    assertThat(names).anyMatch(n -> n.startsWith("Many/SpreadShards"));
+    assertThat(names).noneMatch(n -> n.startsWith("One/SpreadShards"));
+    // Beam's empty default is a side input of the combined result and a Create of its own
+    assertThat(names)
+        .filteredOn(n -> n.startsWith("One/CountOutcomes") || n.startsWith("Many/CountOutcomes"))
+        .isNotEmpty()
+        .noneMatch(n -> n.contains("View") || n.contains("CreateVoid"));
+    assertThat(MapResult.read(one).verdict().succeeded()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldGiveAnEmptyMapInAPipelineAVerdictOfNothing() {
+    MapRunPlan empty = plan(MapTask.of(new Triple()).build(), 0);
+    assertThat(empty.shards()).isEmpty();
+    Pipeline pipeline = Pipeline.create(direct());
+
+    PCollection<String> summary =
+        pipeline
+            .apply(MapTaskTransform.of(empty))
+            .apply(MapElements.into(TypeDescriptors.strings()).via(MapVerdict::summary));
+    PAssert.thatSingleton(summary)
+        .isEqualTo("map succeeded: 0 of 0 elements succeeded (0 required)");
+    // the empty default Beam inserts: what a map with lanes goes without
+    assertThat(transformNames(pipeline))
+        .anyMatch(n -> n.startsWith("MapTaskTransform/CountOutcomes") && n.contains("CreateVoid"))
+        .anyMatch(n -> n.startsWith("MapTaskTransform/CountOutcomes") && n.contains("View"));
+    pipeline.run().waitUntilFinish();
+
+    assertThat(CALLS.get()).isZero();
+    MapVerdict verdict = MapResult.read(empty).verdict();
+    assertThat(verdict.succeeded()).isZero();
+    assertThat(verdict.failed()).isZero();
   }
 
   /** Slow on the first lane's elements, so that the other lanes run out of ranges of their own. */
