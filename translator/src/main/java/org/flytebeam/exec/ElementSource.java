@@ -60,5 +60,17 @@ public interface ElementSource {
      * @throws IOException when the source cannot be read any further
      */
     Literal next() throws InvalidElementException, IOException;
+
+    /**
+     * The next item as {@link #next} reads it, or, where the source reads it as one, as a primitive
+     * value ({@link org.flytebeam.types.PrimitiveLiterals}: {@link Long}, {@link Double}, {@link
+     * String}, {@link Boolean}) whose literal is that item: no literal is made for it.
+     *
+     * @throws InvalidElementException as {@link #next}
+     * @throws IOException as {@link #next}
+     */
+    default Object nextValue() throws InvalidElementException, IOException {
+      return next();
+    }
   }
 }

@@ -1,5 +1,7 @@
 package org.flytebeam.exec;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +12,7 @@ import java.io.Serializable;
 import java.util.List;
 import org.flytebeam.types.LiteralTypeException;
 import org.flytebeam.types.PlainJson;
+import org.flytebeam.types.PrimitiveLiterals;
 
 /**
  * The items of a mapped input given as JSON Lines: one or more files read as one text in order,
@@ -180,6 +183,28 @@ public final class JsonLinesSource implements ElementSource, Serializable {
     return found;
   }
 
+  /**
+   * The primitive kind ({@link PrimitiveLiterals}) of a simple int, float, str or bool type, whose
+   * items are read as primitive values; {@link PrimitiveLiterals#LITERAL} for any other type.
+   */
+  static int primitiveKind(LiteralType type) {
+    if (type.getTypeCase() != LiteralType.TypeCase.SIMPLE) {
+      return PrimitiveLiterals.LITERAL;
+    }
+    switch (type.getSimple()) {
+      case INTEGER:
+        return PrimitiveLiterals.INTEGER;
+      case FLOAT:
+        return PrimitiveLiterals.FLOAT;
+      case STRING:
+        return PrimitiveLiterals.STRING;
+      case BOOLEAN:
+        return PrimitiveLiterals.BOOLEAN;
+      default:
+        return PrimitiveLiterals.LITERAL;
+    }
+  }
+
   /** Reads lines from a checkpoint on, across files, skipping what comes before the range. */
   private final class LineReader implements Reader {
     private final PositionedInput.Line line = new PositionedInput.Line();
@@ -200,8 +225,18 @@ public final class JsonLinesSource implements ElementSource, Serializable {
       this.remaining = count;
     }
 
+    // The primitive kind (PrimitiveLiterals) of an item type read without a tree or a literal;
+    // LITERAL for every other type (and for a map's output shards).
+    private final int primitiveKind = outputField == null ? primitiveKind(itemType.get()) : 0;
+
     @Override
     public Literal next() throws InvalidElementException, IOException {
+      Object value = nextValue();
+      return value instanceof Literal literal ? literal : PrimitiveLiterals.toLiteral(value);
+    }
+
+    @Override
+    public Object nextValue() throws InvalidElementException, IOException {
       if (remaining <= 0) {
         throw new java.util.NoSuchElementException();
       }
@@ -239,8 +274,15 @@ public final class JsonLinesSource implements ElementSource, Serializable {
       }
     }
 
-    private Literal parse(int from, String path, long number, long index)
+    private Object parse(int from, String path, long number, long index)
         throws InvalidElementException {
+      if (primitiveKind != PrimitiveLiterals.LITERAL) {
+        Object value = primitive(from);
+        if (value != null) {
+          return value;
+        }
+        // Not a plain value of the type: read as a tree, which says what is wrong with it.
+      }
       JsonNode node;
       try {
         node = JSON.readTree(line.bytes(), from, line.length() - from);
@@ -276,6 +318,57 @@ public final class JsonLinesSource implements ElementSource, Serializable {
         }
         throw new InvalidElementException(
             String.format("%s:%d: %s; fix that line", path, number, e.getMessage()));
+      }
+    }
+
+    /**
+     * The line's item as a primitive value of {@link #primitiveKind}, read token by token as {@link
+     * PlainJson} reads the same JSON value (an int that fits 64 bits; a float, or an int as a
+     * float, that is finite; a string; a bool), with nothing after it; null for any other line,
+     * which the tree path then reads (and refuses with its message, or reads as {@code PlainJson}
+     * does).
+     */
+    private Object primitive(int from) {
+      try (JsonParser p =
+          JSON.getFactory().createParser(line.bytes(), from, line.length() - from)) {
+        JsonToken token = p.nextToken();
+        Object value;
+        switch (primitiveKind) {
+          case PrimitiveLiterals.INTEGER:
+            if (token != JsonToken.VALUE_NUMBER_INT
+                || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+              return null;
+            }
+            value = p.getLongValue();
+            break;
+          case PrimitiveLiterals.FLOAT:
+            if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+              return null;
+            }
+            double d = p.getDoubleValue();
+            if (Double.isInfinite(d) || Double.isNaN(d)) {
+              return null;
+            }
+            value = d;
+            break;
+          case PrimitiveLiterals.STRING:
+            if (token != JsonToken.VALUE_STRING) {
+              return null;
+            }
+            value = p.getText();
+            break;
+          case PrimitiveLiterals.BOOLEAN:
+            if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+              return null;
+            }
+            value = token == JsonToken.VALUE_TRUE;
+            break;
+          default:
+            return null;
+        }
+        return p.nextToken() == null ? value : null;
+      } catch (IOException e) {
+        return null;
       }
     }
 

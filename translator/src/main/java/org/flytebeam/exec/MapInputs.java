@@ -321,13 +321,15 @@ public final class MapInputs {
     }
 
     /**
-     * The next element's inputs, in interface order.
+     * The next element's inputs, in interface order: a {@link NamedLiterals} whose items are held
+     * as their sources read them (a primitive value where the source reads one, see {@link
+     * ElementSource.Reader#nextValue}).
      *
      * @throws InvalidElementException when an item of this element cannot be read: the element
      *     fails, and the next call reads the next element
      */
     public Map<String, Literal> next() throws InvalidElementException, IOException {
-      Literal[] values = new Literal[names.size()];
+      Object[] values = new Object[names.size()];
       InvalidElementException invalid = null;
       for (int i = 0; i < values.length; i++) {
         ElementSource.Reader reader = positionedReaders[i];
@@ -336,7 +338,7 @@ public final class MapInputs {
           continue;
         }
         try {
-          values[i] = reader.next();
+          values[i] = reader.nextValue();
         } catch (InvalidElementException e) {
           // Every other reader still moves past this element.
           if (invalid == null) {

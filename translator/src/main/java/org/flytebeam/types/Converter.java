@@ -45,6 +45,15 @@ abstract class Converter {
 
   abstract Object fromLiteral(Literal literal);
 
+  /**
+   * The Java value of an input held as a {@link Literal} or as a primitive value ({@link
+   * PrimitiveLiterals}), as {@link #fromLiteral} reads the literal of that value: a scalar reads a
+   * primitive value as it is, without making the literal.
+   */
+  Object fromValue(Object value) {
+    return fromLiteral(value instanceof Literal l ? l : PrimitiveLiterals.toLiteral(value));
+  }
+
   /** A converter for the Java type; {@link LiteralTypeException} when it is not supported. */
   static Converter of(Type type) {
     LiteralType literalType = LiteralTypes.of(type);
@@ -90,7 +99,8 @@ abstract class Converter {
             value -> value instanceof Boolean b ? Literals.of(b.booleanValue()) : null,
             null,
             Scalar.primitive(Primitive.ValueCase.BOOLEAN, Primitive::getBoolean),
-            value -> value instanceof Boolean ? value : null);
+            value -> value instanceof Boolean ? value : null,
+            Boolean.class);
     table.put(long.class, longs);
     table.put(Long.class, longs);
     table.put(int.class, ints);
@@ -109,7 +119,8 @@ abstract class Converter {
             value -> value instanceof String s ? Literals.of(s) : null,
             null,
             Scalar.primitive(Primitive.ValueCase.STRING_VALUE, Primitive::getStringValue),
-            value -> value instanceof String ? value : null));
+            value -> value instanceof String ? value : null,
+            String.class));
     table.put(
         Instant.class,
         new Scalar(
@@ -204,18 +215,55 @@ abstract class Converter {
   }
 
   /**
+   * Reads a primitive value ({@link PrimitiveLiterals}) as {@link Reader} reads its literal, or
+   * throws the same {@link Mismatch}.
+   */
+  @FunctionalInterface
+  private interface ValueReader {
+    Object read(Converter converter, Object value);
+  }
+
+  /** The mismatch {@link Reader} gives for the literal of the primitive {@code value}. */
+  Mismatch wrongValue(Object value, String hint) {
+    return wrongLiteral(PrimitiveLiterals.toLiteral(value), hint);
+  }
+
+  /**
    * A scalar type's row: {@code write} gives the literal of a Java value, or null when the value is
-   * not of the type (then the mismatch says {@code javaHint}); {@code read} reads a literal.
+   * not of the type (then the mismatch says {@code javaHint}); {@code read} reads a literal; for a
+   * primitive type, {@code primitive} gives a Java value's primitive value and {@code readValue}
+   * reads one.
    */
   private record Scalar(
       Function<Object, Literal> write,
       String javaHint,
       Reader read,
-      Function<Object, Object> primitive) {
+      Function<Object, Object> primitive,
+      ValueReader readValue) {
 
     /** A row without a primitive path. */
     Scalar(Function<Object, Literal> write, String javaHint, Reader read) {
-      this(write, javaHint, read, null);
+      this(write, javaHint, read, null, (ValueReader) null);
+    }
+
+    /** A row whose values are written as primitive values of one kind and read from them. */
+    Scalar(
+        Function<Object, Literal> write,
+        String javaHint,
+        Reader read,
+        Function<Object, Object> primitive,
+        Class<?> valueClass) {
+      this(
+          write,
+          javaHint,
+          read,
+          primitive,
+          (converter, value) -> {
+            if (!valueClass.isInstance(value)) {
+              throw converter.wrongValue(value, null);
+            }
+            return value;
+          });
     }
 
     /** Reads the literal's primitive of the one kind, else a mismatch. */
@@ -246,7 +294,17 @@ abstract class Converter {
             }
             return narrow.apply(v);
           },
-          value -> isJavaInteger(value) ? (Object) ((Number) value).longValue() : null);
+          value -> isJavaInteger(value) ? (Object) ((Number) value).longValue() : null,
+          (converter, value) -> {
+            if (!(value instanceof Long v)) {
+              throw converter.wrongValue(value, null);
+            }
+            if (v < min || v > max) {
+              throw converter.wrongValue(
+                  value, "the value does not fit a Java " + javaName + "; declare it long");
+            }
+            return narrow.apply(v);
+          });
     }
 
     /** Any Java integer or floating-point number is written; a float or integer literal is read. */
@@ -267,7 +325,16 @@ abstract class Converter {
             }
             throw converter.wrongLiteral(literal, null);
           },
-          Scalar::floatOf);
+          Scalar::floatOf,
+          (converter, value) -> {
+            if (value instanceof Double d) {
+              return narrow.apply(d);
+            }
+            if (value instanceof Long v) {
+              return narrow.apply((double) v);
+            }
+            throw converter.wrongValue(value, null);
+          });
     }
 
     /** The float a Java number is written as, or null when the value is not a number. */
@@ -302,7 +369,14 @@ abstract class Converter {
             }
             return constant;
           },
-          value -> enumClass.isInstance(value) ? ((Enum<?>) value).name() : null);
+          value -> enumClass.isInstance(value) ? ((Enum<?>) value).name() : null,
+          (converter, value) -> {
+            Object constant = value instanceof String name ? byName.get(name) : null;
+            if (constant == null) {
+              throw converter.wrongValue(value, "use one of " + byName.keySet());
+            }
+            return constant;
+          });
     }
 
     static Object readBlob(Converter converter, Literal literal) {
@@ -353,6 +427,14 @@ abstract class Converter {
     }
 
     @Override
+    Object fromValue(Object value) {
+      if (value instanceof Literal || scalar.readValue() == null) {
+        return super.fromValue(value);
+      }
+      return scalar.readValue().read(this, value);
+    }
+
+    @Override
     Object toValue(Object value) {
       if (scalar.primitive() != null) {
         Object primitive = scalar.primitive().apply(value);
@@ -389,6 +471,14 @@ abstract class Converter {
         return Optional.empty();
       }
       return Optional.of(inner.fromLiteral(literal));
+    }
+
+    @Override
+    Object fromValue(Object value) {
+      // A primitive value is never none.
+      return value instanceof Literal literal
+          ? fromLiteral(literal)
+          : Optional.of(inner.fromValue(value));
     }
   }
 

@@ -17,19 +17,27 @@ import java.util.Set;
  * element; a reader that knows the names' order ({@link RecordCodec#fromLiterals}) reads the values
  * by position instead of by hashing.
  *
+ * <p>A value may be held as a primitive Java value ({@link PrimitiveLiterals}: {@link Long}, {@link
+ * Double}, {@link String}, {@link Boolean}) rather than its literal, as a source that reads items
+ * as plain values gives it: {@link #raw} gives it as it is, and a record's codec reads it without a
+ * literal; every other reader gets the literal, made when it is read.
+ *
  * <p>Equal to, and with the hash code of, any map with the same entries; iterated in the names'
  * order. Every value is non-null.
  */
 public final class NamedLiterals extends AbstractMap<String, Literal> {
   private final List<String> names;
-  private final Literal[] values;
+  // Each a Literal or a primitive value; never null.
+  private final Object[] values;
 
   /**
    * @param names the names, without duplicates; not copied, so that every element of a map shares
    *     one list (callers pass an unmodifiable one)
-   * @param values the values in the names' order; not copied
+   * @param values the values in the names' order, each a {@link Literal} or a primitive value
+   *     ({@link PrimitiveLiterals}); not copied
+   * @throws IllegalArgumentException for a value of another type
    */
-  public NamedLiterals(List<String> names, Literal[] values) {
+  public NamedLiterals(List<String> names, Object[] values) {
     this.names = requireNonNull(names, "names");
     this.values = requireNonNull(values, "values");
     if (names.size() != values.length) {
@@ -37,7 +45,15 @@ public final class NamedLiterals extends AbstractMap<String, Literal> {
           names.size() + " names [" + names + "] but " + values.length + " values");
     }
     for (int i = 0; i < values.length; i++) {
-      requireNonNull(values[i], names.get(i));
+      Object v = requireNonNull(values[i], names.get(i));
+      if (!(v instanceof Literal) && PrimitiveLiterals.kindOf(v) == PrimitiveLiterals.LITERAL) {
+        throw new IllegalArgumentException(
+            "value of ["
+                + names.get(i)
+                + "] is not a literal or a primitive value ["
+                + v.getClass()
+                + "]");
+      }
     }
   }
 
@@ -46,9 +62,18 @@ public final class NamedLiterals extends AbstractMap<String, Literal> {
     return names;
   }
 
-  /** The value of the {@code position}-th name. */
+  /** The value of the {@code position}-th name, as a literal. */
   public Literal value(int position) {
+    return literal(values[position]);
+  }
+
+  /** The value of the {@code position}-th name as held: a {@link Literal} or a primitive value. */
+  public Object raw(int position) {
     return values[position];
+  }
+
+  private static Literal literal(Object value) {
+    return value instanceof Literal l ? l : PrimitiveLiterals.toLiteral(value);
   }
 
   @Override
@@ -59,7 +84,7 @@ public final class NamedLiterals extends AbstractMap<String, Literal> {
   @Override
   public Literal get(Object key) {
     int i = names.indexOf(key);
-    return i < 0 ? null : values[i];
+    return i < 0 ? null : literal(values[i]);
   }
 
   @Override
@@ -91,7 +116,7 @@ public final class NamedLiterals extends AbstractMap<String, Literal> {
               throw new NoSuchElementException();
             }
             int at = next++;
-            return new SimpleImmutableEntry<>(names.get(at), values[at]);
+            return new SimpleImmutableEntry<>(names.get(at), literal(values[at]));
           }
         };
       }

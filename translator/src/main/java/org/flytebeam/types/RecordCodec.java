@@ -114,12 +114,14 @@ public final class RecordCodec<R extends Record> implements Serializable {
     NamedLiterals positional =
         literals instanceof NamedLiterals named && s.inOrder(named.names()) ? named : null;
     for (int i = 0; i < n; i++) {
-      Literal literal = positional != null ? positional.value(i) : literals.get(s.names[i]);
-      if (literal == null) {
+      // By position: the value as the element's source gave it (a primitive value is read as it
+      // is, no literal made); by name: the literal.
+      Object value = positional != null ? positional.raw(i) : literals.get(s.names[i]);
+      if (value == null) {
         throw missing(s, i, literals);
       }
       try {
-        args[i] = s.converters[i].fromLiteral(literal);
+        args[i] = s.converters[i].fromValue(value);
       } catch (Mismatch m) {
         throw m.toException(s.subjects[i]);
       }

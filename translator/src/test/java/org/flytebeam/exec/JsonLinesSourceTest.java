@@ -3,7 +3,11 @@ package org.flytebeam.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import flyteidl.core.Literals.Literal;
 import flyteidl.core.Literals.LiteralMap;
+import flyteidl.core.Types.LiteralType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +21,11 @@ import org.flytebeam.spec.MapTaskSpec;
 import org.flytebeam.task.JavaTask;
 import org.flytebeam.task.TaskContext;
 import org.flytebeam.types.Blob;
+import org.flytebeam.types.LiteralTypeException;
+import org.flytebeam.types.LiteralTypes;
 import org.flytebeam.types.Literals;
+import org.flytebeam.types.PlainJson;
+import org.flytebeam.types.PrimitiveLiterals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,6 +114,123 @@ class JsonLinesSourceTest {
 
   private static final List<String> ITEMS =
       List.of("a", "bb", "ccc", "dddd dddd", "e", "ffffffffffffffffffff", "g");
+
+  public record Primitives(long i, double f, String s, boolean b) {}
+
+  /** Never run here: only its interface matters. */
+  public static final class Take extends JavaTask<Primitives, Out> {
+    private static final long serialVersionUID = 1L;
+
+    public Take() {
+      super("jsonl_test_take", Primitives.class, Out.class);
+    }
+
+    @Override
+    public Out run(Primitives input, TaskContext context) {
+      return new Out(input.s());
+    }
+  }
+
+  /**
+   * Each line's item as the tree path reads it: its literal, or null when it is not one JSON value
+   * or does not fit.
+   */
+  private static Literal expected(String line, LiteralType type) {
+    try {
+      return PlainJson.fromJson(
+          "x",
+          new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(line),
+          type);
+    } catch (LiteralTypeException | IOException e) {
+      return null;
+    }
+  }
+
+  @Test
+  void shouldReadIntFloatStrAndBoolItemsAsPlainValuesExactlyAsTheirLiterals() throws Exception {
+    Map<String, List<String>> lines =
+        Map.of(
+            "i",
+            List.of(
+                "0",
+                "-7",
+                "9223372036854775807",
+                "-9223372036854775808",
+                "9223372036854775808",
+                "1.0",
+                "\"3\"",
+                " 42 "),
+            "f",
+            List.of(
+                "0.1",
+                "3",
+                "-0.0",
+                "1e308",
+                "1e400",
+                "\"NaN\"",
+                "\"-Infinity\"",
+                "12345678901234567890123"),
+            "s",
+            List.of(
+                "\"a\"",
+                "\"\\u00e9\\n\"",
+                "\"\"",
+                "\"\\ud83d\\ude00 \u00fc\"",
+                "7",
+                "null",
+                "\"x\" \"y\"",
+                "\"tab\\t\""),
+            "b",
+            List.of("true", "false", " true ", "\"true\"", "1", "false", "true", "[true]"));
+    LiteralMap.Builder inputs = LiteralMap.newBuilder();
+    for (Map.Entry<String, List<String>> e : lines.entrySet()) {
+      Path file =
+          Files.writeString(
+              dir.resolve(e.getKey() + ".jsonl"),
+              String.join("\n", e.getValue()) + "\n",
+              StandardCharsets.UTF_8);
+      inputs.putAllLiterals(blob(e.getKey(), file.toString(), "jsonl", false).getLiteralsMap());
+    }
+    MapTaskSpec spec = MapTask.of(new Take()).build();
+    Map<String, LiteralType> types =
+        Map.of(
+            "i", LiteralTypes.of(long.class),
+            "f", LiteralTypes.of(double.class),
+            "s", LiteralTypes.of(String.class),
+            "b", LiteralTypes.of(boolean.class));
+
+    for (String input : List.of("i", "f", "s", "b")) {
+      ElementSource source = source(spec, inputs.build(), input, 1 << 20, 2);
+      List<String> items = lines.get(input);
+      assertThat(source.size()).isEqualTo(items.size());
+      try (ElementSource.Reader asLiterals = source.read(0, source.size());
+          ElementSource.Reader asValues = source.read(0, source.size())) {
+        for (String line : items) {
+          Literal want = expected(line, types.get(input));
+          if (want == null) {
+            assertThatThrownBy(asLiterals::next)
+                .as("%s: %s", input, line)
+                .isInstanceOf(InvalidElementException.class);
+            assertThatThrownBy(asValues::nextValue)
+                .as("%s: %s", input, line)
+                .isInstanceOf(InvalidElementException.class);
+            continue;
+          }
+          assertThat(asLiterals.next()).as("%s: %s", input, line).isEqualTo(want);
+          Object value = asValues.nextValue();
+          if (line.startsWith("\"") && input.equals("f")) {
+            // "NaN" and "-Infinity": no plain JSON number, read through the tree
+            assertThat(value).as("%s: %s", input, line).isEqualTo(want);
+          } else {
+            assertThat(value).as("%s: %s", input, line).isNotInstanceOf(Literal.class);
+            assertThat(PrimitiveLiterals.toLiteral(value))
+                .as("%s: %s", input, line)
+                .isEqualTo(want);
+          }
+        }
+      }
+    }
+  }
 
   @Test
   void shouldReadEveryItemOnceInOrderWhereverTheChunksCutTheLines() throws Exception {

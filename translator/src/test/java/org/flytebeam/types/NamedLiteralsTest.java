@@ -59,6 +59,86 @@ class NamedLiteralsTest {
         .hasMessage("b");
   }
 
+  public enum Color {
+    RED,
+    GREEN
+  }
+
+  public record Plain(long l, int i, double d, float f, String s, boolean b, Color c) {}
+
+  private static final List<String> PLAIN = List.of("l", "i", "d", "f", "s", "b", "c");
+
+  @Test
+  void shouldHoldPrimitiveValuesAndGiveTheirLiterals() {
+    NamedLiterals named =
+        new NamedLiterals(PLAIN, new Object[] {7L, 8L, 0.5, 2L, "x", true, "GREEN"});
+
+    assertThat(named.raw(0)).isEqualTo(7L);
+    assertThat(named.value(0)).isEqualTo(Literals.of(7L));
+    assertThat(named.get("d")).isEqualTo(Literals.of(0.5));
+    Map<String, Literal> expected = new LinkedHashMap<>();
+    for (int i = 0; i < PLAIN.size(); i++) {
+      expected.put(PLAIN.get(i), PrimitiveLiterals.toLiteral(named.raw(i)));
+    }
+    assertThat(named).isEqualTo(expected).hasSameHashCodeAs(expected);
+    assertThatThrownBy(() -> new NamedLiterals(List.of("a"), new Object[] {7}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("value of [a] is not a literal or a primitive value");
+  }
+
+  @Test
+  void shouldDecodePrimitiveValuesAsTheirLiterals() {
+    RecordCodec<Plain> codec = RecordCodec.of(Plain.class);
+    Object[] values = {7L, 8L, 0.5, 2L, "x", true, "GREEN"};
+    NamedLiterals plain = new NamedLiterals(PLAIN, values);
+    Literal[] literals = new Literal[values.length];
+    for (int i = 0; i < values.length; i++) {
+      literals[i] = PrimitiveLiterals.toLiteral(values[i]);
+    }
+
+    assertThat(codec.fromLiterals(plain))
+        .isEqualTo(codec.fromLiterals(new NamedLiterals(PLAIN, literals)))
+        .isEqualTo(new Plain(7, 8, 0.5, 2f, "x", true, Color.GREEN));
+  }
+
+  @Test
+  void shouldRefuseAPrimitiveValueWithTheMessageOfItsLiteral() {
+    RecordCodec<Plain> codec = RecordCodec.of(Plain.class);
+    Object[] good = {7L, 8L, 0.5, 2L, "x", true, "GREEN"};
+    // one wrong value per component: another kind, out of range, an unknown constant
+    Object[][] wrong = {
+      {0, 0.5},
+      {1, 1L << 40},
+      {1, "8"},
+      {2, "0.5"},
+      {3, true},
+      {4, 4L},
+      {5, "true"},
+      {6, "BLUE"},
+      {6, 1L}
+    };
+    for (Object[] w : wrong) {
+      Object[] values = good.clone();
+      values[(int) w[0]] = w[1];
+      Literal[] literals = new Literal[values.length];
+      for (int i = 0; i < values.length; i++) {
+        literals[i] = PrimitiveLiterals.toLiteral(values[i]);
+      }
+      String byLiteral = null;
+      try {
+        codec.fromLiterals(new NamedLiterals(PLAIN, literals));
+      } catch (LiteralTypeException e) {
+        byLiteral = e.getMessage();
+      }
+      assertThat(byLiteral).as("%s = %s", PLAIN.get((int) w[0]), w[1]).isNotNull();
+
+      assertThatThrownBy(() -> codec.fromLiterals(new NamedLiterals(PLAIN, values)))
+          .as("%s = %s", PLAIN.get((int) w[0]), w[1])
+          .isInstanceOf(LiteralTypeException.class)
+          .hasMessage(byLiteral);
+    }
+  }
+
   @Test
   void shouldDecodeTheSameRecordByPositionAsByName() {
     RecordCodec<Input> codec = RecordCodec.of(Input.class);
