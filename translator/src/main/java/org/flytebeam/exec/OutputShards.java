@@ -30,6 +30,7 @@ import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.flytebeam.types.Blob;
+import org.flytebeam.types.LiteralList;
 import org.flytebeam.types.Literals;
 import org.flytebeam.types.PlainJson;
 
@@ -376,7 +377,7 @@ public final class OutputShards {
         for (int k = 0; k < names.size(); k++) {
           json.writeFieldName(names.get(k));
           if (succeeded && k < o.outputs().size()) {
-            writeValue(json, o.outputs().get(k));
+            writeOutput(json, o.outputs(), k);
           } else {
             json.writeNull();
           }
@@ -397,6 +398,34 @@ public final class OutputShards {
       aborted.add(ElementOutcome.aborted(i));
     }
     write(outputsDir, runId, start, end, names, aborted);
+  }
+
+  /**
+   * Output {@code k}: a primitive value (an element's outputs as the task gave them, see {@link
+   * LiteralList}) written as it is, as {@link PlainJson#toJson(Literal)} writes its literal; any
+   * other as its literal's plain JSON.
+   */
+  private static void writeOutput(JsonGenerator json, List<Literal> outputs, int k)
+      throws IOException {
+    Object value = outputs instanceof LiteralList list ? list.value(k) : null;
+    if (value instanceof Long v) {
+      json.writeNumber(v.longValue());
+    } else if (value instanceof Double v) {
+      double d = v;
+      if (Double.isNaN(d)) {
+        json.writeString("NaN");
+      } else if (Double.isInfinite(d)) {
+        json.writeString(d > 0 ? "Infinity" : "-Infinity");
+      } else {
+        json.writeNumber(d);
+      }
+    } else if (value instanceof String v) {
+      json.writeString(v);
+    } else if (value instanceof Boolean v) {
+      json.writeBoolean(v);
+    } else {
+      writeValue(json, outputs.get(k));
+    }
   }
 
   private static void writeValue(JsonGenerator json, Literal value) throws IOException {
