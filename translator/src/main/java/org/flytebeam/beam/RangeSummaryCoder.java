@@ -19,10 +19,10 @@ import org.flytebeam.exec.NodeCounts;
  * The coder of a {@link RangeSummary}: its counts as variable-length integers, written once per
  * range (every range's summary crosses into the combine step, and the DirectRunner encodes each
  * element it checks). Java serialization, which this replaces, resolved the record's classes and
- * their fields again for every summary: about half a millisecond each on the JIT's first tier, 18%
- * of the worker threads' time on a map of a million trivial elements. The rare part, a range's
- * failures by message ({@link ErrorGroups}), is still written with Java serialization, and only
- * when the range has failures.
+ * their fields again for every summary: about half a millisecond each on the JIT's first tier, a
+ * quarter of the worker threads' time on a map of a million trivial elements. The rare part, a
+ * range's failures by message ({@link ErrorGroups}), is still written with Java serialization, and
+ * only when the range has failures.
  */
 final class RangeSummaryCoder extends CustomCoder<RangeSummary> {
   private static final long serialVersionUID = 1L;
