@@ -227,7 +227,8 @@ public final class JsonLinesSource implements ElementSource, Serializable {
 
     // The primitive kind (PrimitiveLiterals) of an item type read without a tree or a literal;
     // LITERAL for every other type (and for a map's output shards).
-    private final int primitiveKind = outputField == null ? primitiveKind(itemType.get()) : 0;
+    private final int primitiveKind =
+        outputField == null ? primitiveKind(itemType.get()) : PrimitiveLiterals.LITERAL;
 
     @Override
     public Literal next() throws InvalidElementException, IOException {
