@@ -69,7 +69,12 @@ final class DirectServices extends ClassLoader {
           "org.apache.beam.sdk.io.aws2.options.",
           S3OptionsRegistrar.class.getName());
 
+  /** Where Beam lists its options registrars. */
+  private static final String OPTION_REGISTRARS =
+      SERVICES + org.apache.beam.sdk.options.PipelineOptionsRegistrar.class.getName();
+
   private final List<String> hidden;
+  private final List<String> hiddenOptionRegistrars;
 
   static {
     registerAsParallelCapable();
@@ -77,8 +82,18 @@ final class DirectServices extends ClassLoader {
 
   /** Hides the entries whose class name starts with one of {@code hidden}. */
   DirectServices(ClassLoader parent, List<String> hidden) {
+    this(parent, hidden, List.of());
+  }
+
+  /**
+   * Hides the entries whose class name starts with one of {@code hidden}, and the options
+   * registrars (only those: not, say, a Jackson module of the same package) whose class name starts
+   * with one of {@code hiddenOptionRegistrars}.
+   */
+  DirectServices(ClassLoader parent, List<String> hidden, List<String> hiddenOptionRegistrars) {
     super("flyte-beam-direct-services", parent);
     this.hidden = List.copyOf(hidden);
+    this.hiddenOptionRegistrars = List.copyOf(hiddenOptionRegistrars);
   }
 
   /**
@@ -100,10 +115,8 @@ final class DirectServices extends ClassLoader {
     if (!usesHadoop(List.of(args), env, current)) {
       hide.addAll(HADOOP);
     }
-    if (!namesBeamOptions(List.of(args))) {
-      hide.addAll(CLOUD_OPTIONS);
-    }
-    thread.setContextClassLoader(new DirectServices(current, hide));
+    List<String> hideRegistrars = namesBeamOptions(List.of(args)) ? List.of() : CLOUD_OPTIONS;
+    thread.setContextClassLoader(new DirectServices(current, hide, hideRegistrars));
   }
 
   /**
@@ -197,7 +210,7 @@ final class DirectServices extends ClassLoader {
       try (InputStream in = url.openStream()) {
         original = in.readAllBytes();
       }
-      byte[] filtered = filter(original);
+      byte[] filtered = filter(original, name.equals(OPTION_REGISTRARS));
       kept.add(filtered == original ? url : inMemory(name, n++, filtered));
     }
     return Collections.enumeration(kept);
@@ -205,13 +218,21 @@ final class DirectServices extends ClassLoader {
 
   /** The service file without its hidden entries; {@code file} itself when none is hidden. */
   byte[] filter(byte[] file) {
+    return filter(file, false);
+  }
+
+  /** As {@link #filter(byte[])}; {@code optionRegistrars}: the file lists options registrars. */
+  private byte[] filter(byte[] file, boolean optionRegistrars) {
     String text = new String(file, StandardCharsets.UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream(file.length);
     boolean dropped = false;
     for (String line : text.split("\n", -1)) {
       int hash = line.indexOf('#');
       String entry = (hash >= 0 ? line.substring(0, hash) : line).trim();
-      if (!entry.isEmpty() && hidden.stream().anyMatch(entry::startsWith)) {
+      if (!entry.isEmpty()
+          && (hidden.stream().anyMatch(entry::startsWith)
+              || (optionRegistrars
+                  && hiddenOptionRegistrars.stream().anyMatch(entry::startsWith)))) {
         dropped = true;
         continue;
       }

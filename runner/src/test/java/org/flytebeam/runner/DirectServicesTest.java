@@ -61,9 +61,8 @@ class DirectServicesTest {
 
   @Test
   void shouldHideTheCloudModulesOptionsButNotTheirFileSystems() {
-    List<String> cloudToo = new ArrayList<>(DirectServices.SPARK_AND_SCALA);
-    cloudToo.addAll(DirectServices.CLOUD_OPTIONS);
-    ClassLoader direct = new DirectServices(here, cloudToo);
+    ClassLoader direct =
+        new DirectServices(here, DirectServices.SPARK_AND_SCALA, DirectServices.CLOUD_OPTIONS);
 
     assertThat(providers(PipelineOptionsRegistrar.class, here))
         .contains(
@@ -77,6 +76,10 @@ class DirectServicesTest {
         .noneMatch(n -> n.startsWith("org.apache.beam.sdk.extensions.gcp."))
         .noneMatch(n -> n.startsWith("org.apache.beam.sdk.io.aws2."))
         .doesNotContain(S3OptionsRegistrar.class.getName());
+    // Jackson's module for AWS options (credentials providers) is in the same package: it stays,
+    // or options holding one could not be serialized
+    assertThat(providers(com.fasterxml.jackson.databind.Module.class, direct))
+        .contains("org.apache.beam.sdk.io.aws2.options.AwsModule");
     assertThat(providers(FileSystemRegistrar.class, direct))
         .contains("org.apache.beam.sdk.extensions.gcp.storage.GcsFileSystemRegistrar")
         .containsAll(
