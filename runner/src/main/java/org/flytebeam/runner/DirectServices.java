@@ -55,26 +55,22 @@ final class DirectServices extends ClassLoader {
   static final List<String> HADOOP = List.of("org.apache.hadoop.", "org.apache.beam.sdk.io.hdfs.");
 
   /**
-   * Class name prefixes of the option registrars of Google Cloud's and AWS's Beam modules (and
-   * flyte-beam's own for Beam's {@code S3Options}): only the options, never their file systems.
-   * Beam checks every registered options interface against all the others when it registers one
-   * (sorting their methods by signature each time), and these are the largest: without them the
-   * quick start took 0.93x the wall and 0.94x the CPU time (docs/performance.md). An {@code s3://}
-   * or {@code gs://} path still works without them: Beam's file systems take their options from the
-   * options object by interface, registered or not.
+   * The option registrars of Google Cloud's and AWS's Beam modules (and flyte-beam's own for Beam's
+   * {@code S3Options}), by their own class names: only these entries, never the modules' file
+   * systems or Jackson modules (Jackson's module for AWS options, in the same package, serializes
+   * the options' credentials provider). Beam checks every registered options interface against all
+   * the others when it registers one (sorting their methods by signature each time), and these are
+   * the largest: without them the quick start took 0.93x the wall and 0.94x the CPU time
+   * (docs/performance.md). An {@code s3://} or {@code gs://} path still works without them: Beam's
+   * file systems take their options from the options object by interface, registered or not.
    */
   static final List<String> CLOUD_OPTIONS =
       List.of(
-          "org.apache.beam.sdk.extensions.gcp.options.",
-          "org.apache.beam.sdk.io.aws2.options.",
+          "org.apache.beam.sdk.extensions.gcp.options.GcpPipelineOptionsRegistrar",
+          "org.apache.beam.sdk.io.aws2.options.AwsPipelineOptionsRegistrar",
           S3OptionsRegistrar.class.getName());
 
-  /** Where Beam lists its options registrars. */
-  private static final String OPTION_REGISTRARS =
-      SERVICES + org.apache.beam.sdk.options.PipelineOptionsRegistrar.class.getName();
-
   private final List<String> hidden;
-  private final List<String> hiddenOptionRegistrars;
 
   static {
     registerAsParallelCapable();
@@ -82,18 +78,8 @@ final class DirectServices extends ClassLoader {
 
   /** Hides the entries whose class name starts with one of {@code hidden}. */
   DirectServices(ClassLoader parent, List<String> hidden) {
-    this(parent, hidden, List.of());
-  }
-
-  /**
-   * Hides the entries whose class name starts with one of {@code hidden}, and the options
-   * registrars (only those: not, say, a Jackson module of the same package) whose class name starts
-   * with one of {@code hiddenOptionRegistrars}.
-   */
-  DirectServices(ClassLoader parent, List<String> hidden, List<String> hiddenOptionRegistrars) {
     super("flyte-beam-direct-services", parent);
     this.hidden = List.copyOf(hidden);
-    this.hiddenOptionRegistrars = List.copyOf(hiddenOptionRegistrars);
   }
 
   /**
@@ -115,8 +101,10 @@ final class DirectServices extends ClassLoader {
     if (!usesHadoop(List.of(args), env, current)) {
       hide.addAll(HADOOP);
     }
-    List<String> hideRegistrars = namesBeamOptions(List.of(args)) ? List.of() : CLOUD_OPTIONS;
-    thread.setContextClassLoader(new DirectServices(current, hide, hideRegistrars));
+    if (!namesBeamOptions(List.of(args))) {
+      hide.addAll(CLOUD_OPTIONS);
+    }
+    thread.setContextClassLoader(new DirectServices(current, hide));
   }
 
   /**
@@ -210,7 +198,7 @@ final class DirectServices extends ClassLoader {
       try (InputStream in = url.openStream()) {
         original = in.readAllBytes();
       }
-      byte[] filtered = filter(original, name.equals(OPTION_REGISTRARS));
+      byte[] filtered = filter(original);
       kept.add(filtered == original ? url : inMemory(name, n++, filtered));
     }
     return Collections.enumeration(kept);
@@ -218,21 +206,13 @@ final class DirectServices extends ClassLoader {
 
   /** The service file without its hidden entries; {@code file} itself when none is hidden. */
   byte[] filter(byte[] file) {
-    return filter(file, false);
-  }
-
-  /** As {@link #filter(byte[])}; {@code optionRegistrars}: the file lists options registrars. */
-  private byte[] filter(byte[] file, boolean optionRegistrars) {
     String text = new String(file, StandardCharsets.UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream(file.length);
     boolean dropped = false;
     for (String line : text.split("\n", -1)) {
       int hash = line.indexOf('#');
       String entry = (hash >= 0 ? line.substring(0, hash) : line).trim();
-      if (!entry.isEmpty()
-          && (hidden.stream().anyMatch(entry::startsWith)
-              || (optionRegistrars
-                  && hiddenOptionRegistrars.stream().anyMatch(entry::startsWith)))) {
+      if (!entry.isEmpty() && hidden.stream().anyMatch(entry::startsWith)) {
         dropped = true;
         continue;
       }

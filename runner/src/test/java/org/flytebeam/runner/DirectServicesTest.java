@@ -61,8 +61,9 @@ class DirectServicesTest {
 
   @Test
   void shouldHideTheCloudModulesOptionsButNotTheirFileSystems() {
-    ClassLoader direct =
-        new DirectServices(here, DirectServices.SPARK_AND_SCALA, DirectServices.CLOUD_OPTIONS);
+    List<String> cloudToo = new ArrayList<>(DirectServices.SPARK_AND_SCALA);
+    cloudToo.addAll(DirectServices.CLOUD_OPTIONS);
+    ClassLoader direct = new DirectServices(here, cloudToo);
 
     assertThat(providers(PipelineOptionsRegistrar.class, here))
         .contains(
