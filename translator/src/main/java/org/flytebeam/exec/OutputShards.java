@@ -402,28 +402,12 @@ public final class OutputShards {
 
   /**
    * Output {@code k}: a primitive value (an element's outputs as the task gave them, see {@link
-   * LiteralList}) written as it is, as {@link PlainJson#toJson(Literal)} writes its literal; any
-   * other as its literal's plain JSON.
+   * LiteralList}) written as it is; any other as its literal's plain JSON.
    */
   private static void writeOutput(JsonGenerator json, List<Literal> outputs, int k)
       throws IOException {
     Object value = outputs instanceof LiteralList list ? list.value(k) : null;
-    if (value instanceof Long v) {
-      json.writeNumber(v.longValue());
-    } else if (value instanceof Double v) {
-      double d = v;
-      if (Double.isNaN(d)) {
-        json.writeString("NaN");
-      } else if (Double.isInfinite(d)) {
-        json.writeString(d > 0 ? "Infinity" : "-Infinity");
-      } else {
-        json.writeNumber(d);
-      }
-    } else if (value instanceof String v) {
-      json.writeString(v);
-    } else if (value instanceof Boolean v) {
-      json.writeBoolean(v);
-    } else {
+    if (!PlainJson.writePrimitive(json, value)) {
       writeValue(json, outputs.get(k));
     }
   }

@@ -2,6 +2,7 @@ package org.flytebeam.types;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -20,6 +21,7 @@ import flyteidl.core.Literals.Scalar;
 import flyteidl.core.Literals.Union;
 import flyteidl.core.Types.BlobType;
 import flyteidl.core.Types.LiteralType;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -705,13 +707,8 @@ public final class PlainJson {
         return number(p.getInteger());
       case FLOAT_VALUE:
         double d = p.getFloatValue();
-        if (Double.isNaN(d)) {
-          return JSON.textNode("NaN");
-        }
-        if (Double.isInfinite(d)) {
-          return JSON.textNode(d > 0 ? "Infinity" : "-Infinity");
-        }
-        return JSON.numberNode(d);
+        String name = nonFiniteName(d);
+        return name != null ? JSON.textNode(name) : JSON.numberNode(d);
       case STRING_VALUE:
         return JSON.textNode(p.getStringValue());
       case BOOLEAN:
@@ -765,6 +762,44 @@ public final class PlainJson {
   }
 
   /** An int node when the value fits, as Jackson reads small integers, so nodes compare equal. */
+  /** A float JSON numbers cannot hold, as its string: NaN, Infinity, -Infinity; else null. */
+  private static String nonFiniteName(double d) {
+    if (Double.isNaN(d)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "Infinity" : "-Infinity";
+    }
+    return null;
+  }
+
+  /**
+   * Writes a primitive value ({@link PrimitiveLiterals}: {@link Long}, {@link Double}, {@link
+   * String}, {@link Boolean}) as {@link #toJson(Literal)} writes its literal, without making the
+   * literal or a tree.
+   *
+   * @return false (nothing written) when {@code value} is not a primitive value
+   */
+  public static boolean writePrimitive(JsonGenerator json, Object value) throws IOException {
+    if (value instanceof Long v) {
+      json.writeNumber(v.longValue());
+    } else if (value instanceof Double v) {
+      String name = nonFiniteName(v);
+      if (name != null) {
+        json.writeString(name);
+      } else {
+        json.writeNumber(v.doubleValue());
+      }
+    } else if (value instanceof String v) {
+      json.writeString(v);
+    } else if (value instanceof Boolean v) {
+      json.writeBoolean(v);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   private static JsonNode number(long v) {
     return v == (int) v ? JSON.numberNode((int) v) : JSON.numberNode(v);
   }
