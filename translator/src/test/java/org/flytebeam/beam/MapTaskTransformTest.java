@@ -113,10 +113,7 @@ class MapTaskTransformTest {
     MapRunPlan plan = plan(MapTask.of(new Triple()).minSuccessRatio(0.9f).build(), 100);
     Pipeline pipeline = Pipeline.create(direct());
 
-    PCollection<String> summary =
-        pipeline
-            .apply("MyMap", MapTaskTransform.of(plan))
-            .apply(MapElements.into(TypeDescriptors.strings()).via(MapVerdict::summary));
+    PCollection<String> summary = summary(pipeline, "MyMap", plan);
     PAssert.thatSingleton(summary)
         .isEqualTo("map succeeded: 99 of 100 elements succeeded (90 required)");
     pipeline.run().waitUntilFinish();
@@ -129,6 +126,16 @@ class MapTaskTransformTest {
     assertThat(o0.get(14)).isEqualTo(Literals.of(42L));
     assertThat(result.verdict().errors().format())
         .isEqualTo("[13]: IllegalArgumentException: unlucky");
+  }
+
+  /**
+   * The map of {@code plan} applied to {@code pipeline} as {@code name}, and its verdict's summary.
+   */
+  private static PCollection<String> summary(Pipeline pipeline, String name, MapRunPlan plan) {
+    return pipeline
+        .apply(name, MapTaskTransform.of(plan))
+        .apply(
+            name + "Summary", MapElements.into(TypeDescriptors.strings()).via(MapVerdict::summary));
   }
 
   /** The full names of a pipeline's transforms, composites and primitives. */
@@ -158,16 +165,9 @@ class MapTaskTransformTest {
     assertThat(many.shards().size()).isGreaterThan(1);
     Pipeline pipeline = Pipeline.create(direct());
 
-    PCollection<MapVerdict> oneVerdict = pipeline.apply("One", MapTaskTransform.of(one));
-    PCollection<MapVerdict> manyVerdict = pipeline.apply("Many", MapTaskTransform.of(many));
-    PAssert.thatSingleton(
-            oneVerdict.apply(
-                "OneSummary", MapElements.into(TypeDescriptors.strings()).via(MapVerdict::summary)))
+    PAssert.thatSingleton(summary(pipeline, "One", one))
         .isEqualTo("map succeeded: 1 of 1 elements succeeded (1 required)");
-    PAssert.thatSingleton(
-            manyVerdict.apply(
-                "ManySummary",
-                MapElements.into(TypeDescriptors.strings()).via(MapVerdict::summary)))
+    PAssert.thatSingleton(summary(pipeline, "Many", many))
         .isEqualTo("map succeeded: 99 of 100 elements succeeded (90 required)");
     List<String> names = transformNames(pipeline);
     pipeline.run().waitUntilFinish();
@@ -188,10 +188,7 @@ class MapTaskTransformTest {
     assertThat(empty.shards()).isEmpty();
     Pipeline pipeline = Pipeline.create(direct());
 
-    PCollection<String> summary =
-        pipeline
-            .apply(MapTaskTransform.of(empty))
-            .apply(MapElements.into(TypeDescriptors.strings()).via(MapVerdict::summary));
+    PCollection<String> summary = summary(pipeline, "MapTaskTransform", empty);
     PAssert.thatSingleton(summary)
         .isEqualTo("map succeeded: 0 of 0 elements succeeded (0 required)");
     // the empty default Beam inserts: what a map with lanes goes without
@@ -257,10 +254,7 @@ class MapTaskTransformTest {
 
     // when
     Pipeline pipeline = Pipeline.create(direct());
-    PCollection<String> summary =
-        pipeline
-            .apply(MapTaskTransform.of(plan))
-            .apply(MapElements.into(TypeDescriptors.strings()).via(MapVerdict::summary));
+    PCollection<String> summary = summary(pipeline, "MapTaskTransform", plan);
     PAssert.thatSingleton(summary)
         .isEqualTo("map succeeded: 1999 of 2000 elements succeeded (1800 required)");
     pipeline.run().waitUntilFinish();
